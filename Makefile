@@ -1,0 +1,85 @@
+# T-Minus: a thin menu over the `tminus` command line. `make` alone lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TMINUS := $(BIN)/tminus
+DATA_MIRROR ?= ../shared/datasets
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+IMAGE ?= tminus:latest
+export DATA_MIRROR
+
+.PHONY: help install data train evaluate retrain promote serve run check lint types contracts \
+        test test-fast bench docker-build docker-run docker-test clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the package with its dev tools
+
+data: install ## Copy the sources (DATA_MIRROR, or upstream if empty) and build validated tables
+	$(TMINUS) data fetch $(if $(DATA_MIRROR),--mirror $(DATA_MIRROR),)
+	$(TMINUS) data build
+
+train: install ## Train every model and register new versions (no promotion)
+	$(TMINUS) train --model all
+
+evaluate: install ## Print the backtest of every model beside its baselines
+	$(TMINUS) evaluate
+
+retrain: data ## Data, train + backtest all, register as challenger, promote winners to champion
+	$(TMINUS) train --model all --promote
+
+promote: install ## Promote explicitly: make promote MODEL=launch_failure VERSION=...
+	@test -n "$(MODEL)" -a -n "$(VERSION)" || { echo "usage: make promote MODEL=<name> VERSION=<version>"; exit 2; }
+	$(TMINUS) promote $(MODEL) $(VERSION)
+
+serve: install ## Serve the champion models on http://$(HOST):$(PORT)
+	$(TMINUS) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+run: data ## Install, get the data, train if no champion is promoted, then serve
+	@$(TMINUS) models list --require-champions >/dev/null 2>&1 || $(TMINUS) train --model all --promote
+	$(TMINUS) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check service tests benchmarks
+	$(BIN)/ruff format --check service tests benchmarks
+
+types: install ## mypy (strict) on the package
+	$(BIN)/mypy
+
+contracts: install ## import-linter: the serving side never imports training
+	$(BIN)/lint-imports
+
+check: lint types contracts ## Everything CI checks except the tests
+
+test: check ## Install, then lint, types, import contracts and the whole test suite
+	$(BIN)/pytest
+
+test-fast: install ## Only the unit tests
+	$(BIN)/pytest tests/unit
+
+bench: install ## Run the benchmarks and print their tables
+	$(BIN)/python benchmarks/run.py
+
+docker-build: install ## Build the service image (BASE_IMAGE=... to change the base)
+	scripts/docker-build.sh $(IMAGE)
+
+docker-run: ## Run the image on port $(PORT) (MODELS=path mounts another models folder)
+	scripts/docker-run.sh $(IMAGE)
+
+docker-test: install ## Build and run the image for real and check a prediction (starts dockerd)
+	scripts/docker-test.sh
+
+clean: ## Remove the virtual environment, caches and processed data (keeps models/)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache datasets/processed

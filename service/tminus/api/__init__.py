@@ -1,0 +1,1 @@
+"""The FastAPI service: schemas, routes, errors. Never imports training."""

@@ -1,0 +1,1 @@
+"""Public sources (mirror or download), parsing, validation and the processed launch tables."""

@@ -1,0 +1,97 @@
+"""Column names of the processed launch tables: the one place they are spelled.
+
+Every processed table lives in ``datasets/processed/<table>.parquet``. Code elsewhere refers to
+columns through these constants, never through string literals.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# ---- table names -------------------------------------------------------------------------
+LAUNCHES: Final = "launches"
+BOOSTER_LANDINGS: Final = "booster_landings"
+WEATHER_EVENTS: Final = "weather_events"
+NET_HISTORY: Final = "net_history"
+TABLES: Final = (LAUNCHES, BOOSTER_LANDINGS, WEATHER_EVENTS, NET_HISTORY)
+
+# ---- launches: one row per GCAT launch attempt (distinct Launch_Tag) -----------------------
+LAUNCH_TAG: Final = "launch_tag"  # str, GCAT Launch_Tag, unique
+LAUNCH_TIME: Final = "launch_time"  # datetime64[ns, UTC]; missing time of day -> 00:00
+TIME_KNOWN: Final = "time_known"  # bool, False when GCAT gave no time of day
+DATE_UNCERTAIN: Final = "date_uncertain"  # bool, GCAT marked the date with '?'
+VEHICLE: Final = "vehicle"  # str, GCAT LV_Type, e.g. "Falcon 9"
+VEHICLE_FAMILY: Final = "vehicle_family"  # str, lv.tsv LV_Family; the vehicle name if unknown
+SITE: Final = "site"  # str, GCAT Launch_Site, e.g. "CCSFS"
+PAD: Final = "pad"  # str | null, GCAT Launch_Pad, e.g. "SLC40"
+SITE_NAME: Final = "site_name"  # str | null, sites.tsv ShortName
+AGENCY: Final = "agency"  # str, GCAT Agency (may hold several codes joined by '/')
+STATE: Final = "state"  # str, GCAT LVState: the launching country/state code
+CATEGORY: Final = "category"  # "orbital" | "deep_space" | "other_world"
+OUTCOME_CODE: Final = "outcome_code"  # str, GCAT Launch_Code, e.g. "OS", "OF40"
+FAILED: Final = "failed"  # bool, second letter of Launch_Code is 'F'
+FLIGHT_ID: Final = "flight_id"  # str | null, GCAT Flight_ID
+BOOSTER_SERIAL: Final = "booster_serial"  # str | null, e.g. "B1088" (Falcon only)
+BOOSTER_FLIGHT: Final = "booster_flight"  # Int64 | null, that booster's flight count, e.g. 5
+PAYLOAD_COUNT: Final = "payload_count"  # int, payload rows sharing the Launch_Tag
+
+CATEGORY_ORBITAL: Final = "orbital"
+CATEGORY_DEEP_SPACE: Final = "deep_space"
+CATEGORY_OTHER_WORLD: Final = "other_world"
+
+# ---- booster_landings: one row per SpaceX core per launch (SpaceX API v4) -----------------
+BL_LAUNCH_ID: Final = "launch_id"  # str, API launch id
+BL_LAUNCH_TIME: Final = "launch_time"  # datetime64[ns, UTC]
+BL_ROCKET: Final = "rocket"  # "Falcon 1" | "Falcon 9" | "Falcon Heavy" | "Starship"
+BL_CORE_SERIAL: Final = "core_serial"  # str | null, e.g. "B1049"
+BL_BLOCK: Final = "block"  # Int64 | null, 1..5
+BL_CORE_FLIGHT: Final = "core_flight"  # Int64 | null, flight number of this core (1 = first)
+BL_REUSED: Final = "reused"  # boolean | null
+BL_LANDING_ATTEMPT: Final = "landing_attempt"  # boolean | null
+BL_LANDING_TYPE: Final = "landing_type"  # "ASDS" | "RTLS" | "Ocean" | null
+BL_LANDING_SUCCESS: Final = "landing_success"  # boolean | null
+BL_PAYLOAD_MASS_KG: Final = "payload_mass_kg"  # float | null, sum over the launch's payloads
+BL_ORBIT: Final = "orbit"  # str | null, first payload's orbit (LEO, ISS, GTO, SSO, PO, ...)
+BL_LAUNCH_SUCCESS: Final = "launch_success"  # boolean | null
+BL_UPCOMING: Final = "upcoming"  # bool
+
+# ---- weather_events: one row per Cape launch or weather-scrub event (BRAVO set) -----------
+WX_EVENT_DATE: Final = "event_date"  # datetime64[ns, UTC] (midnight of the event's date)
+WX_SCRUBBED: Final = "scrubbed"  # bool, file name ends in '-scrub'
+WX_SOURCE_FILE: Final = "source_file"  # str, feature file name
+WX_N_ROWS: Final = "n_rows"  # int, 5-minute rows in the file
+# summary features (float, NaN where the sensors were missing):
+WX_MAX_AVG_WIND: Final = "max_avg_wind"  # max over towers and time of "Avg Wind Speed *" (kt)
+WX_MAX_PEAK_WIND: Final = "max_peak_wind"  # max of "Peak Wind Speed *" (kt)
+WX_MEAN_AVG_WIND: Final = "mean_avg_wind"  # mean of "Avg Wind Speed *" (kt)
+WX_MAX_ABS_FIELD_MILL: Final = "max_abs_field_mill"  # max |Field Mill Mean| (V/m)
+WX_LIGHTNING_COUNT: Final = "lightning_count"  # sum of "Count of Lightning Strikes"
+WX_RAIN_INCHES: Final = "rain_inches"  # sum of "Rain Gauge Inches"
+WX_PRECIP_WATER: Final = "precipitable_water"  # mean "Balloon Precipitable Water"
+WX_BALLOON_WIND: Final = "balloon_wind"  # max "Balloon Wind Speed"
+WX_MAX_PROFILER_WIND: Final = "max_profiler_wind"  # max over 50/915 MHz profiler max-wind columns
+WX_MAX_PROFILER_SHEAR: Final = "max_profiler_shear"  # max over profiler shear columns
+WX_FEATURES: Final = (
+    WX_MAX_AVG_WIND,
+    WX_MAX_PEAK_WIND,
+    WX_MEAN_AVG_WIND,
+    WX_MAX_ABS_FIELD_MILL,
+    WX_LIGHTNING_COUNT,
+    WX_RAIN_INCHES,
+    WX_PRECIP_WATER,
+    WX_BALLOON_WIND,
+    WX_MAX_PROFILER_WIND,
+    WX_MAX_PROFILER_SHEAR,
+)
+
+# ---- net_history: one row per (LL2 launch, snapshot) --------------------------------------
+NH_LAUNCH_ID: Final = "launch_id"  # str, LL2 UUID
+NH_NAME: Final = "name"  # str
+NH_SNAPSHOT_TIME: Final = "snapshot_time"  # datetime64[ns, UTC], from the snapshot file name
+NH_FEED: Final = "feed"  # "launches" | "previous"
+NH_NET: Final = "net"  # datetime64[ns, UTC] | null
+NH_STATUS: Final = "status"  # str | null, statusAbbrev (Go, TBD, Success, ...)
+NH_WEATHER_PROBABILITY: Final = "weather_probability"  # float | null, percent 0..100
+NH_ROCKET: Final = "rocket"  # str | null
+NH_PROVIDER: Final = "provider"  # str | null
+NH_PAD: Final = "pad_name"  # str | null

@@ -1,0 +1,1 @@
+"""Fitted predictors as plain, safely serialisable state: what the service runs per request."""

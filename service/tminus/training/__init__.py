@@ -1,0 +1,1 @@
+"""Estimators, baselines, rolling-origin backtests, metrics and model cards (offline only)."""
