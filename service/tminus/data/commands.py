@@ -1,7 +1,188 @@
-"""``tminus data``: fetch the sources, build the tables, report on them."""
+"""``tminus data``: fetch the sources, build the tables, report on them.
+
+Errors of the data layer become one line on stderr: exit code 1 for a data problem (a changed
+or malformed file), 2 when something is missing (mirror, network, manifest, tables).
+"""
 
 from __future__ import annotations
 
-import typer
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
 
-data_app = typer.Typer(help="Get the public sources and build validated launch tables.")
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tminus.data.errors import (
+    ChecksumMismatchError,
+    DataError,
+    SourceValidationError,
+    TableValidationError,
+)
+from tminus.settings import get_settings
+
+data_app = typer.Typer(
+    help="Get the public sources and build validated launch tables.", no_args_is_help=True
+)
+
+_err = Console(stderr=True, soft_wrap=True)
+_out = Console()
+
+MirrorOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mirror",
+        help="Local mirror folder (<source>/<file>); default $DATA_MIRROR, else download.",
+    ),
+]
+AllowChangedOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-changed",
+        help="Accept files whose sha256 differs from the manifest (warns); e.g. live upstream.",
+    ),
+]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data folder holding raw/ and processed/ (default: settings)."),
+]
+ManifestOption = Annotated[
+    Path,
+    typer.Option("--manifest", help="The sources manifest."),
+]
+DEFAULT_MANIFEST_PATH = Path("datasets") / "sources.toml"
+
+
+def _warn(message: str) -> None:
+    _err.print(f"[yellow]warning:[/] {escape(message)}")
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    """Typed data errors -> one line and an exit code, never a traceback."""
+    try:
+        yield
+    except (ChecksumMismatchError, SourceValidationError, TableValidationError) as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    except DataError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def _dirs(data_dir: Path | None) -> tuple[Path, Path]:
+    settings = get_settings()
+    if data_dir is None:
+        return settings.raw_dir, settings.processed_dir
+    return data_dir / "raw", data_dir / "processed"
+
+
+@data_app.command()
+def fetch(
+    mirror: MirrorOption = None,
+    allow_changed: AllowChangedOption = False,
+    data_dir: DataDirOption = None,
+    manifest: ManifestOption = DEFAULT_MANIFEST_PATH,
+) -> None:
+    """Copy every source into raw/ from a mirror (or download it), checking each sha256."""
+    from rich.progress import Progress
+
+    from tminus.data.fetch import fetch_sources
+    from tminus.data.manifest import load_manifest
+
+    raw_dir, _ = _dirs(data_dir)
+    chosen = mirror if mirror is not None else get_settings().data_mirror
+    with _domain_errors():
+        sources = load_manifest(manifest)
+        total = sum(len(src.files) for src in sources)
+        where = f"mirror {chosen}" if chosen is not None else "upstream (download)"
+        with Progress(console=_err, transient=True) as progress:
+            task = progress.add_task(f"fetching from {where}", total=total)
+            fetched = fetch_sources(
+                sources,
+                raw_dir,
+                mirror=chosen,
+                allow_changed=allow_changed,
+                warn=_warn,
+                advance=lambda _: progress.advance(task),
+            )
+    copied = [f for f in fetched if f.origin != "skipped"]
+    changed = sum(f.changed for f in fetched)
+    _err.print(
+        f"fetched {len(copied)} files of {len({f.source for f in copied})} sources into "
+        f"{escape(str(raw_dir))} from {escape(where)}"
+        + (f" ([yellow]{changed} changed[/])" if changed else "")
+    )
+
+
+@data_app.command()
+def build(
+    allow_changed: AllowChangedOption = False,
+    data_dir: DataDirOption = None,
+    manifest: ManifestOption = DEFAULT_MANIFEST_PATH,
+) -> None:
+    """Parse raw/ into validated parquet tables in processed/ (swapped in only if all pass)."""
+    from rich.progress import Progress
+
+    from tminus.data.build import build_tables
+    from tminus.data.manifest import load_manifest
+
+    raw_dir, processed_dir = _dirs(data_dir)
+    with _domain_errors():
+        sources = load_manifest(manifest)
+        with Progress(console=_err, transient=True) as progress:
+            task = progress.add_task("building", total=None)
+            result = build_tables(
+                sources,
+                raw_dir,
+                processed_dir,
+                allow_changed=allow_changed,
+                warn=_warn,
+                step=lambda label: progress.update(task, description=f"building: {label}"),
+                advance=lambda _: progress.advance(task),
+            )
+    rows = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
+    _err.print(
+        f"built {escape(str(result.processed_dir))} in {result.seconds:.1f} s: {escape(rows)}"
+    )
+
+
+@data_app.command()
+def report(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Launch attempts and failures per year, and rows and date range of each table."""
+    from tminus.data.report import build_report
+
+    _, processed_dir = _dirs(data_dir)
+    with _domain_errors():
+        content = build_report(processed_dir)
+    if as_json:
+        typer.echo(json.dumps(content, indent=2))
+        return
+    years = Table(title="Launch attempts per year (GCAT launchlog)")
+    for header in ("year", "attempts", "failures"):
+        years.add_column(header, justify="right")
+    for row in content["launches_per_year"]:
+        years.add_row(str(row["year"]), str(row["attempts"]), str(row["failures"]))
+    years.add_section()
+    years.add_row("all", f"{content['total_launches']:,}", f"{content['total_failures']:,}")
+    _out.print(years)
+    tables = Table(title="Processed tables")
+    for header in ("table", "rows", "from", "to", "dated by"):
+        tables.add_column(header)
+    for name, info in content["tables"].items():
+        tables.add_row(
+            name,
+            f"{info['rows']:,}",
+            info["first"] or "-",
+            info["last"] or "-",
+            info["time_column"],
+        )
+    _out.print(tables)
+    _out.print(f"snapshot {content['snapshot']}")

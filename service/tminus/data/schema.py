@@ -95,3 +95,62 @@ NH_WEATHER_PROBABILITY: Final = "weather_probability"  # float | null, percent 0
 NH_ROCKET: Final = "rocket"  # str | null
 NH_PROVIDER: Final = "provider"  # str | null
 NH_PAD: Final = "pad_name"  # str | null
+NH_SNAPSHOT_FILE: Final = "snapshot_file"  # str, snapshot file name inside the bundle
+
+# ---- column order of each table (the order the parquet files hold) ------------------------
+LAUNCHES_COLUMNS: Final = (
+    LAUNCH_TAG,
+    LAUNCH_TIME,
+    TIME_KNOWN,
+    DATE_UNCERTAIN,
+    VEHICLE,
+    VEHICLE_FAMILY,
+    SITE,
+    PAD,
+    SITE_NAME,
+    AGENCY,
+    STATE,
+    CATEGORY,
+    OUTCOME_CODE,
+    FAILED,
+    FLIGHT_ID,
+    BOOSTER_SERIAL,
+    BOOSTER_FLIGHT,
+    PAYLOAD_COUNT,
+)
+BOOSTER_LANDINGS_COLUMNS: Final = (
+    BL_LAUNCH_ID,
+    BL_LAUNCH_TIME,
+    BL_ROCKET,
+    BL_CORE_SERIAL,
+    BL_BLOCK,
+    BL_CORE_FLIGHT,
+    BL_REUSED,
+    BL_LANDING_ATTEMPT,
+    BL_LANDING_TYPE,
+    BL_LANDING_SUCCESS,
+    BL_PAYLOAD_MASS_KG,
+    BL_ORBIT,
+    BL_LAUNCH_SUCCESS,
+    BL_UPCOMING,
+)
+WEATHER_EVENTS_COLUMNS: Final = (
+    WX_EVENT_DATE,
+    WX_SCRUBBED,
+    WX_SOURCE_FILE,
+    WX_N_ROWS,
+    *WX_FEATURES,
+)
+NET_HISTORY_COLUMNS: Final = (
+    NH_LAUNCH_ID,
+    NH_NAME,
+    NH_SNAPSHOT_TIME,
+    NH_FEED,
+    NH_NET,
+    NH_STATUS,
+    NH_WEATHER_PROBABILITY,
+    NH_ROCKET,
+    NH_PROVIDER,
+    NH_PAD,
+    NH_SNAPSHOT_FILE,
+)

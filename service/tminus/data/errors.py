@@ -1,0 +1,86 @@
+"""Typed errors of the data layer. Their messages are written for the person running ``tminus``.
+
+The commands module turns them into one line on stderr and an exit code; nothing here prints.
+"""
+
+from __future__ import annotations
+
+
+class DataError(Exception):
+    """Base class: something about the data or its sources is not as expected."""
+
+
+class ManifestError(DataError):
+    """The sources manifest is missing or malformed."""
+
+
+class SourceUnavailableError(DataError):
+    """A source file cannot be obtained: no mirror copy and no network, or a mirror-only source."""
+
+
+class ChecksumMismatchError(DataError):
+    """A source file's sha256 differs from the one pinned in the manifest.
+
+    Parameters
+    ----------
+    path
+        The file that was checked (as the user would find it).
+    expected, actual
+        The manifest's sha256 and the file's.
+    """
+
+    def __init__(self, path: str, expected: str, actual: str) -> None:
+        self.path = path
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"{path}: sha256 {actual[:12]}… differs from the manifest's {expected[:12]}…; "
+            "the file changed (upstream update or corruption). "
+            "Pass --allow-changed to parse it anyway."
+        )
+
+
+class SourceValidationError(DataError):
+    """A source value is malformed. The message names the file, the line (or record) and column.
+
+    Parameters
+    ----------
+    file
+        File name, e.g. ``launchlog.tsv`` or ``snap/launches_....json``.
+    line
+        1-based physical line in a text file, or ``None`` when not line-oriented.
+    column
+        Source column (or JSON field) that holds the bad value.
+    problem
+        What was expected and what was found.
+    record
+        For JSON sources: which record, e.g. ``record 12 (id 5eb8...)``; used instead of a line.
+    more
+        How many further problems were found (reported as a count only).
+    """
+
+    def __init__(
+        self,
+        file: str,
+        *,
+        line: int | None,
+        column: str,
+        problem: str,
+        record: str | None = None,
+        more: int = 0,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.problem = problem
+        where = f"line {line}" if line is not None else (record or "?")
+        tail = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
+        super().__init__(f"{file} {where}, column {column}: {problem}{tail}")
+
+
+class TableValidationError(DataError):
+    """A processed table breaks its schema (a parsing bug or an unforeseen source value)."""
+
+
+class MissingTableError(DataError):
+    """A processed table has not been built yet."""

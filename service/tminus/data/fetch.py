@@ -1,0 +1,186 @@
+"""Copy the sources into ``raw/`` from a local mirror, or download them, checking every sha256."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from tminus.data.errors import ChecksumMismatchError, SourceUnavailableError
+from tminus.data.manifest import Source, SourceFile, sha256_file
+
+Origin = Literal["mirror", "download", "skipped"]
+Notify = Callable[[str], None]
+
+DOWNLOAD_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """What happened to one manifest file during a fetch."""
+
+    source: str
+    path: str
+    origin: Origin
+    changed: bool
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
+def check_file(
+    path: Path, entry: SourceFile, *, label: str, allow_changed: bool, warn: Notify
+) -> bool:
+    """Compare ``path``'s sha256 with the manifest entry.
+
+    Returns
+    -------
+    bool
+        True when the file differs but ``allow_changed`` accepted it (a warning was emitted).
+
+    Raises
+    ------
+    ChecksumMismatchError
+        The file differs and ``allow_changed`` is False.
+    """
+    actual = sha256_file(path)
+    if actual == entry.sha256:
+        return False
+    if not allow_changed:
+        raise ChecksumMismatchError(label, entry.sha256, actual)
+    warn(f"{label}: sha256 differs from the manifest; accepted because of --allow-changed")
+    return True
+
+
+def _install(tmp: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp.replace(dest)
+
+
+def _copy_from_mirror(
+    source: Source,
+    entry: SourceFile,
+    mirror: Path,
+    dest: Path,
+    *,
+    allow_changed: bool,
+    warn: Notify,
+) -> bool:
+    origin = mirror / source.name / entry.path
+    if not origin.is_file():
+        raise SourceUnavailableError(
+            f"mirror {mirror} has no {source.name}/{entry.path} (listed in the sources manifest)"
+        )
+    # Check before copying, so a refused file never replaces a good copy already in raw/.
+    changed = check_file(
+        origin, entry, label=f"{source.name}/{entry.path}", allow_changed=allow_changed, warn=warn
+    )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".fetch-", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(origin, tmp)
+        _install(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return changed
+
+
+def _download(
+    source: Source, entry: SourceFile, dest: Path, *, allow_changed: bool, warn: Notify
+) -> bool:
+    if entry.url is None:
+        raise SourceUnavailableError(f"{source.name}/{entry.path} has no download URL")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".fetch-", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                with urllib.request.urlopen(entry.url, timeout=DOWNLOAD_TIMEOUT_S) as response:
+                    shutil.copyfileobj(response, out)
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise SourceUnavailableError(
+                    f"cannot download {source.name}/{entry.path} from {entry.url} ({reason}); "
+                    "no mirror was given either: set DATA_MIRROR or pass --mirror PATH"
+                ) from exc
+        changed = check_file(
+            tmp,
+            entry,
+            label=f"{source.name}/{entry.path} (downloaded from {entry.url})",
+            allow_changed=allow_changed,
+            warn=warn,
+        )
+        _install(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return changed
+
+
+def fetch_sources(
+    sources: tuple[Source, ...],
+    raw_dir: Path,
+    *,
+    mirror: Path | None,
+    allow_changed: bool = False,
+    warn: Notify = _ignore,
+    advance: Notify = _ignore,
+) -> list[FetchedFile]:
+    """Put every manifest file into ``raw_dir/<source>/``, from ``mirror`` or by download.
+
+    Parameters
+    ----------
+    sources
+        The manifest's sources.
+    raw_dir
+        Destination root; created if missing.
+    mirror
+        A folder laid out ``<source>/<path>``; ``None`` downloads each file's pinned ``url``.
+        Mirror-only sources are skipped with a warning when downloading.
+    allow_changed
+        Accept (with a warning) files whose sha256 differs from the manifest.
+    warn, advance
+        Callbacks: a warning message, and the label of each file as it is done (for progress).
+
+    Raises
+    ------
+    SourceUnavailableError
+        The mirror lacks a file, or a download failed (no network).
+    ChecksumMismatchError
+        A file differs from the manifest and ``allow_changed`` is False. Files already in
+        ``raw_dir`` are left as they were.
+    """
+    if mirror is not None and not mirror.is_dir():
+        raise SourceUnavailableError(f"mirror folder {mirror} does not exist")
+    fetched: list[FetchedFile] = []
+    for source in sources:
+        if mirror is None and source.mirror_only:
+            warn(
+                f"{source.name} is only available from a mirror "
+                f"({source.note or source.homepage}); skipped: its table will be empty "
+                "unless you fetch with --mirror"
+            )
+            fetched.extend(FetchedFile(source.name, f.path, "skipped", False) for f in source.files)
+            continue
+        for entry in source.files:
+            dest = raw_dir / source.name / entry.path
+            if mirror is not None:
+                changed = _copy_from_mirror(
+                    source, entry, mirror, dest, allow_changed=allow_changed, warn=warn
+                )
+                origin: Origin = "mirror"
+            else:
+                changed = _download(source, entry, dest, allow_changed=allow_changed, warn=warn)
+                origin = "download"
+            fetched.append(FetchedFile(source.name, entry.path, origin, changed))
+            advance(f"{source.name}/{entry.path}")
+    return fetched

@@ -1,0 +1,313 @@
+"""GCAT (J. McDowell) tab-separated files: reading, quirks, and the per-launch table.
+
+GCAT fields are space-padded; ``-`` means null, ``*`` an open end and a trailing ``?`` an
+uncertain value. ``launchlog.tsv`` holds one row per payload; a launch is every row sharing a
+``Launch_Tag``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tminus.data import schema as s
+from tminus.data.errors import SourceValidationError
+from tminus.data.validation import validate_source
+
+NULL: Final = "-"
+UNCERTAIN: Final = "?"
+
+# launchlog.tsv columns this module reads.
+TAG: Final = "Launch_Tag"
+DATE: Final = "Launch_Date"
+LV_TYPE: Final = "LV_Type"
+FLIGHT: Final = "Flight_ID"
+SITE: Final = "Launch_Site"
+PAD: Final = "Launch_Pad"
+AGENCY: Final = "Agency"
+LV_STATE: Final = "LVState"
+CODE: Final = "Launch_Code"
+LAUNCHLOG_COLUMNS: Final = (TAG, DATE, LV_TYPE, FLIGHT, SITE, PAD, AGENCY, LV_STATE, CODE)
+# lv.tsv and sites.tsv
+LV_NAME: Final = "LV_Name"
+LV_FAMILY: Final = "LV_Family"
+SITES_SITE: Final = "Site"
+SITES_SHORT_NAME: Final = "ShortName"
+
+MONTHS: Final = {
+    m: i + 1
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    )
+}
+# `1957 Oct  4 1928:34`, `2021 Jun 12`, `2024 Sep 14 0600?`: time and seconds are optional.
+DATE_PATTERN: Final = (
+    r"^(?P<year>\d{4}) (?P<month>[A-Z][a-z]{2}) +(?P<day>\d{1,2})"
+    r"(?: (?P<hour>\d{2})(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?(?P<uncertain>\?)?$"
+)
+CODE_PATTERN: Final = r"^[ODX][SFUE]\d{0,3}$"
+CATEGORIES: Final = {
+    "O": s.CATEGORY_ORBITAL,
+    "D": s.CATEGORY_DEEP_SPACE,
+    "X": s.CATEGORY_OTHER_WORLD,
+}
+# `xxx/B1088.5  F456`, `006/B1003?   F006`, `011/B1089.1`: serial and (optional) flight count.
+BOOSTER_PATTERN: Final = r"(?:^|/)(?P<serial>B\d{4})(?:\.(?P<flight>\d+))?"
+
+_NOT_BLANK = pa.Check.str_length(min_value=1)
+
+LAUNCHLOG_RAW_SCHEMA: Final = pa.DataFrameSchema(
+    {
+        TAG: pa.Column("str", [_NOT_BLANK, pa.Check.str_matches(r"^\d{4}[- ][A-Z0-9 ]+$")]),
+        DATE: pa.Column("str", pa.Check.str_matches(DATE_PATTERN)),
+        LV_TYPE: pa.Column("str", _NOT_BLANK),
+        FLIGHT: pa.Column("str", _NOT_BLANK),
+        SITE: pa.Column("str", _NOT_BLANK),
+        PAD: pa.Column("str", _NOT_BLANK),
+        AGENCY: pa.Column("str", _NOT_BLANK),
+        LV_STATE: pa.Column("str", _NOT_BLANK),
+        CODE: pa.Column("str", pa.Check.str_matches(CODE_PATTERN)),
+    },
+    strict=False,
+    name="launchlog.tsv",
+)
+
+
+def parse_gcat_text(text: str, *, file: str, required: Sequence[str] = ()) -> pd.DataFrame:
+    """Parse a GCAT TSV document into a frame of stripped strings indexed by line number.
+
+    Parameters
+    ----------
+    text
+        The whole file. The first line is the ``#``-prefixed header; other ``#`` lines are
+        comments (``# Updated ...``); blank lines are ignored.
+    file
+        Name used in error messages.
+    required
+        Columns that must be present in the header.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per data line, index = 1-based physical line number (named ``line``), one
+        ``str`` column per header field, values stripped of their padding. ``-`` is kept:
+        what it means depends on the column (see :func:`null_if_dash`).
+
+    Raises
+    ------
+    SourceValidationError
+        Missing header or required column, or a line with too few / too many fields.
+    """
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith("#"):
+        raise SourceValidationError(
+            file, line=1, column="(header)", problem="expected a '#'-prefixed header line"
+        )
+    header = [name.strip() for name in lines[0][1:].split("\t")]
+    for name in required:
+        if name not in header:
+            raise SourceValidationError(
+                file, line=1, column=name, problem=f"column missing from header {header}"
+            )
+    width = len(header)
+    numbers: list[int] = []
+    rows: list[list[str]] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != width:
+            if len(fields) < width:
+                column = header[len(fields)]
+                problem = f"line has {len(fields)} of {width} tab-separated fields (truncated?)"
+            else:
+                column = "(extra field)"
+                problem = f"line has {len(fields)} tab-separated fields, the header {width}"
+            raise SourceValidationError(file, line=number, column=column, problem=problem)
+        numbers.append(number)
+        rows.append([field.strip() for field in fields])
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(numbers, name="line"), dtype="str")
+    return frame
+
+
+def read_gcat_tsv(path: Path, *, required: Sequence[str] = ()) -> pd.DataFrame:
+    """Read a GCAT TSV file (see :func:`parse_gcat_text`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceValidationError(
+            path.name, line=None, column="(file)", problem=f"not UTF-8 text: {exc}"
+        ) from exc
+    return parse_gcat_text(text, file=path.name, required=required)
+
+
+def null_if_dash(values: pd.Series) -> pd.Series:
+    """GCAT's ``-`` (no value) as null. ``*`` (open end) and ``?`` suffixes are kept as text."""
+    return values.mask(values == NULL)
+
+
+def _first_line(flags: pd.Series) -> int:
+    """Index label (a line number) of the first True in ``flags``."""
+    return int(flags.index[flags.to_numpy(dtype=bool)][0])
+
+
+def parse_gcat_dates(dates: pd.Series, *, file: str, column: str = DATE) -> pd.DataFrame:
+    """Parse GCAT dates like ``1957 Oct  4 1928:34`` into UTC timestamps.
+
+    Parameters
+    ----------
+    dates
+        Stripped date strings; the index is the line number (used in errors).
+
+    Returns
+    -------
+    pd.DataFrame
+        Same index; columns ``launch_time`` (datetime64[ns, UTC], 00:00 when the time of day
+        is missing, seconds 0 when missing), ``time_known`` (bool) and ``date_uncertain``
+        (bool, a trailing ``?``).
+
+    Raises
+    ------
+    SourceValidationError
+        Naming the first line whose date does not match the pattern or is not a real date.
+    """
+    parts = dates.astype("str").str.extract(DATE_PATTERN)
+    month = parts["month"].map(MONTHS)
+    bad = parts["year"].isna() | month.isna()
+    if bad.any():
+        line = _first_line(bad)
+        raise SourceValidationError(
+            file,
+            line=line,
+            column=column,
+            problem=f"{dates.loc[line]!r} is not a GCAT date like '1957 Oct  4 1928:34'",
+        )
+    fields = pd.DataFrame(
+        {
+            "year": parts["year"].astype("int64"),
+            "month": month.astype("int64"),
+            "day": parts["day"].astype("int64"),
+            "hour": pd.to_numeric(parts["hour"]).fillna(0).astype("int64"),
+            "minute": pd.to_numeric(parts["minute"]).fillna(0).astype("int64"),
+            "second": pd.to_numeric(parts["second"]).fillna(0).astype("int64"),
+        },
+        index=dates.index,
+    )
+    times = pd.to_datetime(fields, errors="coerce", utc=True)
+    if times.isna().any():
+        line = _first_line(times.isna())
+        raise SourceValidationError(
+            file, line=line, column=column, problem=f"{dates.loc[line]!r} is not a real date"
+        )
+    return pd.DataFrame(
+        {
+            s.LAUNCH_TIME: times.astype("datetime64[ns, UTC]"),
+            s.TIME_KNOWN: parts["hour"].notna().to_numpy(dtype=bool),
+            s.DATE_UNCERTAIN: parts["uncertain"].notna().to_numpy(dtype=bool),
+        },
+        index=dates.index,
+    )
+
+
+def parse_booster(flight_ids: pd.Series, vehicles: pd.Series) -> pd.DataFrame:
+    """Falcon booster serial and flight count from GCAT ``Flight_ID``.
+
+    ``xxx/B1088.5  F456`` -> (``B1088``, 5); ``006/B1003?   F006`` -> (``B1003``, null).
+    Only Falcon vehicles carry booster serials; other rows get nulls.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``booster_serial`` (str | null) and ``booster_flight`` (Int64 | null).
+    """
+    is_falcon = vehicles.astype("str").str.startswith("Falcon")
+    parts = flight_ids.astype("str").str.extract(BOOSTER_PATTERN)
+    serial = parts["serial"].where(is_falcon).astype("str")
+    flight = pd.to_numeric(parts["flight"].where(is_falcon)).astype("Int64")
+    return pd.DataFrame(
+        {s.BOOSTER_SERIAL: serial, s.BOOSTER_FLIGHT: flight}, index=flight_ids.index
+    )
+
+
+def vehicle_families(lv: pd.DataFrame) -> pd.Series:
+    """``LV_Name`` -> ``LV_Family`` from ``lv.tsv`` (several variant rows per name: the first)."""
+    families = lv.assign(**{LV_FAMILY: null_if_dash(lv[LV_FAMILY])}).dropna(subset=[LV_FAMILY])
+    return families.groupby(LV_NAME, sort=False)[LV_FAMILY].first()
+
+
+def site_names(sites: pd.DataFrame) -> pd.Series:
+    """``Site`` -> ``ShortName`` from ``sites.tsv`` (first row per site)."""
+    names = sites.assign(**{SITES_SHORT_NAME: null_if_dash(sites[SITES_SHORT_NAME])})
+    return (
+        names.dropna(subset=[SITES_SHORT_NAME])
+        .groupby(SITES_SITE, sort=False)[SITES_SHORT_NAME]
+        .first()
+    )
+
+
+def validate_launchlog(raw: pd.DataFrame, *, file: str = "launchlog.tsv") -> pd.DataFrame:
+    """Check the launchlog columns this module reads; errors name file, line and column."""
+    return validate_source(raw, LAUNCHLOG_RAW_SCHEMA, file=file)
+
+
+def build_launches(
+    launchlog: pd.DataFrame,
+    lv: pd.DataFrame,
+    sites: pd.DataFrame,
+    *,
+    file: str = "launchlog.tsv",
+) -> pd.DataFrame:
+    """One row per launch attempt (distinct ``Launch_Tag``) from the GCAT launch log.
+
+    Parameters
+    ----------
+    launchlog
+        :func:`read_gcat_tsv` output of ``launchlog.tsv`` (index = line number), validated.
+    lv, sites
+        ``lv.tsv`` and ``sites.tsv`` frames, for the vehicle family and site name.
+
+    Returns
+    -------
+    pd.DataFrame
+        The ``launches`` table (columns :data:`tminus.data.schema.LAUNCHES_COLUMNS`), sorted by
+        launch time then tag. Launch-level fields come from the tag's first line.
+    """
+    counts = launchlog.groupby(TAG, sort=False).size()
+    first = launchlog[~launchlog[TAG].duplicated()]
+    when = parse_gcat_dates(first[DATE], file=file)
+    codes = first[CODE]
+    vehicle = first[LV_TYPE]
+    families = vehicle.map(vehicle_families(lv))
+    flight_id = null_if_dash(first[FLIGHT])
+    booster = parse_booster(flight_id, vehicle)
+    site = first[SITE]
+    launches = pd.DataFrame(
+        {
+            s.LAUNCH_TAG: first[TAG],
+            s.LAUNCH_TIME: when[s.LAUNCH_TIME],
+            s.TIME_KNOWN: when[s.TIME_KNOWN],
+            s.DATE_UNCERTAIN: when[s.DATE_UNCERTAIN],
+            s.VEHICLE: vehicle,
+            s.VEHICLE_FAMILY: families.fillna(vehicle).astype("str"),
+            s.SITE: site,
+            s.PAD: null_if_dash(first[PAD]),
+            # An uncertain site ("TYSC?") still names the site.
+            s.SITE_NAME: site.str.rstrip(UNCERTAIN).map(site_names(sites)).astype("str"),
+            s.AGENCY: first[AGENCY],
+            s.STATE: first[LV_STATE],
+            s.CATEGORY: codes.str[0].map(CATEGORIES).astype("str"),
+            s.OUTCOME_CODE: codes,
+            s.FAILED: (codes.str[1] == "F").to_numpy(dtype=bool),
+            s.FLIGHT_ID: flight_id,
+            s.BOOSTER_SERIAL: booster[s.BOOSTER_SERIAL],
+            s.BOOSTER_FLIGHT: booster[s.BOOSTER_FLIGHT],
+            s.PAYLOAD_COUNT: first[TAG].map(counts).astype("int64"),
+        },
+        index=first.index,
+    )
+    launches = launches.sort_values([s.LAUNCH_TIME, s.LAUNCH_TAG], kind="stable")
+    return launches.reset_index(drop=True).astype({s.FAILED: bool, s.TIME_KNOWN: bool})

@@ -1,0 +1,356 @@
+"""The on-disk model registry: immutable versions, movable aliases, verified loading.
+
+Layout under the registry root (``models/`` by default)::
+
+    <model>/<version>/artifact.json      predictor state (JSON, no executable objects)
+    <model>/<version>/metadata.json      data hash and cutoff, code and library versions, ...
+    <model>/<version>/MODEL_CARD.md      the card, with its PNG plots beside it
+    <model>/<version>/MANIFEST.json      sha256 of every other file of the version
+    <model>/aliases/<alias>              {"version": ...}: champion, challenger
+
+A version is written into a temporary folder and renamed into place, so it appears whole or
+not at all, and it is never overwritten. An alias file is replaced atomically. Loading checks
+every file against the manifest and rebuilds the predictor only from an allow-listed kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tminus.predictors.base import Predictor, StateError
+from tminus.predictors.kinds import PREDICTOR_KINDS
+from tminus.registry.errors import (
+    AliasNotFoundError,
+    ArtifactIntegrityError,
+    ModelNotFoundError,
+    RegistryError,
+    UnsafeArtifactError,
+    VersionExistsError,
+    VersionNotFoundError,
+)
+
+ARTIFACT = "artifact.json"
+METADATA = "metadata.json"
+CARD = "MODEL_CARD.md"
+MANIFEST = "MANIFEST.json"
+ALIASES = "aliases"
+KNOWN_ALIASES = ("champion", "challenger")
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+# Versions are UTC timestamps to the microsecond plus a random suffix: 20261129T093512123456Z-3fa2
+_VERSION = re.compile(r"^(\d{8}T\d{12}Z)-([0-9a-f]{4})$")
+_ALIAS = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+def check_model_name(name: str) -> str:
+    """``name`` if it is a valid model name, else :class:`ModelNotFoundError`."""
+    if not _NAME.match(name):
+        raise ModelNotFoundError(f"invalid model name {name!r}")
+    return name
+
+
+def check_alias(alias: str) -> str:
+    """``alias`` if it is a valid alias name, else :class:`AliasNotFoundError`."""
+    if not _ALIAS.match(alias):
+        raise AliasNotFoundError(f"invalid alias {alias!r}: lowercase letters, digits, - and _")
+    return alias
+
+
+def version_sort_key(version: str) -> datetime:
+    """When a version was made: versions sort by time, never as plain strings."""
+    match = _VERSION.match(version)
+    if not match:
+        raise VersionNotFoundError(f"invalid version id {version!r}")
+    return datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+
+
+def new_version_id(now: datetime | None = None) -> str:
+    """A fresh, time-ordered version id."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{moment.strftime('%Y%m%dT%H%M%S%fZ')}-{secrets.token_hex(2)}"
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """One registered, immutable version of a model."""
+
+    model: str
+    version: str
+    path: Path
+    metadata: dict[str, Any]
+
+    @property
+    def created_at(self) -> datetime:
+        """When the version was registered (from its id)."""
+        return version_sort_key(self.version)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A verified version and the predictor rebuilt from it."""
+
+    version: ModelVersion
+    predictor: Predictor
+
+
+class Registry:
+    """The registry rooted at ``root``; the only code that touches that folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    # ---- listing ------------------------------------------------------------------------
+    def models(self) -> list[str]:
+        """Names of models with at least one version, sorted."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            p.name
+            for p in self.root.iterdir()
+            if p.is_dir() and _NAME.match(p.name) and self._version_dirs(p.name)
+        )
+
+    def _model_dir(self, model: str) -> Path:
+        return self.root / check_model_name(model)
+
+    def _version_dirs(self, model: str) -> list[Path]:
+        folder = self._model_dir(model)
+        if not folder.is_dir():
+            return []
+        return [p for p in folder.iterdir() if p.is_dir() and _VERSION.match(p.name)]
+
+    def versions(self, model: str) -> list[ModelVersion]:
+        """Every version of ``model``, oldest first; :class:`ModelNotFoundError` if none."""
+        dirs = self._version_dirs(model)
+        if not dirs:
+            raise ModelNotFoundError(f"no versions of model {model!r} in {self.root}")
+        dirs.sort(key=lambda p: version_sort_key(p.name))
+        return [self._read_version(model, p) for p in dirs]
+
+    def get(self, model: str, version: str) -> ModelVersion:
+        """One version by id (metadata read, files not yet verified)."""
+        version_sort_key(version)
+        path = self._model_dir(model) / version
+        if not path.is_dir():
+            if not self._version_dirs(model):
+                raise ModelNotFoundError(f"no versions of model {model!r}")
+            raise VersionNotFoundError(f"model {model!r} has no version {version!r}")
+        return self._read_version(model, path)
+
+    def _read_version(self, model: str, path: Path) -> ModelVersion:
+        try:
+            metadata = json.loads((path / METADATA).read_text())
+        except (OSError, ValueError) as exc:
+            raise ArtifactIntegrityError(f"{path / METADATA}: unreadable ({exc})") from exc
+        if not isinstance(metadata, dict):
+            raise ArtifactIntegrityError(f"{path / METADATA}: not a JSON object")
+        return ModelVersion(model=model, version=path.name, path=path, metadata=metadata)
+
+    # ---- writing ------------------------------------------------------------------------
+    def register(
+        self,
+        model: str,
+        *,
+        predictor: Predictor,
+        metadata: Mapping[str, Any],
+        files: Mapping[str, bytes],
+        version: str | None = None,
+    ) -> ModelVersion:
+        """Write a new immutable version atomically and return it.
+
+        ``files`` are extra files of the version (the model card, its plots) by file name.
+        """
+        if predictor.task != model:
+            raise RegistryError(f"a {predictor.task} predictor cannot be registered as {model!r}")
+        version = version or new_version_id()
+        version_sort_key(version)
+        folder = self._model_dir(model)
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / version
+        if final.exists():
+            raise VersionExistsError(f"{model} version {version} exists; versions are immutable")
+        tmp = folder / f".tmp-{version}-{secrets.token_hex(4)}"
+        tmp.mkdir()
+        try:
+            _write_json(tmp / ARTIFACT, {"kind": predictor.kind, "state": predictor.to_state()})
+            _write_json(tmp / METADATA, {**metadata, "model": model, "version": version})
+            for name, content in files.items():
+                if name in (ARTIFACT, METADATA, MANIFEST) or "/" in name or name.startswith("."):
+                    raise RegistryError(f"invalid extra file name {name!r}")
+                (tmp / name).write_bytes(content)
+            manifest = {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.name != MANIFEST}
+            _write_json(tmp / MANIFEST, {"files": manifest})
+            for p in tmp.iterdir():
+                with p.open("rb") as fh:
+                    os.fsync(fh.fileno())
+            _fsync_dir(tmp)
+            os.rename(tmp, final)
+            _fsync_dir(folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return self._read_version(model, final)
+
+    # ---- aliases ------------------------------------------------------------------------
+    def aliases(self, model: str) -> dict[str, str]:
+        """Alias -> version for ``model``."""
+        folder = self._model_dir(model) / ALIASES
+        out: dict[str, str] = {}
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if _ALIAS.match(path.name):
+                    out[path.name] = self._read_alias(path)
+        return out
+
+    def _read_alias(self, path: Path) -> str:
+        try:
+            payload = json.loads(path.read_text())
+            version = payload["version"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ArtifactIntegrityError(f"alias file {path} is unreadable ({exc})") from exc
+        if not isinstance(version, str):
+            raise ArtifactIntegrityError(f"alias file {path} does not name a version")
+        return version
+
+    def resolve(self, model: str, alias: str) -> str:
+        """The version ``alias`` points at."""
+        path = self._model_dir(model) / ALIASES / check_alias(alias)
+        if not path.is_file():
+            if not self._version_dirs(model):
+                raise ModelNotFoundError(f"no versions of model {model!r}")
+            raise AliasNotFoundError(f"model {model!r} has no alias {alias!r}")
+        return self._read_alias(path)
+
+    def set_alias(self, model: str, alias: str, version: str) -> ModelVersion:
+        """Point ``alias`` at ``version`` (verified first) with an atomic replace."""
+        check_alias(alias)
+        target = self.get(model, version)
+        self.verify(target)
+        folder = self._model_dir(model) / ALIASES
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{alias}.{secrets.token_hex(4)}.tmp"
+        payload = {"version": version, "updated_at": datetime.now(UTC).isoformat()}
+        with tmp.open("w") as fh:
+            fh.write(json.dumps(payload) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, folder / alias)
+        _fsync_dir(folder)
+        return target
+
+    def delete_alias(self, model: str, alias: str) -> None:
+        """Remove an alias (the version stays)."""
+        path = self._model_dir(model) / ALIASES / check_alias(alias)
+        if not path.is_file():
+            raise AliasNotFoundError(f"model {model!r} has no alias {alias!r}")
+        path.unlink()
+
+    # ---- verified loading ---------------------------------------------------------------
+    def verify(self, version: ModelVersion) -> None:
+        """Check every file of a version against its manifest; raise if anything differs."""
+        path = version.path
+        try:
+            manifest = json.loads((path / MANIFEST).read_text())["files"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ArtifactIntegrityError(f"{path / MANIFEST}: unreadable ({exc})") from exc
+        if not isinstance(manifest, dict):
+            raise ArtifactIntegrityError(f"{path / MANIFEST}: malformed")
+        present = {p.name for p in path.iterdir() if p.name != MANIFEST}
+        if present != set(manifest):
+            missing = sorted(set(manifest) - present)
+            extra = sorted(present - set(manifest))
+            raise ArtifactIntegrityError(
+                f"{version.model} {version.version}: files differ from the manifest "
+                f"(missing {missing}, unexpected {extra})"
+            )
+        for name, expected in manifest.items():
+            actual = sha256_file(path / name)
+            if actual != expected:
+                raise ArtifactIntegrityError(
+                    f"{version.model} {version.version}: {name} has sha256 {actual[:12]}..., "
+                    f"the manifest says {str(expected)[:12]}...: the file was changed"
+                )
+
+    def load(self, model: str, version: str) -> LoadedModel:
+        """Verify a version and rebuild its predictor from an allow-listed kind."""
+        record = self.get(model, version)
+        self.verify(record)
+        try:
+            payload = json.loads((record.path / ARTIFACT).read_text())
+        except (OSError, ValueError) as exc:
+            raise ArtifactIntegrityError(f"{record.path / ARTIFACT}: unreadable ({exc})") from exc
+        if not isinstance(payload, dict) or not isinstance(payload.get("state"), dict):
+            raise UnsafeArtifactError(
+                f"{model} {version}: artifact is not a {{kind, state}} object"
+            )
+        kind = payload.get("kind")
+        cls = PREDICTOR_KINDS.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            raise UnsafeArtifactError(
+                f"{model} {version}: artifact kind {kind!r} is not allowed "
+                f"(allowed: {sorted(PREDICTOR_KINDS)})"
+            )
+        if cls.task != model:
+            raise UnsafeArtifactError(f"{model} {version}: artifact is a {cls.task} predictor")
+        try:
+            predictor = cls.from_state(payload["state"])
+        except (StateError, KeyError, TypeError, ValueError) as exc:
+            raise UnsafeArtifactError(f"{model} {version}: malformed state ({exc})") from exc
+        return LoadedModel(version=record, predictor=predictor)
+
+    def load_alias(self, model: str, alias: str) -> LoadedModel:
+        """Load the version an alias points at."""
+        return self.load(model, self.resolve(model, alias))
+
+    # ---- export -------------------------------------------------------------------------
+    def export(self, alias: str, dest: Path) -> dict[str, str]:
+        """Copy each model's ``alias`` version (verified) and alias file into registry ``dest``."""
+        target = Registry(dest)
+        exported: dict[str, str] = {}
+        for model in self.models():
+            try:
+                version = self.resolve(model, alias)
+            except AliasNotFoundError:
+                continue
+            record = self.get(model, version)
+            self.verify(record)
+            out = target._model_dir(model) / version
+            if not out.exists():
+                out.parent.mkdir(parents=True, exist_ok=True)
+                tmp = out.parent / f".tmp-{version}-{secrets.token_hex(4)}"
+                shutil.copytree(record.path, tmp)
+                os.rename(tmp, out)
+            target.set_alias(model, alias, version)
+            exported[model] = version
+        return exported

@@ -1,0 +1,179 @@
+"""Estimators whose fitted state is a handful of numbers the service can evaluate by hand.
+
+Both follow the scikit-learn contract (parameters stored in ``__init__``, validation in
+``fit``, learned state ending in ``_``) and standardise their inputs internally, exposing the
+means and scales so that a predictor can reproduce ``predict`` with a dot product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Self
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import minimize
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
+
+
+def _standardise(X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-12] = 1.0
+    return mean, scale
+
+
+class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """L2-penalised logistic regression whose coefficients may be sign-constrained.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        L2 penalty on the standardised coefficients (not on the intercept), added to the
+        *summed* negative log-likelihood. Larger is stronger shrinkage towards the base rate.
+    signs : sequence of {-1, 0, 1} or None, default=None
+        Per feature: 1 keeps the coefficient >= 0, -1 keeps it <= 0, 0 leaves it free.
+        None leaves all free. Constraints make monotone promises hold by construction.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Coefficients on standardised features.
+    intercept_ : float
+    mean_, scale_ : ndarray of shape (n_features,)
+        Standardisation learnt in ``fit``.
+    classes_ : ndarray of shape (2,)
+    """
+
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        signs: Sequence[int] | None = None,
+    ) -> None:
+        self.alpha = alpha
+        self.signs = signs
+
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
+        """Fit by L-BFGS-B on the penalised log-likelihood."""
+        X_arr, y_arr = check_X_y(X, y, dtype=np.float64)
+        validate_data(self, X_arr, reset=True)
+        self.classes_ = np.unique(y_arr)
+        if len(self.classes_) > 2:
+            raise ValueError(f"expected binary outcomes, got classes {self.classes_}")
+        if self.alpha < 0:
+            raise ValueError(f"alpha must be >= 0, got {self.alpha}")
+        n, d = X_arr.shape
+        signs = [0] * d if self.signs is None else list(self.signs)
+        if len(signs) != d or any(s not in (-1, 0, 1) for s in signs):
+            raise ValueError(f"signs must hold {d} values from -1, 0, 1; got {self.signs}")
+        # With one class only, the intercept alone tends to its (clipped) log-odds.
+        target = (y_arr == self.classes_[-1]).astype(float)
+        if len(self.classes_) == 1 and self.classes_[0] in (0, False):
+            target = np.zeros(n)
+        w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.mean_, self.scale_ = _standardise(X_arr)
+        Z = (X_arr - self.mean_) / self.scale_
+        rate = np.clip(np.average(target, weights=w), 1e-4, 1 - 1e-4)
+
+        def objective(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+            b, beta = theta[0], theta[1:]
+            z = b + Z @ beta
+            # log(1 + e^z) stably
+            loss = np.sum(w * (np.logaddexp(0.0, z) - target * z))
+            loss += 0.5 * self.alpha * float(beta @ beta)
+            p = 1.0 / (1.0 + np.exp(-z))
+            r = w * (p - target)
+            grad = np.concatenate([[r.sum()], Z.T @ r + self.alpha * beta])
+            return float(loss), grad
+
+        bounds: list[tuple[float | None, float | None]] = [(None, None)]
+        bounds += [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
+        theta0 = np.zeros(d + 1)
+        theta0[0] = np.log(rate / (1 - rate))
+        result = minimize(objective, theta0, jac=True, method="L-BFGS-B", bounds=bounds)
+        self.intercept_ = float(result.x[0])
+        self.coef_ = np.asarray(result.x[1:], dtype=float)
+        self.n_iter_ = int(result.nit)
+        return self
+
+    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Log-odds of the positive class."""
+        check_is_fitted(self)
+        X_arr = validate_data(self, X, reset=False, dtype=np.float64)
+        z: NDArray[np.float64] = self.intercept_ + ((X_arr - self.mean_) / self.scale_) @ self.coef_
+        return z
+
+    def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Columns: P(classes_[0]), P(classes_[1])."""
+        z = self.decision_function(X)
+        p1 = 1.0 / (1.0 + np.exp(-z))
+        return np.column_stack([1 - p1, p1])
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """The more likely class."""
+        proba = self.predict_proba(X)
+        out: NDArray[Any] = self.classes_[(proba[:, 1] >= 0.5).astype(int)]
+        return out
+
+
+class LinearQuantileRegression(RegressorMixin, BaseEstimator):  # type: ignore[misc]
+    """Linear quantile regression (pinball loss) with a small L2 penalty, fit by L-BFGS-B.
+
+    The pinball loss is smoothed (Huberised with width ``smoothing``) so a quasi-Newton
+    method converges quickly; on a few thousand rows a fit takes milliseconds.
+
+    Parameters
+    ----------
+    quantile : float in (0, 1), default=0.5
+    alpha : float, default=1e-3
+        L2 penalty on standardised coefficients, per row.
+    smoothing : float, default=0.01
+        Width of the quadratic zone around zero residual, in target units.
+    """
+
+    def __init__(self, quantile: float = 0.5, alpha: float = 1e-3, smoothing: float = 0.01) -> None:
+        self.quantile = quantile
+        self.alpha = alpha
+        self.smoothing = smoothing
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
+        """Fit the ``quantile`` of ``y`` given ``X``."""
+        X_arr, y_arr = check_X_y(X, y, dtype=np.float64, y_numeric=True)
+        validate_data(self, X_arr, reset=True)
+        if not 0.0 < self.quantile < 1.0:
+            raise ValueError(f"quantile must be in (0, 1), got {self.quantile}")
+        if self.smoothing <= 0:
+            raise ValueError(f"smoothing must be > 0, got {self.smoothing}")
+        n, d = X_arr.shape
+        self.mean_, self.scale_ = _standardise(X_arr)
+        Z = (X_arr - self.mean_) / self.scale_
+        q, h = self.quantile, self.smoothing
+
+        def objective(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+            r = y_arr - theta[0] - Z @ theta[1:]
+            weight = np.where(r >= 0, q, 1 - q)
+            absr = np.abs(r)
+            quad = absr <= h
+            loss_i = np.where(quad, weight * r * r / (2 * h), weight * (absr - h / 2))
+            dloss = np.where(quad, weight * r / h, weight * np.sign(r))  # d loss / d r
+            loss = loss_i.mean() + 0.5 * self.alpha * float(theta[1:] @ theta[1:])
+            grad = np.concatenate([[-dloss.mean()], -(Z.T @ dloss) / n + self.alpha * theta[1:]])
+            return float(loss), grad
+
+        theta0 = np.zeros(d + 1)
+        theta0[0] = float(np.quantile(y_arr, q))
+        result = minimize(objective, theta0, jac=True, method="L-BFGS-B")
+        self.intercept_ = float(result.x[0])
+        self.coef_ = np.asarray(result.x[1:], dtype=float)
+        self.n_iter_ = int(result.nit)
+        return self
+
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+        """The fitted quantile of the target."""
+        check_is_fitted(self)
+        X_arr = validate_data(self, X, reset=False, dtype=np.float64)
+        out: NDArray[np.float64] = (
+            self.intercept_ + ((X_arr - self.mean_) / self.scale_) @ self.coef_
+        )
+        return out

@@ -1,0 +1,269 @@
+"""Train, backtest, register and (when earned) promote models.
+
+``train_and_register`` is what ``tminus train`` and ``make retrain`` run: each model is
+trained on the processed tables, backtested against its baselines, written to the registry as
+a new immutable version with metadata and a model card, pointed at by ``challenger``, and
+promoted to ``champion`` only if it beats every baseline and the current champion.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import tminus
+from tminus.data import schema as S
+from tminus.data.tables import data_cutoff, load_table, snapshot_hash
+from tminus.predictors.kinds import MODEL_NAMES
+from tminus.registry.errors import AliasNotFoundError
+from tminus.registry.store import ModelVersion, Registry, new_version_id
+from tminus.training.backtest import MODEL
+from tminus.training.cards import plots_for, render_card
+from tminus.training.result import TrainedModel
+
+ATTRIBUTION = {
+    "gcat": "Data from GCAT (J. McDowell, planet4589.org/space/gcat), CC BY 4.0",
+    "spacex": "SpaceX data from the r/SpaceX API (github.com/r-spacex/SpaceX-API)",
+    "bravo": "BRAVO weather/launch dataset, github.com/miscpeeps/bravo-wx-launch (MIT); "
+    "launch metadata from The Space Devs Launch Library 2",
+}
+MODEL_SOURCES = {
+    "launch_failure": ("gcat",),
+    "booster_landing": ("spacex",),
+    "pad_turnaround": ("gcat",),
+    "return_to_flight": ("gcat",),
+    "weather_scrub": ("bravo",),
+}
+MODEL_TABLES = {
+    "launch_failure": (S.LAUNCHES,),
+    "booster_landing": (S.BOOSTER_LANDINGS,),
+    "pad_turnaround": (S.LAUNCHES,),
+    "return_to_flight": (S.LAUNCHES,),
+    "weather_scrub": (S.WEATHER_EVENTS,),
+}
+LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "pyarrow", "pandera")
+# Relative tolerance when comparing a challenger with the champion: equal scores keep the champion.
+TOLERANCE = 1e-9
+
+
+def _trainer(name: str) -> Callable[..., TrainedModel]:
+    # Imported here so `tminus train --model X` loads only what X needs.
+    if name == "launch_failure":
+        from tminus.training import launch_failure
+
+        return launch_failure.train
+    if name == "booster_landing":
+        from tminus.training import booster_landing
+
+        return booster_landing.train
+    if name == "pad_turnaround":
+        from tminus.training import timing
+
+        return timing.train_pad_turnaround
+    if name == "return_to_flight":
+        from tminus.training import timing
+
+        return timing.train_return_to_flight
+    if name == "weather_scrub":
+        from tminus.training import weather_scrub
+
+        return weather_scrub.train
+    raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}")
+
+
+def git_commit() -> str:
+    """The checked-out commit (with ``-dirty`` if the tree has changes), or ``unknown``."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=5
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{head}-dirty" if dirty else head
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of Python and the libraries that shape the numbers."""
+    out = {"python": platform.python_version(), "tminus": tminus.__version__}
+    for lib in LIBRARIES:
+        try:
+            out[lib] = importlib_metadata.version(lib)
+        except importlib_metadata.PackageNotFoundError:
+            out[lib] = "absent"
+    return out
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe copy: numpy scalars to Python, NaN to None."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def build_metadata(trained: TrainedModel, processed: Path) -> dict[str, Any]:
+    """Everything needed to trust and reproduce a version."""
+    bt = trained.backtest
+    tables = MODEL_TABLES[trained.name]
+    cutoff = max(data_cutoff(processed, table) for table in tables)
+    metadata: dict[str, Any] = _clean(
+        {
+            "created_at": datetime.now(UTC).isoformat(),
+            "task": trained.name,
+            "kind": trained.predictor.kind,
+            "output": trained.predictor.output,
+            "summary": trained.summary,
+            "data": {
+                "snapshot_sha256": snapshot_hash(processed),
+                "cutoff": cutoff.isoformat(),
+                "tables": list(tables),
+            },
+            "attribution": [ATTRIBUTION[s] for s in MODEL_SOURCES[trained.name]],
+            "code": {"git_commit": git_commit(), "tminus_version": tminus.__version__},
+            "libraries": library_versions(),
+            "feature_schema": trained.predictor.input_schema(),
+            "params": trained.params,
+            "random_state": trained.random_state,
+            "primary_metrics": list(trained.primary_metrics),
+            "backtest": {
+                "scheme": bt.scheme,
+                "metrics": bt.metrics(),
+                "by_year": bt.metrics_by_year(),
+                "baselines": bt.baselines,
+                "uncertainty": trained.params.get("score_uncertainty"),
+            },
+            "notes": trained.notes,
+        }
+    )
+    return metadata
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a version may become champion, and why."""
+
+    promote: bool
+    reasons: list[str]
+
+
+def judge(metadata: dict[str, Any], champion: dict[str, Any] | None) -> Verdict:
+    """A version is promoted only if it beats every baseline and the current champion."""
+    metrics = metadata["backtest"]["metrics"]
+    ours = metrics[MODEL]
+    reasons: list[str] = []
+    ok = True
+    for metric in metadata["primary_metrics"]:
+        for name, theirs in metrics.items():
+            if name == MODEL or theirs.get(metric) is None:
+                continue
+            if not ours[metric] < theirs[metric]:
+                ok = False
+                reasons.append(
+                    f"{metric} {ours[metric]:.4f} does not beat baseline {name} "
+                    f"({theirs[metric]:.4f})"
+                )
+    band = metadata["params"].get("coverage_band")
+    if band is not None:
+        coverage = ours.get("coverage_80")
+        if coverage is None or not band[0] <= coverage <= band[1]:
+            ok = False
+            reasons.append(f"10-90% coverage {coverage} is outside the band {band}")
+    if champion is not None:
+        champ = champion["backtest"]["metrics"][MODEL]
+        for metric in metadata["primary_metrics"]:
+            if champ.get(metric) is None:
+                continue
+            if not ours[metric] < champ[metric] * (1 - TOLERANCE):
+                ok = False
+                reasons.append(
+                    f"{metric} {ours[metric]:.4f} does not beat the champion "
+                    f"{champion['version']} ({champ[metric]:.4f})"
+                )
+    if ok:
+        reasons.append("beats every baseline" + (" and the champion" if champion else ""))
+    return Verdict(promote=ok, reasons=reasons)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What training one model did."""
+
+    model: str
+    version: ModelVersion
+    verdict: Verdict
+    promoted: bool
+
+
+def register_trained(
+    registry: Registry, trained: TrainedModel, processed: Path, *, promote: bool
+) -> Outcome:
+    """Write the version with its card, set ``challenger``, promote if it earns it."""
+    metadata = build_metadata(trained, processed)
+    plots = plots_for(trained)
+    files = {name: png for name, _, png in plots}
+    # The version id is chosen before the card is written so the card can name it.
+    version = new_version_id()
+    card = render_card(trained, version=version, metadata=metadata, plots=plots)
+    files["MODEL_CARD.md"] = card.encode()
+    record = registry.register(
+        trained.name,
+        predictor=trained.predictor,
+        metadata=metadata,
+        files=files,
+        version=version,
+    )
+    registry.set_alias(trained.name, "challenger", record.version)
+    try:
+        champion = registry.get(trained.name, registry.resolve(trained.name, "champion")).metadata
+    except AliasNotFoundError:
+        champion = None
+    verdict = judge(record.metadata, champion)
+    promoted = promote and verdict.promote
+    if promoted:
+        registry.set_alias(trained.name, "champion", record.version)
+    return Outcome(model=trained.name, version=record, verdict=verdict, promoted=promoted)
+
+
+def train_one(name: str, processed: Path, *, random_state: int) -> TrainedModel:
+    """Load the tables a model needs and train it."""
+    tables = [load_table(t, processed) for t in MODEL_TABLES[name]]
+    return _trainer(name)(*tables, random_state=random_state)
+
+
+def train_and_register(
+    names: Sequence[str],
+    *,
+    processed: Path,
+    registry: Registry,
+    random_state: int,
+    promote: bool,
+    on_step: Callable[[str, str], None] = lambda model, step: None,
+) -> list[Outcome]:
+    """Train each named model, register it and promote what earns it."""
+    outcomes = []
+    for name in names:
+        on_step(name, "training and backtesting")
+        trained = train_one(name, processed, random_state=random_state)
+        on_step(name, "registering")
+        outcomes.append(register_trained(registry, trained, processed, promote=promote))
+    return outcomes
