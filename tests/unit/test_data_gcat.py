@@ -36,12 +36,11 @@ def _log(*rows: str) -> str:
     return "\n".join([HEADER, "# Updated 2025 Apr  4 1838:54", *rows]) + "\n"
 
 
-def _row(tag: str, date: str, vehicle: str, flight: str, site: str, pad: str, code: str) -> str:
-    # Fields padded as GCAT pads them.
-    return "\t".join(
-        [f"{tag:<10}", date, f"{tag} A", f"{vehicle:<12}", f"{flight:<18}", site, pad]
-        + ["SPX   ", "US", f"{code:<4}"]
-    )
+def _row(tag: str, date: str, vehicle: str, flight: str, *where_code: str) -> str:
+    """A launchlog line padded as GCAT pads it; ``where_code`` = site, pad, launch code."""
+    site, pad, code = where_code
+    fields = [f"{tag:<10}", date, f"{tag} A", f"{vehicle:<12}", f"{flight:<18}", site, pad]
+    return "\t".join([*fields, "SPX   ", "US", f"{code:<4}"])
 
 
 def _launches(text: str) -> pd.DataFrame:
@@ -63,9 +62,9 @@ def test_fields_are_stripped_and_index_is_the_physical_line() -> None:
 
 
 def test_dash_is_null_but_star_and_question_mark_are_kept() -> None:
-    values = pd.Series(["-", "*", "LC43?", " - "[1:2], "LC-39A"])
+    values = pd.Series(["-", "*", "LC43?", "LC-39A"])
     out = gcat.null_if_dash(values)
-    assert out.isna().tolist() == [True, False, False, True, False]
+    assert out.isna().tolist() == [True, False, False, False]
     assert out.iloc[1] == "*"
     assert out.iloc[2] == "LC43?"
     # '*' (open end) in a supporting table does not break the join to it.
@@ -162,7 +161,9 @@ def test_payload_rows_collapse_to_one_launch_with_a_count() -> None:
         ("-", None, None),
     ],
 )
-def test_falcon_booster_serial_and_flight(flight_id: str, serial: str | None, flight: int | None) -> None:
+def test_falcon_booster_serial_and_flight(
+    flight_id: str, serial: str | None, flight: int | None
+) -> None:
     row = _row("2025-010", "2025 Feb  1 0000", "Falcon 9", flight_id, "CC", "LC40", "OS")
     launch = _launches(_log(row)).iloc[0]
     assert (None if pd.isna(launch[s.BOOSTER_SERIAL]) else launch[s.BOOSTER_SERIAL]) == serial

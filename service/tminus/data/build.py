@@ -158,6 +158,7 @@ def write_tables(
     processed_dir.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=processed_dir.parent))
     try:
+        staged.chmod(0o755)  # mkdtemp makes it private; the tables are for everyone
         for name, frame in tables.items():
             path = table_path(name, staged)
             frame.to_parquet(path, index=False)

@@ -100,7 +100,7 @@ def fetch(
         sources = load_manifest(manifest)
         total = sum(len(src.files) for src in sources)
         where = f"mirror {chosen}" if chosen is not None else "upstream (download)"
-        with Progress(console=_err, transient=True) as progress:
+        with Progress(console=_err, transient=True, disable=not _err.is_terminal) as progress:
             task = progress.add_task(f"fetching from {where}", total=total)
             fetched = fetch_sources(
                 sources,
@@ -134,7 +134,7 @@ def build(
     raw_dir, processed_dir = _dirs(data_dir)
     with _domain_errors():
         sources = load_manifest(manifest)
-        with Progress(console=_err, transient=True) as progress:
+        with Progress(console=_err, transient=True, disable=not _err.is_terminal) as progress:
             task = progress.add_task("building", total=None)
             result = build_tables(
                 sources,

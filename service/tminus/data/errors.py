@@ -34,7 +34,7 @@ class ChecksumMismatchError(DataError):
         self.expected = expected
         self.actual = actual
         super().__init__(
-            f"{path}: sha256 {actual[:12]}… differs from the manifest's {expected[:12]}…; "
+            f"{path}: sha256 {actual[:12]}... differs from the manifest's {expected[:12]}...; "
             "the file changed (upstream update or corruption). "
             "Pass --allow-changed to parse it anyway."
         )

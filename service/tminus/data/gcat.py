@@ -281,7 +281,7 @@ def build_launches(
     when = parse_gcat_dates(first[DATE], file=file)
     codes = first[CODE]
     vehicle = first[LV_TYPE]
-    families = vehicle.map(vehicle_families(lv))
+    families = vehicle.map(vehicle_families(lv)).astype("str")
     flight_id = null_if_dash(first[FLIGHT])
     booster = parse_booster(flight_id, vehicle)
     site = first[SITE]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Final
 
 import pandas as pd
@@ -125,30 +124,22 @@ def _describe(case: pd.Series) -> tuple[str, object, str]:
     return column, case.get("index"), f"value {value!r} fails {check}"
 
 
-def validate_source(
-    frame: pd.DataFrame,
-    schema: pa.DataFrameSchema,
-    *,
-    file: str,
-    where: Callable[[object], tuple[int | None, str | None]] | None = None,
-) -> pd.DataFrame:
-    """Validate a raw source frame; on failure raise naming file, line (or record) and column.
+def validate_source(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file: str) -> pd.DataFrame:
+    """Validate a raw source frame; on failure raise naming the file, line and column.
 
     Parameters
     ----------
     frame
-        Raw values; by convention its index is the 1-based line number in ``file``.
+        Raw values, indexed by the 1-based line number of each row in ``file``.
     schema
         Pandera schema of the raw columns.
     file
         The source file's name, used in the message.
-    where
-        Maps an index label to ``(line, record)``; default: the label is the line.
 
     Raises
     ------
     SourceValidationError
-        The first failure (in file order), with a count of the others.
+        The first failure in file order, with a count of the others.
     """
     try:
         return schema.validate(frame, lazy=True)
@@ -156,11 +147,15 @@ def validate_source(
         cases = exc.failure_cases
         order = pd.to_numeric(cases["index"], errors="coerce")
         cases = cases.assign(_order=order).sort_values("_order", kind="stable", na_position="last")
-        first = cases.iloc[0]
-        column, label, problem = _describe(first)
-        line, record = (where or (lambda i: (int(str(i)) if i is not None else None, None)))(label)
+        column, label, problem = _describe(cases.iloc[0])
+        line = None if pd.isna(cases["_order"].iloc[0]) else int(cases["_order"].iloc[0])
         raise SourceValidationError(
-            file, line=line, column=column, problem=problem, record=record, more=len(cases) - 1
+            file,
+            line=line,
+            record=None if line is not None else f"(label {label!r})",
+            column=column,
+            problem=problem,
+            more=len(cases) - 1,
         ) from None
 
 

@@ -1,0 +1,90 @@
+"""The processed-table API: atomic writes, load errors, snapshot hash, cut-off, report counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tminus.data import gcat, ll2
+from tminus.data import schema as s
+from tminus.data.build import write_tables
+from tminus.data.errors import MissingTableError, TableValidationError
+from tminus.data.report import launches_per_year
+from tminus.data.spacex import flatten_cores
+from tminus.data.tables import data_cutoff, load_table, snapshot_hash, table_path
+from tminus.data.weather import events_table
+
+LOG = (
+    "#Launch_Tag\tLaunch_Date\tLV_Type\tFlight_ID\tLaunch_Site\tLaunch_Pad\tAgency\tLVState\t"
+    "Launch_Code\n"
+    "2024-001\t2024 Dec 30 1200\tFalcon 9\t-\tCC\tLC40\tSPX\tUS\tOS\n"
+    "2025-F01\t2025 Jan  2 0100:05\tFalcon 9\t-\tCC\tLC40\tSPX\tUS\tOF\n"
+    "2025-001\t2025 Jan  3\tFalcon 9\t-\tCC\tLC40\tSPX\tUS\tDS\n"
+)
+
+
+def _tables() -> dict[str, pd.DataFrame]:
+    log = gcat.parse_gcat_text(LOG, file="launchlog.tsv")
+    lv = gcat.parse_gcat_text("#LV_Name\tLV_Family\n", file="lv.tsv")
+    sites = gcat.parse_gcat_text("#Site\tShortName\n", file="sites.tsv")
+    return {
+        s.LAUNCHES: gcat.build_launches(log, lv, sites),
+        s.BOOSTER_LANDINGS: flatten_cores([], [], [], []),
+        s.WEATHER_EVENTS: events_table([]),
+        s.NET_HISTORY: ll2.history_table([]),
+    }
+
+
+def test_tables_round_trip_with_their_dtypes(tmp_path: Path) -> None:
+    tables = _tables()
+    write_tables(tables, tmp_path / "processed", info={})
+    launches = load_table(s.LAUNCHES, tmp_path / "processed")
+    pd.testing.assert_frame_equal(launches, tables[s.LAUNCHES])
+    assert str(launches[s.LAUNCH_TIME].dtype) == "datetime64[ns, UTC]"
+
+
+def test_failed_write_leaves_previous_tables_untouched(tmp_path: Path) -> None:
+    processed = tmp_path / "processed"
+    write_tables(_tables(), processed, info={})
+    before = snapshot_hash(processed)
+    broken = _tables()
+    broken[s.LAUNCHES] = broken[s.LAUNCHES].assign(**{s.PAYLOAD_COUNT: 0})
+    with pytest.raises(TableValidationError, match=r"launches.*payload_count"):
+        write_tables(broken, processed, info={})
+    assert snapshot_hash(processed) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["processed"]  # no temporary leftovers
+
+
+def test_missing_table_says_run_make_data(tmp_path: Path) -> None:
+    with pytest.raises(MissingTableError, match=r"'launches'.*make data"):
+        load_table(s.LAUNCHES, tmp_path)
+    with pytest.raises(ValueError, match="unknown table 'rockets'"):
+        table_path("rockets", tmp_path)
+
+
+def test_snapshot_hash_changes_with_the_data(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_tables(_tables(), first, info={})
+    write_tables(_tables(), second, info={"other": "metadata"})
+    assert snapshot_hash(first) == snapshot_hash(second)  # metadata is not data
+    changed = _tables()
+    changed[s.LAUNCHES] = changed[s.LAUNCHES].iloc[:2]
+    write_tables(changed, second, info={})
+    assert snapshot_hash(first) != snapshot_hash(second)
+
+
+def test_data_cutoff_is_the_last_launch_date(tmp_path: Path) -> None:
+    write_tables(_tables(), tmp_path, info={})
+    assert data_cutoff(tmp_path).isoformat() == "2025-01-03"
+    with pytest.raises(MissingTableError, match="empty"):
+        data_cutoff(tmp_path, s.NET_HISTORY)
+
+
+def test_per_year_counts_include_deep_space_and_failures() -> None:
+    per_year = launches_per_year(_tables()[s.LAUNCHES])
+    assert per_year.to_dict("records") == [
+        {"year": 2024, "attempts": 1, "failures": 0},
+        {"year": 2025, "attempts": 2, "failures": 1},
+    ]
