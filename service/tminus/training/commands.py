@@ -1,0 +1,149 @@
+"""``tminus train`` and ``tminus evaluate``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tminus.predictors.kinds import MODEL_NAMES
+from tminus.registry.commands import fail, open_registry
+from tminus.settings import get_settings
+
+_out = Console()
+
+ModelChoice = Annotated[
+    str,
+    typer.Option("--model", "-m", help=f"A model name or 'all' ({', '.join(MODEL_NAMES)})."),
+]
+ProcessedDir = Annotated[
+    Path | None,
+    typer.Option("--processed-dir", help="Processed tables (default: datasets/processed)."),
+]
+ModelsDir = Annotated[Path | None, typer.Option("--models-dir", help="Registry folder.")]
+
+
+def _names(model: str) -> list[str]:
+    if model == "all":
+        return list(MODEL_NAMES)
+    if model not in MODEL_NAMES:
+        raise fail(f"unknown model {model!r}; choose 'all' or one of: {', '.join(MODEL_NAMES)}", 2)
+    return [model]
+
+
+def _fmt(value: object) -> str:
+    return "-" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def _print_backtest(
+    name: str, metrics: dict[str, dict[str, float | None]], primary: tuple[str, ...], scheme: str
+) -> None:
+    columns = [
+        c
+        for c in ("log_loss", "brier", "auc", "ece", "pinball_loss", "coverage_80", "n")
+        if c in next(iter(metrics.values()))
+    ]
+    table = Table(title=f"{name}: {scheme}", title_justify="left")
+    table.add_column("scheme")
+    for c in columns:
+        table.add_column(c + (" *" if c in primary else ""), justify="right")
+    for scheme_name in sorted(metrics, key=lambda s: (s != "model", s)):
+        table.add_row(scheme_name, *(_fmt(metrics[scheme_name].get(c)) for c in columns))
+    _out.print(table)
+
+
+def train(
+    model: ModelChoice = "all",
+    promote: Annotated[
+        bool,
+        typer.Option(
+            "--promote/--no-promote",
+            help="Promote to champion each version that beats its baselines and the champion.",
+        ),
+    ] = False,
+    processed_dir: ProcessedDir = None,
+    models_dir: ModelsDir = None,
+) -> None:
+    """Train and backtest models, register each as a new version (alias challenger)."""
+    from tminus.data.errors import DataError
+    from tminus.training.pipeline import register_trained, train_one
+
+    settings = get_settings()
+    processed = processed_dir or settings.processed_dir
+    registry = open_registry(models_dir)
+    names = _names(model)
+    started = time.perf_counter()
+    outcomes = []
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=_out,
+        transient=True,
+    ) as progress:
+        for name in names:
+            task = progress.add_task(f"{name}: training and backtesting", total=None)
+            try:
+                trained = train_one(name, processed, random_state=settings.random_state)
+            except DataError as exc:
+                raise fail(f"{exc} (run `make data` first)") from exc
+            progress.update(task, description=f"{name}: writing version and card")
+            outcome = register_trained(registry, trained, processed, promote=promote)
+            progress.remove_task(task)
+            outcomes.append(outcome)
+            meta = outcome.version.metadata
+            _print_backtest(
+                name,
+                meta["backtest"]["metrics"],
+                tuple(meta["primary_metrics"]),
+                meta["backtest"]["scheme"],
+            )
+            state = (
+                "promoted to champion"
+                if outcome.promoted
+                else (
+                    "registered as challenger" + ("" if promote else " (promotion not requested)")
+                )
+            )
+            _out.print(
+                f"[bold]{name} {outcome.version.version}[/bold]: {state}; "
+                + "; ".join(outcome.verdict.reasons)
+            )
+    _out.print(
+        f"done in {time.perf_counter() - started:.1f} s: "
+        f"{sum(o.promoted for o in outcomes)} of {len(outcomes)} promoted"
+    )
+
+
+def evaluate(
+    model: ModelChoice = "all",
+    processed_dir: ProcessedDir = None,
+) -> None:
+    """Re-run the backtests on the current data and print them beside the baselines."""
+    from tminus.data.errors import DataError
+    from tminus.training.pipeline import train_one
+
+    settings = get_settings()
+    processed = processed_dir or settings.processed_dir
+    for name in _names(model):
+        try:
+            trained = train_one(name, processed, random_state=settings.random_state)
+        except DataError as exc:
+            raise fail(f"{exc} (run `make data` first)") from exc
+        _print_backtest(
+            name, trained.backtest.metrics(), trained.primary_metrics, trained.backtest.scheme
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Mount the training commands (and the registry's) on the root app."""
+    from tminus.registry import commands as registry_commands
+
+    app.command("train")(train)
+    app.command("evaluate")(evaluate)
+    registry_commands.register(app)
