@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Self
@@ -111,6 +111,16 @@ def float_list(state: Mapping[str, Any], key: str, length: int | None = None) ->
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Common English or short names of vehicles, mapped to GCAT's spelling (after folding).
+_VEHICLE_ALIASES = (
+    (re.compile(r"^longmarch"), "changzheng"),
+    (re.compile(r"^cz(?=\d)"), "changzheng"),
+)
+# Pad spellings: "SLC-40", "Space Launch Complex 40" and "LC-40" all mean GCAT's LC40.
+_PAD_ALIASES = (
+    (re.compile(r"^(spacelaunchcomplex|launchcomplex|slc)"), "lc"),
+    (re.compile(r"^pad"), ""),
+)
 
 
 def normalise_name(name: str) -> str:
@@ -118,25 +128,44 @@ def normalise_name(name: str) -> str:
     return _NON_ALNUM.sub("", name.lower())
 
 
+def normalise_vehicle(name: str) -> str:
+    """A vehicle name folded, with common aliases ('Long March 2D', 'CZ-2D') mapped to GCAT's."""
+    key = normalise_name(name)
+    for pattern, replacement in _VEHICLE_ALIASES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+def normalise_pad(name: str) -> str:
+    """A pad name folded, with 'SLC-40' and 'LC-40' compared equal."""
+    key = normalise_name(name)
+    for pattern, replacement in _PAD_ALIASES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
 class NameIndex:
     """Exact-after-normalising lookup of known names, with close-match suggestions."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(
+        self, names: Iterable[str], normalise: Callable[[str], str] = normalise_name
+    ) -> None:
+        self._normalise = normalise
         self._by_key: dict[str, str] = {}
         for name in sorted(set(names)):
-            self._by_key.setdefault(normalise_name(name), name)
+            self._by_key.setdefault(normalise(name), name)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and normalise_name(name) in self._by_key
+        return isinstance(name, str) and self._normalise(name) in self._by_key
 
     def __len__(self) -> int:
         return len(self._by_key)
 
     def resolve(self, name: str) -> str | None:
         """The known spelling of ``name``, or None."""
-        return self._by_key.get(normalise_name(name))
+        return self._by_key.get(self._normalise(name))
 
     def closest(self, name: str, *, n: int = 5, cutoff: float = 0.6) -> list[str]:
         """Known names most like ``name``, best first."""
-        keys = difflib.get_close_matches(normalise_name(name), self._by_key, n=n, cutoff=cutoff)
+        keys = difflib.get_close_matches(self._normalise(name), self._by_key, n=n, cutoff=cutoff)
         return [self._by_key[k] for k in keys]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from tminus.features.history import LaunchHistory, pad_key
+from tminus.features.history import LaunchHistory, PadRecord, pad_key
 from tminus.features.timebase import from_day
-from tminus.predictors.base import NameIndex, QueryError
+from tminus.predictors.base import NameIndex, QueryError, normalise_pad, normalise_vehicle
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +48,11 @@ class Catalogue:
     def __init__(self, history: LaunchHistory, vehicle_provider: Mapping[str, str]) -> None:
         self.history = history
         self.vehicle_provider = dict(vehicle_provider)
-        self._vehicles = NameIndex(history.vehicles)
-        self._pads = NameIndex(p.pad for p in history.pads.values())
+        self._vehicles = NameIndex(history.vehicles, normalise_vehicle)
         self._sites = NameIndex(p.site for p in history.pads.values())
+        self._pads_by_key: dict[str, list[PadRecord]] = {}
+        for record in history.pads.values():
+            self._pads_by_key.setdefault(normalise_pad(record.pad), []).append(record)
 
     @property
     def cutoff(self) -> datetime | None:
@@ -113,26 +116,28 @@ class Catalogue:
                     "site", f"unknown site {site!r}; known sites include:", suggestions=close
                 )
             site = known_site
-        code = self._pads.resolve(pad)
-        if code is None:
-            close = self._pads.closest(pad, cutoff=0.75)
+        candidates = self._pads_by_key.get(normalise_pad(pad), [])
+        if not candidates:
+            close = difflib.get_close_matches(
+                normalise_pad(pad), self._pads_by_key, n=5, cutoff=0.75
+            )
             if close:
                 raise QueryError(
-                    "pad", f"unknown pad {pad!r}; did you mean one of these?", suggestions=close
+                    "pad",
+                    f"unknown pad {pad!r}; did you mean one of these?",
+                    suggestions=[
+                        pad_key(p.site, p.pad) for k in close for p in self._pads_by_key[k]
+                    ],
                 )
             return None
-        matches = [
-            p for p in self.history.pads.values() if p.pad == code and site in (None, p.site)
-        ]
+        matches = [p for p in candidates if site in (None, p.site)]
         if not matches:
             raise QueryError(
                 "pad",
-                f"pad {code!r} is not at site {site!r}; it is at:",
-                suggestions=sorted(
-                    {pad_key(p.site, p.pad) for p in self.history.pads.values() if p.pad == code}
-                ),
+                f"pad {pad!r} is not at site {site!r}; it is at:",
+                suggestions=sorted(pad_key(p.site, p.pad) for p in candidates),
             )
-        if len(matches) > 1:
-            best = max(matches, key=lambda p: (p.last_day or 0.0, p.flights))
-            return best.site, best.pad
-        return matches[0].site, matches[0].pad
+        # Several GCAT pads can share a public name (Titan's SLC40 and SpaceX's LC40 at the
+        # Cape): the one in use most recently is what a planner means today.
+        best = max(matches, key=lambda p: (p.last_day or 0.0, p.flights))
+        return best.site, best.pad

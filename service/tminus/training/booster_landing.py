@@ -12,11 +12,11 @@ from tminus.data import schema as S
 from tminus.features.landing import LANDING_FEATURES, LANDING_TYPES, LandingExperience
 from tminus.features.landing import landing_features as read_features
 from tminus.features.risk import pooled_rate
-from tminus.features.timebase import to_day
 from tminus.predictors.booster_landing import MAX_BLOCK, BoosterLandingPredictor
 from tminus.predictors.logistic import BootstrapLogistic
 from tminus.training.backtest import MODEL, Backtest
 from tminus.training.estimators import SignConstrainedLogisticRegression
+from tminus.training.frames import epoch_days
 from tminus.training.result import TrainedModel
 
 ALPHA = 8.0
@@ -90,7 +90,7 @@ def build_rows(table: pd.DataFrame) -> LandingRows:
         experience=experience,
         default_payload=default_payload,
         orbits=sorted(frame[S.BL_ORBIT].dropna().astype(str).unique().tolist()),
-        last_day=to_day(times.iloc[-1].to_pydatetime()) if len(frame) else None,
+        last_day=float(epoch_days(times)[-1]) if len(frame) else None,
     )
 
 

@@ -19,10 +19,10 @@ from tminus.features.risk import (
     pooled_rate,
     read_context,
 )
-from tminus.features.timebase import to_day
 from tminus.predictors.launch_failure import LaunchFailurePredictor
 from tminus.training.backtest import MODEL, Backtest, rolling_origin
 from tminus.training.estimators import SignConstrainedLogisticRegression
+from tminus.training.frames import epoch_days
 from tminus.training.result import TrainedModel
 
 BACKTEST_START = 2000
@@ -61,12 +61,12 @@ def build_rows(launches: pd.DataFrame, pooling: Pooling) -> FailureRows:
     flight_no = np.zeros(n)
     names = ("global_rate", "laplace_vehicle", "beta_binomial_family", "beta_binomial_new_vehicle")
     base = {name: np.zeros(n) for name in names}
-    times = frame[S.LAUNCH_TIME].tolist()
+    days = epoch_days(frame[S.LAUNCH_TIME])
     columns = [S.VEHICLE, S.VEHICLE_FAMILY, S.AGENCY, S.SITE, S.PAD, S.FAILED]
     for i, (vehicle, family, agency, site, pad, failed) in enumerate(
         frame[columns].itertuples(index=False, name=None)
     ):
-        day = to_day(times[i].to_pydatetime())
+        day = float(days[i])
         pad_code = None if pd.isna(pad) else str(pad)
         site_code = None if pd.isna(site) else str(site)
         ctx = read_context(
@@ -137,7 +137,7 @@ def train(launches: pd.DataFrame, *, random_state: int) -> TrainedModel:
     """Backtest, then fit on everything and package the predictor with its history."""
     pooling = Pooling()
     rows = build_rows(launches, pooling)
-    bt = backtest(rows)
+    bt = backtest(rows, start=max(BACKTEST_START, int(rows.years.min()) + 1))
     est = fit_estimator(rows.X, rows.y)
     predictor = LaunchFailurePredictor(
         history=rows.history,

@@ -10,6 +10,7 @@ never learns from the future, at the price of under-weighting long gaps that wer
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from tminus.predictors.timing import (
 )
 from tminus.training.backtest import MODEL, Backtest, yearly_cuts
 from tminus.training.estimators import LinearQuantileRegression
+from tminus.training.frames import epoch_days
 from tminus.training.launch_failure import risk_launches
 from tminus.training.metrics import QUANTILES
 from tminus.training.result import TrainedModel
@@ -53,7 +55,7 @@ def _walk(
     launches: pd.DataFrame,
 ) -> tuple[pd.DataFrame, list[float]]:
     frame = risk_launches(launches)
-    days = [to_day(t.to_pydatetime()) for t in frame[S.LAUNCH_TIME]]
+    days = epoch_days(frame[S.LAUNCH_TIME]).tolist()
     return frame, days
 
 
@@ -210,7 +212,7 @@ def backtest(rows: TimingRows, *, start: int, scheme_note: str) -> Backtest:
     ys: list[NDArray[np.float64]] = []
     years: list[NDArray[np.int64]] = []
     for year, _, in_year in yearly_cuts(rows.years, start):
-        cut_day = to_day(pd.Timestamp(year=year, month=1, day=1).to_pydatetime())
+        cut_day = to_day(datetime(year, 1, 1, tzinfo=UTC))
         train = observed & (rows.known_day < cut_day)
         test = in_year & observed
         if not test.any() or train.sum() < 30:

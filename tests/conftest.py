@@ -1,0 +1,72 @@
+"""Shared fixtures: the real mirrored data, built once, and a registry trained on it.
+
+The mirror is ``$DATA_MIRROR`` or ``../shared/datasets`` relative to the project root. CI
+always has it beside the clone, so a missing mirror fails loudly instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def data_mirror() -> Path:
+    """The read-only public data mirror."""
+    path = Path(os.environ.get("DATA_MIRROR", "../shared/datasets"))
+    path = path if path.is_absolute() else ROOT / path
+    assert (path / "gcat" / "launchlog.tsv").is_file(), (
+        f"data mirror not found at {path}: set DATA_MIRROR to the shared datasets folder"
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def processed_dir(data_mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Processed tables built from the mirror by the real fetch and build steps."""
+    from tminus.data.build import build_tables
+    from tminus.data.fetch import fetch_sources
+    from tminus.data.manifest import load_manifest
+
+    data_dir = tmp_path_factory.mktemp("session-data")
+    sources = load_manifest(ROOT / "datasets" / "sources.toml")
+    fetch_sources(sources, data_dir / "raw", mirror=data_mirror)
+    build_tables(sources, data_dir / "raw", data_dir / "processed")
+    return data_dir / "processed"
+
+
+@pytest.fixture(scope="session")
+def champion_registry(processed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A registry where every model was trained on the mirror and promoted to champion.
+
+    Tests that change aliases must copy it first (see ``registry_copy``).
+    """
+    from tminus.predictors.kinds import MODEL_NAMES
+    from tminus.registry.store import Registry
+    from tminus.training.pipeline import train_and_register
+
+    root = tmp_path_factory.mktemp("session-models")
+    outcomes = train_and_register(
+        MODEL_NAMES,
+        processed=processed_dir,
+        registry=Registry(root),
+        random_state=7,
+        promote=True,
+    )
+    not_promoted = [o.model for o in outcomes if not o.promoted]
+    assert not not_promoted, f"models not promoted on the mirror: {not_promoted}"
+    return root
+
+
+@pytest.fixture
+def registry_copy(champion_registry: Path, tmp_path: Path) -> Path:
+    """A private copy of the champion registry that a test may change."""
+    import shutil
+
+    dest = tmp_path / "models"
+    shutil.copytree(champion_registry, dest)
+    return dest

@@ -1,0 +1,37 @@
+"""Small synthetic launch tables for unit tests (no real data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tminus.data import schema as S
+
+
+def launches(n: int = 400, *, seed: int = 0) -> pd.DataFrame:
+    """``n`` launches of three vehicles over ~20 years, failures likelier on early flights."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2000-01-01", tz="UTC")
+    times = start + pd.to_timedelta(np.sort(rng.uniform(0, 20 * 365, n)), unit="D")
+    vehicles = rng.choice(["Alpha 1", "Alpha 2", "Beta"], size=n, p=[0.5, 0.3, 0.2])
+    family = np.where(np.char.startswith(vehicles.astype(str), "Alpha"), "Alpha", "Beta")
+    pads = rng.choice(["LC1", "LC2"], size=n)
+    flight_no = pd.Series(vehicles).groupby(vehicles).cumcount().to_numpy()
+    p_fail = 0.3 / (1 + flight_no) + 0.02
+    failed = rng.uniform(size=n) < p_fail
+    return pd.DataFrame(
+        {
+            S.LAUNCH_TAG: [f"T{i:05d}" for i in range(n)],
+            S.LAUNCH_TIME: times,
+            S.VEHICLE: vehicles,
+            S.VEHICLE_FAMILY: family,
+            S.SITE: "SYN",
+            S.PAD: pads,
+            S.AGENCY: np.where(family == "Alpha", "AAA", "BBB"),
+            S.STATE: "XX",
+            S.CATEGORY: S.CATEGORY_ORBITAL,
+            S.OUTCOME_CODE: np.where(failed, "OF", "OS"),
+            S.FAILED: failed,
+            S.FLIGHT_ID: [f"F{i}" for i in range(n)],
+        }
+    )

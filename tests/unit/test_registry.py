@@ -1,0 +1,166 @@
+"""The registry: immutable versions, atomic aliases, and loading that refuses tampering."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
+from tminus.registry.errors import (
+    AliasNotFoundError,
+    ArtifactIntegrityError,
+    ModelNotFoundError,
+    UnsafeArtifactError,
+    VersionExistsError,
+    VersionNotFoundError,
+)
+from tminus.registry.store import MANIFEST, Registry, new_version_id, sha256_file
+from tminus.training import launch_failure
+
+from .synthetic import launches
+
+
+@pytest.fixture(scope="module")
+def predictor() -> LaunchFailurePredictor:
+    trained = launch_failure.train(launches(), random_state=0)
+    assert isinstance(trained.predictor, LaunchFailurePredictor)
+    return trained.predictor
+
+
+def _register(registry: Registry, predictor: LaunchFailurePredictor, **kwargs: object) -> str:
+    record = registry.register(
+        "launch_failure",
+        predictor=predictor,
+        metadata={"note": "test"},
+        files={"MODEL_CARD.md": b"# card\n"},
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return record.version
+
+
+WHEN = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def test_round_trip_gives_identical_predictions(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    registry = Registry(tmp_path)
+    version = _register(registry, predictor)
+    loaded = registry.load("launch_failure", version).predictor
+    assert isinstance(loaded, LaunchFailurePredictor)
+    for vehicle in ("Alpha 1", "Alpha 2", "Beta", "Gamma"):
+        q = LaunchQuery(vehicle=vehicle, when=WHEN)
+        assert loaded.predict(q) == predictor.predict(q)
+
+
+def test_versions_are_immutable_and_sort_by_time(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    registry = Registry(tmp_path)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    # ids chosen so that plain string order would disagree with time order is impossible to
+    # fake with timestamps; check instead that the sort uses time and survives many versions
+    ids = [new_version_id(base + timedelta(seconds=s)) for s in (30, 5, 900, 61)]
+    for v in ids:
+        _register(registry, predictor, version=v)
+    listed = [v.version for v in registry.versions("launch_failure")]
+    assert listed == sorted(ids, key=lambda v: v.split("-")[0])
+    with pytest.raises(VersionExistsError):
+        _register(registry, predictor, version=ids[0])
+    assert not [p for p in (tmp_path / "launch_failure").iterdir() if p.name.startswith(".tmp")]
+
+
+def test_aliases_move_atomically_and_resolve(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    registry = Registry(tmp_path)
+    v1 = _register(registry, predictor)
+    v2 = _register(registry, predictor)
+    registry.set_alias("launch_failure", "champion", v1)
+    assert registry.resolve("launch_failure", "champion") == v1
+    registry.set_alias("launch_failure", "champion", v2)
+    assert registry.aliases("launch_failure") == {"champion": v2}
+    assert not [
+        p for p in (tmp_path / "launch_failure" / "aliases").iterdir() if p.name.startswith(".")
+    ]
+    with pytest.raises(AliasNotFoundError):
+        registry.resolve("launch_failure", "challenger")
+    with pytest.raises(VersionNotFoundError):
+        registry.set_alias("launch_failure", "champion", new_version_id())
+    with pytest.raises(ModelNotFoundError):
+        registry.resolve("no_such_model", "champion")
+
+
+def test_tampered_artifact_is_refused(tmp_path: Path, predictor: LaunchFailurePredictor) -> None:
+    registry = Registry(tmp_path)
+    version = _register(registry, predictor)
+    artifact = tmp_path / "launch_failure" / version / "artifact.json"
+    text = artifact.read_text()
+    artifact.write_text(text.replace('"intercept": ', '"intercept": 1', 1))
+    with pytest.raises(ArtifactIntegrityError, match=r"artifact\.json.*changed"):
+        registry.load("launch_failure", version)
+    # an alias can never be pointed at a tampered version either
+    with pytest.raises(ArtifactIntegrityError):
+        registry.set_alias("launch_failure", "champion", version)
+
+
+def test_extra_or_missing_files_are_refused(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    registry = Registry(tmp_path)
+    version = _register(registry, predictor)
+    folder = tmp_path / "launch_failure" / version
+    (folder / "evil.pkl").write_bytes(b"\x80\x04")
+    with pytest.raises(ArtifactIntegrityError, match="unexpected"):
+        registry.load("launch_failure", version)
+    (folder / "evil.pkl").unlink()
+    (folder / "MODEL_CARD.md").unlink()
+    with pytest.raises(ArtifactIntegrityError, match="missing"):
+        registry.load("launch_failure", version)
+
+
+def _rewrite(folder: Path, payload: object) -> None:
+    """Write a crafted artifact and re-sign the manifest, as an attacker with write access could."""
+    (folder / "artifact.json").write_text(json.dumps(payload))
+    manifest = json.loads((folder / MANIFEST).read_text())
+    manifest["files"]["artifact.json"] = sha256_file(folder / "artifact.json")
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"kind": "builtins.eval", "state": {}},
+        {"kind": "tminus.weather_scrub.v1", "state": {}},
+        {"kind": "tminus.launch_failure.v1", "state": {"coef": "rm -rf /"}},
+        {"kind": "tminus.launch_failure.v1"},
+        ["not", "an", "object"],
+    ],
+)
+def test_unknown_kinds_and_malformed_state_are_refused(
+    tmp_path: Path, predictor: LaunchFailurePredictor, payload: object
+) -> None:
+    registry = Registry(tmp_path)
+    version = _register(registry, predictor)
+    _rewrite(tmp_path / "launch_failure" / version, payload)
+    with pytest.raises(UnsafeArtifactError):
+        registry.load("launch_failure", version)
+
+
+def test_export_copies_only_the_aliased_versions(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    registry = Registry(tmp_path / "src")
+    old = _register(registry, predictor)
+    new = _register(registry, predictor)
+    registry.set_alias("launch_failure", "champion", new)
+    exported = registry.export("champion", tmp_path / "dest")
+    assert exported == {"launch_failure": new}
+    dest = Registry(tmp_path / "dest")
+    assert [v.version for v in dest.versions("launch_failure")] == [new]
+    assert dest.resolve("launch_failure", "champion") == new
+    assert old != new
+    dest.load_alias("launch_failure", "champion")
