@@ -9,9 +9,9 @@
 #
 # The build itself needs no network: this script stages everything the Dockerfile copies
 # into .build/docker/ first, from the host, where PyPI is reachable:
-#   wheels/  the tminus wheel, built from this tree, and every runtime dependency as wheels for
-#            Linux on the engine's CPU and CPython 3.11, pinned to the versions in $VENV
-#            (the versions the champion models were trained and checked with)
+#   app/     the tminus wheel, built from this tree
+#   wheels/  every runtime dependency as wheels for Linux on the engine's CPU and CPython 3.11,
+#            pinned to the versions in $VENV (those the champion models were made with)
 #   models/  the champion version of each model, exported by the registry
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,20 +63,20 @@ case "$(docker version --format '{{.Server.Arch}}')" in
     arm64 | aarch64) arch="aarch64" ;;
     *) die "unsupported engine CPU '$(docker version --format '{{.Server.Arch}}')'" ;;
 esac
-rm -rf "$stage/wheels" "$stage/src"
-mkdir -p "$stage/wheels" "$stage/src"
+rm -rf "$stage/wheels" "$stage/app" "$stage/src"
+mkdir -p "$stage/wheels" "$stage/app" "$stage/src"
 # A copy, so the build writes no build/ or egg-info into the tree and stale files there can
 # never reach the wheel.
 tar --exclude=__pycache__ --exclude='*.egg-info' -c pyproject.toml README.md service \
     | tar -x -C "$stage/src"
 say "building the tminus wheel"
-if ! "$venv/bin/pip" wheel --no-deps --wheel-dir "$stage/wheels" "$stage/src" \
+if ! "$venv/bin/pip" wheel --no-deps --wheel-dir "$stage/app" "$stage/src" \
     >"$stage/pip-wheel.log" 2>&1; then
     tail -n 30 "$stage/pip-wheel.log" >&2
     die "building the tminus wheel failed (pip wheel $stage/src; log in $stage/pip-wheel.log)"
 fi
-wheel="$(find "$stage/wheels" -name 'tminus-*.whl' -print -quit)"
-[[ -n "$wheel" ]] || die "pip wheel produced no tminus-*.whl in $stage/wheels"
+wheel="$(find "$stage/app" -name 'tminus-*.whl' -print -quit)"
+[[ -n "$wheel" ]] || die "pip wheel produced no tminus-*.whl in $stage/app"
 
 # Pin to what the venv has, so the image runs the library versions the models were made with.
 "$venv/bin/pip" freeze --exclude-editable | grep -E '^[A-Za-z0-9._-]+==' >"$stage/constraints.txt"
@@ -86,12 +86,15 @@ for ((minor = glibc_minor; minor >= 17; minor--)); do
 done
 platforms+=(--platform "manylinux2014_${arch}")
 say "downloading the runtime dependencies (CPython $py_version, manylinux $arch)"
-"$venv/bin/pip" download --quiet --dest "$stage/wheels" \
+if ! "$venv/bin/pip" download --dest "$stage/wheels" \
     --only-binary=:all: "${platforms[@]}" \
     --python-version "$py_version" --implementation cp --abi "$py_abi" \
-    --constraint "$stage/constraints.txt" "$wheel" \
-    || die "could not download Linux wheels of the dependencies (see pip's message above)"
-say "staged $(find "$stage/wheels" -name '*.whl' | wc -l) wheels" \
+    --constraint "$stage/constraints.txt" "$wheel" >"$stage/pip-download.log" 2>&1; then
+    grep -v '^WARNING: Location' "$stage/pip-download.log" | tail -n 30 >&2
+    die "could not download Linux wheels of the dependencies (log in $stage/pip-download.log)"
+fi
+rm -f "$stage/wheels"/tminus-*.whl
+say "staged $(find "$stage/wheels" -name '*.whl' | wc -l) dependency wheels" \
     "($(du -sh "$stage/wheels" | cut -f1)) and $(du -sh "$stage/models" | cut -f1) of models"
 
 # ---- 3. the image: the context is the repo root; .dockerignore lets in only $stage ----
@@ -104,6 +107,11 @@ if revision="$(git rev-parse --short HEAD 2>/dev/null)"; then
 fi
 say "docker build -t $image ${BASE_IMAGE:+(base $BASE_IMAGE)}"
 start=$SECONDS
+base="${BASE_IMAGE:-$(sed -n 's/^ARG BASE_IMAGE=//p' Dockerfile)}"
+if ! docker image inspect "$base" >/dev/null 2>&1 && ! docker pull "$base"; then
+    die "cannot pull the base image $base. Without a registry, build a local base and use it:" \
+        "scripts/docker/build-base.sh && make docker-build BASE_IMAGE=tminus-base:bookworm"
+fi
 docker build "${build_args[@]}" --tag "$image" --file Dockerfile . \
     || die "docker build failed (see its output above)"
 size="$(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1 / 1e6}')"

@@ -11,6 +11,7 @@ if [[ -n "${DEBIAN_MIRROR:-}" ]]; then
     exit 0
 fi
 
+# shellcheck disable=SC1091  # the machine's own file
 codename="$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")"
 if [[ -z "$codename" ]]; then
     echo "error: this machine has no Debian codename in /etc/os-release;" \
