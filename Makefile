@@ -22,10 +22,10 @@ help: ## List the targets
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[train,dev]'
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the package with its dev tools
+install: $(VENV)/.installed ## Create .venv and install the package with its training and dev tools
 
 data: install ## Copy the sources (DATA_MIRROR, or upstream if empty) and build validated tables
 	$(TMINUS) data fetch $(if $(DATA_MIRROR),--mirror $(DATA_MIRROR),)

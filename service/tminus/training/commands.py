@@ -68,17 +68,21 @@ def train(
     ] = False,
     processed_dir: ProcessedDir = None,
     models_dir: ModelsDir = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, help="Models trained in parallel processes (joblib)."),
+    ] = 1,
 ) -> None:
     """Train and backtest models, register each as a new version (alias challenger)."""
     from tminus.data.errors import DataError
-    from tminus.training.pipeline import register_trained, train_one
+    from tminus.training.pipeline import register_trained, train_many
 
     settings = get_settings()
     processed = processed_dir or settings.processed_dir
     registry = open_registry(models_dir)
     names = _names(model)
+    workers = min(len(names), jobs)
     started = time.perf_counter()
-    outcomes = []
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -86,34 +90,37 @@ def train(
         console=_out,
         transient=True,
     ) as progress:
-        for name in names:
-            task = progress.add_task(f"{name}: training and backtesting", total=None)
-            try:
-                trained = train_one(name, processed, random_state=settings.random_state)
-            except DataError as exc:
-                raise fail(f"{exc} (run `make data` first)") from exc
-            progress.update(task, description=f"{name}: writing version and card")
-            outcome = register_trained(registry, trained, processed, promote=promote)
-            progress.remove_task(task)
-            outcomes.append(outcome)
-            meta = outcome.version.metadata
-            _print_backtest(
-                name,
-                meta["backtest"]["metrics"],
-                tuple(meta["primary_metrics"]),
-                meta["backtest"]["scheme"],
+        progress.add_task(
+            f"training and backtesting {', '.join(names)}"
+            + (f" ({workers} processes)" if workers > 1 else ""),
+            total=None,
+        )
+        try:
+            trained = train_many(
+                names, processed, random_state=settings.random_state, n_jobs=workers
             )
-            state = (
-                "promoted to champion"
-                if outcome.promoted
-                else (
-                    "registered as challenger" + ("" if promote else " (promotion not requested)")
-                )
-            )
-            _out.print(
-                f"[bold]{name} {outcome.version.version}[/bold]: {state}; "
-                + "; ".join(outcome.verdict.reasons)
-            )
+        except DataError as exc:
+            raise fail(f"{exc} (run `make data` first)") from exc
+    outcomes = []
+    for one in trained:
+        outcome = register_trained(registry, one, processed, promote=promote)
+        outcomes.append(outcome)
+        meta = outcome.version.metadata
+        _print_backtest(
+            one.name,
+            meta["backtest"]["metrics"],
+            tuple(meta["primary_metrics"]),
+            meta["backtest"]["scheme"],
+        )
+        state = (
+            "promoted to champion"
+            if outcome.promoted
+            else "registered as challenger" + ("" if promote else " (promotion not requested)")
+        )
+        _out.print(
+            f"[bold]{one.name} {outcome.version.version}[/bold]: {state}; "
+            + "; ".join(outcome.verdict.reasons)
+        )
     _out.print(
         f"done in {time.perf_counter() - started:.1f} s: "
         f"{sum(o.promoted for o in outcomes)} of {len(outcomes)} promoted"
@@ -126,17 +133,20 @@ def evaluate(
 ) -> None:
     """Re-run the backtests on the current data and print them beside the baselines."""
     from tminus.data.errors import DataError
-    from tminus.training.pipeline import train_one
+    from tminus.training.pipeline import train_many
 
     settings = get_settings()
     processed = processed_dir or settings.processed_dir
-    for name in _names(model):
-        try:
-            trained = train_one(name, processed, random_state=settings.random_state)
-        except DataError as exc:
-            raise fail(f"{exc} (run `make data` first)") from exc
+    try:
+        results = train_many(_names(model), processed, random_state=settings.random_state)
+    except DataError as exc:
+        raise fail(f"{exc} (run `make data` first)") from exc
+    for trained in results:
         _print_backtest(
-            name, trained.backtest.metrics(), trained.primary_metrics, trained.backtest.scheme
+            trained.name,
+            trained.backtest.metrics(),
+            trained.primary_metrics,
+            trained.backtest.scheme,
         )
 
 
