@@ -11,5 +11,5 @@ _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
 
 def epoch_days(times: pd.Series) -> NDArray[np.float64]:
     """Aware UTC timestamps as float days since the epoch (as :func:`features.timebase.to_day`)."""
-    out: NDArray[np.float64] = ((times - _EPOCH) / pd.Timedelta(days=1)).to_numpy(dtype=np.float64)
-    return out
+    days = (times - _EPOCH) / pd.Timedelta(days=1)
+    return np.asarray(days, dtype=np.float64)
