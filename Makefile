@@ -70,7 +70,8 @@ test-fast: install ## Only the unit tests
 	$(BIN)/pytest tests/unit
 
 bench: install ## Run the benchmarks and print their tables
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/training.py
+	$(BIN)/python benchmarks/latency.py --train
 
 docker-build: install ## Build the service image (BASE_IMAGE=... to change the base)
 	scripts/docker-build.sh $(IMAGE)

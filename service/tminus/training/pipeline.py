@@ -256,8 +256,9 @@ def train_many(
     """Train several models, in parallel processes when ``n_jobs`` > 1 (joblib).
 
     Each model trains on its own; the results come back in the order of ``names``. Native
-    thread pools are held to one thread: the matrices are small, and a BLAS spreading each
-    tiny product over every core made training four times slower on a 2-core machine.
+    thread pools are held to one thread so that parallel workers never oversubscribe the
+    cores; the matrices are small enough that one thread loses nothing
+    (``benchmarks/training.py`` measures it).
     """
     from threadpoolctl import threadpool_limits
 
