@@ -164,3 +164,16 @@ def test_export_copies_only_the_aliased_versions(
     assert dest.resolve("launch_failure", "champion") == new
     assert old != new
     dest.load_alias("launch_failure", "champion")
+
+
+def test_an_unwritable_registry_gives_a_typed_error(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    from tminus.registry.errors import RegistryWriteError
+
+    registry = Registry(tmp_path)
+    version = _register(registry, predictor)
+    # a file where the aliases folder should be: the write fails even for root
+    (tmp_path / "launch_failure" / "aliases").write_text("not a folder")
+    with pytest.raises(RegistryWriteError, match="not writable"):
+        registry.set_alias("launch_failure", "champion", version)

@@ -7,6 +7,7 @@ from typing import Final
 from tminus.predictors.base import Predictor
 from tminus.predictors.booster_landing import BoosterLandingPredictor
 from tminus.predictors.launch_failure import LaunchFailurePredictor
+from tminus.predictors.names import MODEL_NAMES
 from tminus.predictors.timing import PadTurnaroundPredictor, ReturnToFlightPredictor
 from tminus.predictors.weather_scrub import WeatherScrubPredictor
 
@@ -20,5 +21,5 @@ PREDICTOR_KINDS: Final[dict[str, type[Predictor]]] = {
         WeatherScrubPredictor,
     )
 }
-# Model names, used identically everywhere, in the order they are trained and listed.
-MODEL_NAMES: Final = tuple(cls.task for cls in PREDICTOR_KINDS.values())
+if tuple(cls.task for cls in PREDICTOR_KINDS.values()) != MODEL_NAMES:
+    raise RuntimeError("every model name needs exactly one predictor kind, in the same order")

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tminus.predictors.kinds import MODEL_NAMES
+from tminus.predictors.names import MODEL_NAMES
 from tminus.registry.errors import RegistryError
 from tminus.registry.store import ModelVersion, Registry
 from tminus.settings import get_settings

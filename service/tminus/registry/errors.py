@@ -27,5 +27,9 @@ class ArtifactIntegrityError(RegistryError):
     """A file of a version is missing, extra or does not match its recorded sha256."""
 
 
+class RegistryWriteError(RegistryError):
+    """The registry folder cannot be written (read-only mount, permissions, full disk)."""
+
+
 class UnsafeArtifactError(RegistryError):
     """The artifact names an object type outside the allow-list, or its state is malformed."""

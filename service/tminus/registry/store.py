@@ -15,6 +15,7 @@ every file against the manifest and rebuilds the predictor only from an allow-li
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from tminus.predictors.base import Predictor, StateError
-from tminus.predictors.kinds import PREDICTOR_KINDS
 from tminus.registry.errors import (
     AliasNotFoundError,
     ArtifactIntegrityError,
     ModelNotFoundError,
     RegistryError,
+    RegistryWriteError,
     UnsafeArtifactError,
     VersionExistsError,
     VersionNotFoundError,
@@ -196,12 +197,17 @@ class Registry:
         version = version or new_version_id()
         version_sort_key(version)
         folder = self._model_dir(model)
-        folder.mkdir(parents=True, exist_ok=True)
         final = folder / version
         if final.exists():
             raise VersionExistsError(f"{model} version {version} exists; versions are immutable")
         tmp = folder / f".tmp-{version}-{secrets.token_hex(4)}"
-        tmp.mkdir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp.mkdir()
+        except OSError as exc:
+            raise RegistryWriteError(
+                f"cannot register {model}: {folder} is not writable ({exc.strerror or exc})"
+            ) from exc
         try:
             _write_json(tmp / ARTIFACT, {"kind": predictor.kind, "state": predictor.to_state()})
             _write_json(tmp / METADATA, {**metadata, "model": model, "version": version})
@@ -258,15 +264,23 @@ class Registry:
         target = self.get(model, version)
         self.verify(target)
         folder = self._model_dir(model) / ALIASES
-        folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".{alias}.{secrets.token_hex(4)}.tmp"
         payload = {"version": version, "updated_at": datetime.now(UTC).isoformat()}
-        with tmp.open("w") as fh:
-            fh.write(json.dumps(payload) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, folder / alias)
-        _fsync_dir(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tmp.open("w") as fh:
+                fh.write(json.dumps(payload) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, folder / alias)
+            _fsync_dir(folder)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise RegistryWriteError(
+                f"cannot move alias {alias!r} of {model!r}: {folder} is not writable "
+                f"({exc.strerror or exc})"
+            ) from exc
         return target
 
     def delete_alias(self, model: str, alias: str) -> None:
@@ -314,6 +328,9 @@ class Registry:
             raise UnsafeArtifactError(
                 f"{model} {version}: artifact is not a {{kind, state}} object"
             )
+        # Imported here: listing and moving aliases must not load numpy and scipy.
+        from tminus.predictors.kinds import PREDICTOR_KINDS
+
         kind = payload.get("kind")
         cls = PREDICTOR_KINDS.get(kind) if isinstance(kind, str) else None
         if cls is None:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tminus.predictors.kinds import MODEL_NAMES
+from tminus.predictors.names import MODEL_NAMES
 from tminus.registry.commands import fail, open_registry
 from tminus.settings import get_settings
 

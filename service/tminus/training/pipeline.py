@@ -22,7 +22,7 @@ import numpy as np
 import tminus
 from tminus.data import schema as S
 from tminus.data.tables import data_cutoff, load_table, snapshot_hash
-from tminus.predictors.kinds import MODEL_NAMES
+from tminus.predictors.names import MODEL_NAMES
 from tminus.registry.errors import AliasNotFoundError
 from tminus.registry.store import ModelVersion, Registry, new_version_id
 from tminus.training.backtest import MODEL
