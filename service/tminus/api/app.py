@@ -1,0 +1,149 @@
+"""The FastAPI application: ``create_app()`` builds it; uvicorn calls it as a factory.
+
+Models load in the lifespan, not at import: the champion of every served model is loaded and
+verified before the first request, and a background task re-reads the aliases every
+``reload_interval_s`` seconds to pick up a new champion without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+import tminus
+from tminus.api.errors import install_error_handlers
+from tminus.api.metrics import Metrics, MetricsMiddleware
+from tminus.api.predict import PREDICTIONS
+from tminus.api.routes import admin, catalogue, ops, predictions
+from tminus.api.routes import models as model_routes
+from tminus.api.state import ModelStore
+from tminus.predictors.names import MODEL_NAMES
+from tminus.registry.store import Registry
+from tminus.settings import Settings, get_settings
+from tminus.tools import routes as tool_routes
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """
+Calibrated launch **risk** and **timing** predictions from public launch records.
+
+Every answer names the model **version** that produced it, the **data cutoff** it was trained
+through and the **attribution** of its data. Probabilities come with a 90% interval, durations
+with 10/50/90% quantiles (days) and the implied dates. Each prediction route takes one item or
+a batch `{"items": [...]}` of up to 10,000.
+
+Unknown vehicle, pad or site names are either answered from a pooled prior, flagged
+(`"unseen_vehicle": true`), or refused with a 422 listing the closest known names: see
+`GET /v1/vehicles` and `GET /v1/pads` for valid inputs.
+
+Admin routes need the header `X-API-Key` equal to `TMINUS_ADMIN_KEY`; when that variable is
+not set they are off and answer **404**.
+"""
+
+# A full batch of 10,000 items is 1-3 MB of JSON; anything far bigger is refused (413) unread.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+
+TAGS: list[dict[str, Any]] = [
+    {"name": "predictions", "description": "Risk and timing predictions, one item or a batch."},
+    {"name": "catalogue", "description": "Known vehicles and pads: the valid inputs."},
+    {"name": "models", "description": "Versions, aliases, backtests and model cards."},
+    {"name": "operations", "description": "Liveness, readiness and Prometheus metrics."},
+    {"name": "admin", "description": "Move aliases and reload (needs X-API-Key)."},
+    {"name": "llm", "description": "Planner, OpenAI tool definitions and questions (MCP: /mcp)."},
+]
+
+
+def limit_native_threads() -> None:
+    """One native (BLAS/OpenMP) thread per process: predictions are tiny and tail latency matters.
+
+    ``tminus serve`` also sets the environment variables before numpy is imported; this catches
+    the pools of libraries already loaded (e.g. under a test client).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return
+    threadpool_limits(limits=1)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    models: Sequence[str] = MODEL_NAMES,
+    registry: Registry | None = None,
+) -> FastAPI:
+    """Build the service for ``models`` (all by default) from ``settings.models_dir``."""
+    settings = settings or get_settings()
+    metrics = Metrics()
+    store = ModelStore(registry or Registry(settings.models_dir), models, listener=metrics)
+    mcp_app = tool_routes.mcp_asgi_app(store)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limit_native_threads()
+        await asyncio.to_thread(store.refresh)
+        if store.missing:
+            log.warning(
+                "not ready: no verified %s version of %s in %s yet; checking every %.1f s",
+                store.alias,
+                ", ".join(store.missing),
+                store.registry.root,
+                settings.reload_interval_s,
+            )
+        poller = asyncio.create_task(store.poll(settings.reload_interval_s))
+        try:
+            async with mcp_app.router.lifespan_context(mcp_app):  # the MCP session manager
+                yield
+        finally:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+
+    app = FastAPI(
+        title="T-Minus",
+        version=tminus.__version__,
+        summary="Launch risk and timing predictions, versioned and calibrated.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        max_body_size=MAX_BODY_BYTES,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.metrics = metrics
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    install_error_handlers(
+        app,
+        bodies={p.path: {"single": p.item, "batch": p.batch} for p in PREDICTIONS.values()},
+    )
+    for router in (
+        predictions.router,
+        catalogue.router,
+        model_routes.router,
+        ops.router,
+        admin.router,
+        tool_routes.router,
+    ):
+        summarise_routes(router)
+        app.include_router(router)
+    # The MCP route itself, not a Mount (which would redirect /mcp to /mcp/).
+    app.router.routes.extend(mcp_app.routes)
+    return app
+
+
+def summarise_routes(router: APIRouter) -> None:
+    """Use each route's one-line docstring as its OpenAPI summary (not the function name)."""
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.summary is None and route.endpoint.__doc__:
+            first, _, rest = route.endpoint.__doc__.strip().partition("\n")
+            route.summary = first.strip()
+            # FastAPI re-derives an empty description from the docstring when the router is
+            # included; a form feed is its documented "description ends here" marker.
+            route.description = inspect.cleandoc(rest) or "\f"

@@ -1,0 +1,260 @@
+"""Every domain error turned into HTTP, in one place.
+
+Every error body has the same shape, ``{"detail": [{"loc", "msg", "type", ...}]}``: ``loc``
+names the field (``["body", "items", 3, "vehicle"]``), ``msg`` says what was wrong and what is
+allowed, and ``allowed`` or ``suggestions`` list valid values when there are any. A bad
+request is always a 4xx; a 5xx is a bug.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from tminus.api.schemas import BODY_TAGS, fields_at, unknown_field_message
+from tminus.api.state import ModelUnavailableError
+from tminus.predictors.base import QueryError
+from tminus.registry.errors import (
+    AliasNotFoundError,
+    ArtifactIntegrityError,
+    ModelNotFoundError,
+    RegistryError,
+    RegistryWriteError,
+    UnsafeArtifactError,
+    VersionExistsError,
+    VersionNotFoundError,
+)
+
+Loc = tuple[str | int, ...]
+# A body's schema, or {union tag: schema} for a body that is one item or a batch.
+BodySchema = type[BaseModel] | Mapping[str, type[BaseModel]]
+# Registry errors by type: status, where the problem is, and the error type clients see.
+REGISTRY_ERRORS: Final[dict[type[RegistryError], tuple[int, Loc, str]]] = {
+    ModelNotFoundError: (404, ("path", "name"), "model_not_found"),
+    VersionNotFoundError: (404, ("version",), "version_not_found"),
+    AliasNotFoundError: (404, ("path", "alias"), "alias_not_found"),
+    ArtifactIntegrityError: (409, ("version",), "artifact_integrity"),
+    UnsafeArtifactError: (409, ("version",), "unsafe_artifact"),
+    VersionExistsError: (409, ("version",), "version_exists"),
+    RegistryWriteError: (409, ("path", "alias"), "registry_read_only"),
+}
+# Inputs echoed back in an error are cut to this many characters; big ones are dropped.
+MAX_ECHO: Final = 100
+# An answer lists at most this many problems (a batch of 10,000 bad items is not echoed).
+MAX_PROBLEMS: Final = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request."""
+
+    loc: Loc
+    msg: str
+    type: str
+    allowed: Sequence[str] = ()
+    suggestions: Sequence[str] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape of one entry of ``detail``."""
+        out: dict[str, Any] = {"loc": list(self.loc), "msg": self.msg, "type": self.type}
+        if self.allowed:
+            out["allowed"] = list(self.allowed)
+        if self.suggestions:
+            out["suggestions"] = list(self.suggestions)
+        return out
+
+
+class ApiError(Exception):
+    """An error with its HTTP status and problems; raised by routes and prediction functions."""
+
+    def __init__(
+        self, status: int, problems: list[Problem], *, headers: dict[str, str] | None = None
+    ) -> None:
+        self.status = status
+        self.problems = problems
+        self.headers = headers or {}
+        super().__init__("; ".join(f"{'.'.join(map(str, p.loc))}: {p.msg}" for p in problems))
+
+
+class InvalidInputError(ApiError):
+    """Inputs that passed the schema but that the model cannot answer (422)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(422, problems)
+
+
+def query_problem(exc: QueryError, prefix: Loc) -> Problem:
+    """A predictor's :class:`QueryError` as a problem located under ``prefix``."""
+    return Problem(
+        loc=(*prefix, exc.field),
+        msg=exc.message,
+        type="unknown_name" if exc.suggestions else "invalid_value",
+        suggestions=exc.suggestions,
+    )
+
+
+def _echo(value: Any) -> Any:
+    """A short input worth echoing back, or None (JSON has no NaN or infinity)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "..."
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe copy of an error context value."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def validation_problems(
+    errors: Sequence[Any], *, schema: BodySchema | None = None
+) -> list[dict[str, Any]]:
+    """pydantic's errors as API problems: union tags dropped, big inputs not echoed.
+
+    With the ``schema`` that was validated (or ``{tag: schema}`` for a one-or-batch body), an
+    unknown field's message lists the allowed fields and the closest one. Finding them only
+    here, on the error path, keeps validation of a 10,000-item batch in compiled code.
+    """
+    out: list[dict[str, Any]] = []
+    for err in errors[:MAX_PROBLEMS]:
+        loc = list(err.get("loc", ()))
+        prefix = loc[:1] if loc[:1] == ["body"] else []
+        rest = loc[len(prefix) :]
+        tag = rest[0] if rest and rest[0] in BODY_TAGS else None
+        if tag is not None:
+            rest = rest[1:]
+        entry: dict[str, Any] = {
+            "loc": prefix + rest,
+            "msg": err.get("msg", ""),
+            "type": err.get("type"),
+        }
+        if err.get("type") == "extra_forbidden" and rest:
+            root = schema.get(str(tag)) if isinstance(schema, Mapping) else schema
+            allowed = fields_at(root, rest[:-1]) if root is not None else None
+            if allowed is not None:
+                entry["msg"] = unknown_field_message(str(rest[-1]), allowed)
+                entry["allowed"] = allowed
+        elif "input" in err and (echo := _echo(err["input"])) is not None:
+            entry["input"] = echo
+        ctx = err.get("ctx")
+        if isinstance(ctx, dict):
+            entry["ctx"] = {str(k): _plain(v) for k, v in ctx.items()}
+            expected = ctx.get("expected")
+            if isinstance(expected, str):
+                # pydantic spells a choice as "'a', 'b' or 'c'": give clients the list.
+                entry["allowed"] = re.findall(r"'([^']*)'", expected) or [expected]
+        out.append(entry)
+    if len(errors) > MAX_PROBLEMS:
+        more = len(errors) - MAX_PROBLEMS
+        out.append({"loc": out[-1]["loc"][:1], "msg": f"and {more} more", "type": "more_errors"})
+    return out
+
+
+def _body(problems: Sequence[Problem]) -> dict[str, Any]:
+    return {"detail": [p.to_json() for p in problems]}
+
+
+def _validation_handler(
+    bodies: Mapping[str, BodySchema],
+) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        path = getattr(request.scope.get("route"), "path", None)
+        schema = bodies.get(path) if isinstance(path, str) else None
+        return JSONResponse(
+            {"detail": validation_problems(exc.errors(), schema=schema)}, status_code=422
+        )
+
+    return on_validation
+
+
+async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return JSONResponse(_body(exc.problems), status_code=exc.status, headers=exc.headers)
+
+
+async def _on_invalid_input(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidInputError)
+    # Prediction functions locate problems within the request; over HTTP that is the body.
+    problems = [
+        Problem(("body", *p.loc), p.msg, p.type, p.allowed, p.suggestions) for p in exc.problems
+    ]
+    return JSONResponse(_body(problems), status_code=422)
+
+
+async def _on_query_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, QueryError)
+    return JSONResponse(_body([query_problem(exc, ("body",))]), status_code=422)
+
+
+async def _on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ModelUnavailableError)
+    problem = Problem(loc=("model",), msg=str(exc), type="model_unavailable")
+    return JSONResponse(_body([problem]), status_code=503, headers={"Retry-After": "5"})
+
+
+def registry_problem(exc: RegistryError) -> tuple[int, Problem]:
+    """Status and problem for a registry error (the most specific type wins)."""
+    for kind in type(exc).__mro__:
+        if kind in REGISTRY_ERRORS:
+            status, loc, name = REGISTRY_ERRORS[kind]
+            return status, Problem(loc=loc, msg=str(exc), type=name)
+    return 409, Problem(loc=(), msg=str(exc), type="registry_error")
+
+
+async def _on_registry_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RegistryError)
+    status, problem = registry_problem(exc)
+    return JSONResponse(_body([problem]), status_code=status)
+
+
+# Where the problem is for the framework's own HTTP errors (unparsable body, no such route).
+HTTP_ERROR_LOCS: Final[dict[int, Loc]] = {400: ("body",), 404: ("path",), 405: ("method",)}
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code in {204, 304}:
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    msg = str(exc.detail)
+    if exc.status_code == 404 and msg == "Not Found":
+        msg = f"no route {request.method} {request.url.path}; see /docs for every route"
+    if exc.status_code == 405:
+        msg = f"{request.method} is not allowed here; allowed: {(exc.headers or {}).get('Allow')}"
+    problem = Problem(
+        loc=HTTP_ERROR_LOCS.get(exc.status_code, ()), msg=msg, type=f"http_{exc.status_code}"
+    )
+    return JSONResponse(_body([problem]), status_code=exc.status_code, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI, bodies: Mapping[str, BodySchema] | None = None) -> None:
+    """Map every domain error to its HTTP answer.
+
+    ``bodies`` maps a route path to the schema of its body, to name allowed fields.
+    """
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(RequestValidationError, _validation_handler(bodies or {}))
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(InvalidInputError, _on_invalid_input)
+    app.add_exception_handler(QueryError, _on_query_error)
+    app.add_exception_handler(ModelUnavailableError, _on_unavailable)
+    app.add_exception_handler(RegistryError, _on_registry_error)

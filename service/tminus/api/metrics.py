@@ -1,0 +1,158 @@
+"""Prometheus metrics of one app: requests and latency per route and model version, loads.
+
+Each app owns its :class:`CollectorRegistry`, so several apps (tests) never clash. The
+middleware is plain ASGI (no per-request task or body copy) to keep its cost in microseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Final
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tminus.api.state import ServedModel, StoreListener
+
+# Latency buckets from 100 µs to 10 s: single predictions sit at the bottom, big batches at the top.
+BUCKETS: Final = (
+    0.0001,
+    0.00025,
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    10.0,
+)
+# Scope keys the prediction routes fill in, read back by the middleware.
+MODEL_KEY: Final = "tminus.model"
+VERSION_KEY: Final = "tminus.version"
+UNMATCHED: Final = "<unmatched>"
+
+
+class Metrics(StoreListener):
+    """The app's metrics; also listens to the model store for loads and refusals."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        labels = ("method", "route", "status", "model", "version")
+        self.requests = Counter(
+            "tminus_requests",
+            "HTTP requests by route, status and the model version that answered.",
+            labels,
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "tminus_request_duration_seconds",
+            "Time from request start to the last response byte, per route and model version.",
+            ("method", "route", "model", "version"),
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.predictions = Counter(
+            "tminus_predictions",
+            "Predicted items (a batch counts each item), per model version.",
+            ("model", "version"),
+            registry=self.registry,
+        )
+        self.loaded_version = Gauge(
+            "tminus_model_loaded",
+            "1 for the version each model is served from.",
+            ("model", "version"),
+            registry=self.registry,
+        )
+        self.loaded_at = Gauge(
+            "tminus_model_loaded_timestamp_seconds",
+            "When the served version of each model was loaded (Unix time).",
+            ("model",),
+            registry=self.registry,
+        )
+        self.reloads = Counter(
+            "tminus_model_reloads",
+            "Versions swapped in after an alias moved (including the first load).",
+            ("model",),
+            registry=self.registry,
+        )
+        self.refusals = Counter(
+            "tminus_model_reloads_refused",
+            "Versions refused because they failed verification or loading.",
+            ("model",),
+            registry=self.registry,
+        )
+
+    # ---- StoreListener ------------------------------------------------------------------
+    def loaded(self, served: ServedModel, previous: ServedModel | None) -> None:
+        """Move the loaded-version gauge and count the swap."""
+        if previous is not None:
+            with contextlib.suppress(KeyError):
+                self.loaded_version.remove(previous.name, previous.version)
+        self.loaded_version.labels(served.name, served.version).set(1)
+        self.loaded_at.labels(served.name).set(served.loaded_at.timestamp())
+        self.reloads.labels(served.name).inc()
+
+    def refused(self, model: str, version: str, reason: str) -> None:
+        """Count a refusal."""
+        self.refusals.labels(model).inc()
+
+    # ---- request side -------------------------------------------------------------------
+    def observe(
+        self, *, method: str, route: str, status: int, model: str, version: str, seconds: float
+    ) -> None:
+        """Record one finished request."""
+        self.requests.labels(method, route, str(status), model, version).inc()
+        self.latency.labels(method, route, model, version).observe(seconds)
+
+
+def note_served(request: Request, served: ServedModel, items: int) -> None:
+    """Tell the metrics middleware which model version answered this request."""
+    request.scope[MODEL_KEY] = served.name
+    request.scope[VERSION_KEY] = served.version
+    metrics = getattr(request.app.state, "metrics", None)
+    if isinstance(metrics, Metrics):
+        metrics.predictions.labels(served.name, served.version).inc(items)
+
+
+class MetricsMiddleware:
+    """Time every HTTP request and count it by route template, status and model version."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Wrap ``send`` to see the status; label by the matched route's path template."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None)
+            self.metrics.observe(
+                method=str(scope.get("method", "")),
+                route=template if isinstance(template, str) else UNMATCHED,
+                status=status,
+                model=str(scope.get(MODEL_KEY, "")),
+                version=str(scope.get(VERSION_KEY, "")),
+                seconds=time.perf_counter() - start,
+            )

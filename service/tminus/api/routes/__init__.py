@@ -1,0 +1,1 @@
+"""HTTP routers, one per area: predictions, catalogue, models, operations, admin."""

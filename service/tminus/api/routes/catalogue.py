@@ -1,0 +1,34 @@
+"""``GET /v1/vehicles`` and ``GET /v1/pads``: valid inputs and their history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Query
+
+from tminus.api import catalogue
+from tminus.api.deps import SnapshotDep
+from tminus.api.schemas import PadList, VehicleList
+
+router = APIRouter(prefix="/v1", tags=["catalogue"])
+
+ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    503: {"description": "No model with a catalogue is loaded yet."}
+}
+Search = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="Case- and punctuation-insensitive search."),
+]
+Limit = Annotated[int, Query(ge=1, le=5000, description="At most this many entries.")]
+
+
+@router.get("/vehicles", response_model=VehicleList, responses=ERRORS)
+async def vehicles(snapshot: SnapshotDep, q: Search = None, limit: Limit = 1000) -> VehicleList:
+    """Known vehicles with their flights, failures and last flight as of the data cutoff."""
+    return catalogue.list_vehicles(snapshot, query=q, limit=limit)
+
+
+@router.get("/pads", response_model=PadList, responses=ERRORS)
+async def pads(snapshot: SnapshotDep, q: Search = None, limit: Limit = 1000) -> PadList:
+    """Known pads with their flights, failures, last launch and vehicles as of the cutoff."""
+    return catalogue.list_pads(snapshot, query=q, limit=limit)

@@ -1,0 +1,563 @@
+"""Request and response schemas of the service: the contract clients and LLM tools rely on.
+
+Every request schema forbids unknown fields and bounds every number and string. A prediction
+body is one item or a batch ``{"items": [...]}`` of up to :data:`MAX_BATCH` items. Dates are ISO
+8601 dates or datetimes; a naive value is taken as UTC and every value is normalised to UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from collections.abc import Sequence
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    Tag,
+    WithJsonSchema,
+)
+
+from tminus.predictors.booster_landing import MAX_BLOCK
+
+MAX_BATCH: Final = 10_000
+# Requests may ask about any moment of the space age up to the end of the century.
+MIN_DATE: Final = dt.datetime(1957, 1, 1, tzinfo=dt.UTC)
+MAX_DATE: Final = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
+ModelName = Literal[
+    "launch_failure", "booster_landing", "pad_turnaround", "return_to_flight", "weather_scrub"
+]
+LandingType = Literal["ASDS", "RTLS", "Ocean"]
+
+
+def parse_when(value: object) -> dt.datetime:
+    """An ISO 8601 date or datetime (or a Python date/datetime) as an aware UTC datetime.
+
+    A date means midnight UTC; a naive datetime is taken as UTC. Numbers are refused rather
+    than read as Unix timestamps, so a client's mistake is not silently a date in 1970.
+    """
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"{value[:40]!r} is not an ISO 8601 date or datetime; "
+                "expected e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
+            ) from None
+    else:
+        # A ValueError, not a TypeError: pydantic turns it into a 422 naming the field.
+        raise ValueError(
+            "expected an ISO 8601 date or datetime string, e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
+        )
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    if not MIN_DATE <= moment <= MAX_DATE:
+        raise ValueError(
+            f"date must be between {MIN_DATE.date().isoformat()} and {MAX_DATE.date().isoformat()}"
+        )
+    return moment
+
+
+UtcDatetime = Annotated[
+    dt.datetime,
+    PlainValidator(parse_when),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 date or datetime (UTC if no offset), 1957-01-01..2100-12-31",
+            "examples": ["2026-03-01", "2026-03-01T14:30:00Z"],
+        },
+        mode="validation",
+    ),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class RequestSchema(BaseModel):
+    """Base of every request schema: unknown fields and non-finite numbers are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+# ---- prediction items ------------------------------------------------------------------------
+class LaunchItem(RequestSchema):
+    """One launch: which vehicle, when, and optionally from where, to which orbit, with what."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"vehicle": "Falcon 9", "date": "2026-03-01", "pad": "LC40"}]
+        }
+    )
+
+    vehicle: Name = Field(description="GCAT vehicle name, e.g. 'Falcon 9' (GET /v1/vehicles).")
+    date: UtcDatetime
+    site: Name | None = Field(default=None, description="GCAT site code, e.g. 'CC', 'KSC'.")
+    pad: Name | None = Field(default=None, description="GCAT pad code, e.g. 'LC40', 'LC39A'.")
+    orbit: ShortName | None = Field(
+        default=None, description="Orbit class, e.g. 'LEO', 'GTO' (accepted; not yet used)."
+    )
+    payload_mass_kg: float | None = Field(
+        default=None, ge=0, le=300_000, description="Payload mass in kg (accepted; not yet used)."
+    )
+
+
+class LandingItem(RequestSchema):
+    """One Falcon booster landing attempt."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"date": "2026-03-01", "landing_type": "ASDS", "core_flight": 12, "orbit": "LEO"}
+            ]
+        }
+    )
+
+    date: UtcDatetime
+    landing_type: LandingType = Field(
+        description="ASDS (drone ship), RTLS (return to launch site) or Ocean."
+    )
+    core_flight: int = Field(
+        default=1, ge=1, le=50, description="This booster's flight number (1 = new)."
+    )
+    block: int | None = Field(
+        default=None, ge=1, le=MAX_BLOCK, description="Falcon booster block; default: latest."
+    )
+    payload_mass_kg: float | None = Field(
+        default=None, ge=0, le=70_000, description="Payload mass in kg; default: typical."
+    )
+    orbit: ShortName | None = Field(default=None, description="Orbit class, e.g. 'LEO', 'GTO'.")
+    vehicle: Name | None = Field(
+        default=None, description="'Falcon 9' or 'Falcon Heavy' (informational)."
+    )
+
+
+class PadItem(RequestSchema):
+    """A launch from ``pad`` on ``date``: when can the pad launch next?"""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"pad": "LC39A", "date": "2026-03-01", "site": "KSC"}]}
+    )
+
+    pad: Name = Field(description="GCAT pad code, e.g. 'LC40', 'LC39A' (GET /v1/pads).")
+    date: UtcDatetime
+    site: Name | None = Field(
+        default=None, description="GCAT site code; needed only when a pad code is ambiguous."
+    )
+    vehicle: Name | None = Field(default=None, description="Vehicle of the launch, if known.")
+
+
+class FailureItem(RequestSchema):
+    """A failure of ``vehicle`` on ``date``: when does its family fly again?"""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"vehicle": "Falcon 9", "date": "2026-03-01"}]}
+    )
+
+    vehicle: Name = Field(description="GCAT vehicle name of the failed launch.")
+    date: UtcDatetime = Field(description="Date of the failure.")
+
+
+class WeatherItem(RequestSchema):
+    """A Cape launch attempt's weather over the ~4 hours before T-0; missing values are filled.
+
+    Field names are the sensor summaries of the BRAVO dataset (``features.weather``).
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "date": "2026-03-01",
+                    "max_peak_wind": 18.0,
+                    "lightning_count": 0,
+                    "max_abs_field_mill": 300.0,
+                }
+            ]
+        }
+    )
+
+    date: UtcDatetime
+    max_peak_wind: float | None = Field(
+        default=None, ge=0, le=250, description="Max tower peak wind speed (kt)."
+    )
+    max_abs_field_mill: float | None = Field(
+        default=None, ge=0, le=50_000, description="Max |field mill| electric field (V/m)."
+    )
+    lightning_count: float | None = Field(
+        default=None, ge=0, le=1_000_000, description="Lightning strikes counted."
+    )
+    precipitable_water: float | None = Field(
+        default=None, ge=0, le=150, description="Mean balloon precipitable water (mm)."
+    )
+    max_profiler_wind: float | None = Field(
+        default=None, ge=0, le=300, description="Max wind-profiler wind speed."
+    )
+    max_profiler_shear: float | None = Field(
+        default=None, ge=0, le=10, description="Max wind-profiler wind shear."
+    )
+
+    def values(self) -> dict[str, float | None]:
+        """The sensor summaries by name (everything but the date)."""
+        return self.model_dump(exclude={"date"})
+
+
+# ---- batches -----------------------------------------------------------------------------
+class LaunchBatch(RequestSchema):
+    """Up to 10,000 launches."""
+
+    items: list[LaunchItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class LandingBatch(RequestSchema):
+    """Up to 10,000 landing attempts."""
+
+    items: list[LandingItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class PadBatch(RequestSchema):
+    """Up to 10,000 pad launches."""
+
+    items: list[PadItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class FailureBatch(RequestSchema):
+    """Up to 10,000 failures."""
+
+    items: list[FailureItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class WeatherBatch(RequestSchema):
+    """Up to 10,000 launch attempts' weather."""
+
+    items: list[WeatherItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+def _single_or_batch(value: Any) -> str:
+    """Tag a body as ``batch`` when it carries ``items``, else as ``single``."""
+    if isinstance(value, dict):
+        return "batch" if "items" in value else "single"
+    return "batch" if hasattr(value, "items") and isinstance(value.items, list) else "single"
+
+
+# The tags appear in pydantic's error locations; the error handler removes them.
+BODY_TAGS: Final = frozenset({"single", "batch"})
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The schema inside ``X``, ``X | None`` or ``list[X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def fields_at(schema: type[BaseModel], path: Sequence[str | int]) -> list[str] | None:
+    """Field names of the object at ``path`` (a pydantic error location) within ``schema``."""
+    current: type[BaseModel] | None = schema
+    for part in path:
+        if isinstance(part, int):
+            continue  # a list index: the element schema was taken with the list's field
+        if current is None or part not in current.model_fields:
+            return None
+        current = _model_in(current.model_fields[part].annotation)
+    return list(current.model_fields) if current is not None else None
+
+
+def unknown_field_message(name: str, allowed: Sequence[str]) -> str:
+    """'unknown field 'x' (did you mean 'y'?); allowed fields: ...'."""
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown field {name[:40]!r}{hint}; allowed fields: {', '.join(allowed)}"
+
+
+_DISCRIMINATOR = Discriminator(_single_or_batch)
+
+LaunchFailureBody = Annotated[
+    Annotated[LaunchItem, Tag("single")] | Annotated[LaunchBatch, Tag("batch")], _DISCRIMINATOR
+]
+BoosterLandingBody = Annotated[
+    Annotated[LandingItem, Tag("single")] | Annotated[LandingBatch, Tag("batch")], _DISCRIMINATOR
+]
+PadTurnaroundBody = Annotated[
+    Annotated[PadItem, Tag("single")] | Annotated[PadBatch, Tag("batch")], _DISCRIMINATOR
+]
+ReturnToFlightBody = Annotated[
+    Annotated[FailureItem, Tag("single")] | Annotated[FailureBatch, Tag("batch")], _DISCRIMINATOR
+]
+WeatherScrubBody = Annotated[
+    Annotated[WeatherItem, Tag("single")] | Annotated[WeatherBatch, Tag("batch")], _DISCRIMINATOR
+]
+
+
+# ---- responses ---------------------------------------------------------------------------
+class ResponseSchema(BaseModel):
+    """Base of every response schema."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Provenance(ResponseSchema):
+    """Which model version answered, the data it was trained through, and whose data it was."""
+
+    model: ModelName
+    version: str = Field(description="Registry version id of the model that answered.")
+    data_cutoff: dt.date | None = Field(description="Last day of the data it was trained on.")
+    attribution: list[str] = Field(description="Sources of that data and their licences.")
+
+
+class ProbabilityItem(ResponseSchema):
+    """A calibrated probability with its 90% interval."""
+
+    probability: float = Field(ge=0, le=1)
+    interval: tuple[float, float] = Field(description="90% interval [low, high].")
+    flags: dict[str, bool] = Field(
+        description="True flags mark answers resting on a prior or an assumption, "
+        "e.g. unseen_vehicle (a pooled prior for a vehicle with no history)."
+    )
+    context: dict[str, Any] = Field(description="The history numbers behind the answer.")
+
+
+class Quantiles(ResponseSchema):
+    """Days at the 10th, 50th and 90th percentile."""
+
+    p10: float = Field(ge=0)
+    p50: float = Field(ge=0)
+    p90: float = Field(ge=0)
+
+
+class QuantileDates(ResponseSchema):
+    """``start`` plus each quantile: the implied dates."""
+
+    p10: dt.datetime
+    p50: dt.datetime
+    p90: dt.datetime
+
+
+class QuantileItem(ResponseSchema):
+    """A duration in days as 10/50/90% quantiles, counted from ``start``, and the dates."""
+
+    start: dt.datetime
+    quantiles: Quantiles
+    dates: QuantileDates
+    flags: dict[str, bool]
+    context: dict[str, Any]
+
+
+class ProbabilityAnswer(ProbabilityItem, Provenance):
+    """One probability answer and the model version behind it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": "launch_failure",
+                    "version": "20261129T091321123655Z-5e44",
+                    "data_cutoff": "2025-04-04",
+                    "attribution": ["Data from GCAT (J. McDowell), CC BY 4.0"],
+                    "probability": 0.008,
+                    "interval": [0.003, 0.015],
+                    "flags": {"unseen_vehicle": False, "unseen_pad": False},
+                    "context": {"vehicle": "Falcon 9", "vehicle_flights": 450},
+                }
+            ]
+        }
+    )
+
+
+class ProbabilityBatchAnswer(Provenance):
+    """Probability answers for a batch, in request order, all from one model version."""
+
+    items: list[ProbabilityItem]
+
+
+class QuantileAnswer(QuantileItem, Provenance):
+    """One timing answer and the model version behind it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": "pad_turnaround",
+                    "version": "20261129T091838063516Z-aa70",
+                    "data_cutoff": "2025-04-04",
+                    "attribution": ["Data from GCAT (J. McDowell), CC BY 4.0"],
+                    "start": "2026-03-01T00:00:00Z",
+                    "quantiles": {"p10": 8.3, "p50": 28.9, "p90": 96.9},
+                    "dates": {
+                        "p10": "2026-03-09T07:12:00Z",
+                        "p50": "2026-03-29T21:36:00Z",
+                        "p90": "2026-06-05T21:36:00Z",
+                    },
+                    "flags": {"unseen_vehicle": False},
+                    "context": {"pad": "KSC/LC39A", "pad_flights": 199},
+                }
+            ]
+        }
+    )
+
+
+class QuantileBatchAnswer(Provenance):
+    """Timing answers for a batch, in request order, all from one model version."""
+
+    items: list[QuantileItem]
+
+
+# ---- catalogue ---------------------------------------------------------------------------
+class VehicleInfo(ResponseSchema):
+    """A known vehicle and its record as of the data cutoff."""
+
+    name: str
+    family: str
+    provider: str | None
+    flights: int
+    failures: int
+    first_flight: dt.datetime | None
+    last_flight: dt.datetime | None
+
+
+class PadInfo(ResponseSchema):
+    """A known pad and its record as of the data cutoff."""
+
+    pad: str
+    site: str
+    flights: int
+    failures: int
+    last_flight: dt.datetime | None
+    vehicles: list[str] = Field(description="Vehicles flown from the pad, most flown first.")
+
+
+class VehicleList(Provenance):
+    """Known vehicles, most flown first."""
+
+    total: int = Field(description="Matching vehicles before the limit.")
+    vehicles: list[VehicleInfo]
+
+
+class PadList(Provenance):
+    """Known pads, most used first."""
+
+    total: int = Field(description="Matching pads before the limit.")
+    pads: list[PadInfo]
+
+
+# ---- models ------------------------------------------------------------------------------
+class ServedInfo(ResponseSchema):
+    """The version a model is served from in this process."""
+
+    version: str
+    loaded_at: dt.datetime
+
+
+class RefusedInfo(ResponseSchema):
+    """A version the service refused to load, and why."""
+
+    version: str
+    reason: str
+    at: dt.datetime
+
+
+class ModelSummary(ResponseSchema):
+    """A model in the registry and what this service does with it."""
+
+    name: ModelName
+    output: Literal["probability", "quantiles"]
+    summary: str | None
+    aliases: dict[str, str]
+    versions: int
+    served: ServedInfo | None
+    refused: RefusedInfo | None
+
+
+class ModelList(ResponseSchema):
+    """Every model this service serves."""
+
+    models: list[ModelSummary]
+
+
+class VersionInfo(ResponseSchema):
+    """One version's record and its backtest against the baselines."""
+
+    version: str
+    created_at: dt.datetime
+    aliases: list[str]
+    data_cutoff: dt.date | None
+    primary_metrics: list[str]
+    metrics: dict[str, dict[str, float | None]] = Field(
+        description="Backtest metrics of 'model' and of each baseline, on the same folds."
+    )
+    backtest_scheme: str | None
+
+
+class ModelDetail(ModelSummary):
+    """A model with its versions, aliases, backtests and the served version's inputs."""
+
+    attribution: list[str]
+    feature_schema: dict[str, Any] = Field(description="Inputs the served version accepts.")
+    version_history: list[VersionInfo] = Field(description="Every version, newest first.")
+
+
+# ---- operations and admin ----------------------------------------------------------------
+class Health(ResponseSchema):
+    """The process is alive."""
+
+    status: Literal["ok"]
+
+
+class Readiness(ResponseSchema):
+    """Whether every served model is loaded and verified."""
+
+    status: Literal["ready", "not_ready"]
+    models: dict[str, str] = Field(description="Model -> served version.")
+    missing: list[str] = Field(description="Models not loaded yet.")
+    refused: dict[str, RefusedInfo]
+
+
+class AliasUpdate(RequestSchema):
+    """Point an alias at a version."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": "20261129T091321123655Z-5e44"}]}
+    )
+
+    version: Annotated[str, StringConstraints(pattern=r"^\d{8}T\d{12}Z-[0-9a-f]{4}$")] = Field(
+        description="A version id of this model (GET /v1/models/{name})."
+    )
+
+
+class AliasAnswer(ResponseSchema):
+    """The alias as it now stands, and what this process now serves."""
+
+    model: ModelName
+    alias: str
+    version: str
+    served_version: str | None
+
+
+class ReloadOutcome(ResponseSchema):
+    """What a reload did for one model."""
+
+    status: Literal["unchanged", "loaded", "refused", "missing"]
+    version: str | None
+    detail: str | None = None
+
+
+class ReloadAnswer(ResponseSchema):
+    """What a reload did for every served model."""
+
+    models: dict[str, ReloadOutcome]

@@ -1,0 +1,74 @@
+"""The OpenAPI document: every route with a one-line summary, prediction bodies with examples."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tminus.api.app import create_app
+from tminus.api.predict import PREDICTIONS
+from tminus.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def openapi(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    app = create_app(Settings(models_dir=tmp_path_factory.mktemp("no-models")))
+    return app.openapi()
+
+
+EXPECTED = {
+    ("post", "/v1/launch-failure"),
+    ("post", "/v1/booster-landing"),
+    ("post", "/v1/pad-turnaround"),
+    ("post", "/v1/return-to-flight"),
+    ("post", "/v1/weather-scrub"),
+    ("get", "/v1/vehicles"),
+    ("get", "/v1/pads"),
+    ("get", "/v1/models"),
+    ("get", "/v1/models/{name}"),
+    ("get", "/v1/models/{name}/card"),
+    ("get", "/v1/models/{name}/versions/{version}/files/{file}"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+    ("put", "/v1/models/{name}/aliases/{alias}"),
+    ("post", "/v1/admin/reload"),
+}
+
+
+def test_every_route_is_documented_with_its_docstring_as_summary(openapi: dict[str, Any]) -> None:
+    routes = {(m, p): op for p, ops in openapi["paths"].items() for m, op in ops.items()}
+    assert set(routes) >= EXPECTED
+    for (method, path), op in routes.items():
+        summary = op.get("summary", "")
+        assert summary.endswith(".") and "\n" not in summary, (method, path, summary)
+        if (method, path) in EXPECTED:  # one-line docstrings: nothing repeated below
+            assert op.get("description", "") == "", (method, path)
+
+
+@pytest.mark.parametrize("path", [p.path for p in PREDICTIONS.values()])
+def test_prediction_bodies_show_one_item_and_a_batch(openapi: dict[str, Any], path: str) -> None:
+    body = openapi["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    assert set(body["examples"]) == {"single", "batch"}
+    assert "items" in body["examples"]["batch"]["value"]
+    variants = {ref["$ref"].rsplit("/", 1)[-1] for ref in body["schema"]["oneOf"]}
+    spec = next(p for p in PREDICTIONS.values() if p.path == path)
+    assert variants == {spec.item.__name__, spec.batch.__name__}
+    item = openapi["components"]["schemas"][spec.item.__name__]
+    assert item["additionalProperties"] is False
+    assert item["examples"]
+    responses = openapi["paths"][path]["post"]["responses"]
+    assert {"200", "422", "503"} <= set(responses)
+
+
+def test_every_number_in_a_request_schema_is_bounded(openapi: dict[str, Any]) -> None:
+    schemas = openapi["components"]["schemas"]
+    requests = {p.item.__name__ for p in PREDICTIONS.values()}
+    for name in requests:
+        for field, prop in schemas[name]["properties"].items():
+            for option in prop.get("anyOf", [prop]):
+                if option.get("type") in {"number", "integer"}:
+                    assert "maximum" in option and "minimum" in option, (name, field)
+                if option.get("type") == "string" and option.get("format") != "date-time":
+                    assert "maxLength" in option or "enum" in option, (name, field)

@@ -1,0 +1,163 @@
+"""Request schemas: what a client may send, and the 4xx it gets for anything else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import typing
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from tminus.api import schemas
+from tminus.api.errors import validation_problems
+from tminus.features.landing import LANDING_TYPES
+from tminus.features.weather import WEATHER_INPUTS
+from tminus.predictors.names import MODEL_NAMES
+
+ONE = {"vehicle": "Falcon 9", "date": "2026-03-01"}
+LAUNCH_BODY: TypeAdapter[schemas.LaunchItem | schemas.LaunchBatch] = TypeAdapter(
+    schemas.LaunchFailureBody
+)
+
+
+def _errors(value: object) -> list[dict[str, typing.Any]]:
+    with pytest.raises(ValidationError) as info:
+        LAUNCH_BODY.validate_python(value)
+    # Shaped as the API shows them, with the body prefix the routes add.
+    return validation_problems(
+        [{**e, "loc": ("body", *e["loc"])} for e in info.value.errors(include_url=False)],
+        schema={"single": schemas.LaunchItem, "batch": schemas.LaunchBatch},
+    )
+
+
+def test_closed_sets_match_the_code_they_describe() -> None:
+    assert typing.get_args(schemas.ModelName) == MODEL_NAMES
+    assert typing.get_args(schemas.LandingType) == LANDING_TYPES
+    assert set(schemas.WeatherItem.model_fields) - {"date"} == set(WEATHER_INPUTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-01", dt.datetime(2026, 3, 1, tzinfo=dt.UTC)),
+        ("2026-03-01T14:30:00", dt.datetime(2026, 3, 1, 14, 30, tzinfo=dt.UTC)),
+        ("2026-03-01T14:30:00Z", dt.datetime(2026, 3, 1, 14, 30, tzinfo=dt.UTC)),
+        ("2026-03-01T23:30:00-05:00", dt.datetime(2026, 3, 2, 4, 30, tzinfo=dt.UTC)),
+        (" 2026-03-01 ", dt.datetime(2026, 3, 1, tzinfo=dt.UTC)),
+    ],
+)
+def test_dates_and_datetimes_are_normalised_to_utc(text: str, expected: dt.datetime) -> None:
+    item = schemas.LaunchItem.model_validate({"vehicle": "Falcon 9", "date": text})
+    assert item.date == expected
+    assert item.date.utcoffset() == dt.timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (1_767_225_600, "ISO 8601"),  # a Unix timestamp is refused, not read as a date
+        ("tomorrow", "ISO 8601"),
+        ("2026-13-01", "ISO 8601"),
+        ("1900-01-01", "between 1957-01-01 and 2100-12-31"),
+        ("2150-01-01", "between 1957-01-01 and 2100-12-31"),
+        (None, "ISO 8601"),
+        (["2026-03-01"], "ISO 8601"),
+    ],
+)
+def test_bad_dates_are_refused_naming_the_field_and_the_format(value: object, says: str) -> None:
+    [error] = _errors({"vehicle": "Falcon 9", "date": value})
+    assert error["loc"] == ["body", "date"]
+    assert says in error["msg"]
+
+
+ITEM_FIELDS = ["vehicle", "date", "site", "pad", "orbit", "payload_mass_kg"]
+
+
+@pytest.mark.parametrize(
+    ("body", "loc", "allowed", "guess"),
+    [
+        ({**ONE, "vehicel": "x"}, ["body", "vehicel"], ITEM_FIELDS, "vehicle"),
+        ({"items": [ONE, {**ONE, "crew": 4}]}, ["body", "items", 1, "crew"], ITEM_FIELDS, None),
+        ({"items": [ONE], "itemz": []}, ["body", "itemz"], ["items"], "items"),
+    ],
+)
+def test_unknown_fields_are_refused_with_the_allowed_names_and_a_guess(
+    body: dict[str, object], loc: list[object], allowed: list[str], guess: str | None
+) -> None:
+    [error] = _errors(body)
+    assert error["loc"] == loc
+    assert error["allowed"] == allowed
+    assert f"allowed fields: {', '.join(allowed)}" in error["msg"]
+    assert (f"did you mean {guess!r}" in error["msg"]) == (guess is not None)
+
+
+def test_without_the_schema_an_unknown_field_is_still_named() -> None:
+    with pytest.raises(ValidationError) as info:
+        schemas.LaunchItem.model_validate({**ONE, "mission": "x"})
+    [error] = validation_problems(info.value.errors())
+    assert error["loc"] == ["mission"]
+    assert error["type"] == "extra_forbidden"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("payload_mass_kg", 1e12, "less than or equal to 300000"),
+        ("payload_mass_kg", -1, "greater than or equal to 0"),
+        ("payload_mass_kg", math.inf, "finite number"),
+        ("payload_mass_kg", math.nan, "finite number"),
+        ("payload_mass_kg", "heavy", "valid number"),
+        ("vehicle", "", "at least 1 character"),
+        ("vehicle", "F" * 65, "at most 64 characters"),
+        ("vehicle", 9, "valid string"),
+        ("orbit", "L" * 33, "at most 32 characters"),
+    ],
+)
+def test_every_number_and_string_is_bounded(field: str, value: object, where: str) -> None:
+    body = {"vehicle": "Falcon 9", "date": "2026-03-01", field: value}
+    [error] = _errors(body)
+    assert error["loc"] == ["body", field]
+    assert where in error["msg"]
+
+
+def test_one_item_or_a_batch_and_batch_errors_name_the_item() -> None:
+    one = {"vehicle": "Falcon 9", "date": "2026-03-01"}
+    assert isinstance(LAUNCH_BODY.validate_python(one), schemas.LaunchItem)
+    batch = LAUNCH_BODY.validate_python({"items": [one] * schemas.MAX_BATCH})
+    assert isinstance(batch, schemas.LaunchBatch)
+    assert len(batch.items) == schemas.MAX_BATCH
+    [error] = _errors({"items": [one, {**one, "payload_mass_kg": -5}]})
+    assert error["loc"] == ["body", "items", 1, "payload_mass_kg"]
+
+
+@pytest.mark.parametrize(
+    ("items", "says"),
+    [
+        ([], "at least 1 item"),
+        ([{"vehicle": "Falcon 9", "date": "2026-03-01"}] * (schemas.MAX_BATCH + 1), "at most"),
+    ],
+)
+def test_batches_are_bounded_and_errors_do_not_echo_them(items: list[object], says: str) -> None:
+    [error] = _errors({"items": items})
+    assert error["loc"] == ["body", "items"]
+    assert says in error["msg"]
+    assert "input" not in error  # 10,001 items are not sent back
+
+
+def test_booster_landing_choices_and_bounds_are_listed() -> None:
+    with pytest.raises(ValidationError) as info:
+        schemas.LandingItem.model_validate(
+            {"date": "2026-03-01", "landing_type": "Parachute", "block": 9}
+        )
+    errors = {e["loc"][-1]: e for e in validation_problems(info.value.errors())}
+    assert errors["landing_type"]["allowed"] == ["ASDS", "RTLS", "Ocean"]
+    assert errors["block"]["ctx"] == {"le": schemas.MAX_BLOCK}
+
+
+def test_weather_values_are_the_sensor_summaries_only() -> None:
+    item = schemas.WeatherItem.model_validate({"date": "2026-03-01", "max_peak_wind": 20})
+    values = item.values()
+    assert set(values) == set(WEATHER_INPUTS)
+    assert values["max_peak_wind"] == 20.0
+    assert values["lightning_count"] is None
