@@ -1,0 +1,366 @@
+"""The tools an LLM can call, defined once and served three ways: MCP, OpenAI functions, ``/ask``.
+
+Each :class:`ToolSpec` names a request schema, a response schema and a handler that takes a
+:class:`~tminus.api.state.Snapshot`. The handlers are the functions the REST routes call
+(:mod:`tminus.api.predict`, :mod:`tminus.api.catalogue`) or the planner and comparison built on
+them, so there is one implementation with several faces. The argument schema of every face is
+the request schema's own JSON schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Final, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from tminus.api import catalogue, predict
+from tminus.api.errors import ApiError, validation_problems
+from tminus.api.schemas import (
+    FailureItem,
+    LandingItem,
+    LaunchItem,
+    PadItem,
+    PadList,
+    ProbabilityAnswer,
+    Provenance,
+    QuantileAnswer,
+    VehicleList,
+    WeatherItem,
+)
+from tminus.api.state import ModelUnavailableError, Snapshot
+from tminus.predictors.base import QueryError
+from tminus.tools.comparison import compare_vehicles
+from tminus.tools.planner import plan_mission
+from tminus.tools.schemas import (
+    CompareRequest,
+    Comparison,
+    FunctionDefinition,
+    OpenAITool,
+    PadSearch,
+    PlanRequest,
+    PlanResponse,
+    SourceRef,
+    VehicleSearch,
+)
+
+A = TypeVar("A", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
+
+CITE: Final = (
+    "Every answer carries `model`, `version` and `data_cutoff`: cite the model and version "
+    "next to each number you use."
+)
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[A, R]):
+    """One tool: its name, what it does, its argument and result schemas, and its handler.
+
+    ``blocking`` marks handlers that may take milliseconds (many predictions); async callers run
+    them in a worker thread.
+    """
+
+    name: str
+    title: str
+    description: str
+    arguments: type[A]
+    result: type[R]
+    handler: Callable[[Snapshot, A], R]
+    blocking: bool = False
+
+    def input_schema(self) -> dict[str, Any]:
+        """The JSON schema of the arguments: the request schema's own."""
+        return self.arguments.model_json_schema()
+
+    def parse(self, arguments: Mapping[str, Any]) -> A:
+        """Validated arguments; :class:`pydantic.ValidationError` if they do not fit."""
+        return self.arguments.model_validate(dict(arguments))
+
+    def run(self, snapshot: Snapshot, arguments: A) -> R:
+        """The handler's answer on ``snapshot``."""
+        return self.handler(snapshot, arguments)
+
+    def openai(self) -> OpenAITool:
+        """The tool as an OpenAI function definition."""
+        return OpenAITool(
+            function=FunctionDefinition(
+                name=self.name, description=self.description, parameters=self.input_schema()
+            )
+        )
+
+
+def _single(answer: BaseModel, kind: type[R]) -> R:
+    # A single item in gives a single answer out; the batch form is for REST clients.
+    if not isinstance(answer, kind):  # pragma: no cover - guaranteed by predict's contract
+        raise TypeError(f"expected a {kind.__name__}, got {type(answer).__name__}")
+    return answer
+
+
+def _launch_failure(snapshot: Snapshot, item: LaunchItem) -> ProbabilityAnswer:
+    return _single(predict.predict_launch_failure(snapshot, item), ProbabilityAnswer)
+
+
+def _booster_landing(snapshot: Snapshot, item: LandingItem) -> ProbabilityAnswer:
+    return _single(predict.predict_booster_landing(snapshot, item), ProbabilityAnswer)
+
+
+def _pad_turnaround(snapshot: Snapshot, item: PadItem) -> QuantileAnswer:
+    return _single(predict.predict_pad_turnaround(snapshot, item), QuantileAnswer)
+
+
+def _return_to_flight(snapshot: Snapshot, item: FailureItem) -> QuantileAnswer:
+    return _single(predict.predict_return_to_flight(snapshot, item), QuantileAnswer)
+
+
+def _weather_scrub(snapshot: Snapshot, item: WeatherItem) -> ProbabilityAnswer:
+    return _single(predict.predict_weather_scrub(snapshot, item), ProbabilityAnswer)
+
+
+def _vehicles(snapshot: Snapshot, search: VehicleSearch) -> VehicleList:
+    return catalogue.list_vehicles(snapshot, query=search.query, limit=search.limit)
+
+
+def _pads(snapshot: Snapshot, search: PadSearch) -> PadList:
+    return catalogue.list_pads(snapshot, query=search.query, limit=search.limit)
+
+
+TOOLS: Final[tuple[ToolSpec[Any, Any], ...]] = (
+    ToolSpec(
+        name="predict_launch_failure",
+        title="Launch failure probability",
+        description=(
+            "Probability (0-1) that one orbital launch of `vehicle` on `date` fails, with its "
+            "90% interval, from the served launch_failure model. `pad` (GCAT code, e.g. 'LC40'; "
+            "'SLC-40' and 'LC-39A' also work) and `site` (e.g. 'CC', 'KSC') are optional. A "
+            "misspelt vehicle or pad fails with suggestions; list_vehicles and list_pads give "
+            "valid names. `context` holds the vehicle's record behind the number. " + CITE
+        ),
+        arguments=LaunchItem,
+        result=ProbabilityAnswer,
+        handler=_launch_failure,
+    ),
+    ToolSpec(
+        name="predict_booster_landing",
+        title="Falcon booster landing probability",
+        description=(
+            "Probability (0-1) that a SpaceX Falcon booster landing attempt succeeds, with its "
+            "90% interval. `landing_type`: 'ASDS' (drone ship), 'RTLS' (return to launch site) "
+            "or 'Ocean'; `core_flight`: this booster's flight number (1 = new booster). Block, "
+            "payload mass and orbit are optional; omitted ones are assumed and flagged. " + CITE
+        ),
+        arguments=LandingItem,
+        result=ProbabilityAnswer,
+        handler=_booster_landing,
+    ),
+    ToolSpec(
+        name="predict_pad_turnaround",
+        title="Pad turnaround",
+        description=(
+            "After a launch from `pad` on `date`, the days until that pad's next launch as "
+            "10/50/90% quantiles, and the implied dates. For 'when can this pad launch next', "
+            "use the pad's last launch (list_pads gives `last_flight`) as `date`. `site` is "
+            "needed only when a pad code is ambiguous. " + CITE
+        ),
+        arguments=PadItem,
+        result=QuantileAnswer,
+        handler=_pad_turnaround,
+    ),
+    ToolSpec(
+        name="predict_return_to_flight",
+        title="Return to flight after a failure",
+        description=(
+            "If `vehicle` fails on `date`, the days until its family launches again, as "
+            "10/50/90% quantiles, and the implied dates. " + CITE
+        ),
+        arguments=FailureItem,
+        result=QuantileAnswer,
+        handler=_return_to_flight,
+    ),
+    ToolSpec(
+        name="predict_weather_scrub",
+        title="Weather scrub probability (Cape)",
+        description=(
+            "Probability (0-1) that weather scrubs a Cape Canaveral / KSC launch attempt, from "
+            "sensor summaries over the ~4 hours before T-0 (peak wind in knots, field mill V/m, "
+            "lightning count, ...). Omitted sensors are filled with typical values and flagged "
+            "`inputs_filled`; say so when you use such an answer. " + CITE
+        ),
+        arguments=WeatherItem,
+        result=ProbabilityAnswer,
+        handler=_weather_scrub,
+    ),
+    ToolSpec(
+        name="list_vehicles",
+        title="Known vehicles",
+        description=(
+            "Known launch vehicles (GCAT names) with flights, failures, first and last flight, "
+            "family and provider (GCAT agency code, e.g. 'SPX' = SpaceX, 'RLABN' = Rocket Lab) "
+            "as of the data cutoff, most flown first. `query` matches name, family or provider, "
+            "ignoring case and punctuation. Use it to find the exact name a tool needs."
+        ),
+        arguments=VehicleSearch,
+        result=VehicleList,
+        handler=_vehicles,
+    ),
+    ToolSpec(
+        name="list_pads",
+        title="Known pads",
+        description=(
+            "Known launch pads (GCAT site and pad codes) with flights, failures, last launch "
+            "and the vehicles flown from each, most used first. `query` matches pad, site or a "
+            "vehicle flown from it (e.g. 'Falcon 9')."
+        ),
+        arguments=PadSearch,
+        result=PadList,
+        handler=_pads,
+    ),
+    ToolSpec(
+        name="compare_vehicles",
+        title="Compare vehicles",
+        description=(
+            "Failure probability (with 90% interval) of 2-8 vehicles launching on the same "
+            "`date`, ranked lowest risk first, with each vehicle's record and a summary that "
+            "says whether differences are clear-cut (intervals overlap or not). " + CITE
+        ),
+        arguments=CompareRequest,
+        result=Comparison,
+        handler=compare_vehicles,
+        blocking=True,
+    ),
+    ToolSpec(
+        name="plan_mission",
+        title="Plan a mission",
+        description=(
+            "Rank (vehicle, pad, date) options for a launch window: the allowed vehicles (or "
+            "every recently active one) from every active pad they have flown from, each on the "
+            "first date the pad is likely free (last launch + median pad turnaround) with a "
+            "failure probability within `max_failure_probability`. Ranked by failure "
+            "probability or date (`rank_by`), with sentences explaining each rank; options that "
+            "cannot meet the requirements (unknown or retired vehicle, retired pad, pad busy, "
+            "risk too high) are listed under `excluded` with the reason. Payload mass and orbit "
+            "are accepted but not checked (no capacity data), as the notes say. " + CITE
+        ),
+        arguments=PlanRequest,
+        result=PlanResponse,
+        handler=plan_mission,
+        blocking=True,
+    ),
+)
+
+TOOLS_BY_NAME: Final[dict[str, ToolSpec[Any, Any]]] = {spec.name: spec for spec in TOOLS}
+
+
+@cache
+def openai_tools() -> tuple[OpenAITool, ...]:
+    """Every tool as an OpenAI function definition (schemas built once)."""
+    return tuple(spec.openai() for spec in TOOLS)
+
+
+# ---- failures, described once for MCP and for the LLM loop --------------------------------
+class ToolCallError(Exception):
+    """A tool call that cannot be answered, with a message an LLM can act on."""
+
+    def __init__(self, message: str, problems: Sequence[Mapping[str, Any]] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = [dict(p) for p in problems]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"error": ..., "problems": [...]}``, the shape an LLM receives."""
+        out: dict[str, Any] = {"error": self.message}
+        if self.problems:
+            out["problems"] = self.problems
+        return out
+
+
+def _problem_text(problem: Mapping[str, Any]) -> str:
+    loc = ".".join(str(part) for part in problem.get("loc", ()))
+    text = f"{loc}: {problem.get('msg', '')}" if loc else str(problem.get("msg", ""))
+    suggestions = problem.get("suggestions") or problem.get("allowed")
+    if suggestions:
+        text += f" (try: {', '.join(str(s) for s in list(suggestions)[:5])})"
+    return text
+
+
+def describe_failure(tool: str, exc: Exception) -> ToolCallError | None:
+    """The :class:`ToolCallError` for an expected error of ``tool``; None for a bug."""
+    problems: list[dict[str, Any]]
+    if isinstance(exc, ValidationError):
+        problems = validation_problems(exc.errors())
+        head = f"invalid arguments for {tool}"
+    elif isinstance(exc, ApiError):
+        problems = [p.to_json() for p in exc.problems]
+        head = f"{tool} cannot answer"
+    elif isinstance(exc, QueryError):
+        problems = [{"loc": [exc.field], "msg": exc.message, "suggestions": list(exc.suggestions)}]
+        head = f"{tool} cannot answer"
+    elif isinstance(exc, ModelUnavailableError):
+        return ToolCallError(f"{tool} is unavailable: {exc}; try again shortly")
+    else:
+        return None
+    return ToolCallError(f"{head}: " + "; ".join(_problem_text(p) for p in problems), problems)
+
+
+def call_tool(snapshot: Snapshot, name: str, arguments: Mapping[str, Any]) -> BaseModel:
+    """Validate ``arguments`` for tool ``name`` and run it on ``snapshot``.
+
+    Raises
+    ------
+    ToolCallError
+        Unknown tool, invalid arguments, an input the models cannot answer, or a model that is
+        not loaded: every failure the caller (an LLM) can act on, with a message saying how.
+    """
+    spec = TOOLS_BY_NAME.get(name)
+    if spec is None:
+        raise ToolCallError(f"unknown tool {name!r}; the tools are: {', '.join(TOOLS_BY_NAME)}")
+    try:
+        result: BaseModel = spec.run(snapshot, spec.parse(arguments))
+    except (ValidationError, ApiError, QueryError, ModelUnavailableError) as exc:
+        failure = describe_failure(name, exc)
+        assert failure is not None
+        raise failure from exc
+    return result
+
+
+def sources_of(result: BaseModel) -> list[Provenance]:
+    """Every model version a tool result's numbers came from."""
+    if isinstance(result, Provenance):
+        return [
+            Provenance(
+                model=result.model,
+                version=result.version,
+                data_cutoff=result.data_cutoff,
+                attribution=result.attribution,
+            )
+        ]
+    sources = getattr(result, "sources", None)
+    if isinstance(sources, list):
+        return [s for s in sources if isinstance(s, Provenance)]
+    return []
+
+
+def source_refs(sources: Sequence[Provenance]) -> list[SourceRef]:
+    """Model and version only."""
+    return [SourceRef(model=s.model, version=s.version) for s in sources]
+
+
+def merge_sources(groups: Sequence[Sequence[Provenance]]) -> list[Provenance]:
+    """Distinct (model, version) sources in first-seen order."""
+    seen: dict[tuple[str, str], Provenance] = {}
+    for group in groups:
+        for source in group:
+            seen.setdefault((source.model, source.version), source)
+    return list(seen.values())
+
+
+def sources_line(sources: Sequence[Provenance]) -> str:
+    """'Sources: launch_failure 2026... (data through 2025-04-04); ...'."""
+    parts = [
+        f"{s.model} {s.version}"
+        + (f" (data through {s.data_cutoff.isoformat()})" if s.data_cutoff else "")
+        for s in sources
+    ]
+    return "Sources: " + "; ".join(parts) + "."

@@ -1,0 +1,342 @@
+"""The tool-calling loop against a scripted OpenAI-compatible server on 127.0.0.1.
+
+A remote LLM (Grok or any other) cannot run here: there is no network and no key, and its
+answers would not be reproducible. Instead each test starts a small OpenAI-compatible HTTP
+server (FastAPI under uvicorn, in a thread, on an ephemeral 127.0.0.1 port) and scripts it turn
+by turn: which tool calls the "LLM" makes and what it finally says. The real ``openai`` client
+talks to it over real HTTP, so request and response shapes, tool-call round trips, server-side
+argument validation, loop bounds and error mapping are all exercised end to end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
+
+from tminus.api.app import create_app
+from tminus.api.state import ModelStore, Snapshot
+from tminus.predictors.names import MODEL_NAMES
+from tminus.registry.store import Registry
+from tminus.settings import Settings
+from tminus.tools.ask import LLMConfig, LLMError, ask_llm
+
+pytestmark = pytest.mark.integration
+
+Turn = Callable[[dict[str, Any]], Any]
+
+
+@pytest.fixture(scope="module")
+def snapshot(champion_registry: Path) -> Snapshot:
+    store = ModelStore(Registry(champion_registry), MODEL_NAMES)
+    store.refresh()
+    assert not store.missing
+    return store.snapshot
+
+
+# ---- the scripted server -----------------------------------------------------------------
+def completion(message: dict[str, Any], finish: str = "stop") -> dict[str, Any]:
+    """A Chat Completions response carrying ``message``."""
+    return {
+        "id": "chatcmpl-scripted",
+        "object": "chat.completion",
+        "created": 1_767_225_600,
+        "model": "scripted-llm",
+        "choices": [{"index": 0, "finish_reason": finish, "message": message}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def says(text: str) -> Turn:
+    """A turn where the LLM answers with ``text``."""
+    return lambda _body: completion({"role": "assistant", "content": text})
+
+
+def calls(*tool_calls: tuple[str, str]) -> Turn:
+    """A turn where the LLM calls tools: (name, raw JSON arguments) pairs."""
+
+    def turn(body: dict[str, Any]) -> dict[str, Any]:
+        step = len([m for m in body["messages"] if m["role"] == "assistant"])
+        return completion(
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": f"call_{step}_{i}",
+                        "type": "function",
+                        "function": {"name": name, "arguments": arguments},
+                    }
+                    for i, (name, arguments) in enumerate(tool_calls)
+                ],
+            },
+            finish="tool_calls",
+        )
+
+    return turn
+
+
+def fails(status: int, message: str) -> Turn:
+    """A turn where the endpoint answers an HTTP error."""
+    return lambda _body: JSONResponse(
+        {"error": {"message": message, "type": "scripted"}}, status_code=status
+    )
+
+
+class ScriptedLLM:
+    """An OpenAI-compatible ``/v1/chat/completions`` that plays a script, one turn per call.
+
+    When the script runs out, ``default`` answers (the over-long-loop test repeats a tool
+    call forever). Every request body is kept for the assertions.
+    """
+
+    def __init__(self, *turns: Turn, default: Turn | None = None, delay_s: float = 0.0) -> None:
+        self.turns = list(turns)
+        self.default = default
+        self.delay_s = delay_s
+        self.requests: list[dict[str, Any]] = []
+        self.authorizations: list[str | None] = []
+        self.app = FastAPI()
+        self.app.post("/v1/chat/completions")(self._chat)
+
+    async def _chat(self, request: Request) -> Any:
+        body = await request.json()
+        self.requests.append(body)
+        self.authorizations.append(request.headers.get("authorization"))
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        turn = self.turns.pop(0) if self.turns else self.default
+        assert turn is not None, "the script ran out"
+        return turn(body)
+
+    def tool_messages(self, request: int) -> list[dict[str, Any]]:
+        """The tool results sent back to the LLM in request number ``request``."""
+        return [m for m in self.requests[request]["messages"] if m["role"] == "tool"]
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` on an ephemeral 127.0.0.1 port in a thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the scripted LLM server did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def config(url: str, **overrides: Any) -> LLMConfig:
+    values: dict[str, Any] = {
+        "base_url": f"{url}/v1",
+        "model": "scripted-llm",
+        "api_key": "test-key",
+        "max_steps": 4,
+        "timeout_s": 10.0,
+        "max_retries": 0,
+    }
+    return LLMConfig(**(values | overrides))
+
+
+def ask(question: str, snapshot: Snapshot, cfg: LLMConfig) -> Any:
+    return asyncio.run(ask_llm(question, snapshot, cfg))
+
+
+FALCON = json.dumps({"vehicle": "Falcon 9", "date": "2026-05-01", "pad": "SLC-40"})
+
+
+# ---- the happy path ----------------------------------------------------------------------
+def test_llm_calls_a_tool_and_the_answer_cites_its_version(snapshot: Snapshot) -> None:
+    llm = ScriptedLLM(
+        calls(("predict_launch_failure", FALCON)),
+        says("A Falcon 9 launch from SLC-40 on 2026-05-01 has about a 0.5% chance of failing."),
+    )
+    with serving(llm.app) as url:
+        answer = ask("risk of a Falcon 9 launch from SLC-40 in May 2026", snapshot, config(url))
+    version = snapshot.get("launch_failure").version
+    assert answer.mode == "llm" and answer.llm_model == "scripted-llm" and answer.steps == 2
+    assert [c.name for c in answer.tool_calls] == ["predict_launch_failure"]
+    assert answer.tool_calls[0].ok and answer.tool_calls[0].arguments == json.loads(FALCON)
+    assert [(s.model, s.version) for s in answer.sources] == [("launch_failure", version)]
+    assert answer.answer.endswith(
+        f"Sources: launch_failure {version} (data through "
+        f"{snapshot.get('launch_failure').provenance.data_cutoff})."
+    )
+    # The server saw the toolbox as OpenAI functions, with the REST schema as parameters.
+    first = llm.requests[0]
+    names = {t["function"]["name"] for t in first["tools"]}
+    assert {"predict_launch_failure", "plan_mission", "compare_vehicles"} <= names
+    assert first["model"] == "scripted-llm" and first["tool_choice"] == "auto"
+    assert first["messages"][0]["role"] == "system" and "cite" in first["messages"][0]["content"]
+    # ... and got the tool's real result back, with the version to cite.
+    (tool,) = llm.tool_messages(1)
+    result = json.loads(tool["content"])
+    assert tool["tool_call_id"] == "call_0_0"
+    assert result["version"] == version and 0 < result["probability"] < 0.05
+    assert result["context"]["pad"] == "CC/LC40"
+
+
+def test_arguments_are_validated_server_side_and_errors_go_back_to_the_llm(
+    snapshot: Snapshot,
+) -> None:
+    llm = ScriptedLLM(
+        calls(
+            ("predict_launch_failure", '{"vehicle": "Falcon 9", "date": '),  # broken JSON
+            ("predict_launch_failure", '["Falcon 9"]'),  # not an object
+            ("predict_launch_failure", '{"vehicle": "Falcon 9", "date": "soon", "colour": 1}'),
+            ("predict_launch_failure", '{"vehicle": "Falcn 9", "date": "2026-05-01"}'),
+            ("launch_the_rocket", "{}"),  # no such tool
+        ),
+        calls(("predict_launch_failure", '{"vehicle": "Falcon 9", "date": "2026-05-01"}')),
+        says("Falcon 9: about 0.8%."),
+    )
+    with serving(llm.app) as url:
+        answer = ask("risk of a Falcn 9 launch", snapshot, config(url))
+    assert [c.ok for c in answer.tool_calls] == [False, False, False, False, False, True]
+    errors = [json.loads(m["content"]) for m in llm.tool_messages(1)]
+    assert len(errors) == 5 and all("error" in e for e in errors)
+    assert "not valid JSON" in errors[0]["error"]
+    assert "JSON object" in errors[1]["error"]
+    assert "colour" in errors[2]["error"] and "date" in errors[2]["error"]
+    assert "Falcon 9" in errors[3]["error"]  # the suggestion the LLM needs to correct itself
+    assert errors[3]["problems"][0]["suggestions"][0] == "Falcon 9"
+    assert "unknown tool 'launch_the_rocket'" in errors[4]["error"]
+    assert answer.tool_calls[0].arguments == '{"vehicle": "Falcon 9", "date": '
+    assert any("5 tool calls failed" in note for note in answer.notes)
+    assert answer.sources and answer.sources[0].model == "launch_failure"
+
+
+def test_an_over_long_loop_is_stopped(snapshot: Snapshot) -> None:
+    forever = calls(("list_vehicles", '{"query": "Falcon", "limit": 2}'))
+    llm = ScriptedLLM(default=forever)
+    with serving(llm.app) as url, pytest.raises(LLMError) as caught:
+        ask("loop forever", snapshot, config(url, max_steps=3))
+    assert caught.value.status == 502 and caught.value.kind == "llm_step_limit"
+    assert "3 steps" in caught.value.message
+    # Three LLM calls and no more; on the last one the LLM was told to stop calling tools.
+    assert len(llm.requests) == 3
+    assert [r["tool_choice"] for r in llm.requests] == ["auto", "auto", "none"]
+    assert llm.requests[-1]["messages"][-1]["content"].startswith("No more tool calls")
+
+
+def test_the_tool_call_budget_is_enforced(snapshot: Snapshot) -> None:
+    many = calls(*[("list_pads", '{"limit": 1}')] * 4)
+    llm = ScriptedLLM(many, says("Done."))
+    with serving(llm.app) as url:
+        answer = ask("pads", snapshot, config(url, max_tool_calls=3))
+    assert [c.ok for c in answer.tool_calls] == [True, True, True, False]
+    assert "budget" in json.loads(llm.tool_messages(1)[-1]["content"])["error"]
+
+
+def test_a_result_too_long_for_the_llm_is_refused_not_cut(snapshot: Snapshot) -> None:
+    everything = json.dumps(
+        {"earliest_date": "2026-03-01", "latest_date": "2026-04-01", "max_options": 100}
+    )
+    llm = ScriptedLLM(calls(("plan_mission", everything)), says("Too many options."))
+    with serving(llm.app) as url:
+        answer = ask("plan anything in March", snapshot, config(url))
+    (error,) = [json.loads(m["content"]) for m in llm.tool_messages(1)]
+    assert "too long to send" in error["error"] and "max_options" in error["error"]
+    assert not answer.tool_calls[0].ok and answer.sources == []
+
+
+def test_an_answer_without_tools_is_flagged(snapshot: Snapshot) -> None:
+    llm = ScriptedLLM(says("Rockets are reliable."))
+    with serving(llm.app) as url:
+        answer = ask("are rockets reliable", snapshot, config(url))
+    assert answer.sources == [] and answer.tool_calls == []
+    assert answer.answer == "Rockets are reliable."
+    assert "without calling a T-Minus tool" in answer.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("turn", "kind", "hint"),
+    [
+        (fails(401, "bad key"), "llm_auth", "TMINUS_LLM_API_KEY"),
+        (fails(404, "no such model"), "llm_not_found", "TMINUS_LLM_MODEL"),
+        (fails(429, "slow down"), "llm_rate_limited", "429"),
+        (fails(500, "boom"), "llm_error", "HTTP 500: boom"),
+        (
+            lambda _body: {"id": "x", "object": "chat.completion", "choices": []},
+            "llm_bad_response",
+            "no choices",
+        ),
+        (says("   "), "llm_bad_response", "empty answer"),
+    ],
+)
+def test_llm_errors_are_clear_502s(snapshot: Snapshot, turn: Turn, kind: str, hint: str) -> None:
+    llm = ScriptedLLM(turn)
+    with serving(llm.app) as url, pytest.raises(LLMError) as caught:
+        ask("risk of a Falcon 9 launch", snapshot, config(url))
+    assert caught.value.status == 502 and caught.value.kind == kind
+    assert hint in caught.value.message
+
+
+def test_a_slow_llm_is_a_504_and_an_unreachable_one_a_502(snapshot: Snapshot) -> None:
+    llm = ScriptedLLM(says("late"), delay_s=1.0)
+    with serving(llm.app) as url:
+        started = time.monotonic()
+        with pytest.raises(LLMError) as caught:
+            ask("risk of a Falcon 9 launch", snapshot, config(url, timeout_s=0.3))
+        assert time.monotonic() - started < 1.0
+    assert caught.value.status == 504 and caught.value.kind == "llm_timeout"
+    # Nothing listens on the port any more.
+    with pytest.raises(LLMError) as caught:
+        ask("risk of a Falcon 9 launch", snapshot, config(url))
+    assert caught.value.status == 502 and caught.value.kind == "llm_unreachable"
+    assert "TMINUS_LLM_BASE_URL" in caught.value.message
+
+
+# ---- through the service -------------------------------------------------------------------
+def test_post_ask_runs_the_loop_with_the_configured_llm(champion_registry: Path) -> None:
+    llm = ScriptedLLM(
+        calls(("compare_vehicles", '{"vehicles": ["Electron", "Vega C"], "date": "2026-03-01"}')),
+        says("Electron is less risky than Vega C."),
+    )
+    with serving(llm.app) as url:
+        settings = Settings(
+            models_dir=champion_registry,
+            llm_base_url=f"{url}/v1",
+            llm_model="scripted-llm",
+            llm_api_key="test-key",
+        )
+        with TestClient(create_app(settings)) as client:
+            ok = client.post("/v1/ask", json={"question": "compare Electron and Vega C"})
+            offline = client.post(
+                "/v1/ask", json={"question": "compare Electron and Vega C", "mode": "offline"}
+            )
+        llm.turns.append(fails(401, "bad key"))
+        with TestClient(create_app(settings)) as client:
+            refused = client.post("/v1/ask", json={"question": "compare Electron and Vega C"})
+    assert ok.status_code == 200, ok.text
+    body = ok.json()
+    assert body["mode"] == "llm" and body["tool_calls"][0]["name"] == "compare_vehicles"
+    assert body["tool_calls"][0]["result"]["vehicles"][0]["vehicle"] == "Electron"
+    assert "Sources: launch_failure" in body["answer"]
+    assert offline.status_code == 200 and offline.json()["mode"] == "offline"
+    # Offline mode did not call the LLM; the key went to the endpoint as a bearer token.
+    assert len(llm.requests) == 3
+    assert set(llm.authorizations) == {"Bearer test-key"}
+    assert refused.status_code == 502
+    assert refused.json()["detail"][0]["type"] == "llm_auth"

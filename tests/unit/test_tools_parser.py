@@ -1,0 +1,153 @@
+"""The offline parser's pieces on synthetic inputs: dates, names, numbers and intents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tminus.features.history import LaunchHistory
+from tminus.features.timebase import to_day
+from tminus.predictors.catalogue import Catalogue
+from tminus.tools.offline import QuestionParser, find_dates, interpret
+
+TODAY = dt.date(2026, 1, 15)
+
+
+def when(text: str, today: dt.date = TODAY) -> list[str]:
+    return [d.isoformat() for _, d, _ in find_dates(text.lower(), today)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on 2026-03-01", ["2026-03-01"]),
+        ("tomorrow", ["2026-01-16"]),
+        ("today", ["2026-01-15"]),
+        ("in 3 days", ["2026-01-18"]),
+        ("in a week", ["2026-01-22"]),
+        ("in two weeks", ["2026-01-29"]),
+        ("in 2 months", ["2026-03-15"]),
+        ("in one year", ["2027-01-15"]),
+        ("next week", ["2026-01-22"]),
+        ("next month", ["2026-02-01"]),
+        ("next year", ["2027-01-01"]),
+        ("March 3, 2026", ["2026-03-03"]),
+        ("3rd of", []),
+        ("5 June 2026", ["2026-06-05"]),
+        ("Sept 2026", ["2026-09-01"]),
+        ("in June", ["2026-06-01"]),
+        ("in January", ["2027-01-01"]),  # this January has begun: the next one
+        ("between 2026-03-01 and 2026-04-30", ["2026-03-01", "2026-04-30"]),
+        ("on 2026-02-30", []),  # not a date
+        ("core flight 12 with 5000 kg", []),
+    ],
+)
+def test_dates_are_read_relative_to_today(text: str, expected: list[str]) -> None:
+    assert when(text) == expected
+
+
+def test_months_roll_over_year_ends_and_short_months() -> None:
+    assert when("next month", dt.date(2026, 12, 20)) == ["2027-01-01"]
+    assert when("in 1 month", dt.date(2026, 1, 31)) == ["2026-02-28"]
+    ((_, first, last),) = find_dates("in february 2028", TODAY)
+    assert (first, last) == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    """A small history: active Falcon 9, Electron and Vega C; retired Falcon 1 and Start."""
+    history = LaunchHistory()
+    launches = [
+        ("2008-09-28", "Falcon 1", "Falcon", "SPX", "KWAJ", "O"),
+        ("1995-03-28", "Start", "Start", "RVSN", "GIK-1", "LC158"),
+        ("2022-11-16", "Vega", "Vega", "AE", "CSG", "ZLV"),
+        ("2024-12-05", "Vega C", "VegaC", "AE", "CSG", "ZLV"),
+        ("2025-01-16", "New Glenn", "New Glenn", "BLOR", "CC", "LC36"),
+        ("2025-03-26", "Electron", "Electron", "RLABN", "MAHIA", "LC1B"),
+        ("2025-03-31", "Falcon 9", "Falcon9", "SPX", "CC", "LC40"),
+        ("2025-04-01", "Falcon 9", "Falcon9", "SPX", "KSC", "LC39A"),
+    ]
+    for day, vehicle, family, provider, site, pad in sorted(launches):
+        history.record(
+            day=to_day(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)),
+            vehicle=vehicle,
+            family=family,
+            provider=provider,
+            site=site,
+            pad=pad,
+            failed=False,
+        )
+    return Catalogue(history, {})
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("risk of Falcon 9", ["Falcon 9"]),
+        ("risk of a falcon-9", ["Falcon 9"]),
+        ("risk of a Falcn 9", ["Falcon 9"]),
+        ("risk of a Falcon launch", ["Falcon 9"]),  # ties go to the most recently flown
+        ("risk of an electorn", ["Electron"]),
+        ("risk of vega-c", ["Vega C"]),  # the longest exact name wins over "Vega"
+        ("risk of vega", ["Vega"]),
+        ("risk of New Glenn", ["New Glenn"]),  # a name may contain a question word ...
+        ("when can we start a launch", []),  # ... but a question word is not a name
+        ("compare Vega C and Electron and Vega C", ["Vega C", "Electron"]),
+        ("nothing to see here", []),
+    ],
+)
+def test_vehicle_names_are_matched_exactly_then_fuzzily(
+    catalogue: Catalogue, question: str, names: list[str]
+) -> None:
+    assert interpret(question, catalogue, today=TODAY).names == names
+
+
+@pytest.mark.parametrize(
+    ("question", "pad"),
+    [
+        ("from SLC-40", ("CC", "LC40")),
+        ("from LC 40", ("CC", "LC40")),
+        ("from Space Launch Complex 40", ("CC", "LC40")),
+        ("from LC-39A", ("KSC", "LC39A")),
+        ("from pad 39A", ("KSC", "LC39A")),
+        ("from LC-39B", ("KSC", "LC39A")),  # a near miss: the closest known pad
+        ("from LC-999", None),
+    ],
+)
+def test_pads_are_matched_with_their_aliases(
+    catalogue: Catalogue, question: str, pad: tuple[str, str] | None
+) -> None:
+    parser = QuestionParser(catalogue)
+    assert parser.find_pad(question.lower())[0] == pad
+
+
+def test_pad_codes_are_not_read_as_vehicles(catalogue: Catalogue) -> None:
+    parsed = interpret("when can LC-40 launch next", catalogue, today=TODAY)
+    assert parsed.intent == "pad_next" and parsed.names == []
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "value"),
+    [
+        ("landing on a drone ship", "landing_type", "ASDS"),
+        ("return to launch site landing", "landing_type", "RTLS"),
+        ("an expendable booster", "landing_type", "Ocean"),
+        ("booster on its 3rd flight", "core_flight", 3),
+        ("a booster flown 9 times", "core_flight", 10),
+        ("a 2.5 t payload", "payload_mass_kg", 2500.0),
+        ("a 1,200 kg payload to GTO", "payload_mass_kg", 1200.0),
+        ("a 1,200 kg payload to GTO", "orbit", "GTO"),
+        ("plan it under 1.5% risk", "max_failure_probability", 0.015),
+    ],
+)
+def test_numbers_and_kinds_are_read(
+    catalogue: Catalogue, question: str, field: str, value: object
+) -> None:
+    assert getattr(interpret(question, catalogue, today=TODAY), field) == value
+
+
+def test_defaults_when_nothing_is_said(catalogue: Catalogue) -> None:
+    parsed = interpret("will the booster land", catalogue, today=TODAY)
+    assert parsed.intent == "booster_landing"
+    assert (parsed.landing_type, parsed.core_flight, parsed.date) == ("ASDS", 1, None)
