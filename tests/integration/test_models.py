@@ -231,3 +231,17 @@ def test_promote_moves_the_champion_and_refuses_unknown_versions(registry_copy: 
     assert ok.exit_code == 0, ok.output
     assert reg.resolve("launch_failure", "challenger") == current
     assert to_day(WHEN) > 0
+
+
+def test_questions_after_the_cutoff_do_not_treat_the_data_gap_as_quiet_time(
+    failure: LaunchFailurePredictor, champion_registry: Path
+) -> None:
+    """No data after the cutoff is not the same as no failures or no launches after it."""
+    later = [datetime(2026, 1, 1, tzinfo=UTC), datetime(2031, 6, 1, tzinfo=UTC)]
+    risks = {failure.predict(LaunchQuery(vehicle="Falcon 9", when=w)).probability for w in later}
+    assert len(risks) == 1
+    pads = Registry(champion_registry).load_alias("pad_turnaround", "champion").predictor
+    assert isinstance(pads, PadTurnaroundPredictor)
+    answers = [pads.predict(PadQuery(pad="SLC-40", when=w)) for w in later]
+    assert answers[0].p50 == answers[1].p50 < 30
+    assert answers[0].context["history_read_at_cutoff"]

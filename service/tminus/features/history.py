@@ -195,6 +195,15 @@ class LaunchHistory:
             )
 
     # ---- reads ---------------------------------------------------------------------------
+    def as_of(self, day: float) -> float:
+        """The moment to read the history at for a question about ``day``.
+
+        After the last recorded launch nothing more is known: reading windows ("failures in
+        the last two years", "launches in the last year") at a later day would count the
+        data gap as quiet time, so later questions are read as of the last launch.
+        """
+        return day if self.last_day is None else min(day, self.last_day)
+
     def family_of(self, vehicle: str) -> str | None:
         """The family a known vehicle belongs to, else None."""
         return self.vehicle_family.get(vehicle)

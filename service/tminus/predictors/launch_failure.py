@@ -169,7 +169,7 @@ class LaunchFailurePredictor(Predictor):
         day = to_day(query.when)
         ctx = read_context(
             self.history,
-            day=day,
+            day=self.history.as_of(day),
             vehicle=name,
             family=family,
             provider=self.vehicle_provider.get(name),
@@ -198,6 +198,7 @@ class LaunchFailurePredictor(Predictor):
             "pooled_family_rate": ctx.family_rate,
             "pooled_vehicle_rate": ctx.vehicle_rate,
             "before_data_cutoff": last is not None and day < last,
+            "history_read_at_cutoff": last is not None and day > last,
         }
         if pad is not None and site is not None:
             context["pad"] = pad_key(site, pad)

@@ -173,11 +173,14 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
             usual = max(record.vehicles, key=lambda v: record.vehicles[v])
             family = self.history.vehicle_family.get(usual)
         day = to_day(query.when)
-        x, context = pad_features(self.history, site=site, pad=pad, family=family, day=day)
+        x, context = pad_features(
+            self.history, site=site, pad=pad, family=family, day=self.history.as_of(day)
+        )
         p10, p50, p90 = self.weights.predict(x)
         last = self.history.last_day
         context_out: dict[str, Any] = {**context, "pad": pad_key(site, pad), "family": family}
         context_out["before_data_cutoff"] = last is not None and day < last
+        context_out["history_read_at_cutoff"] = last is not None and day > last
         flags = {"unseen_vehicle": query.vehicle is not None and vehicle is None}
         return QuantilePrediction(
             p10=p10, p50=p50, p90=p90, start=query.when, flags=flags, context=context_out
@@ -204,11 +207,14 @@ class ReturnToFlightPredictor(_HistoryQuantilePredictor):
         name = vehicle if vehicle is not None else query.vehicle
         family = self.history.vehicle_family.get(name, name)
         day = to_day(query.when)
-        x, context = rtf_features(self.history, vehicle=name, family=family, day=day)
+        x, context = rtf_features(
+            self.history, vehicle=name, family=family, day=self.history.as_of(day)
+        )
         p10, p50, p90 = self.weights.predict(x)
         last = self.history.last_day
         context_out: dict[str, Any] = {**context, "vehicle": name, "family": family}
         context_out["before_data_cutoff"] = last is not None and day < last
+        context_out["history_read_at_cutoff"] = last is not None and day > last
         flags = {"unseen_vehicle": vehicle is None}
         return QuantilePrediction(
             p10=p10, p50=p50, p90=p90, start=query.when, flags=flags, context=context_out
