@@ -7,6 +7,7 @@ always has it beside the clone, so a missing mirror fails loudly instead of skip
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,20 @@ def registry_copy(champion_registry: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "models"
     shutil.copytree(champion_registry, dest)
     return dest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_settings() -> Iterator[None]:
+    """Tests see none of the caller's TMINUS_* settings (an admin key, an LLM endpoint...).
+
+    Session-scoped so that module- and session-scoped apps are built without them too.
+    """
+    from tminus.settings import get_settings
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith("TMINUS_"):
+                patch.delenv(name)
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tminus.data.commands import data_app
@@ -49,8 +50,15 @@ def test_changed_mirror_file_exits_1_naming_the_file(tmp_path: Path) -> None:
     assert "warning: src/data.tsv" in err
 
 
-def test_no_mirror_and_no_network_exits_2(tmp_path: Path, monkeypatch: object) -> None:
+def test_no_mirror_and_no_network_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `make test` exports DATA_MIRROR; this test is about having none.
+    from tminus.settings import get_settings
+
+    monkeypatch.delenv("DATA_MIRROR", raising=False)
+    monkeypatch.delenv("TMINUS_DATA_MIRROR", raising=False)
+    get_settings.cache_clear()
     code, err = _fetch(tmp_path)
+    get_settings.cache_clear()
     assert code == 2
     assert "set DATA_MIRROR or pass --mirror" in err
     assert "Traceback" not in err
