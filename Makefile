@@ -14,7 +14,7 @@ IMAGE ?= tminus:latest
 export DATA_MIRROR
 
 .PHONY: help install data train evaluate retrain promote serve run check lint types contracts \
-        test test-fast bench docker-build docker-run docker-test clean
+        test test-fast bench bench-smoke docker-build docker-run docker-test clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,7 +34,7 @@ data: install ## Copy the sources (DATA_MIRROR, or upstream if empty) and build 
 train: install ## Train every model and register new versions (no promotion)
 	$(TMINUS) train --model all
 
-evaluate: install ## Print the backtest of every model beside its baselines
+evaluate: install ## Re-run every backtest and print it beside the baselines
 	$(TMINUS) evaluate
 
 retrain: data ## Data, train + backtest all, register as challenger, promote winners to champion
@@ -44,7 +44,7 @@ promote: install ## Promote explicitly: make promote MODEL=launch_failure VERSIO
 	@test -n "$(MODEL)" -a -n "$(VERSION)" || { echo "usage: make promote MODEL=<name> VERSION=<version>"; exit 2; }
 	$(TMINUS) promote $(MODEL) $(VERSION)
 
-serve: install ## Serve the champion models on http://$(HOST):$(PORT)
+serve: install ## Serve the champion models on http://HOST:PORT (default 127.0.0.1:8000)
 	$(TMINUS) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 run: data ## Install, get the data, train if no champion is promoted, then serve
@@ -61,7 +61,7 @@ types: install ## mypy (strict) on the package
 contracts: install ## import-linter: the serving side never imports training
 	$(BIN)/lint-imports
 
-check: lint types contracts ## Everything CI checks except the tests
+check: lint types contracts ## The static checks CI runs: ruff, mypy, import contracts
 
 test: check ## Install, then lint, types, import contracts and the whole test suite
 	$(BIN)/pytest
@@ -69,14 +69,18 @@ test: check ## Install, then lint, types, import contracts and the whole test su
 test-fast: install ## Only the unit tests
 	$(BIN)/pytest tests/unit
 
-bench: install ## Run the benchmarks and print their tables
+bench: data ## Run the benchmarks and print their tables (median of repeated runs)
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/latency.py --train
+
+bench-smoke: data ## The benchmarks with few runs: checks they work, measures nothing (CI)
+	$(BIN)/python benchmarks/training.py --runs 1 --models launch_failure
+	$(BIN)/python benchmarks/latency.py --train --runs 200 --warmup 20
 
 docker-build: install ## Build the service image (BASE_IMAGE=... to change the base)
 	scripts/docker-build.sh $(IMAGE)
 
-docker-run: ## Run the image on port $(PORT) (MODELS=path mounts another models folder)
+docker-run: ## Run the image on PORT (MODELS=path mounts another models folder)
 	scripts/docker-run.sh $(IMAGE)
 
 docker-test: install ## Build and run the image for real and check a prediction (starts dockerd)
