@@ -13,8 +13,8 @@ from tminus.features.landing import LANDING_FEATURES, LANDING_TYPES, LandingExpe
 from tminus.features.landing import landing_features as read_features
 from tminus.features.risk import pooled_rate
 from tminus.predictors.booster_landing import MAX_BLOCK, BoosterLandingPredictor
-from tminus.predictors.logistic import BootstrapLogistic
 from tminus.training.backtest import MODEL, Backtest
+from tminus.training.bootstrap import fit_bootstrap_logistic
 from tminus.training.estimators import SignConstrainedLogisticRegression
 from tminus.training.frames import epoch_days
 from tminus.training.result import TrainedModel
@@ -142,38 +142,13 @@ def backtest(rows: LandingRows) -> Backtest:
     return result
 
 
-def bootstrap(rows: LandingRows, *, random_state: int) -> BootstrapLogistic:
-    """Point fit on everything plus refits on bootstrap resamples."""
-    point = fit_estimator(rows.X, rows.y)
-    rng = np.random.default_rng(random_state)
-    boot_coef, boot_intercept = [], []
-    for _ in range(BOOTSTRAPS):
-        idx = rng.integers(0, len(rows.y), len(rows.y))
-        if len(np.unique(rows.y[idx])) < 2:
-            continue
-        est = SignConstrainedLogisticRegression(alpha=ALPHA, signs=SIGNS).fit(
-            rows.X[idx], rows.y[idx]
-        )
-        # express the refit on the point fit's standardisation, so one z serves all
-        coef = est.coef_ / est.scale_ * point.scale_
-        intercept = est.intercept_ + float(((point.mean_ - est.mean_) / est.scale_) @ est.coef_)
-        boot_coef.append(coef)
-        boot_intercept.append(intercept)
-    return BootstrapLogistic(
-        mean=point.mean_,
-        scale=point.scale_,
-        coef=point.coef_,
-        intercept=point.intercept_,
-        boot_coef=np.array(boot_coef),
-        boot_intercept=np.array(boot_intercept),
-    )
-
-
 def train(table: pd.DataFrame, *, random_state: int) -> TrainedModel:
     """Backtest, fit with a bootstrap ensemble and package the predictor."""
     rows = build_rows(table)
     bt = backtest(rows)
-    weights = bootstrap(rows, random_state=random_state)
+    weights = fit_bootstrap_logistic(
+        rows.X, rows.y, fit=fit_estimator, n_boot=BOOTSTRAPS, random_state=random_state
+    )
     predictor = BoosterLandingPredictor(
         weights=weights,
         experience=rows.experience,

@@ -22,7 +22,7 @@ from tminus.features.risk import (
 from tminus.predictors.launch_failure import LaunchFailurePredictor
 from tminus.training.backtest import MODEL, Backtest, rolling_origin
 from tminus.training.estimators import SignConstrainedLogisticRegression
-from tminus.training.frames import epoch_days
+from tminus.training.frames import walk_launches
 from tminus.training.result import TrainedModel
 
 BACKTEST_START = 2000
@@ -61,26 +61,19 @@ def build_rows(launches: pd.DataFrame, pooling: Pooling) -> FailureRows:
     flight_no = np.zeros(n)
     names = ("global_rate", "laplace_vehicle", "beta_binomial_family", "beta_binomial_new_vehicle")
     base = {name: np.zeros(n) for name in names}
-    days = epoch_days(frame[S.LAUNCH_TIME])
-    columns = [S.VEHICLE, S.VEHICLE_FAMILY, S.AGENCY, S.SITE, S.PAD, S.FAILED]
-    for i, (vehicle, family, agency, site, pad, failed) in enumerate(
-        frame[columns].itertuples(index=False, name=None)
-    ):
-        day = float(days[i])
-        pad_code = None if pd.isna(pad) else str(pad)
-        site_code = None if pd.isna(site) else str(site)
+    for i, launch in enumerate(walk_launches(frame)):
         ctx = read_context(
             history,
-            day=day,
-            vehicle=vehicle,
-            family=family,
-            provider=agency,
-            site=site_code,
-            pad=pad_code,
+            day=launch.day,
+            vehicle=launch.vehicle,
+            family=launch.family,
+            provider=launch.provider,
+            site=launch.site,
+            pad=launch.pad,
             pooling=pooling,
         )
         X[i] = feature_vector(ctx)
-        y[i] = float(bool(failed))
+        y[i] = float(launch.failed)
         flight_no[i] = ctx.vehicle_flights + 1
         base["global_rate"][i] = ctx.global_rate
         base["laplace_vehicle"][i] = (ctx.vehicle_failures + 1) / (ctx.vehicle_flights + 2)
@@ -88,16 +81,8 @@ def build_rows(launches: pd.DataFrame, pooling: Pooling) -> FailureRows:
             ctx.family_failures, ctx.family_flights, ctx.global_rate, pooling.family_strength
         )
         base["beta_binomial_new_vehicle"][i] = ctx.vehicle_rate
-        history.record(
-            day=day,
-            vehicle=vehicle,
-            family=family,
-            provider=agency,
-            site=site_code,
-            pad=pad_code,
-            failed=bool(failed),
-        )
-        vehicle_provider[vehicle] = agency
+        launch.record_into(history)
+        vehicle_provider[launch.vehicle] = launch.provider
     years = frame[S.LAUNCH_TIME].dt.year.to_numpy(dtype=np.int64)
     return FailureRows(X, y, years, flight_no, base, history, vehicle_provider)
 

@@ -9,14 +9,13 @@ never learns from the future, at the price of under-weighting long gaps that wer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from tminus.data import schema as S
 from tminus.features.cadence import PAD_FEATURES, RTF_FEATURES, pad_features, rtf_features
 from tminus.features.history import LaunchHistory, pad_key
 from tminus.features.timebase import to_day
@@ -27,7 +26,7 @@ from tminus.predictors.timing import (
 )
 from tminus.training.backtest import MODEL, Backtest, yearly_cuts
 from tminus.training.estimators import LinearQuantileRegression
-from tminus.training.frames import epoch_days
+from tminus.training.frames import walk_launches
 from tminus.training.launch_failure import risk_launches
 from tminus.training.metrics import QUANTILES
 from tminus.training.result import TrainedModel
@@ -51,110 +50,80 @@ class TimingRows:
     history: LaunchHistory
 
 
-def _walk(
-    launches: pd.DataFrame,
-) -> tuple[pd.DataFrame, list[float]]:
-    frame = risk_launches(launches)
-    days = epoch_days(frame[S.LAUNCH_TIME]).tolist()
-    return frame, days
+@dataclass
+class _Rows:
+    """Rows as they are built: an outcome stays NaN until the event that ends it is seen."""
+
+    X: list[list[float]] = field(default_factory=list)
+    event_day: list[float] = field(default_factory=list)
+    group: list[str] = field(default_factory=list)
+    outcome: list[float] = field(default_factory=list)
+    known: list[float] = field(default_factory=list)
+
+    def open(self, x: list[float], day: float, group: str) -> int:
+        """Start a row at ``day``; returns its index."""
+        self.X.append(x)
+        self.event_day.append(day)
+        self.group.append(group)
+        self.outcome.append(np.nan)
+        self.known.append(np.nan)
+        return len(self.X) - 1
+
+    def close(self, row: int, day: float) -> None:
+        """The row's outcome happened on ``day``."""
+        self.outcome[row] = day - self.event_day[row]
+        self.known[row] = day
+
+    def finish(self, history: LaunchHistory) -> TimingRows:
+        """Arrays for fitting and backtesting."""
+        event_day = np.array(self.event_day, dtype=float)
+        years = pd.to_datetime(event_day * 86_400.0, unit="s").year.to_numpy(np.int64)
+        return TimingRows(
+            X=np.array(self.X, dtype=float),
+            days=np.array(self.outcome, dtype=float),
+            event_day=event_day,
+            known_day=np.array(self.known, dtype=float),
+            years=years,
+            group=self.group,
+            history=history,
+        )
 
 
 def build_pad_rows(launches: pd.DataFrame) -> TimingRows:
     """One row per launch from a known pad: days until that pad's next launch."""
-    frame, days = _walk(launches)
     history = LaunchHistory()
-    X: list[list[float]] = []
-    event_day: list[float] = []
-    group: list[str] = []
+    rows = _Rows()
     last_row_of_pad: dict[str, int] = {}
-    outcome: list[float] = []
-    known: list[float] = []
-    columns = [S.VEHICLE, S.VEHICLE_FAMILY, S.AGENCY, S.SITE, S.PAD, S.FAILED]
-    for i, (vehicle, family, agency, site, pad, failed) in enumerate(
-        frame[columns].itertuples(index=False, name=None)
-    ):
-        day = days[i]
-        has_pad = not (pd.isna(site) or pd.isna(pad))
-        if has_pad:
-            key = pad_key(str(site), str(pad))
-            x, _ = pad_features(history, site=str(site), pad=str(pad), family=family, day=day)
+    for launch in walk_launches(risk_launches(launches)):
+        if launch.site is not None and launch.pad is not None:
+            key = pad_key(launch.site, launch.pad)
+            x, _ = pad_features(
+                history, site=launch.site, pad=launch.pad, family=launch.family, day=launch.day
+            )
             previous = last_row_of_pad.get(key)
             if previous is not None:
-                outcome[previous] = day - event_day[previous]
-                known[previous] = day
-            last_row_of_pad[key] = len(X)
-            X.append(x)
-            event_day.append(day)
-            group.append(key)
-            outcome.append(np.nan)
-            known.append(np.nan)
-        history.record(
-            day=day,
-            vehicle=vehicle,
-            family=family,
-            provider=agency,
-            site=None if not has_pad else str(site),
-            pad=None if not has_pad else str(pad),
-            failed=bool(failed),
-        )
-    years = pd.to_datetime(np.array(event_day) * 86_400.0, unit="s").year.to_numpy(np.int64)
-    return TimingRows(
-        X=np.array(X, dtype=float),
-        days=np.array(outcome, dtype=float),
-        event_day=np.array(event_day, dtype=float),
-        known_day=np.array(known, dtype=float),
-        years=years,
-        group=group,
-        history=history,
-    )
+                rows.close(previous, launch.day)
+            last_row_of_pad[key] = rows.open(x, launch.day, key)
+        launch.record_into(history)
+    return rows.finish(history)
 
 
 def build_rtf_rows(launches: pd.DataFrame) -> TimingRows:
     """One row per failure: days until the failed vehicle's family flies again."""
-    frame, days = _walk(launches)
     history = LaunchHistory()
-    X: list[list[float]] = []
-    event_day: list[float] = []
-    group: list[str] = []
-    outcome: list[float] = []
-    known: list[float] = []
+    rows = _Rows()
     open_rows: dict[str, list[int]] = {}
-    columns = [S.VEHICLE, S.VEHICLE_FAMILY, S.AGENCY, S.SITE, S.PAD, S.FAILED]
-    for i, (vehicle, family, agency, site, pad, failed) in enumerate(
-        frame[columns].itertuples(index=False, name=None)
-    ):
-        day = days[i]
+    for launch in walk_launches(risk_launches(launches)):
         # this launch is the family's next flight after any open failure rows
-        for row in open_rows.pop(family, []):
-            outcome[row] = day - event_day[row]
-            known[row] = day
-        if failed:
-            x, _ = rtf_features(history, vehicle=vehicle, family=family, day=day)
-            open_rows.setdefault(family, []).append(len(X))
-            X.append(x)
-            event_day.append(day)
-            group.append(family)
-            outcome.append(np.nan)
-            known.append(np.nan)
-        history.record(
-            day=day,
-            vehicle=vehicle,
-            family=family,
-            provider=agency,
-            site=None if pd.isna(site) or pd.isna(pad) else str(site),
-            pad=None if pd.isna(site) or pd.isna(pad) else str(pad),
-            failed=bool(failed),
-        )
-    years = pd.to_datetime(np.array(event_day) * 86_400.0, unit="s").year.to_numpy(np.int64)
-    return TimingRows(
-        X=np.array(X, dtype=float),
-        days=np.array(outcome, dtype=float),
-        event_day=np.array(event_day, dtype=float),
-        known_day=np.array(known, dtype=float),
-        years=years,
-        group=group,
-        history=history,
-    )
+        for row in open_rows.pop(launch.family, []):
+            rows.close(row, launch.day)
+        if launch.failed:
+            x, _ = rtf_features(
+                history, vehicle=launch.vehicle, family=launch.family, day=launch.day
+            )
+            open_rows.setdefault(launch.family, []).append(rows.open(x, launch.day, launch.family))
+        launch.record_into(history)
+    return rows.finish(history)
 
 
 def fit_weights(X: NDArray[np.float64], days: NDArray[np.float64]) -> QuantileWeights:

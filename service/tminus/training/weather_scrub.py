@@ -17,9 +17,9 @@ from numpy.typing import NDArray
 
 from tminus.data import schema as S
 from tminus.features.weather import WEATHER_FEATURES, WEATHER_INPUTS, weather_features
-from tminus.predictors.logistic import BootstrapLogistic
 from tminus.predictors.weather_scrub import WeatherScrubPredictor
 from tminus.training.backtest import MODEL, Backtest, rolling_origin
+from tminus.training.bootstrap import fit_bootstrap_logistic
 from tminus.training.estimators import SignConstrainedLogisticRegression
 from tminus.training.metrics import brier, log_loss
 from tminus.training.result import TrainedModel
@@ -136,32 +136,6 @@ def score_uncertainty(bt: Backtest, *, random_state: int) -> dict[str, tuple[flo
     }
 
 
-def bootstrap(
-    X: NDArray[np.float64], y: NDArray[np.float64], *, random_state: int
-) -> BootstrapLogistic:
-    """Point fit plus refits on bootstrap resamples, on the point fit's standardisation."""
-    point = fit_estimator(X, y)
-    rng = np.random.default_rng(random_state)
-    coefs, intercepts = [], []
-    for _ in range(BOOTSTRAPS):
-        idx = rng.integers(0, len(y), len(y))
-        if len(np.unique(y[idx])) < 2:
-            continue
-        est = fit_estimator(X[idx], y[idx])
-        coefs.append(est.coef_ / est.scale_ * point.scale_)
-        intercepts.append(
-            est.intercept_ + float(((point.mean_ - est.mean_) / est.scale_) @ est.coef_)
-        )
-    return BootstrapLogistic(
-        mean=point.mean_,
-        scale=point.scale_,
-        coef=point.coef_,
-        intercept=point.intercept_,
-        boot_coef=np.array(coefs),
-        boot_intercept=np.array(intercepts),
-    )
-
-
 def train(events: pd.DataFrame, *, random_state: int) -> TrainedModel:
     """Backtest, fit with a bootstrap ensemble and package the predictor."""
     rows = build_rows(events)
@@ -170,7 +144,9 @@ def train(events: pd.DataFrame, *, random_state: int) -> TrainedModel:
     uncertainty = score_uncertainty(bt, random_state=random_state)
     fill = fill_values(rows.raw)
     X = design(rows.raw, fill)
-    weights = bootstrap(X, rows.y, random_state=random_state)
+    weights = fit_bootstrap_logistic(
+        X, rows.y, fit=fit_estimator, n_boot=BOOTSTRAPS, random_state=random_state
+    )
     ranges = {}
     for j, name in enumerate(WEATHER_INPUTS):
         col = rows.raw[:, j]
