@@ -172,7 +172,7 @@ def show_model(
     )
     _out.print(f"  {meta.get('summary', '')}")
     _out.print(f"  backtest: {meta.get('backtest', {}).get('scheme')}")
-    for scheme, values in payload["backtest"].items():
+    for scheme, values in sorted(payload["backtest"].items(), key=lambda kv: kv[0] != "model"):
         _out.print(f"    {scheme:28s} " + "  ".join(f"{k}={_fmt(v)}" for k, v in values.items()))
     _out.print(f"  card: {payload['card']}")
 

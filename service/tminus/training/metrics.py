@@ -84,8 +84,8 @@ def probability_scores(y: ArrayLike, p: ArrayLike) -> dict[str, float | None]:
         "brier": brier(y, p),
         "auc": auc(y, p),
         "ece": ece(y, p),
-        "n": float(len(y_arr)),
-        "events": float(y_arr.sum()),
+        "n": len(y_arr),
+        "events": int(y_arr.sum()),
     }
 
 
@@ -118,5 +118,5 @@ def quantile_scores(y: ArrayLike, pred: ArrayLike) -> dict[str, float | None]:
         "pinball_p90": losses[2],
         "coverage_80": float(inside.mean()) if len(y_arr) else None,
         "mae_p50": float(np.mean(np.abs(y_arr - pred_arr[:, 1]))) if len(y_arr) else None,
-        "n": float(len(y_arr)),
+        "n": len(y_arr),
     }
