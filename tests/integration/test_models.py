@@ -245,3 +245,17 @@ def test_questions_after_the_cutoff_do_not_treat_the_data_gap_as_quiet_time(
     answers = [pads.predict(PadQuery(pad="SLC-40", when=w)) for w in later]
     assert answers[0].p50 == answers[1].p50 < 30
     assert answers[0].context["history_read_at_cutoff"]
+
+
+def test_require_champions_fails_when_a_champion_cannot_be_loaded(registry_copy: Path) -> None:
+    """`make run` retrains unless every champion loads: a tampered one does not."""
+    runner = CliRunner()
+    args = ["models", "list", "--require-champions", "--models-dir", str(registry_copy)]
+    assert runner.invoke(app, args).exit_code == 0
+    reg = Registry(registry_copy)
+    record = reg.get("weather_scrub", reg.resolve("weather_scrub", "champion"))
+    artifact = record.path / "artifact.json"
+    artifact.write_text(artifact.read_text().replace('"base_rate": 0', '"base_rate": 1', 1))
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "weather_scrub: no usable champion" in result.stderr

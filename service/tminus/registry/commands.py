@@ -91,7 +91,8 @@ def list_models(
         bool,
         typer.Option(
             "--require-champions",
-            help="Exit 1 unless every model has a champion (used by `make run`).",
+            help="Exit 1 unless every model has a champion that this code can load and "
+            "verify (used by `make run`).",
         ),
     ] = False,
 ) -> None:
@@ -130,8 +131,25 @@ def list_models(
                 for scheme in sorted(metrics, key=lambda s: (s != "model", s)):
                     table.add_row(scheme, *(_fmt(metrics[scheme][c]) for c in columns))
                 _out.print(table)
-    if require_champions and missing:
-        raise typer.Exit(1)
+    if require_champions:
+        unusable = missing + _unloadable_champions(registry, listing)
+        for model in unusable:
+            _err.print(f"{model}: no usable champion")
+        if unusable:
+            raise typer.Exit(1)
+
+
+def _unloadable_champions(registry: Registry, listing: dict[str, Any]) -> list[str]:
+    """Models whose champion fails verification or was made by incompatible code."""
+    out = []
+    for model, info in listing.items():
+        if model in MODEL_NAMES and "champion" in info["aliases"]:
+            try:
+                registry.load_alias(model, "champion")
+            except RegistryError as exc:
+                _err.print(f"[yellow]warning:[/yellow] {exc}")
+                out.append(model)
+    return out
 
 
 @models_app.command("show")
