@@ -130,15 +130,25 @@ class LandingItem(RequestSchema):
         description="ASDS (drone ship), RTLS (return to launch site) or Ocean."
     )
     core_flight: int = Field(
-        default=1, ge=1, le=50, description="This booster's flight number (1 = new)."
+        default=1,
+        ge=1,
+        le=50,
+        description="This booster's flight number (1 = new); accepted, not used by the "
+        "current model (it made the backtest worse).",
     )
     block: int | None = Field(
         default=None, ge=1, le=MAX_BLOCK, description="Falcon booster block; default: latest."
     )
     payload_mass_kg: float | None = Field(
-        default=None, ge=0, le=70_000, description="Payload mass in kg; default: typical."
+        default=None,
+        ge=0,
+        le=70_000,
+        description="Payload mass in kg; accepted, not used by the current model.",
     )
-    orbit: ShortName | None = Field(default=None, description="Orbit class, e.g. 'LEO', 'GTO'.")
+    orbit: ShortName | None = Field(
+        default=None,
+        description="Orbit class, e.g. 'LEO', 'GTO'; accepted, not used by the current model.",
+    )
     vehicle: Name | None = Field(
         default=None, description="'Falcon 9' or 'Falcon Heavy' (informational)."
     )

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Self
 from tminus.features.landing import (
     LANDING_FEATURES,
     LANDING_TYPES,
+    UNUSED_INPUTS,
     LandingExperience,
     landing_features,
 )
@@ -41,7 +42,7 @@ class LandingQuery:
 class BoosterLandingPredictor(Predictor):
     """Logistic regression with a bootstrap interval, plus the programme's experience."""
 
-    kind: ClassVar[str] = "tminus.booster_landing.v1"
+    kind: ClassVar[str] = "tminus.booster_landing.v2"
     task: ClassVar[str] = "booster_landing"
     output = "probability"
 
@@ -51,14 +52,12 @@ class BoosterLandingPredictor(Predictor):
         weights: BootstrapLogistic,
         experience: LandingExperience,
         default_block: int,
-        default_payload_mass_kg: float,
         orbits: list[str],
         last_day: float | None,
     ) -> None:
         self.weights = weights
         self.experience = experience
         self.default_block = default_block
-        self.default_payload_mass_kg = default_payload_mass_kg
         self.orbits = orbits
         self.last_day = last_day
 
@@ -72,7 +71,6 @@ class BoosterLandingPredictor(Predictor):
                 "successes": self.experience.successes,
             },
             "default_block": self.default_block,
-            "default_payload_mass_kg": self.default_payload_mass_kg,
             "orbits": list(self.orbits),
             "last_day": self.last_day,
         }
@@ -93,7 +91,6 @@ class BoosterLandingPredictor(Predictor):
                 successes=int(require(exp, "successes", int)),
             ),
             default_block=int(require(state, "default_block", int)),
-            default_payload_mass_kg=float(require(state, "default_payload_mass_kg", (int, float))),
             orbits=[str(o) for o in require(state, "orbits", list)],
             last_day=None if last is None else float(last),
         )
@@ -103,14 +100,9 @@ class BoosterLandingPredictor(Predictor):
         return {
             "landing_type": {"type": "string", "allowed": list(LANDING_TYPES)},
             "block": {"type": "integer", "min": 1, "max": MAX_BLOCK, "default": self.default_block},
-            "core_flight": {"type": "integer", "min": 1, "max": 50},
-            "payload_mass_kg": {
-                "type": "number",
-                "min": 0,
-                "max": 70_000,
-                "default": self.default_payload_mass_kg,
-            },
-            "orbit": {"type": "string", "known": self.orbits},
+            "core_flight": {"type": "integer", "min": 1, "max": 50, "used": False},
+            "payload_mass_kg": {"type": "number", "min": 0, "max": 70_000, "used": False},
+            "orbit": {"type": "string", "known": self.orbits, "used": False},
             "date": {"type": "datetime", "unit": "UTC"},
         }
 
@@ -123,29 +115,14 @@ class BoosterLandingPredictor(Predictor):
                 suggestions=LANDING_TYPES,
             )
         block = self.default_block if query.block is None else query.block
-        mass = (
-            self.default_payload_mass_kg if query.payload_mass_kg is None else query.payload_mass_kg
-        )
-        x = landing_features(
-            self.experience,
-            landing_type=query.landing_type,
-            block=block,
-            core_flight=query.core_flight,
-            payload_mass_kg=mass,
-            orbit=query.orbit,
-        )
+        x = landing_features(self.experience, landing_type=query.landing_type, block=block)
         p, interval = self.weights.predict(x)
-        flags = {
-            "block_assumed": query.block is None,
-            "payload_mass_assumed": query.payload_mass_kg is None,
-            "unseen_orbit": query.orbit is not None and query.orbit not in self.orbits,
-        }
+        flags = {"block_assumed": query.block is None}
         context: dict[str, Any] = {
             "landing_type": query.landing_type,
             "block": block,
-            "core_flight": query.core_flight,
-            "payload_mass_kg": mass,
             "programme_landing_attempts": self.experience.attempts,
             "programme_landing_successes": self.experience.successes,
+            "inputs_not_used": list(UNUSED_INPUTS),
         }
         return ProbabilityPrediction(probability=p, interval=interval, flags=flags, context=context)

@@ -148,8 +148,9 @@ TOOLS: Final[tuple[ToolSpec[Any, Any], ...]] = (
         description=(
             "Probability (0-1) that a SpaceX Falcon booster landing attempt succeeds, with its "
             "90% interval. `landing_type`: 'ASDS' (drone ship), 'RTLS' (return to launch site) "
-            "or 'Ocean'; `core_flight`: this booster's flight number (1 = new booster). Block, "
-            "payload mass and orbit are optional; omitted ones are assumed and flagged. " + CITE
+            "or 'Ocean'; `block` is optional (latest assumed, flagged). The current model reads "
+            "the landing type, block and the programme's record; `core_flight`, payload mass "
+            "and orbit are accepted but not used (they made its backtest worse). " + CITE
         ),
         arguments=LandingItem,
         result=ProbabilityAnswer,
