@@ -318,6 +318,19 @@ def test_a_body_far_beyond_a_full_batch_is_refused_unread(client: TestClient) ->
             404,
             ["version"],
         ),
+        # The right shape, but month 13 and February 30th: no version can have these ids.
+        (
+            "GET",
+            "/v1/models/launch_failure/card?version=20261399T000000000000Z-abcd",
+            404,
+            ["version"],
+        ),
+        (
+            "GET",
+            "/v1/models/pad_turnaround/versions/20260230T000000000000Z-abcd/files/MODEL_CARD.md",
+            404,
+            ["version"],
+        ),
         ("GET", "/v1/vehicles?limit=0", 422, ["query", "limit"]),
         ("GET", "/v1/vehicles?limit=999999999999999999999", 422, ["query", "limit"]),
         ("GET", "/v1/nope", 404, ["path"]),
@@ -484,7 +497,11 @@ def test_moving_the_champion_through_the_api_serves_the_new_version_at_once(
 
 @pytest.mark.parametrize(
     ("version", "status"),
-    [("20200101T000000000000Z-abcd", 404), ("not-a-version", 422)],
+    [
+        ("20200101T000000000000Z-abcd", 404),
+        ("20261399T000000000000Z-abcd", 404),  # month 13
+        ("not-a-version", 422),
+    ],
 )
 def test_moving_an_alias_to_a_missing_version_is_a_4xx(
     admin_client: TestClient, version: str, status: int

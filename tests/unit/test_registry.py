@@ -73,6 +73,24 @@ def test_versions_are_immutable_and_sort_by_time(
     assert not [p for p in (tmp_path / "launch_failure").iterdir() if p.name.startswith(".tmp")]
 
 
+@pytest.mark.parametrize(
+    "version",
+    [
+        "20261399T000000000000Z-abcd",  # month 13
+        "20260229T000000000000Z-abcd",  # 2026 is not a leap year
+        "20260101T006000000000Z-abcd",  # minute 60
+        "00000000T000000000000Z-0000",
+    ],
+)
+def test_a_version_id_of_the_right_shape_but_an_impossible_time_is_not_found(
+    tmp_path: Path, predictor: LaunchFailurePredictor, version: str
+) -> None:
+    registry = Registry(tmp_path)
+    _register(registry, predictor)
+    with pytest.raises(VersionNotFoundError, match="not a real UTC moment"):
+        registry.get("launch_failure", version)
+
+
 def test_aliases_move_atomically_and_resolve(
     tmp_path: Path, predictor: LaunchFailurePredictor
 ) -> None:

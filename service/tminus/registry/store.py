@@ -72,7 +72,14 @@ def version_sort_key(version: str) -> datetime:
     match = _VERSION.match(version)
     if not match:
         raise VersionNotFoundError(f"invalid version id {version!r}")
-    return datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    try:
+        moment = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%fZ")
+    except ValueError:
+        # Right shape, impossible moment (month 13, second 60): no version can have this id.
+        raise VersionNotFoundError(
+            f"invalid version id {version!r}: its timestamp is not a real UTC moment"
+        ) from None
+    return moment.replace(tzinfo=UTC)
 
 
 def new_version_id(now: datetime | None = None) -> str:
