@@ -276,6 +276,17 @@ NONSENSE: list[tuple[str, str, Any]] = [
     ("deeply nested", "/v1/launch-failure", b"[" * 100_000),
     ("empty string vehicle", "/v1/launch-failure", {**ONE, "vehicle": "   "}),
     ("very long vehicle", "/v1/launch-failure", {**ONE, "vehicle": "F" * 10_000}),
+    # The offset takes these past the ends of the calendar once converted to UTC.
+    (
+        "last moment of year 9999",
+        "/v1/launch-failure",
+        {**ONE, "date": "9999-12-31T23:59:59-23:59"},
+    ),
+    (
+        "first moment of year 1",
+        "/v1/pad-turnaround",
+        {"pad": "LC39A", "date": "0001-01-01T00:00+23:59"},
+    ),
 ]
 
 

@@ -61,6 +61,9 @@ def test_dates_and_datetimes_are_normalised_to_utc(text: str, expected: dt.datet
         ("2026-13-01", "ISO 8601"),
         ("1900-01-01", "between 1957-01-01 and 2100-12-31"),
         ("2150-01-01", "between 1957-01-01 and 2100-12-31"),
+        # The offset moves these past the ends of the calendar in UTC.
+        ("9999-12-31T23:59:59-23:59", "between 1957-01-01 and 2100-12-31"),
+        ("0001-01-01T00:00:00+23:59", "between 1957-01-01 and 2100-12-31"),
         (None, "ISO 8601"),
         (["2026-03-01"], "ISO 8601"),
     ],

@@ -61,12 +61,16 @@ def parse_when(value: object) -> dt.datetime:
         raise ValueError(
             "expected an ISO 8601 date or datetime string, e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
         )
-    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-    if not MIN_DATE <= moment <= MAX_DATE:
+    utc: dt.datetime | None
+    try:
+        utc = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    except OverflowError:
+        utc = None  # 9999-12-31T23:00-05:00 is past year 9999 in UTC: far out of range anyway
+    if utc is None or not MIN_DATE <= utc <= MAX_DATE:
         raise ValueError(
             f"date must be between {MIN_DATE.date().isoformat()} and {MAX_DATE.date().isoformat()}"
         )
-    return moment
+    return utc
 
 
 UtcDatetime = Annotated[
