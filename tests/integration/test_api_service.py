@@ -276,6 +276,18 @@ NONSENSE: list[tuple[str, str, Any]] = [
     ("deeply nested", "/v1/launch-failure", b"[" * 100_000),
     ("empty string vehicle", "/v1/launch-failure", {**ONE, "vehicle": "   "}),
     ("very long vehicle", "/v1/launch-failure", {**ONE, "vehicle": "F" * 10_000}),
+    # JSON can spell a lone UTF-16 surrogate, which is no text at all; it is echoed escaped.
+    ("lone surrogate", "/v1/launch-failure", b'{"vehicle": "\\ud800", "date": "2026-03-01"}'),
+    (
+        "lone surrogate as a field name",
+        "/v1/pad-turnaround",
+        b'{"\\udc00\\ud800": 1, "pad": "LC39A", "date": "2026-03-01"}',
+    ),
+    (
+        "lone surrogate in a tool argument",
+        "/v1/tools/predict_pad_turnaround",
+        b'{"pad": "\\ud800", "date": "2026-03-01"}',
+    ),
     # The offset takes these past the ends of the calendar once converted to UTC.
     (
         "last moment of year 9999",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import typing
 
@@ -10,7 +11,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from tminus.api import schemas
-from tminus.api.errors import validation_problems
+from tminus.api.errors import Problem, validation_problems
 from tminus.features.landing import LANDING_TYPES
 from tminus.features.weather import WEATHER_INPUTS
 from tminus.predictors.names import MODEL_NAMES
@@ -101,6 +102,18 @@ def test_without_the_schema_an_unknown_field_is_still_named() -> None:
     [error] = validation_problems(info.value.errors())
     assert error["loc"] == ["mission"]
     assert error["type"] == "extra_forbidden"
+
+
+def test_text_that_is_not_unicode_is_sent_back_escaped() -> None:
+    # JSON may spell a lone surrogate ("\\ud800"): Python's parser lets it through, pydantic
+    # refuses it, and the error answer must still encode as UTF-8.
+    [error] = _errors({"vehicle": "\ud800", "date": "2026-03-01"})
+    assert error["loc"] == ["body", "vehicle"]
+    assert error["input"] == "\\ud800"
+    problem = Problem(loc=("body", "\udc00"), msg="unknown pad '\ud800'", type="x").to_json()
+    assert problem["loc"] == ["body", "\\udc00"]
+    for answer in (error, problem):
+        json.dumps(answer, ensure_ascii=False).encode("utf-8")
 
 
 @pytest.mark.parametrize(

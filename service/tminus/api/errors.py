@@ -66,11 +66,11 @@ class Problem:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of one entry of ``detail``."""
-        out: dict[str, Any] = {"loc": list(self.loc), "msg": self.msg, "type": self.type}
+        out: dict[str, Any] = {"loc": _plain(self.loc), "msg": _text(self.msg), "type": self.type}
         if self.allowed:
-            out["allowed"] = list(self.allowed)
+            out["allowed"] = _plain(self.allowed)
         if self.suggestions:
-            out["suggestions"] = list(self.suggestions)
+            out["suggestions"] = _plain(self.suggestions)
         return out
 
 
@@ -103,6 +103,15 @@ def query_problem(exc: QueryError, prefix: Loc) -> Problem:
     )
 
 
+def _text(value: str) -> str:
+    """``value`` encodable as UTF-8: a lone surrogate (JSON ``"\\ud800"``) is spelt as its escape.
+
+    Python's JSON parser accepts such escapes and pydantic refuses them, so they reach error
+    bodies, which must still be encodable.
+    """
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _echo(value: Any) -> Any:
     """A short input worth echoing back, or None (JSON has no NaN or infinity)."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -110,19 +119,19 @@ def _echo(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
-        return value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "..."
+        return _text(value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "...")
     return None
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-safe copy of an error context value."""
+    """A JSON-safe copy of an error context value or location."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    return str(value)
+    return _text(str(value))
 
 
 def validation_problems(
@@ -136,7 +145,7 @@ def validation_problems(
     """
     out: list[dict[str, Any]] = []
     for err in errors[:MAX_PROBLEMS]:
-        loc = list(err.get("loc", ()))
+        loc = _plain(err.get("loc", ()))
         prefix = loc[:1] if loc[:1] == ["body"] else []
         rest = loc[len(prefix) :]
         tag = rest[0] if rest and rest[0] in BODY_TAGS else None
@@ -144,7 +153,7 @@ def validation_problems(
             rest = rest[1:]
         entry: dict[str, Any] = {
             "loc": prefix + rest,
-            "msg": err.get("msg", ""),
+            "msg": _plain(err.get("msg", "")),
             "type": err.get("type"),
         }
         if err.get("type") == "extra_forbidden" and rest:
