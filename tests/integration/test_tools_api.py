@@ -265,6 +265,23 @@ def test_ask_refuses_bad_requests(client: TestClient, body: dict[str, Any], stat
         assert "TMINUS_LLM_BASE_URL" in response.json()["detail"][0]["msg"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "risk of a Falcon 9 launch on 9999-12-31",
+        "risk of a Falcon 9 launch in 99999999999999999999 days",
+        "when can LC-39A launch next after 9999-12-31",
+        "return to flight after a Falcon 9 failure in 100000 years",
+    ],
+)
+def test_ask_about_dates_past_the_calendar_says_which_dates_it_takes(
+    client: TestClient, question: str
+) -> None:
+    response = client.post("/v1/ask", json={"question": question, "mode": "offline"})
+    assert response.status_code == 200, response.text
+    assert "between 1957-01-01 and 2100-12-31" in response.json()["answer"]
+
+
 # ---- CLI ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def cli() -> typer.Typer:

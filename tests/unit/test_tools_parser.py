@@ -40,6 +40,11 @@ def when(text: str, today: dt.date = TODAY) -> list[str]:
         ("in January", ["2027-01-01"]),  # this January has begun: the next one
         ("between 2026-03-01 and 2026-04-30", ["2026-03-01", "2026-04-30"]),
         ("on 2026-02-30", []),  # not a date
+        ("June 0000", []),  # nor is year 0
+        # Past the calendar's end: its last day, which the tools then refuse as out of range.
+        ("in 99999999999999999999 days", ["9999-12-31"]),
+        ("in 99999999 weeks", ["9999-12-31"]),
+        ("in 100000 years", ["9999-12-31"]),
         ("core flight 12 with 5000 kg", []),
     ],
 )
@@ -145,6 +150,12 @@ def test_numbers_and_kinds_are_read(
     catalogue: Catalogue, question: str, field: str, value: object
 ) -> None:
     assert getattr(interpret(question, catalogue, today=TODAY), field) == value
+
+
+def test_a_date_at_the_calendars_end_has_a_window_that_ends_there(catalogue: Catalogue) -> None:
+    parsed = interpret("risk of Falcon 9 on 9999-12-31", catalogue, today=TODAY)
+    last = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+    assert (parsed.date, parsed.window) == (last, (last, last))
 
 
 def test_defaults_when_nothing_is_said(catalogue: Catalogue) -> None:

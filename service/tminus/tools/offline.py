@@ -165,9 +165,20 @@ LANDING_WORDS: Final = (
 
 
 # ---- dates -------------------------------------------------------------------------------
+# A date past the calendar's end ("in 100000 years") reads as its last day, which the tools
+# then refuse as out of range, saying which dates they take.
+def _add_days(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -213,14 +224,14 @@ def find_dates(text: str, today: dt.date) -> list[tuple[int, dt.date, dt.date | 
     for m in RE_MONTH_DAY_YEAR.finditer(text):
         add(m, _safe_date(int(m[3]), _month(m[1]), int(m[2])))
     for m in RE_MONTH_YEAR.finditer(text):
-        first = dt.date(int(m[2]), _month(m[1]), 1)
-        add(m, first, month_end(first))
+        first = _safe_date(int(m[2]), _month(m[1]), 1)
+        add(m, first, month_end(first) if first else None)
     for m in RE_IN.finditer(text):
         n, unit = _number(m[1]), m[2]
         if unit == "day":
-            add(m, today + dt.timedelta(days=n))
+            add(m, _add_days(today, n))
         elif unit == "week":
-            add(m, today + dt.timedelta(weeks=n))
+            add(m, _add_days(today, 7 * n))
         elif unit == "month":
             add(m, _add_months(today, n))
         else:
@@ -374,7 +385,7 @@ class QuestionParser:
             window = (_utc(dates[0][1]), _utc(dates[-1][2] or dates[-1][1]))
         elif dates:
             end = dates[0][2]
-            window = (_utc(dates[0][1]), _utc(end or dates[0][1] + dt.timedelta(days=30)))
+            window = (_utc(dates[0][1]), _utc(end or _add_days(dates[0][1], 30)))
         base = Interpretation(
             intent="unknown",
             vehicles=tuple(vehicles),
