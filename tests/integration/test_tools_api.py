@@ -254,15 +254,18 @@ def test_ask_says_when_it_did_not_understand(client: TestClient) -> None:
         ({"question": "hi"}, 422),
         ({"question": "x" * 2001}, 422),
         ({"question": "risk of Electron", "mode": "psychic"}, 422),
-        ({"question": "risk of Electron", "mode": "llm"}, 503),
+        ({"question": "risk of Electron", "mode": "llm"}, 422),
     ],
 )
 def test_ask_refuses_bad_requests(client: TestClient, body: dict[str, Any], status: int) -> None:
     response = client.post("/v1/ask", json=body)
     assert response.status_code == status, response.text
-    if status == 503:
-        assert response.json()["detail"][0]["type"] == "llm_not_configured"
-        assert "TMINUS_LLM_BASE_URL" in response.json()["detail"][0]["msg"]
+    if body.get("mode") == "llm":  # a server without an LLM: the request must change, not it
+        [problem] = response.json()["detail"]
+        assert problem["type"] == "llm_not_configured"
+        assert problem["loc"] == ["body", "mode"]
+        assert problem["allowed"] == ["auto", "offline"]
+        assert "TMINUS_LLM_BASE_URL" in problem["msg"]
 
 
 @pytest.mark.parametrize(

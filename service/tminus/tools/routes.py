@@ -44,8 +44,12 @@ PLAN_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     503: {"description": "launch_failure or pad_turnaround has no verified version loaded."},
 }
 ASK_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    422: {
+        "description": "An invalid question or mode, or mode 'llm' on a server without an LLM "
+        "(`allowed` lists the modes it offers)."
+    },
     502: {"description": "The LLM endpoint failed, refused us, or kept calling tools."},
-    503: {"description": "mode 'llm' without an LLM configured, or no model loaded."},
+    503: {"description": "A model the answer needs has no verified version loaded."},
     504: {"description": "The LLM did not answer in time."},
 }
 
@@ -181,15 +185,17 @@ async def ask(
             answer = answer.model_copy(update={"notes": [*answer.notes, note]})
         return answer
     if config is None:
+        # The request, not the server, can change: this server's configuration is fixed.
         raise ApiError(
-            503,
+            422,
             [
                 Problem(
                     loc=("body", "mode"),
-                    msg="mode 'llm' needs an LLM: set "
+                    msg="mode 'llm' needs an LLM and this server has none (it needs "
                     + " and ".join(missing_llm_settings(settings))
-                    + " on the server, or use mode 'auto' or 'offline'",
+                    + "); use mode 'auto' or 'offline'",
                     type="llm_not_configured",
+                    allowed=["auto", "offline"],
                 )
             ],
         )

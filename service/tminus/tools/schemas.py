@@ -328,7 +328,7 @@ class AskRequest(RequestSchema):
     mode: Literal["auto", "llm", "offline"] = Field(
         default="auto",
         description="'auto': the configured LLM, else the offline parser; 'llm': the LLM "
-        "only (503 without one); 'offline': the deterministic parser only.",
+        "only (422 on a server without one); 'offline': the deterministic parser only.",
     )
 
 
