@@ -330,6 +330,46 @@ def test_a_body_far_beyond_a_full_batch_is_refused_unread(client: TestClient) ->
 
 
 @pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000, b'{"payload_mass_kg": ' + b"9" * 5000 + b"}", b'{"vehicle": "\xff"}'],
+    ids=["nested too deep", "number too long", "not UTF-8"],
+)
+def test_a_body_that_is_not_readable_json_gets_a_400_saying_what_to_send(
+    client: TestClient, body: bytes
+) -> None:
+    answer = client.post(
+        "/v1/launch-failure", content=body, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 400
+    [problem] = answer.json()["detail"]
+    assert problem["loc"] == ["body"]
+    assert "UTF-8 encoded JSON" in problem["msg"]
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/v1/launch-failure", "text/plain"),
+        ("/v1/plan", "application/x-www-form-urlencoded"),
+        ("/v1/tools/list_pads", "text/plain; charset=utf-8"),
+    ],
+)
+def test_json_sent_as_another_content_type_is_told_which_one_to_use(
+    client: TestClient, path: str, content_type: str
+) -> None:
+    answer = client.post(
+        path,
+        content=json.dumps({**ONE}).encode(),
+        headers={"content-type": content_type},
+    )
+    assert answer.status_code == 422
+    [problem] = answer.json()["detail"]
+    assert problem["loc"] == ["body"]
+    assert problem["allowed"] == ["application/json"]
+    assert "Content-Type: application/json" in problem["msg"]
+
+
+@pytest.mark.parametrize(
     ("method", "path", "status", "loc"),
     [
         ("GET", "/v1/models/launch-failure", 422, ["path", "name"]),

@@ -72,3 +72,17 @@ def test_every_number_in_a_request_schema_is_bounded(openapi: dict[str, Any]) ->
                     assert "maximum" in option and "minimum" in option, (name, field)
                 if option.get("type") == "string" and option.get("format") != "date-time":
                     assert "maxLength" in option or "enum" in option, (name, field)
+
+
+def test_every_route_with_a_body_documents_the_400_and_413_it_can_answer(
+    openapi: dict[str, Any],
+) -> None:
+    with_body = [
+        (method, path, op)
+        for path, ops in openapi["paths"].items()
+        for method, op in ops.items()
+        if "requestBody" in op
+    ]
+    assert len(with_body) >= 9  # predictions, plan, tools, ask, alias
+    for method, path, op in with_body:
+        assert {"400", "413"} <= set(op["responses"]), (method, path)

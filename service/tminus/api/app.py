@@ -49,6 +49,14 @@ not set they are off and answer **404**.
 
 # A full batch of 10,000 items is 1-3 MB of JSON; anything far bigger is refused (413) unread.
 MAX_BODY_BYTES = 16 * 1024 * 1024
+# What any route with a body may answer before its schema is even applied.
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "The body cannot be read as JSON: not UTF-8, or a number or nesting "
+        "beyond the parser's limits."
+    },
+    413: {"description": f"The body is over {MAX_BODY_BYTES // 2**20} MiB; refused unread."},
+}
 
 TAGS: list[dict[str, Any]] = [
     {"name": "predictions", "description": "Risk and timing predictions, one item or a batch."},
@@ -132,10 +140,19 @@ def create_app(
         tool_routes.router,
     ):
         summarise_routes(router)
+        document_body_errors(router)
         app.include_router(router)
     # The MCP route itself, not a Mount (which would redirect /mcp to /mcp/).
     app.router.routes.extend(mcp_app.routes)
     return app
+
+
+def document_body_errors(router: APIRouter) -> None:
+    """Add the 400 and 413 every route with a request body can answer to its OpenAPI entry."""
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.body_field is not None:
+            for status, doc in BODY_ERRORS.items():
+                route.responses.setdefault(status, doc)
 
 
 def summarise_routes(router: APIRouter) -> None:

@@ -52,6 +52,8 @@ REGISTRY_ERRORS: Final[dict[type[RegistryError], tuple[int, Loc, str]]] = {
 MAX_ECHO: Final = 100
 # An answer lists at most this many problems (a batch of 10,000 bad items is not echoed).
 MAX_PROBLEMS: Final = 20
+# pydantic's error types for a body that is not a JSON object.
+NOT_AN_OBJECT: Final = frozenset({"model_attributes_type", "dict_type"})
 
 
 @dataclass(frozen=True)
@@ -189,9 +191,19 @@ def _validation_handler(
         assert isinstance(exc, RequestValidationError)
         path = getattr(request.scope.get("route"), "path", None)
         schema = bodies.get(path) if isinstance(path, str) else None
-        return JSONResponse(
-            {"detail": validation_problems(exc.errors(), schema=schema)}, status_code=422
-        )
+        problems = validation_problems(exc.errors(), schema=schema)
+        media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media and media != "application/json" and not media.endswith("+json"):
+            # FastAPI hands a non-JSON body over as bytes, which then "should be an object".
+            for problem in problems:
+                if problem["loc"] == ["body"] and problem["type"] in NOT_AN_OBJECT:
+                    problem["msg"] = (
+                        f"the body must be JSON sent as Content-Type: application/json, "
+                        f"not {_text(media[:60])!r}"
+                    )
+                    problem["allowed"] = ["application/json"]
+                    problem.pop("input", None)
+        return JSONResponse({"detail": problems}, status_code=422)
 
     return on_validation
 
@@ -238,6 +250,9 @@ async def _on_registry_error(request: Request, exc: Exception) -> JSONResponse:
 
 # Where the problem is for the framework's own HTTP errors (unparsable body, no such route).
 HTTP_ERROR_LOCS: Final[dict[int, Loc]] = {400: ("body",), 404: ("path",), 405: ("method",)}
+# FastAPI's words when its JSON parser gives up on a body (not UTF-8, a number of thousands of
+# digits, nesting thousands of levels deep): they say neither what was wrong nor what to send.
+UNREADABLE_BODY: Final = "There was an error parsing the body"
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -249,6 +264,11 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
         msg = f"no route {request.method} {request.url.path}; see /docs for every route"
     if exc.status_code == 405:
         msg = f"{request.method} is not allowed here; allowed: {(exc.headers or {}).get('Allow')}"
+    if exc.status_code == 400 and msg == UNREADABLE_BODY:
+        msg = (
+            "the body cannot be read as JSON: send UTF-8 encoded JSON, with no number of "
+            "thousands of digits and no nesting thousands of levels deep"
+        )
     problem = Problem(
         loc=HTTP_ERROR_LOCS.get(exc.status_code, ()), msg=msg, type=f"http_{exc.status_code}"
     )
