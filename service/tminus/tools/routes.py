@@ -106,7 +106,10 @@ async def tools() -> list[OpenAITool]:
     },
 )
 async def run_tool(
-    name: Annotated[str, PathParam(description="A tool name from GET /v1/tools.")],
+    name: Annotated[
+        str,
+        PathParam(description="A tool name from GET /v1/tools.", examples=["compare_vehicles"]),
+    ],
     snapshot: SnapshotDep,
     arguments: Annotated[
         dict[str, Any],
