@@ -177,3 +177,11 @@ def test_weather_values_are_the_sensor_summaries_only() -> None:
     assert set(values) == set(WEATHER_INPUTS)
     assert values["max_peak_wind"] == 20.0
     assert values["lightning_count"] is None
+
+
+@pytest.mark.parametrize("name", ["\x00Falcon 9", "Falcon\n9", "Electron\x1b[31m", "Vega\x7f"])
+def test_names_with_control_characters_are_refused(name: str) -> None:
+    with pytest.raises(ValidationError, match="printable text"):
+        schemas.LaunchItem.model_validate({"vehicle": name, "date": "2026-03-01"})
+    ok = schemas.LaunchItem.model_validate({"vehicle": "Falcon 9 🚀", "date": "2026-03-01"})
+    assert ok.vehicle == "Falcon 9 🚀"

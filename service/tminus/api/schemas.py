@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import typing
 from collections.abc import Sequence
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -86,8 +88,26 @@ UtcDatetime = Annotated[
         mode="validation",
     ),
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    """Names are printable text: control characters (NUL, escapes, line breaks) are refused."""
+    if _CONTROL.search(value):
+        raise ValueError("must be printable text, without control characters")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_printable),
+]
+ShortName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=32),
+    AfterValidator(_printable),
+]
 
 
 class RequestSchema(BaseModel):
