@@ -162,3 +162,13 @@ def test_defaults_when_nothing_is_said(catalogue: Catalogue) -> None:
     parsed = interpret("will the booster land", catalogue, today=TODAY)
     assert parsed.intent == "booster_landing"
     assert (parsed.landing_type, parsed.core_flight, parsed.date) == ("ASDS", 1, None)
+
+
+def test_impossible_dates_are_named_not_silently_replaced() -> None:
+    from tminus.tools.offline import impossible_dates
+
+    assert impossible_dates("risk of Falcon 9 on 2026-02-30 or 2026-13-01") == [
+        "2026-02-30",
+        "2026-13-01",
+    ]
+    assert impossible_dates("risk of Falcon 9 on 2026-02-28") == []

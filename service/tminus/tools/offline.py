@@ -198,6 +198,15 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def impossible_dates(text: str) -> list[str]:
+    """ISO-looking dates in ``text`` that name no calendar day ("2026-02-30")."""
+    return [
+        m.group()
+        for m in RE_ISO.finditer(text)
+        if _safe_date(int(m[1]), int(m[2]), int(m[3])) is None
+    ]
+
+
 def find_dates(text: str, today: dt.date) -> list[tuple[int, dt.date, dt.date | None]]:
     """Dates mentioned in ``text``: (position, date, end of the period it names, if any).
 
@@ -537,8 +546,15 @@ class OfflineAnswerer:
         text = " ".join(out.lines)
         if sources:
             text += "\n\n" + sources_line(sources)
+        unreadable = impossible_dates(question)
+        if unreadable:
+            text += (
+                f"\n\nNo such day: {', '.join(unreadable)}; that date was ignored and the "
+                "answer is for the date shown above."
+            )
         text += "\n\n" + OFFLINE_NOTE
         notes = [OFFLINE_NOTE, f"Understood as: {parsed.intent.replace('_', ' ')}."]
+        notes += [f"{date} is not a calendar day and was ignored." for date in unreadable]
         return AskResponse(
             question=question,
             answer=text,
