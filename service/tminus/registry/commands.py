@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -83,6 +84,22 @@ def _fmt(value: Any) -> str:
     return "-" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
+def backtest_table(
+    title: str,
+    metrics: Mapping[str, Mapping[str, Any]],
+    columns: Sequence[str],
+    primary: tuple[str, ...] = (),
+) -> Table:
+    """Schemes (the model first) by metrics; primary metrics are starred."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("scheme")
+    for c in columns:
+        table.add_column(c + (" *" if c in primary else ""), justify="right")
+    for scheme in sorted(metrics, key=lambda s: (s != "model", s)):
+        table.add_row(scheme, *(_fmt(metrics[scheme].get(c)) for c in columns))
+    return table
+
+
 @models_app.command("list")
 def list_models(
     models_dir: ModelsDir = None,
@@ -120,17 +137,11 @@ def list_models(
                 + ")"
             )
             for summary in shown:
-                table = Table(
-                    title=f"{title}\nbacktest of {summary['version']}", title_justify="left"
-                )
                 metrics = summary["backtest"]
                 columns: list[str] = list(next(iter(metrics.values()), {}))
-                table.add_column("scheme")
-                for c in columns:
-                    table.add_column(c, justify="right")
-                for scheme in sorted(metrics, key=lambda s: (s != "model", s)):
-                    table.add_row(scheme, *(_fmt(metrics[scheme][c]) for c in columns))
-                _out.print(table)
+                _out.print(
+                    backtest_table(f"{title}\nbacktest of {summary['version']}", metrics, columns)
+                )
     if require_champions:
         unusable = missing + _unloadable_champions(registry, listing)
         for model in unusable:

@@ -17,7 +17,6 @@ The predictions go through :mod:`tminus.api.predict`, the same functions the RES
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -27,7 +26,7 @@ from tminus.api.errors import InvalidInputError, Problem
 from tminus.api.predict import predict_launch_failure, predict_pad_turnaround
 from tminus.api.schemas import LaunchItem, PadItem, ProbabilityAnswer, Provenance, QuantileAnswer
 from tminus.api.state import ServedModel, Snapshot
-from tminus.predictors.base import QueryError, normalise_name
+from tminus.predictors.base import NameIndex, QueryError
 from tminus.predictors.catalogue import Catalogue, PadEntry, VehicleEntry
 from tminus.tools import wording as w
 from tminus.tools.schemas import (
@@ -99,22 +98,22 @@ def _resolve_codes(
     """Requested site or provider codes as known ones; unknown ones are a 422 with suggestions."""
     if requested is None:
         return None
-    by_key = {normalise_name(k): k for k in known}
+    index = NameIndex(known)
     found: set[str] = set()
     problems: list[Problem] = []
-    for index, code in enumerate(requested):
-        match = by_key.get(normalise_name(code))
+    for position, code in enumerate(requested):
+        match = index.resolve(code)
         if match is not None:
             found.add(match)
             continue
-        close = difflib.get_close_matches(normalise_name(code), by_key, n=5, cutoff=0.5)
+        close = index.closest(code, cutoff=0.5)
         problems.append(
             Problem(
-                loc=(field, index),
+                loc=(field, position),
                 msg=f"unknown {what} {code!r}; {what}s are GCAT codes"
                 + ("; did you mean one of these?" if close else ""),
                 type="unknown_name",
-                suggestions=[by_key[k] for k in close],
+                suggestions=close,
             )
         )
     if problems:

@@ -9,10 +9,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from tminus.predictors.names import MODEL_NAMES
-from tminus.registry.commands import fail, open_registry
+from tminus.registry.commands import backtest_table, fail, open_registry
 from tminus.settings import get_settings
 
 _out = Console()
@@ -36,10 +35,6 @@ def _names(model: str) -> list[str]:
     return [model]
 
 
-def _fmt(value: object) -> str:
-    return "-" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
-
-
 def _print_backtest(
     name: str, metrics: dict[str, dict[str, float | None]], primary: tuple[str, ...], scheme: str
 ) -> None:
@@ -48,13 +43,7 @@ def _print_backtest(
         for c in ("log_loss", "brier", "auc", "ece", "pinball_loss", "coverage_80", "n")
         if c in next(iter(metrics.values()))
     ]
-    table = Table(title=f"{name}: {scheme}", title_justify="left")
-    table.add_column("scheme")
-    for c in columns:
-        table.add_column(c + (" *" if c in primary else ""), justify="right")
-    for scheme_name in sorted(metrics, key=lambda s: (s != "model", s)):
-        table.add_row(scheme_name, *(_fmt(metrics[scheme_name].get(c)) for c in columns))
-    _out.print(table)
+    _out.print(backtest_table(f"{name}: {scheme}", metrics, columns, primary))
 
 
 def train(
