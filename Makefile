@@ -66,6 +66,10 @@ check: lint types contracts ## The static checks CI runs: ruff, mypy, import con
 test: check ## Install, then lint, types, import contracts and the whole test suite
 	$(BIN)/pytest
 
+.PHONY: reliability
+reliability: install ## Fuzzing, hostile input, 60 s load with live flips, kill -9, tampering (~3 min)
+	$(BIN)/pytest tests/reliability
+
 test-fast: install ## Only the unit tests
 	$(BIN)/pytest tests/unit
 

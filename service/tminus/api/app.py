@@ -18,7 +18,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 import tminus
-from tminus.api.errors import install_error_handlers
+from tminus.api.errors import BodyLimitMiddleware, install_error_handlers
 from tminus.api.metrics import Metrics, MetricsMiddleware
 from tminus.api.predict import PREDICTIONS
 from tminus.api.routes import admin, catalogue, ops, predictions
@@ -121,11 +121,13 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
-        max_body_size=MAX_BODY_BYTES,
     )
     app.state.settings = settings
     app.state.store = store
     app.state.metrics = metrics
+    # Inside the metrics middleware, so a refused body is counted; not FastAPI's max_body_size,
+    # whose 413 is plain text (see BodyLimitMiddleware).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_error_handlers(
         app,

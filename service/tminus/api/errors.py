@@ -17,9 +17,11 @@ from typing import Any, Final
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tminus.api.schemas import BODY_TAGS, fields_at, unknown_field_message
 from tminus.api.state import ModelUnavailableError
@@ -118,6 +120,8 @@ def _echo(value: Any) -> Any:
     """A short input worth echoing back, or None (JSON has no NaN or infinity)."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_ECHO:
+        return None  # a number of thousands of digits is as big an echo as a long string
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
@@ -269,10 +273,73 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
             "the body cannot be read as JSON: send UTF-8 encoded JSON, with no number of "
             "thousands of digits and no nesting thousands of levels deep"
         )
-    problem = Problem(
-        loc=HTTP_ERROR_LOCS.get(exc.status_code, ()), msg=msg, type=f"http_{exc.status_code}"
-    )
+    kind = "body_too_large" if isinstance(exc, BodyTooLargeError) else f"http_{exc.status_code}"
+    problem = Problem(loc=HTTP_ERROR_LOCS.get(exc.status_code, ()), msg=msg, type=kind)
     return JSONResponse(_body([problem]), status_code=exc.status_code, headers=exc.headers)
+
+
+class BodyTooLargeError(StarletteHTTPException):
+    """A request body that grew past the limit while it was read (no or a false Content-Length)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, too_large_message(max_bytes))
+
+
+def too_large_message(max_bytes: int, declared: int | None = None) -> str:
+    """What a client whose body is over ``max_bytes`` is told."""
+    sent = f" (Content-Length {declared:,})" if declared is not None else ""
+    return (
+        f"the body is over the limit of {max_bytes:,} bytes{sent} and was refused unread; "
+        "a full prediction batch of 10,000 items is far smaller"
+    )
+
+
+def _declared_length(scope: Scope) -> int | None:
+    value = Headers(scope=scope).get("content-length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with a 413 in the service's error shape.
+
+    A declared Content-Length over the limit is answered at once, before the app runs; a body
+    sent without one (chunked) is counted as it is read and refused once it passes the limit.
+    Starlette's own limit (``FastAPI(max_body_size=...)``) is not used: it replaces any answer
+    to such a request with a plain-text 413, which clients cannot parse as an error body.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _declared_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            problem = Problem(
+                loc=("body",),
+                msg=too_large_message(self.max_bytes, declared),
+                type="body_too_large",
+            )
+            await JSONResponse(_body([problem]), status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLargeError(self.max_bytes)
+            return message
+
+        await self.app(scope, limited, send)
 
 
 def install_error_handlers(app: FastAPI, bodies: Mapping[str, BodySchema] | None = None) -> None:

@@ -84,3 +84,29 @@ class TableValidationError(DataError):
 
 class MissingTableError(DataError):
     """A processed table has not been built yet."""
+
+
+def decode_utf8(data: bytes, *, file: str, separator: str | None = None) -> str:
+    """``data`` as text; bytes that are not UTF-8 are a :class:`SourceValidationError`.
+
+    The error names the 1-based line and the byte within it, and, for a delimited file (give
+    its ``separator``), the header column the bad bytes fall in, so a garbled file is found
+    without a hex editor.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = "(text)"
+        if separator is not None:
+            header = data.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("#").split(separator)
+            index = data.count(separator.encode(), line_start, exc.start)
+            column = header[index].strip() if line > 1 and index < len(header) else column
+        raise SourceValidationError(
+            file,
+            line=line,
+            column=column,
+            problem=f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte "
+            f"{exc.start - line_start + 1} of the line ({exc.reason})",
+        ) from None

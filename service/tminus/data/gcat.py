@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tminus.data import schema as s
-from tminus.data.errors import SourceValidationError
+from tminus.data.errors import SourceValidationError, decode_utf8
 from tminus.data.validation import validate_source
 
 NULL: Final = "-"
@@ -102,7 +102,9 @@ def parse_gcat_text(text: str, *, file: str, required: Sequence[str] = ()) -> pd
     SourceValidationError
         Missing header or required column, or a line with too few / too many fields.
     """
-    lines = text.splitlines()
+    # Physical lines, as an editor counts them: splitlines() would also break at form feeds,
+    # \x1c..\x1e or U+2028 in garbled text and shift every line number after them.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     if not lines or not lines[0].startswith("#"):
         raise SourceValidationError(
             file, line=1, column="(header)", problem="expected a '#'-prefixed header line"
@@ -136,12 +138,7 @@ def parse_gcat_text(text: str, *, file: str, required: Sequence[str] = ()) -> pd
 
 def read_gcat_tsv(path: Path, *, required: Sequence[str] = ()) -> pd.DataFrame:
     """Read a GCAT TSV file (see :func:`parse_gcat_text`)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceValidationError(
-            path.name, line=None, column="(file)", problem=f"not UTF-8 text: {exc}"
-        ) from exc
+    text = decode_utf8(path.read_bytes(), file=path.name, separator="\t")
     return parse_gcat_text(text, file=path.name, required=required)
 
 

@@ -18,7 +18,7 @@ from typing import Any, Final
 import pandas as pd
 
 from tminus.data import schema as s
-from tminus.data.errors import SourceValidationError
+from tminus.data.errors import SourceValidationError, decode_utf8
 
 MEMBER_PATTERN: Final = re.compile(
     r"^snap/(?P<feed>launches|previous)_(?P<time>\d{8}T\d{6}Z)_(?P<sha>[0-9a-f]{7})\.json$"
@@ -124,12 +124,13 @@ def snapshot_rows(name: str, payload: bytes) -> list[dict[str, Any]]:
             problem="expected snap/<feed>_<YYYYmmddTHHMMSSZ>_<sha>.json",
         )
     snapshot_time = pd.Timestamp(pd.to_datetime(match["time"], format="%Y%m%dT%H%M%SZ", utc=True))
+    text = decode_utf8(payload, file=name)
     try:
-        document = json.loads(payload.decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise SourceValidationError(
             name,
-            line=getattr(exc, "lineno", None),
+            line=exc.lineno,
             record="(file)",
             column="(file)",
             problem=f"not valid JSON: {exc}",

@@ -10,7 +10,7 @@ from typing import Any, Final
 import pandas as pd
 
 from tminus.data import schema as s
-from tminus.data.errors import SourceValidationError
+from tminus.data.errors import SourceValidationError, decode_utf8
 
 LAUNCHES_FILE: Final = "launches.json"
 CORES_FILE: Final = "cores.json"
@@ -23,12 +23,12 @@ LANDING_TYPES: Final = frozenset({"ASDS", "RTLS", "Ocean"})
 
 def read_records(path: Path) -> list[Record]:
     """A v4 API dump: a JSON array of objects. Errors name the file (and record)."""
+    text = decode_utf8(path.read_bytes(), file=path.name)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise SourceValidationError(
-            path.name, line=line, column="(file)", problem=f"not valid JSON: {exc}"
+            path.name, line=exc.lineno, column="(file)", problem=f"not valid JSON: {exc}"
         ) from exc
     if not isinstance(document, list):
         raise SourceValidationError(

@@ -6,6 +6,8 @@ before T-0. The file name is the label (the CSV metadata files are partly mis-al
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tminus.data import schema as s
-from tminus.data.errors import SourceValidationError
+from tminus.data.errors import SourceValidationError, decode_utf8
 
 FEATURE_FOLDER: Final = "weather_features_per_event"
 FILE_PATTERN: Final = re.compile(r"^(?P<date>\d{8})-(?P<label>launch|scrub)\.csv$")
@@ -170,6 +172,40 @@ def events_table(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     return typed.reset_index(drop=True)
 
 
+def read_event_csv(path: Path) -> pd.DataFrame:
+    """One per-event sensor file as read (all columns, one row per 5-minute bin).
+
+    Raises
+    ------
+    SourceValidationError
+        Naming the line: bytes that are not UTF-8, or a row with fewer or more fields than the
+        header (a truncated or garbled file; pandas would fill a short row with NaN).
+    """
+    text = decode_utf8(path.read_bytes(), file=path.name, separator=",")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    for row in reader:
+        if row and len(row) != len(header):
+            short = len(row) < len(header)
+            raise SourceValidationError(
+                path.name,
+                line=reader.line_num,
+                column=header[len(row)] if short else "(extra field)",
+                problem=f"row has {len(row)} comma-separated fields, the header {len(header)}"
+                + (" (truncated or garbled?)" if short else ""),
+            )
+    try:
+        return pd.read_csv(io.StringIO(text), low_memory=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise SourceValidationError(
+            path.name,
+            line=None,
+            record="(file)",
+            column="(file)",
+            problem=f"not a readable CSV: {exc}",
+        ) from exc
+
+
 def read_weather_events(
     folder: Path, files: Sequence[str], *, advance: Callable[[str], None] | None = None
 ) -> pd.DataFrame:
@@ -185,16 +221,7 @@ def read_weather_events(
     rows: list[dict[str, object]] = []
     for rel in files:
         path = folder / rel
-        try:
-            frame = pd.read_csv(path, low_memory=False)
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-            raise SourceValidationError(
-                path.name,
-                line=None,
-                record="(file)",
-                column="(file)",
-                problem=f"not a readable CSV: {exc}",
-            ) from exc
+        frame = read_event_csv(path)
         row = summarize_event(frame, file=path.name)
         rows.append({s.WX_EVENT_DATE: event_date(path.name), **row})
         if advance is not None:

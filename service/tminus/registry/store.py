@@ -11,6 +11,8 @@ Layout under the registry root (``models/`` by default)::
 A version is written into a temporary folder and renamed into place, so it appears whole or
 not at all, and it is never overwritten. An alias file is replaced atomically. Loading checks
 every file against the manifest and rebuilds the predictor only from an allow-listed kind.
+A version holds only JSON, Markdown and PNG files: a file of any other type (a pickle, a
+joblib dump) refuses the whole version, even when the manifest lists it.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Versions are UTC timestamps to the microsecond plus a random suffix: 20261129T093512123456Z-3fa2
 _VERSION = re.compile(r"^(\d{8}T\d{12}Z)-([0-9a-f]{4})$")
 _ALIAS = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+# Extra files of a version (besides the artifact and metadata): the model card and its plots.
+# Nothing that a general-purpose loader would deserialise (pickle, joblib, ...) is allowed.
+_EXTRA_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(md|png)$")
 
 
 def check_model_name(name: str) -> str:
@@ -219,8 +224,11 @@ class Registry:
             _write_json(tmp / ARTIFACT, {"kind": predictor.kind, "state": predictor.to_state()})
             _write_json(tmp / METADATA, {**metadata, "model": model, "version": version})
             for name, content in files.items():
-                if name in (ARTIFACT, METADATA, MANIFEST) or "/" in name or name.startswith("."):
-                    raise RegistryError(f"invalid extra file name {name!r}")
+                if name in (ARTIFACT, METADATA, MANIFEST) or not _EXTRA_FILE.match(name):
+                    raise RegistryError(
+                        f"invalid extra file name {name!r}: extra files are Markdown cards "
+                        "and PNG plots (name.md, name.png)"
+                    )
                 (tmp / name).write_bytes(content)
             manifest = {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.name != MANIFEST}
             _write_json(tmp / MANIFEST, {"files": manifest})
@@ -266,10 +274,15 @@ class Registry:
         return self._read_alias(path)
 
     def set_alias(self, model: str, alias: str, version: str) -> ModelVersion:
-        """Point ``alias`` at ``version`` (verified first) with an atomic replace."""
+        """Point ``alias`` at ``version`` with an atomic replace, once the version loads.
+
+        The version is verified *and* rebuilt first (as a service would load it): a version
+        whose files match its manifest but whose artifact is not an allow-listed predictor
+        (a re-signed pickle, an unknown kind) never gets an alias, so no alias ever names a
+        version that a service started on the registry would refuse.
+        """
         check_alias(alias)
-        target = self.get(model, version)
-        self.verify(target)
+        target = self.load(model, version).version
         folder = self._model_dir(model) / ALIASES
         tmp = folder / f".{alias}.{secrets.token_hex(4)}.tmp"
         payload = {"version": version, "updated_at": datetime.now(UTC).isoformat()}
@@ -298,16 +311,26 @@ class Registry:
         path.unlink()
 
     # ---- verified loading ---------------------------------------------------------------
-    def verify(self, version: ModelVersion) -> None:
-        """Check every file of a version against its manifest; raise if anything differs."""
+    def verify(self, version: ModelVersion) -> dict[str, str]:
+        """Check every file of a version against its manifest; raise if anything differs.
+
+        Returns the manifest (file name -> sha256). Raises :class:`ArtifactIntegrityError` for
+        a missing, extra or changed file and :class:`UnsafeArtifactError` for a file of a type
+        a version never holds (anything but the JSON artifact and metadata, ``.md``, ``.png``).
+        """
         path = version.path
         try:
             manifest = json.loads((path / MANIFEST).read_text())["files"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ArtifactIntegrityError(f"{path / MANIFEST}: unreadable ({exc})") from exc
-        if not isinstance(manifest, dict):
+        if not isinstance(manifest, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in manifest.items()
+        ):
             raise ArtifactIntegrityError(f"{path / MANIFEST}: malformed")
-        present = {p.name for p in path.iterdir() if p.name != MANIFEST}
+        try:
+            present = {p.name for p in path.iterdir() if p.name != MANIFEST}
+        except OSError as exc:
+            raise ArtifactIntegrityError(f"{path}: unreadable ({exc})") from exc
         if present != set(manifest):
             missing = sorted(set(manifest) - present)
             extra = sorted(present - set(manifest))
@@ -315,27 +338,52 @@ class Registry:
                 f"{version.model} {version.version}: files differ from the manifest "
                 f"(missing {missing}, unexpected {extra})"
             )
+        unsafe = sorted(
+            n for n in manifest if n not in (ARTIFACT, METADATA) and not _EXTRA_FILE.match(n)
+        )
+        if unsafe:
+            raise UnsafeArtifactError(
+                f"{version.model} {version.version}: files {unsafe} are not allowed in a "
+                "version (only the JSON artifact and metadata, Markdown cards and PNG plots); "
+                "pickle, joblib and other executable formats are never loaded"
+            )
         for name, expected in manifest.items():
-            actual = sha256_file(path / name)
+            try:
+                actual = sha256_file(path / name)
+            except OSError as exc:
+                raise ArtifactIntegrityError(
+                    f"{version.model} {version.version}: {name} is unreadable ({exc})"
+                ) from exc
             if actual != expected:
                 raise ArtifactIntegrityError(
                     f"{version.model} {version.version}: {name} has sha256 {actual[:12]}..., "
-                    f"the manifest says {str(expected)[:12]}...: the file was changed"
+                    f"the manifest says {expected[:12]}...: the file was changed"
                 )
+        return manifest
 
     def load(self, model: str, version: str) -> LoadedModel:
         """Verify a version and rebuild its predictor from an allow-listed kind."""
         record = self.get(model, version)
-        self.verify(record)
+        manifest = self.verify(record)
         try:
-            payload = json.loads((record.path / ARTIFACT).read_text())
-        except (OSError, ValueError) as exc:
+            content = (record.path / ARTIFACT).read_bytes()
+        except OSError as exc:
+            raise ArtifactIntegrityError(f"{record.path / ARTIFACT}: unreadable ({exc})") from exc
+        # The bytes parsed are the bytes checked, not a file that could change after verify.
+        if hashlib.sha256(content).hexdigest() != manifest.get(ARTIFACT):
+            raise ArtifactIntegrityError(
+                f"{model} {version}: {ARTIFACT} is missing from its manifest or changed while "
+                "it was loaded"
+            )
+        try:
+            payload = json.loads(content)
+        except ValueError as exc:
             raise ArtifactIntegrityError(f"{record.path / ARTIFACT}: unreadable ({exc})") from exc
         if not isinstance(payload, dict) or not isinstance(payload.get("state"), dict):
             raise UnsafeArtifactError(
                 f"{model} {version}: artifact is not a {{kind, state}} object"
             )
-        # Imported here: listing and moving aliases must not load numpy and scipy.
+        # Imported here: listing versions and aliases must not load numpy and scipy.
         from tminus.predictors.kinds import PREDICTOR_KINDS
 
         kind = payload.get("kind")

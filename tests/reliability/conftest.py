@@ -1,0 +1,58 @@
+"""Fixtures of the reliability tests, and the figures they report.
+
+Each test records what it measured (requests sent, errors, kills survived, times) with the
+``figures`` fixture; the lines are printed in a "reliability figures" section at the end of
+the run, whatever the capture mode, passed or failed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .live import ADMIN_KEY, Figures, Server, serve
+
+FIGURES = pytest.StashKey[list[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "load(seconds): runs for a fixed time under sustained load; deselect with -m 'not load'",
+    )
+    config.stash[FIGURES] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = terminalreporter.config.stash.get(FIGURES, [])
+    if lines:
+        terminalreporter.write_sep("=", "reliability figures")
+        for line in sorted(lines, key=lambda line: line.split(".", 1)[0]):  # by point, stable
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> Figures:
+    """Record figures under the test module's point, named by its module docstring's title."""
+    module = request.node.module
+    point = (module.__doc__ or module.__name__).strip().partition(":")[0]
+    return Figures(request.config.stash[FIGURES], point)
+
+
+@pytest.fixture(scope="session")
+def shared_registry(champion_registry: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the champion registry for the shared live server."""
+    root = tmp_path_factory.mktemp("reliability-live") / "models"
+    shutil.copytree(champion_registry, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def live_server(shared_registry: Path) -> Iterator[Server]:
+    """One real ``tminus serve`` on 127.0.0.1 with admin routes on, shared by the fuzzing,
+    hostile-input and auth tests (so "no 5xx" holds across all of them together)."""
+    with serve(shared_registry, shared_registry.parent, admin_key=ADMIN_KEY) as server:
+        yield server
