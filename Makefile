@@ -63,7 +63,11 @@ contracts: install ## import-linter: the serving side never imports training
 
 check: lint types contracts ## The static checks CI runs: ruff, mypy, import contracts
 
-test: check ## Install, then lint, types, import contracts and the whole test suite
+.PHONY: browser-deps
+browser-deps: ## Chromium + chromedriver for the dashboard's browser tests (apt, only if missing)
+	@scripts/browser-deps.sh
+
+test: check browser-deps ## Install, then lint, types, import contracts and the whole test suite
 	$(BIN)/pytest
 
 .PHONY: reliability

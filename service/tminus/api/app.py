@@ -21,13 +21,14 @@ import tminus
 from tminus.api.errors import BodyLimitMiddleware, install_error_handlers
 from tminus.api.metrics import Metrics, MetricsMiddleware
 from tminus.api.predict import PREDICTIONS
-from tminus.api.routes import admin, catalogue, ops, predictions
+from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_history
 from tminus.api.routes import models as model_routes
 from tminus.api.state import ModelStore
 from tminus.predictors.names import MODEL_NAMES
 from tminus.registry.store import Registry
 from tminus.settings import Settings, get_settings
 from tminus.tools import routes as tool_routes
+from tminus.web.routes import install_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ def create_app(
     for router in (
         predictions.router,
         catalogue.router,
+        vehicle_history.router,
         model_routes.router,
         ops.router,
         admin.router,
@@ -146,6 +148,7 @@ def create_app(
         app.include_router(router)
     # The MCP route itself, not a Mount (which would redirect /mcp to /mcp/).
     app.router.routes.extend(mcp_app.routes)
+    install_dashboard(app)
     return app
 
 

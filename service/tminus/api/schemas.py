@@ -490,6 +490,36 @@ class PadList(Provenance):
     pads: list[PadInfo]
 
 
+class FlightRisk(ResponseSchema):
+    """One flight of a vehicle and the failure probability the served version gives it."""
+
+    flight: int = Field(ge=1, description="The vehicle's flight number (1 = maiden flight).")
+    date: dt.datetime
+    failed: bool
+    probability: float = Field(
+        ge=0, le=1, description="Failure probability from the record as it stood before it."
+    )
+    interval: tuple[float, float] = Field(description="90% interval [low, high].")
+
+
+class VehicleHistory(Provenance):
+    """A vehicle's flights in time order, each with the risk the served version gives it.
+
+    Each probability is the served ``launch_failure`` version's answer for that flight, read
+    from the launch record as it stood just before it (no pad; the provider's recent record is
+    rebuilt from the launches of the vehicles it flies). It is in-sample: the version was fitted
+    on these flights, so it shows how risk moves with experience, not a forecast's skill (the
+    backtest in ``GET /v1/models/launch_failure`` is that).
+    """
+
+    vehicle: str = Field(description="The known spelling of the vehicle.")
+    family: str
+    provider: str | None
+    flights: int
+    failures: int
+    history: list[FlightRisk] = Field(description="Every flight, oldest first.")
+
+
 # ---- models ------------------------------------------------------------------------------
 class ServedInfo(ResponseSchema):
     """The version a model is served from in this process."""

@@ -1,0 +1,223 @@
+"""Fixtures of the browser tests: real ``tminus serve`` processes and one headless Chromium.
+
+Chromium and its WebDriver come from Debian (``chromium``, ``chromium-driver``; ``make
+browser-deps`` installs them). Selenium is given the driver's path, so Selenium Manager never
+downloads anything. Without them the tests are skipped with the reason, except when ``CI`` is
+set: there a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / ".build" / "screenshots"
+START_TIMEOUT_S = 60.0
+WINDOW = (1400, 1000)
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    f"--window-size={WINDOW[0]},{WINDOW[1]}",
+    "--lang=en-US",
+)
+SAVED: list[Path] = []
+
+
+def _missing(reason: str) -> None:
+    """Fail in CI, skip elsewhere: a missing browser must not pass silently in CI."""
+    message = f"{reason}; install them with `make browser-deps` (Debian chromium, chromium-driver)"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set and {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@dataclass(frozen=True)
+class Browser:
+    """Where Debian's Chromium and its WebDriver are."""
+
+    chromium: str
+    chromedriver: str
+
+
+@pytest.fixture(scope="session")
+def browser_paths() -> Browser:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromedriver = shutil.which("chromedriver")
+    if chromium is None or chromedriver is None:
+        _missing("chromium and chromedriver are not both on PATH")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        _missing("selenium is not installed (it is in the dev extra)")
+    assert chromium is not None and chromedriver is not None
+    return Browser(chromium=chromium, chromedriver=chromedriver)
+
+
+@dataclass
+class Server:
+    """A running ``tminus serve`` and where it answers."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        """The server's log so far (for failure messages)."""
+        return self.log.read_text(errors="replace")[-4000:]
+
+    def api(self) -> httpx.Client:
+        """A client of this server's JSON API."""
+        return httpx.Client(base_url=self.url, timeout=30.0)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _tminus() -> list[str]:
+    script = Path(sys.executable).with_name("tminus")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "tminus"]
+
+
+def _serve(models_dir: Path, workdir: Path, *, wait_for: str) -> Iterator[Server]:
+    """Run ``tminus serve`` on a free port until ``wait_for`` answers 200, then yield it."""
+    port = _free_port()
+    log = workdir / "server.log"
+    command = [
+        *_tminus(),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--models-dir",
+        str(models_dir),
+        "--no-access-log",
+    ]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=workdir)
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log=log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            assert process.poll() is None, f"server exited early:\n{server.output()}"
+            assert time.monotonic() < deadline, f"server not up in time:\n{server.output()}"
+            try:
+                if httpx.get(f"{server.url}{wait_for}", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    champion_registry: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The service on the champions trained on the mirror (it only reads them)."""
+    yield from _serve(champion_registry, tmp_path_factory.mktemp("live"), wait_for="/readyz")
+
+
+@pytest.fixture(scope="session")
+def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The service on an empty registry: alive, never ready (every model answers 503)."""
+    workdir = tmp_path_factory.mktemp("empty")
+    models = workdir / "models"
+    models.mkdir()
+    yield from _serve(models, workdir, wait_for="/healthz")
+
+
+@pytest.fixture(scope="session")
+def chrome(browser_paths: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """One headless Chromium for the session, on a fresh profile."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser_paths.chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(browser_paths.chromedriver), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def page(chrome: WebDriver) -> Iterator[WebDriver]:
+    """The session's browser, reset to its window size and with its console log emptied."""
+    chrome.set_window_size(*WINDOW)
+    chrome.get_log("browser")
+    yield chrome
+
+
+def _save_screenshot(driver: WebDriver, name: str, *, element: Any = None) -> Path:
+    """Save a PNG of the page (grown to its full height) or of one element; return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    if element is not None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+        element.screenshot(str(path))
+    else:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(WINDOW[0], min(int(height) + 120, 12_000))
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.save_screenshot(str(path))
+        driver.set_window_size(*WINDOW)
+    SAVED.append(path)
+    print(f"screenshot: {path}")
+    return path
+
+
+@pytest.fixture
+def screenshot() -> Any:
+    """``screenshot(driver, name, element=None)``: save a PNG under .build/screenshots."""
+    return _save_screenshot
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """List the screenshots the browser tests saved."""
+    if SAVED:
+        terminalreporter.section("dashboard screenshots")
+        for path in SAVED:
+            terminalreporter.write_line(str(path))

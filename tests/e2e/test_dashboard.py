@@ -1,0 +1,334 @@
+"""The dashboard at ``/`` in headless Chromium, against a real server on 127.0.0.1.
+
+Every number the page shows is checked against the JSON API's answer to the same question,
+fetched by the test itself; every figure must name the model version that produced it; a bad
+input or a service that is not ready must show a visible message, not a blank page. Screenshots
+go to ``.build/screenshots/`` (git-ignored) and are listed at the end of the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
+    from tests.e2e.conftest import Server
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+WAIT_S = 30.0
+Screenshot = Callable[..., Path]
+
+
+def pct(p: float) -> str:
+    """A probability as the page prints it."""
+    return f"{p * 100:.2f}%"
+
+
+def span(interval: list[float]) -> str:
+    """A 90% interval as the page prints it."""
+    return f"{pct(interval[0])} – {pct(interval[1])}"
+
+
+def by_css(root: WebDriver | WebElement, selector: str) -> WebElement:
+    from selenium.webdriver.common.by import By
+
+    return root.find_element(By.CSS_SELECTOR, selector)
+
+
+def all_css(root: WebDriver | WebElement, selector: str) -> list[WebElement]:
+    from selenium.webdriver.common.by import By
+
+    return root.find_elements(By.CSS_SELECTOR, selector)
+
+
+def wait_until(driver: WebDriver, condition: Callable[[WebDriver], Any], what: str) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT_S).until(condition, message=f"timed out waiting for {what}")
+
+
+def open_dashboard(driver: WebDriver, server: Server) -> None:
+    """Load ``/`` and wait until the page has asked the API for everything it shows."""
+    driver.get(f"{server.url}/")
+    wait_until(
+        driver,
+        lambda d: by_css(d, "body").get_attribute("data-loaded") == "true",
+        "the dashboard to load",
+    )
+
+
+def severe_console_errors(driver: WebDriver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def type_into(driver: WebDriver, selector: str, text: str) -> None:
+    """Type into a field; Escape closes a datalist's suggestions so they hide nothing."""
+    from selenium.webdriver.common.keys import Keys
+
+    field = by_css(driver, selector)
+    field.clear()
+    field.send_keys(text, Keys.ESCAPE)
+
+
+def set_date(driver: WebDriver, value: str) -> None:
+    # Typing into a date input depends on the browser's locale; set it as a date picker would.
+    driver.execute_script(
+        "const f = document.querySelector('#f-date'); f.value = arguments[0];"
+        "f.dispatchEvent(new Event('input', {bubbles: true}));",
+        value,
+    )
+
+
+def submit_and_wait(driver: WebDriver, *cards: str) -> None:
+    """Press Predict and wait until each card is answered, shows an error, or says why not."""
+    by_css(driver, "#f-submit").click()
+    for card in cards:
+        wait_until(
+            driver,
+            lambda d, c=card: (
+                by_css(d, c).get_attribute("data-state") in {"answered", "error", "idle"}
+            ),
+            f"{card} to show an answer",
+        )
+
+
+@pytest.fixture(scope="module")
+def api(live_server: Server) -> Iterator[Any]:
+    with live_server.api() as client:
+        yield client
+
+
+def test_the_page_loads_from_the_service_alone_and_says_it_is_ready(
+    page: WebDriver, live_server: Server, api: Any, screenshot: Screenshot
+) -> None:
+    open_dashboard(page, live_server)
+    assert by_css(page, "#status").text.startswith("ready")
+    assert not by_css(page, "#banner").is_displayed()
+    # Nothing comes from another origin (no CDN): the page works with the browser offline.
+    loaded = page.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert loaded, "the page fetched nothing from the API"
+    assert all(url.startswith(f"{live_server.url}/") for url in loaded), loaded
+    assert (
+        page.execute_script("return document.querySelectorAll('link[href^=\"http\"]').length") == 0
+    )
+    # The table lists every known vehicle.
+    total = api.get("/v1/vehicles", params={"limit": 5000}).json()["total"]
+    assert by_css(page, "#vehicle-count").text == f"{total} vehicles"
+    assert len(all_css(page, "#vehicle-table tbody tr")) == total
+    assert severe_console_errors(page) == []
+    screenshot(page, "dashboard-loaded")
+
+
+def test_search_shows_the_api_numbers_and_the_chart_of_the_chosen_vehicle(
+    page: WebDriver, live_server: Server, api: Any, screenshot: Screenshot
+) -> None:
+    open_dashboard(page, live_server)
+    search = by_css(page, "#vehicle-search")
+    search.send_keys("electron")
+    expected = api.get("/v1/vehicles", params={"q": "electron"}).json()["vehicles"]
+    assert expected, "the mirror has no Electron"
+    rows = all_css(page, "#vehicle-table tbody tr")
+    assert [r.get_attribute("data-vehicle") for r in rows] == [v["name"] for v in expected]
+    assert by_css(page, "#vehicle-count").text.startswith(f"{len(expected)} of ")
+
+    # The probabilities are the API's for a launch on the date the page names.
+    on = by_css(page, "#vehicles-note").get_attribute("data-date")
+    items = [{"vehicle": v["name"], "date": on} for v in expected]
+    risk = api.post("/v1/launch-failure", json={"items": items}).json()
+    assert risk["version"] in by_css(page, "#vehicles-note").text
+    for row, vehicle, answer in zip(rows, expected, risk["items"], strict=True):
+        cells = {c.get_attribute("data-field"): c.text for c in all_css(row, "td[data-field]")}
+        assert cells == {
+            "flights": f"{vehicle['flights']:,}",
+            "failures": f"{vehicle['failures']:,}",
+            "last_flight": vehicle["last_flight"][:10],
+            "probability": pct(answer["probability"]),
+            "interval": span(answer["interval"]),
+        }, vehicle["name"]
+
+    # Choosing a vehicle charts its history: flights by year and the risk of every flight.
+    by_css(page, '#vehicle-table tbody tr[data-vehicle="Electron"]').click()
+    wait_until(page, lambda d: by_css(d, "#chart-risk").is_displayed(), "the risk chart")
+    history = api.get("/v1/vehicle-history", params={"vehicle": "Electron"}).json()
+    assert by_css(page, "#history-title").text == "Electron"
+    summary = by_css(page, "#history-summary").text
+    assert f"{history['flights']} flights, {history['failures']} failed" in summary
+    assert len(all_css(page, "#chart-risk circle.fail")) == history["failures"]
+    failed_years = {f["date"][:4] for f in history["history"] if f["failed"]}
+    assert len(all_css(page, "#chart-years rect.fail")) == len(failed_years)
+    assert by_css(page, "#history-source code").text == history["version"]
+    current = risk["items"][[v["name"] for v in expected].index("Electron")]
+    readout = by_css(page, "#risk-readout").text
+    assert f"{pct(current['probability'])}, 90% interval {span(current['interval'])}" in readout
+    screenshot(page, "dashboard-vehicle-history", element=by_css(page, "#vehicles"))
+
+
+def test_the_what_if_form_shows_the_api_answers_and_their_versions(
+    page: WebDriver, live_server: Server, api: Any, screenshot: Screenshot
+) -> None:
+    open_dashboard(page, live_server)
+    type_into(page, "#f-vehicle", "Falcon 9")
+    type_into(page, "#f-pad", "CC/LC40")
+    set_date(page, "2026-03-01")
+    type_into(page, "#f-orbit", "LEO")
+    type_into(page, "#f-mass", "15000")
+    submit_and_wait(page, "#card-failure", "#card-landing", "#card-turnaround")
+
+    launch = {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"}
+    extra = {"orbit": "LEO", "payload_mass_kg": 15000}
+    failure = api.post("/v1/launch-failure", json={**launch, **extra}).json()
+    landing = api.post(
+        "/v1/booster-landing",
+        json={"date": "2026-03-01", "landing_type": "ASDS", "vehicle": "Falcon 9", **extra},
+    ).json()
+    turnaround = api.post(
+        "/v1/pad-turnaround",
+        json={"site": "CC", "pad": "LC40", "date": "2026-03-01", "vehicle": "Falcon 9"},
+    ).json()
+    served = {m["name"]: m["served"]["version"] for m in api.get("/v1/models").json()["models"]}
+
+    card = by_css(page, "#card-failure")
+    assert card.get_attribute("data-state") == "answered"
+    assert by_css(card, "[data-field=probability]").text == pct(failure["probability"])
+    assert by_css(card, "[data-field=interval]").text == span(failure["interval"])
+    assert by_css(card, "[data-field=version]").text == failure["version"]
+    assert failure["version"] == served["launch_failure"]
+
+    card = by_css(page, "#card-landing")
+    assert card.get_attribute("data-state") == "answered"
+    assert by_css(card, "[data-field=probability]").text == pct(landing["probability"])
+    assert by_css(card, "[data-field=interval]").text == span(landing["interval"])
+    assert by_css(card, "[data-field=version]").text == served["booster_landing"]
+
+    card = by_css(page, "#card-turnaround")
+    assert card.get_attribute("data-state") == "answered"
+    assert by_css(card, "[data-field=p50-date]").text == turnaround["dates"]["p50"][:10]
+    assert by_css(card, "[data-field=p10-date]").text == turnaround["dates"]["p10"][:10]
+    assert by_css(card, "[data-field=p90-date]").text == turnaround["dates"]["p90"][:10]
+    assert by_css(card, "[data-field=version]").text == served["pad_turnaround"]
+    assert severe_console_errors(page) == []
+    screenshot(page, "dashboard-what-if", element=by_css(page, "#whatif"))
+
+
+def test_a_vehicle_without_a_booster_model_says_so(page: WebDriver, live_server: Server) -> None:
+    open_dashboard(page, live_server)
+    type_into(page, "#f-vehicle", "Electron")
+    type_into(page, "#f-pad", "")
+    set_date(page, "2026-03-01")
+    submit_and_wait(page, "#card-failure", "#card-landing", "#card-turnaround")
+    assert by_css(page, "#card-failure").get_attribute("data-state") == "answered"
+    assert "Does not apply" in by_css(page, "#card-landing").text
+    assert "Enter a pad" in by_css(page, "#card-turnaround").text
+
+
+def test_a_bad_input_shows_the_api_error_and_its_suggestions(
+    page: WebDriver, live_server: Server, api: Any, screenshot: Screenshot
+) -> None:
+    open_dashboard(page, live_server)
+    type_into(page, "#f-vehicle", "Falcn 9")
+    type_into(page, "#f-pad", "")
+    set_date(page, "2026-03-01")
+    submit_and_wait(page, "#card-failure")
+    refused = api.post("/v1/launch-failure", json={"vehicle": "Falcn 9", "date": "2026-03-01"})
+    assert refused.status_code == 422
+    problem = refused.json()["detail"][0]
+
+    card = by_css(page, "#card-failure")
+    assert card.get_attribute("data-state") == "error"
+    error = by_css(card, ".error")
+    assert error.is_displayed()
+    assert "Invalid input (HTTP 422)" in error.text
+    assert problem["msg"] in error.text
+    buttons = [b.text for b in all_css(error, "button.suggestion")]
+    assert buttons == problem["suggestions"][: len(buttons)] and "Falcon 9" in buttons
+    screenshot(page, "dashboard-bad-input", element=by_css(page, "#whatif"))
+
+    # A suggestion is one click away from an answer.
+    by_css(error, "button.suggestion").click()
+    wait_until(
+        page,
+        lambda d: by_css(d, "#card-failure").get_attribute("data-state") == "answered",
+        "the corrected answer",
+    )
+    assert by_css(page, "#f-vehicle").get_attribute("value") == problem["suggestions"][0]
+
+    # An out-of-range number is named as the API names it, on every card that used it.
+    type_into(page, "#f-vehicle", "Falcon 9")
+    type_into(page, "#f-mass", "-5")
+    submit_and_wait(page, "#card-failure", "#card-landing")
+    for card_id in ("#card-failure", "#card-landing"):
+        card = by_css(page, card_id)
+        assert card.get_attribute("data-state") == "error"
+        assert "payload_mass_kg" in card.text and "HTTP 422" in card.text
+
+
+def test_models_show_backtests_beside_baselines_and_the_served_version(
+    page: WebDriver, live_server: Server, api: Any, screenshot: Screenshot
+) -> None:
+    open_dashboard(page, live_server)
+    models = api.get("/v1/models").json()["models"]
+    for model in models:
+        name = model["name"]
+        detail = api.get(f"/v1/models/{name}").json()
+        version = next(
+            v for v in detail["version_history"] if v["version"] == model["served"]["version"]
+        )
+        node = by_css(page, f"#model-{name}")
+        page.execute_script("arguments[0].scrollIntoView()", node)
+        assert by_css(node, "[data-field=served-version]").text == model["served"]["version"]
+        wait_until(page, lambda d, n=node: all_css(n, "table.metrics"), f"{name}'s backtest")
+        shown = {r.get_attribute("data-scheme") for r in all_css(node, "table.metrics tbody tr")}
+        assert shown == set(version["metrics"]), name
+        primary = version["primary_metrics"][0]
+        headers = [h.text.lower() for h in all_css(node, "table.metrics thead th")]
+        cells = all_css(node, "table.metrics tr.is-model td")
+        assert (
+            cells[headers.index(primary) - 1].text == f"{version['metrics']['model'][primary]:.4f}"
+        )
+        # The model card's plots, as the API serves them.
+        card = api.get(f"/v1/models/{name}/card").text
+        expected_plots = card.count("](/v1/models/")
+        wait_until(
+            page,
+            lambda d, n=node, k=expected_plots: (
+                len(all_css(n, ".plots img")) == k
+                and all(
+                    d.execute_script("return arguments[0].naturalWidth", i) > 0
+                    for i in all_css(n, ".plots img")
+                )
+            ),
+            f"{name}'s plots",
+        )
+    screenshot(page, "dashboard-full-page")
+
+
+def test_a_service_that_is_not_ready_shows_why_instead_of_a_blank_page(
+    page: WebDriver, empty_server: Server, screenshot: Screenshot
+) -> None:
+    open_dashboard(page, empty_server)
+    with empty_server.api() as client:
+        unavailable = client.get("/v1/vehicles")
+    assert unavailable.status_code == 503
+    banner = by_css(page, "#banner")
+    assert banner.is_displayed()
+    assert "not ready (HTTP 503)" in banner.text and "launch_failure" in banner.text
+    assert by_css(page, "#status").text == "not ready"
+    error = by_css(page, "#vehicles-error")
+    assert error.is_displayed() and "HTTP 503" in error.text
+    assert unavailable.json()["detail"][0]["msg"] in error.text
+    assert all("Not served" in n.text for n in all_css(page, "#models-list .model"))
+
+    type_into(page, "#f-vehicle", "Falcon 9")
+    set_date(page, "2026-03-01")
+    submit_and_wait(page, "#card-failure", "#card-landing")
+    for card_id in ("#card-failure", "#card-landing"):
+        card = by_css(page, card_id)
+        assert card.get_attribute("data-state") == "error"
+        assert "The service is not ready (HTTP 503)" in card.text
+    screenshot(page, "dashboard-not-ready")

@@ -1,0 +1,159 @@
+"""What the dashboard stands on, without a browser: its files, and ``GET /v1/vehicle-history``.
+
+The page and its assets must be served from the package (so they are in the wheel the image
+installs), reference nothing off-origin, and stay out of the OpenAPI document. The history
+endpoint must give every flight of a vehicle with the served version's risk, computed by the
+same predictor as ``POST /v1/launch-failure``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterator
+from fnmatch import fnmatch
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tminus.api.app import create_app
+from tminus.api.routes.vehicle_history import build_index, history_before
+from tminus.features.timebase import from_day
+from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
+from tminus.registry.store import Registry
+from tminus.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "service" / "tminus" / "web"
+
+
+@pytest.fixture(scope="module")
+def client(champion_registry: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(models_dir=champion_registry, reload_interval_s=3600))
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def test_every_dashboard_file_is_package_data_of_the_wheel() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["tminus"]
+    files = [p for p in WEB.rglob("*") if p.is_file() and p.suffix not in {".py", ".pyc"}]
+    assert {p.name for p in files} >= {"index.html", "dashboard.js", "dashboard.css"}
+    package = WEB.parent
+    missing = [
+        p for p in files if not any(fnmatch(p.relative_to(package).as_posix(), g) for g in globs)
+    ]
+    assert missing == [], f"not listed in [tool.setuptools.package-data]: {missing}"
+
+
+def test_the_page_and_its_assets_come_from_this_origin_only(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert "__TMINUS_VERSION__" not in page.text
+    references = re.findall(r'(?:src|href)="([^"]*)"', page.text)
+    assert references, "the page references no script or stylesheet"
+    off_origin = [r for r in references if not r.startswith(("/", "#", "data:"))]
+    assert off_origin == []
+    for asset, media in (("dashboard.js", "text/javascript"), ("dashboard.css", "text/css")):
+        answer = client.get(f"/static/{asset}")
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith(media)
+        # Fetches and imports stay on this origin (the SVG namespace is a name, not a fetch).
+        assert re.findall(r"https?://(?!www\.w3\.org/2000/svg)", answer.text) == []
+    assert client.get("/static/missing.js").status_code == 404
+
+
+def test_the_page_is_not_part_of_the_api_document(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/" not in paths
+    assert not any(p.startswith("/static") for p in paths)
+    assert "/v1/vehicle-history" in paths
+
+
+def test_a_vehicle_history_lists_every_flight_with_its_risk(client: TestClient) -> None:
+    known = client.get("/v1/vehicles", params={"q": "Falcon 9"}).json()["vehicles"]
+    falcon = next(v for v in known if v["name"] == "Falcon 9")
+    answer = client.get("/v1/vehicle-history", params={"vehicle": "falcon-9"})
+    assert answer.status_code == 200
+    body = answer.json()
+    served = {m["name"]: m["served"] for m in client.get("/v1/models").json()["models"]}
+    assert body["model"] == "launch_failure"
+    assert body["version"] == served["launch_failure"]["version"]
+    assert body["vehicle"] == "Falcon 9"
+    assert (body["flights"], body["failures"]) == (falcon["flights"], falcon["failures"])
+    flights = body["history"]
+    assert [f["flight"] for f in flights] == list(range(1, falcon["flights"] + 1))
+    assert sum(f["failed"] for f in flights) == falcon["failures"]
+    dates = [dt.datetime.fromisoformat(f["date"]) for f in flights]
+    assert dates == sorted(dates)
+    assert dates[0] == dt.datetime.fromisoformat(falcon["first_flight"])
+    assert dates[-1] == dt.datetime.fromisoformat(falcon["last_flight"])
+    for flight in flights:
+        low, high = flight["interval"]
+        assert 0.0 <= low <= flight["probability"] <= high <= 1.0
+    # Experience lowers risk: the maiden flight is the riskiest.
+    assert flights[0]["probability"] == max(f["probability"] for f in flights)
+    # And each failure shows: the next flight is riskier than the one that failed.
+    for before, after in pairwise(flights):
+        if before["failed"]:
+            assert after["probability"] > before["probability"], before
+
+
+def test_the_history_read_at_the_cutoff_is_the_served_answer(champion_registry: Path) -> None:
+    """Cutting the served history back and asking the predictor reproduces its answers.
+
+    Read just after the last launch, the rebuilt history must give what the served predictor
+    gives, up to the launches on the cutoff day itself. Falcon 9's provider flies only Falcons,
+    so nothing is approximated for it.
+    """
+    predictor = Registry(champion_registry).load_alias("launch_failure", "champion").predictor
+    assert isinstance(predictor, LaunchFailurePredictor)
+    index = build_index(predictor)
+    last = predictor.history.last_day
+    assert last is not None
+    for vehicle in ("Falcon 9", "Vega C"):
+        rebuilt = LaunchFailurePredictor(
+            history=history_before(predictor, index, vehicle, last + 1e-6),
+            vehicle_provider={vehicle: predictor.vehicle_provider[vehicle]},
+            pooling=predictor.pooling,
+            coef=predictor.coef,
+            intercept=predictor.intercept,
+            mean=predictor.mean,
+            scale=predictor.scale,
+            interval_strength=predictor.interval_strength,
+        )
+        when = from_day(last + 1e-6)
+        then = rebuilt.predict(LaunchQuery(vehicle=vehicle, when=when))
+        now = predictor.predict(LaunchQuery(vehicle=vehicle, when=when))
+        assert then.probability == pytest.approx(now.probability, rel=1e-3), vehicle
+        assert then.context["vehicle_flights"] == now.context["vehicle_flights"]
+
+
+def test_an_unknown_vehicle_gets_a_422_with_the_closest_names(client: TestClient) -> None:
+    answer = client.get("/v1/vehicle-history", params={"vehicle": "Falcn 9"})
+    assert answer.status_code == 422
+    problem = answer.json()["detail"][0]
+    assert problem["loc"] == ["query", "vehicle"]
+    assert "Falcon 9" in problem["suggestions"]
+    nothing_like_it = client.get("/v1/vehicle-history", params={"vehicle": "Zzyzx Qwerty"})
+    assert nothing_like_it.status_code == 422
+    assert "GET /v1/vehicles" in nothing_like_it.json()["detail"][0]["msg"]
+    assert client.get("/v1/vehicle-history").status_code == 422
+
+
+def test_without_a_launch_failure_model_the_history_is_a_503(tmp_path: Path) -> None:
+    app = create_app(Settings(models_dir=tmp_path, reload_interval_s=3600))
+    with TestClient(app, raise_server_exceptions=False) as empty:
+        answer = empty.get("/v1/vehicle-history", params={"vehicle": "Falcon 9"})
+        page = empty.get("/")
+    assert answer.status_code == 503
+    assert answer.json()["detail"][0]["type"] == "model_unavailable"
+    # The page itself is served regardless: it says what is missing rather than going blank.
+    assert page.status_code == 200
