@@ -14,7 +14,7 @@ IMAGE ?= tminus:latest
 export DATA_MIRROR
 
 .PHONY: help install data train evaluate retrain promote serve run check lint types contracts \
-        test test-fast bench bench-smoke docker-build docker-run docker-test clean
+        test test-fast bench bench-deps bench-smoke docker-build docker-run docker-test clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,20 +70,27 @@ browser-deps: ## Chromium + chromedriver for the dashboard's browser tests (apt,
 test: check browser-deps ## Install, then lint, types, import contracts and the whole test suite
 	$(BIN)/pytest
 
+test-fast: install ## Only the unit tests
+	$(BIN)/pytest tests/unit
+
 .PHONY: reliability
 reliability: install ## Fuzzing, hostile input, 60 s load with live flips, kill -9, tampering (~3 min)
 	$(BIN)/pytest tests/reliability
 
-test-fast: install ## Only the unit tests
-	$(BIN)/pytest tests/unit
+bench-deps: install ## wrk (apt) and MLflow in its own venv, .build/mlflow, for the benchmarks
+	@scripts/bench-deps.sh
 
-bench: data ## Run the benchmarks and print their tables (median of repeated runs)
+bench: data bench-deps ## All benchmarks (~12 min); writes benchmarks/RESULTS.md
+	@$(TMINUS) models list --require-champions >/dev/null 2>&1 || $(TMINUS) train --model all --promote
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/latency.py --train
+	$(BIN)/python benchmarks/serving.py
 
-bench-smoke: data ## The benchmarks with few runs: checks they work, measures nothing (CI)
+bench-smoke: data bench-deps ## The benchmarks with few runs: checks they work, measures nothing (CI)
+	@$(TMINUS) models list --require-champions >/dev/null 2>&1 || $(TMINUS) train --model all --promote
 	$(BIN)/python benchmarks/training.py --runs 1 --models launch_failure
 	$(BIN)/python benchmarks/latency.py --train --runs 200 --warmup 20
+	$(BIN)/python benchmarks/serving.py --smoke
 
 docker-build: install ## Build the service image (BASE_IMAGE=... to change the base)
 	scripts/docker-build.sh $(IMAGE)

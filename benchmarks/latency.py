@@ -2,9 +2,11 @@
 
 Every row times the same one-launch ``launch_failure`` question, sequentially, and reports the
 median and 99th percentile over ``--runs`` calls, with its median as a multiple of the raw
-predictor's median measured in the same run. The HTTP rows go to a real ``tminus serve``
-(uvicorn, one worker, no access log) on 127.0.0.1 over one keep-alive connection; ``GET
-/healthz`` there is the floor that HTTP alone costs.
+predictor's median measured in the same run. The predictor remembers the answers it gave
+(every question after the data cutoff is read at the cutoff, so a service sees few distinct
+ones): rows marked "a new question" empty that memo before each call. The HTTP rows go to a
+real ``tminus serve`` (uvicorn, one worker, no access log) on 127.0.0.1 over one keep-alive
+connection; ``GET /healthz`` there is the floor that HTTP alone costs.
 
     python benchmarks/latency.py                      # champions in TMINUS_MODELS_DIR/models
     python benchmarks/latency.py --train --runs 200   # train into a temp registry first (CI)
@@ -201,24 +203,40 @@ def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tup
     item = LaunchItem.model_validate(BODY)
     raw_json = json.dumps(BODY).encode()
 
+    served = store.snapshot.get("launch_failure").predictor_as(LaunchFailurePredictor)
+
+    def cold(call: Callable[[], object]) -> Callable[[], object]:
+        """``call`` with the predictors' memo emptied first: a question never asked before."""
+
+        def run() -> object:
+            predictor._memo.clear()
+            served._memo.clear()
+            return call()
+
+        return run
+
+    def from_json() -> object:
+        return predict_launch_failure(
+            store.snapshot, LaunchItem.model_validate_json(raw_json)
+        ).model_dump_json()
+
     rows: list[tuple[str, list[int]]] = [
         (
             "predictor.predict (raw, baseline)",
             time_sync(lambda: predictor.predict(query), runs, warmup),
         ),
         (
+            "predictor.predict, a new question (memo emptied)",
+            time_sync(cold(lambda: predictor.predict(query)), runs, warmup),
+        ),
+        (
             "predict_launch_failure (plain function)",
             time_sync(lambda: predict_launch_failure(store.snapshot, item), runs, warmup),
         ),
+        ("validate JSON + predict + serialise", time_sync(from_json, runs, warmup)),
         (
-            "validate JSON + predict + serialise",
-            time_sync(
-                lambda: predict_launch_failure(
-                    store.snapshot, LaunchItem.model_validate_json(raw_json)
-                ).model_dump_json(),
-                runs,
-                warmup,
-            ),
+            "validate JSON + predict + serialise, a new question",
+            time_sync(cold(from_json), runs, warmup),
         ),
     ]
 

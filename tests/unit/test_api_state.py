@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -100,6 +102,32 @@ def test_a_moved_alias_swaps_the_snapshot_but_old_snapshots_stay_whole(
     assert recorder.loads == [(v1, None), (v2, v1)]
     with pytest.raises(TypeError):
         before.models[MODEL] = before.models[MODEL]  # type: ignore[index]
+
+
+def test_a_replaced_version_is_freed_without_the_cyclic_collector(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    """The store freezes served models out of the collector's sight, so a replaced version
+    must hold no reference cycle: with the collector off, dropping it must free it."""
+    registry = Registry(tmp_path)
+    v1, v2 = _register(registry, predictor), _register(registry, predictor)
+    registry.set_alias(MODEL, "champion", v1)
+    store, _ = _store(tmp_path)
+    store.refresh()
+    in_flight = store.snapshot  # a request still answering from v1 during the swap
+    in_flight.get(MODEL).predictor_as(LaunchFailurePredictor).predict(
+        LaunchQuery(vehicle="Falcon 9", when=WHEN)
+    )
+    old = weakref.ref(in_flight.get(MODEL).predictor)
+    registry.set_alias(MODEL, "champion", v2)
+    gc.disable()
+    try:
+        assert store.refresh()[MODEL].status == "loaded"
+        assert old() is not None  # still in use
+        del in_flight  # the request ends; no collection runs from here on
+        assert old() is None, "the replaced predictor is still alive: a reference cycle?"
+    finally:
+        gc.enable()
 
 
 def test_a_tampered_version_is_refused_once_and_the_old_one_keeps_serving(

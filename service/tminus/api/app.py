@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 
 import tminus
 from tminus.api.errors import BodyLimitMiddleware, install_error_handlers
+from tminus.api.fastpath import PredictionFastPath, fast_routes
 from tminus.api.metrics import Metrics, MetricsMiddleware
 from tminus.api.predict import PREDICTIONS
 from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_history
@@ -126,6 +127,13 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.metrics = metrics
+    # Innermost: valid predictions are answered here, everything else goes on to the routes.
+    app.add_middleware(
+        PredictionFastPath,
+        store=store,
+        metrics=metrics,
+        routes=fast_routes(predictions.router.routes),
+    )
     # Inside the metrics middleware, so a refused body is counted; not FastAPI's max_body_size,
     # whose 413 is plain text (see BodyLimitMiddleware).
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)

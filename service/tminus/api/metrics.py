@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Final
+from typing import Any, Final
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.requests import Request
@@ -89,6 +89,8 @@ class Metrics(StoreListener):
             ("model",),
             registry=self.registry,
         )
+        self._request_children: dict[tuple[str, str, int, str, str], tuple[Any, Any]] = {}
+        self._prediction_children: dict[tuple[str, str], Any] = {}
 
     # ---- StoreListener ------------------------------------------------------------------
     def loaded(self, served: ServedModel, previous: ServedModel | None) -> None:
@@ -105,12 +107,31 @@ class Metrics(StoreListener):
         self.refusals.labels(model).inc()
 
     # ---- request side -------------------------------------------------------------------
+    # ``labels()`` takes a lock and builds a key on every call: the children are looked up once
+    # per label set and kept (request labels are bounded: routes x statuses x served versions).
     def observe(
         self, *, method: str, route: str, status: int, model: str, version: str, seconds: float
     ) -> None:
         """Record one finished request."""
-        self.requests.labels(method, route, str(status), model, version).inc()
-        self.latency.labels(method, route, model, version).observe(seconds)
+        key = (method, route, status, model, version)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(method, route, str(status), model, version),
+                self.latency.labels(method, route, model, version),
+            )
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def count_predictions(self, model: str, version: str, items: int) -> None:
+        """Count predicted items for a model version."""
+        child = self._prediction_children.get((model, version))
+        if child is None:
+            child = self._prediction_children[(model, version)] = self.predictions.labels(
+                model, version
+            )
+        child.inc(items)
 
 
 def note_served(request: Request, served: ServedModel, items: int) -> None:
@@ -119,7 +140,7 @@ def note_served(request: Request, served: ServedModel, items: int) -> None:
     request.scope[VERSION_KEY] = served.version
     metrics = getattr(request.app.state, "metrics", None)
     if isinstance(metrics, Metrics):
-        metrics.predictions.labels(served.name, served.version).inc(items)
+        metrics.count_predictions(served.name, served.version, items)
 
 
 class MetricsMiddleware:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import typing
 from collections.abc import Sequence
@@ -45,24 +46,33 @@ def parse_when(value: object) -> dt.datetime:
     A date means midnight UTC; a naive datetime is taken as UTC. Numbers are refused rather
     than read as Unix timestamps, so a client's mistake is not silently a date in 1970.
     """
+    if isinstance(value, str):
+        return _parse_text(value)
     if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"{value[:40]!r} is not an ISO 8601 date or datetime; "
-                "expected e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
-            ) from None
-    else:
-        # A ValueError, not a TypeError: pydantic turns it into a 422 naming the field.
+        return _to_utc(value)
+    if isinstance(value, dt.date):
+        return _to_utc(dt.datetime(value.year, value.month, value.day))
+    # A ValueError, not a TypeError: pydantic turns it into a 422 naming the field.
+    raise ValueError(
+        "expected an ISO 8601 date or datetime string, e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
+    )
+
+
+# A batch repeats its dates (10,000 launches fall on a few hundred days): each distinct text is
+# parsed once. Datetimes are immutable, so sharing them is safe; errors are not remembered.
+@functools.lru_cache(maxsize=4096)
+def _parse_text(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
         raise ValueError(
-            "expected an ISO 8601 date or datetime string, e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
-        )
+            f"{value[:40]!r} is not an ISO 8601 date or datetime; "
+            "expected e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
+        ) from None
+    return _to_utc(moment)
+
+
+def _to_utc(moment: dt.datetime) -> dt.datetime:
     utc: dt.datetime | None
     try:
         utc = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)

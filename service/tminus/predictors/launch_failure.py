@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
 from scipy.special import betaincinv
@@ -25,6 +26,20 @@ from tminus.predictors.catalogue import Catalogue
 # Interval: Beta around the model's probability with this many pseudo-flights on top of the
 # vehicle's own flights, so a new vehicle gets a wide interval and a proven one a narrow one.
 INTERVAL_LEVEL = 0.90
+# Answers remembered per predictor, keyed by the question as asked and the moment the history
+# is read at. Every question after the data cutoff is read at the cutoff, so the traffic a
+# service sees (a few vehicles and pads, future dates) is a small set of distinct questions.
+MEMO_SIZE = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """The part of a prediction that depends only on the memo key; never mutated."""
+
+    probability: float
+    interval: tuple[float, float]
+    flags: Mapping[str, bool]
+    context: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +105,10 @@ class LaunchFailurePredictor(Predictor):
         self.scale = scale
         self.interval_strength = interval_strength
         self.catalogue = Catalogue(history, vehicle_provider)
+        # Per instance, so a new version starts empty. A plain dict (single get, set and clear
+        # are atomic under the GIL) rather than an lru_cache of a bound method, which would tie
+        # the predictor into a reference cycle and keep old versions alive after a reload.
+        self._memo: dict[tuple[str, str | None, str | None, float], _Answer] = {}
 
     # ---- state ---------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
@@ -155,21 +174,58 @@ class LaunchFailurePredictor(Predictor):
 
     # ---- prediction ----------------------------------------------------------------------
     def predict(self, query: LaunchQuery) -> ProbabilityPrediction:
-        """Failure probability of one launch, from the history as of the data cutoff."""
-        vehicle = self.catalogue.resolve_vehicle(query.vehicle)
+        """Failure probability of one launch, from the history as of the data cutoff.
+
+        Pure in (vehicle, site, pad, the moment the history is read at): repeated questions
+        are answered from a memo of :data:`MEMO_SIZE` entries, with identical results.
+        """
+        day = to_day(query.when)
+        key = (query.vehicle, query.site, query.pad, self.history.as_of(day))
+        answer = self._memo.get(key)
+        if answer is None:
+            answer = self._compute(*key)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = answer
+        last = self.history.last_day
+        context = dict(answer.context)
+        context["before_data_cutoff"] = last is not None and day < last
+        context["history_read_at_cutoff"] = last is not None and day > last
+        if "pad" in answer.context:
+            context["pad"] = context.pop("pad")  # keep the documented key order
+        return ProbabilityPrediction(
+            probability=answer.probability,
+            interval=answer.interval,
+            flags=dict(answer.flags),
+            context=context,
+        )
+
+    def answer_key(self, query: LaunchQuery) -> Hashable:
+        """Equal keys, equal predictions: what :meth:`predict` reads of a query.
+
+        The vehicle, site and pad as asked, the moment the history is read at, and where the
+        date falls against the data cutoff (orbit and payload mass are not used).
+        """
+        day = to_day(query.when)
+        last = self.history.last_day
+        before = last is not None and day < last
+        after = last is not None and day > last
+        return (query.vehicle, query.site, query.pad, self.history.as_of(day), before, after)
+
+    def _compute(self, vehicle_asked: str, site: str | None, pad: str | None, at: float) -> _Answer:
+        """Resolve the names and read the features at day ``at``; raises on a bad name."""
+        vehicle = self.catalogue.resolve_vehicle(vehicle_asked)
         flags = {"unseen_vehicle": vehicle is None, "unseen_pad": False}
-        name = vehicle if vehicle is not None else query.vehicle
+        name = vehicle if vehicle is not None else vehicle_asked
         family = self.history.vehicle_family.get(name, name)
-        site, pad = query.site, query.pad
-        if query.pad is not None:
-            resolved = self.catalogue.resolve_pad(query.pad, query.site)
+        if pad is not None:
+            resolved = self.catalogue.resolve_pad(pad, site)
             flags["unseen_pad"] = resolved is None
             if resolved is not None:
                 site, pad = resolved
-        day = to_day(query.when)
         ctx = read_context(
             self.history,
-            day=self.history.as_of(day),
+            day=at,
             vehicle=name,
             family=family,
             provider=self.vehicle_provider.get(name),
@@ -184,7 +240,6 @@ class LaunchFailurePredictor(Predictor):
         p = sigmoid(z)
         concentration = ctx.vehicle_flights + self.interval_strength
         interval = beta_interval(p, concentration, INTERVAL_LEVEL)
-        last = self.history.last_day
         context: dict[str, Any] = {
             "vehicle": name,
             "family": family,
@@ -197,9 +252,12 @@ class LaunchFailurePredictor(Predictor):
             "family_failures_last_2y": ctx.family_failures_recent,
             "pooled_family_rate": ctx.family_rate,
             "pooled_vehicle_rate": ctx.vehicle_rate,
-            "before_data_cutoff": last is not None and day < last,
-            "history_read_at_cutoff": last is not None and day > last,
         }
         if pad is not None and site is not None:
             context["pad"] = pad_key(site, pad)
-        return ProbabilityPrediction(probability=p, interval=interval, flags=flags, context=context)
+        return _Answer(
+            probability=p,
+            interval=interval,
+            flags=MappingProxyType(flags),
+            context=MappingProxyType(context),
+        )

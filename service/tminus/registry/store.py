@@ -24,7 +24,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -406,11 +406,16 @@ class Registry:
         return self.load(model, self.resolve(model, alias))
 
     # ---- export -------------------------------------------------------------------------
-    def export(self, alias: str, dest: Path) -> dict[str, str]:
-        """Copy each model's ``alias`` version (verified) and alias file into registry ``dest``."""
+    def export(
+        self, alias: str, dest: Path, *, models: Sequence[str] | None = None
+    ) -> dict[str, str]:
+        """Copy each model's ``alias`` version (verified) and alias file into registry ``dest``.
+
+        ``models`` limits the export to those models (default: every model in the registry).
+        """
         target = Registry(dest)
         exported: dict[str, str] = {}
-        for model in self.models():
+        for model in self.models() if models is None else models:
             try:
                 version = self.resolve(model, alias)
             except AliasNotFoundError:

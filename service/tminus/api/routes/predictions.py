@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from tminus.api import predict
-from tminus.api.deps import SnapshotDep
 from tminus.api.metrics import note_served
 from tminus.api.schemas import (
     BoosterLandingBody,
@@ -38,6 +37,14 @@ ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     503: {"description": "The model has no verified version loaded yet."},
 }
 B = TypeVar("B", bound=BaseModel)
+# The request body of each model's route: one item or a batch.
+BODIES: Final[dict[str, Any]] = {
+    "launch_failure": LaunchFailureBody,
+    "booster_landing": BoosterLandingBody,
+    "pad_turnaround": PadTurnaroundBody,
+    "return_to_flight": ReturnToFlightBody,
+    "weather_scrub": WeatherScrubBody,
+}
 
 
 def _examples(single: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -52,13 +59,14 @@ def _render(fn: Callable[[Snapshot, B], BaseModel], snapshot: Snapshot, body: B)
 
 
 async def _answer(
-    request: Request,
-    snapshot: Snapshot,
-    model: str,
-    fn: Callable[[Snapshot, B], BaseModel],
-    body: B,
+    request: Request, model: str, fn: Callable[[Snapshot, B], BaseModel], body: B
 ) -> Response:
-    """Run ``fn`` on the request's snapshot, off the event loop for big batches."""
+    """Run ``fn`` on the served snapshot, off the event loop for big batches.
+
+    The snapshot is read once here, not through a dependency: FastAPI's dependency solving
+    costs more than the prediction.
+    """
+    snapshot: Snapshot = request.app.state.store.snapshot
     served = snapshot.get(model)
     items = getattr(body, "items", None)
     count = len(items) if isinstance(items, list) else 1
@@ -78,7 +86,6 @@ async def _answer(
 )
 async def launch_failure(
     request: Request,
-    snapshot: SnapshotDep,
     body: Annotated[
         LaunchFailureBody,
         Body(
@@ -90,7 +97,7 @@ async def launch_failure(
     ],
 ) -> Response:
     """Probability that a launch fails, with a 90% interval."""
-    return await _answer(request, snapshot, "launch_failure", predict.predict_launch_failure, body)
+    return await _answer(request, "launch_failure", predict.predict_launch_failure, body)
 
 
 @router.post(
@@ -100,7 +107,6 @@ async def launch_failure(
 )
 async def booster_landing(
     request: Request,
-    snapshot: SnapshotDep,
     body: Annotated[
         BoosterLandingBody,
         Body(
@@ -112,9 +118,7 @@ async def booster_landing(
     ],
 ) -> Response:
     """Probability that a Falcon booster landing succeeds, with a 90% interval."""
-    return await _answer(
-        request, snapshot, "booster_landing", predict.predict_booster_landing, body
-    )
+    return await _answer(request, "booster_landing", predict.predict_booster_landing, body)
 
 
 @router.post(
@@ -124,7 +128,6 @@ async def booster_landing(
 )
 async def pad_turnaround(
     request: Request,
-    snapshot: SnapshotDep,
     body: Annotated[
         PadTurnaroundBody,
         Body(
@@ -136,7 +139,7 @@ async def pad_turnaround(
     ],
 ) -> Response:
     """Days until a pad's next launch after one on a date: 10/50/90% quantiles and dates."""
-    return await _answer(request, snapshot, "pad_turnaround", predict.predict_pad_turnaround, body)
+    return await _answer(request, "pad_turnaround", predict.predict_pad_turnaround, body)
 
 
 @router.post(
@@ -146,7 +149,6 @@ async def pad_turnaround(
 )
 async def return_to_flight(
     request: Request,
-    snapshot: SnapshotDep,
     body: Annotated[
         ReturnToFlightBody,
         Body(
@@ -158,9 +160,7 @@ async def return_to_flight(
     ],
 ) -> Response:
     """Days from a failure until the vehicle's family flies again: 10/50/90% quantiles."""
-    return await _answer(
-        request, snapshot, "return_to_flight", predict.predict_return_to_flight, body
-    )
+    return await _answer(request, "return_to_flight", predict.predict_return_to_flight, body)
 
 
 @router.post(
@@ -170,7 +170,6 @@ async def return_to_flight(
 )
 async def weather_scrub(
     request: Request,
-    snapshot: SnapshotDep,
     body: Annotated[
         WeatherScrubBody,
         Body(
@@ -182,4 +181,4 @@ async def weather_scrub(
     ],
 ) -> Response:
     """Probability that weather scrubs a Cape launch attempt, with a 90% interval."""
-    return await _answer(request, snapshot, "weather_scrub", predict.predict_weather_scrub, body)
+    return await _answer(request, "weather_scrub", predict.predict_weather_scrub, body)

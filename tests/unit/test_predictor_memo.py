@@ -1,0 +1,114 @@
+"""launch_failure's memo and answer keys change speed only, never an answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from tminus.features.timebase import from_day
+from tminus.predictors import launch_failure as lf
+from tminus.predictors.base import QueryError
+from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
+from tminus.training import launch_failure
+
+from .synthetic import launches
+
+UTC = dt.UTC
+QUERIES = [
+    LaunchQuery(vehicle=vehicle, when=when, site=site, pad=pad)
+    for vehicle, when, (site, pad) in itertools.product(
+        ["Alpha 1", "alpha-2", "Beta", "Gamma Heavy"],
+        [
+            dt.datetime(2005, 6, 1, tzinfo=UTC),
+            dt.datetime(2012, 3, 4, 5, 6, tzinfo=UTC),
+            dt.datetime(2030, 1, 1, tzinfo=UTC),
+            dt.datetime(2031, 7, 9, tzinfo=UTC),
+        ],
+        [(None, None), ("SYN", "LC1"), (None, "LC2"), ("SYN", "LC9")],
+    )
+]
+
+
+@pytest.fixture(scope="module")
+def trained() -> LaunchFailurePredictor:
+    predictor = launch_failure.train(launches(), random_state=0).predictor
+    assert isinstance(predictor, LaunchFailurePredictor)
+    return predictor
+
+
+def fresh(predictor: LaunchFailurePredictor) -> LaunchFailurePredictor:
+    """The same model with an empty memo."""
+    return LaunchFailurePredictor.from_state(predictor.to_state())
+
+
+def test_remembered_answers_equal_computed_ones(trained: LaunchFailurePredictor) -> None:
+    warm = fresh(trained)
+    first = [warm.predict(q) for q in QUERIES]
+    second = [warm.predict(q) for q in QUERIES]  # every one from the memo now
+    cold = [fresh(trained).predict(q) for q in QUERIES]  # every one computed
+    assert first == second == cold
+    assert len({p.probability for p in cold}) > 10  # the queries do differ
+
+
+def test_an_answer_handed_out_cannot_change_the_next(trained: LaunchFailurePredictor) -> None:
+    predictor = fresh(trained)
+    query = QUERIES[5]
+    answer = predictor.predict(query)
+    expected = predictor.predict(query)
+    answer.context["vehicle_flights"] = -1
+    answer.flags["unseen_vehicle"] = True
+    assert predictor.predict(query) == expected
+
+
+def test_the_date_flags_follow_the_date_not_the_memo(trained: LaunchFailurePredictor) -> None:
+    predictor = fresh(trained)
+    assert predictor.history.last_day is not None
+    last = from_day(predictor.history.last_day)
+    after = predictor.predict(LaunchQuery(vehicle="Beta", when=last + dt.timedelta(days=30)))
+    at = predictor.predict(LaunchQuery(vehicle="Beta", when=last))
+    assert after.context["history_read_at_cutoff"] and not at.context["history_read_at_cutoff"]
+    assert after.probability == at.probability  # both read the history at the cutoff
+
+
+def test_equal_answer_keys_mean_equal_answers(trained: LaunchFailurePredictor) -> None:
+    predictor = fresh(trained)
+    by_key: dict[object, object] = {}
+    for query in QUERIES:
+        try:
+            answer = predictor.predict(query)
+        except QueryError:
+            continue
+        assert by_key.setdefault(predictor.answer_key(query), answer) == answer
+    future = [q for q in QUERIES if q.when.year >= 2030]
+    assert len({predictor.answer_key(q) for q in future}) < len(future)  # dates past the cutoff
+
+
+def test_bad_names_raise_every_time_and_are_not_remembered(
+    trained: LaunchFailurePredictor,
+) -> None:
+    predictor = fresh(trained)
+    query = LaunchQuery(vehicle="Alpha 1", when=QUERIES[0].when, site="SYX", pad="LC1")
+    for _ in range(2):
+        with pytest.raises(QueryError):
+            predictor.predict(query)
+
+
+def test_the_memo_stays_bounded(
+    trained: LaunchFailurePredictor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lf, "MEMO_SIZE", 8)
+    predictor = fresh(trained)
+    start = dt.datetime(2003, 1, 1, tzinfo=UTC)
+    for day in range(50):
+        predictor.predict(LaunchQuery(vehicle="Beta", when=start + dt.timedelta(days=day)))
+        assert len(predictor._memo) <= 8
+
+
+def test_the_saved_state_is_the_same_with_a_full_memo(trained: LaunchFailurePredictor) -> None:
+    predictor = fresh(trained)
+    for query in QUERIES[:8]:
+        predictor.predict(query)
+    assert predictor._memo
+    assert predictor.to_state() == fresh(trained).to_state()
