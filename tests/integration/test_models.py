@@ -146,6 +146,17 @@ def test_maiden_flight_is_riskier_than_a_proven_vehicle(failure: LaunchFailurePr
         assert high - low < maiden.interval[1] - maiden.interval[0]
 
 
+def test_every_known_vehicle_is_answered_under_its_own_name(
+    failure: LaunchFailurePredictor,
+) -> None:
+    """No two vehicles fold to one name ('Ariane 5G' and 'Ariane 5G+' are different rockets)."""
+    for vehicle in failure.history.vehicles:
+        answer = failure.predict(LaunchQuery(vehicle=vehicle, when=WHEN))
+        assert answer.context["vehicle"] == vehicle
+    plus = failure.predict(LaunchQuery(vehicle="ariane 5g plus", when=WHEN)).context["vehicle"]
+    assert plus == "Ariane 5G+"
+
+
 def test_near_miss_vehicle_names_are_refused_with_suggestions(
     failure: LaunchFailurePredictor,
 ) -> None:

@@ -124,8 +124,11 @@ _PAD_ALIASES = (
 
 
 def normalise_name(name: str) -> str:
-    """Case, space and punctuation folded: 'falcon-9' and 'Falcon 9' compare equal."""
-    return _NON_ALNUM.sub("", name.lower())
+    """Case, space and punctuation folded: 'falcon-9' and 'Falcon 9' compare equal.
+
+    A '+' is read as "plus", not dropped: 'Ariane 5G+' is another vehicle than 'Ariane 5G'.
+    """
+    return _NON_ALNUM.sub("", name.lower().replace("+", "plus"))
 
 
 def normalise_vehicle(name: str) -> str:
