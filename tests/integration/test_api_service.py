@@ -23,7 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tminus.api.app import create_app
 from tminus.api.schemas import MAX_BATCH
 from tminus.predictors.names import MODEL_NAMES
-from tminus.registry.store import ARTIFACT, Registry
+from tminus.registry.store import ARTIFACT, METADATA, Registry
 from tminus.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -625,6 +625,23 @@ def test_a_tampered_champion_is_refused_and_the_old_one_keeps_serving(
     assert again.status_code == 409
     card = admin_client.get("/v1/models/pad_turnaround/card", params={"version": new})
     assert card.status_code == 409
+    # Each says which file failed, relative to the registry, never where it is on the server.
+    for body in (json.dumps(reload), ready.text, again.text, card.text):
+        assert "pad_turnaround" in body and new in body
+        assert str(registry_copy) not in body and str(registry_copy.resolve()) not in body
+
+
+def test_registry_errors_name_files_without_the_servers_paths(
+    admin_client: TestClient, registry_copy: Path
+) -> None:
+    new = _add_version(registry_copy, "pad_turnaround")
+    (registry_copy / "pad_turnaround" / new / METADATA).write_text("{ not json")
+    answer = admin_client.get("/v1/models/pad_turnaround")
+    assert answer.status_code == 409
+    msg = answer.json()["detail"][0]["msg"]
+    assert f"pad_turnaround/{new}/{METADATA}" in msg
+    assert str(registry_copy) not in answer.text
+    assert str(registry_copy.resolve()) not in answer.text
 
 
 # ---- the request path ------------------------------------------------------------------------

@@ -237,23 +237,34 @@ async def _on_unavailable(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(_body([problem]), status_code=503, headers={"Retry-After": "5"})
 
 
-def registry_problem(exc: RegistryError) -> tuple[int, Problem]:
-    """Status and problem for a registry error (the most specific type wins)."""
+def registry_problem(exc: RegistryError, redact: Callable[[str], str] = str) -> tuple[int, Problem]:
+    """Status and problem for a registry error (the most specific type wins).
+
+    ``redact`` rewrites the message for clients (the registry's location taken out).
+    """
+    msg = redact(str(exc))
     for kind in type(exc).__mro__:
         if kind in REGISTRY_ERRORS:
             status, loc, name = REGISTRY_ERRORS[kind]
-            return status, Problem(loc=loc, msg=str(exc), type=name)
-    return 409, Problem(loc=(), msg=str(exc), type="registry_error")
+            return status, Problem(loc=loc, msg=msg, type=name)
+    return 409, Problem(loc=(), msg=msg, type="registry_error")
 
 
 async def _on_registry_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RegistryError)
-    status, problem = registry_problem(exc)
+    store = getattr(request.app.state, "store", None)
+    redact = store.registry.redact if store is not None else str
+    status, problem = registry_problem(exc, redact)
     return JSONResponse(_body([problem]), status_code=status)
 
 
 # Where the problem is for the framework's own HTTP errors (unparsable body, no such route).
-HTTP_ERROR_LOCS: Final[dict[int, Loc]] = {400: ("body",), 404: ("path",), 405: ("method",)}
+HTTP_ERROR_LOCS: Final[dict[int, Loc]] = {
+    400: ("body",),
+    404: ("path",),
+    405: ("method",),
+    413: ("body",),
+}
 # FastAPI's words when its JSON parser gives up on a body (not UTF-8, a number of thousands of
 # digits, nesting thousands of levels deep): they say neither what was wrong nor what to send.
 UNREADABLE_BODY: Final = "There was an error parsing the body"

@@ -252,14 +252,18 @@ class ModelStore:
             version = self.registry.resolve(name, self.alias)
         except (AliasNotFoundError, ModelNotFoundError) as exc:
             if served is None:
-                return Reload("missing", None, str(exc))
+                return Reload("missing", None, self.registry.redact(str(exc)))
             # An alias that disappears does not take a working model away.
-            return Reload("unchanged", served.version, f"{exc}; still serving {served.version}")
+            return Reload(
+                "unchanged",
+                served.version,
+                self.registry.redact(f"{exc}; still serving {served.version}"),
+            )
         except RegistryError as exc:
             log.warning("cannot read the %s alias of %s: %s", self.alias, name, exc)
             if served is None:
-                return Reload("missing", None, str(exc))
-            return Reload("unchanged", served.version, str(exc))
+                return Reload("missing", None, self.registry.redact(str(exc)))
+            return Reload("unchanged", served.version, self.registry.redact(str(exc)))
         if served is not None and served.version == version:
             self._refused.pop(name, None)
             return Reload("unchanged", version)
@@ -269,14 +273,16 @@ class ModelStore:
         try:
             updates[name] = load_served(self.registry, name, version)
         except Exception as exc:  # any failure to load refuses the version, never the service
-            reason = f"{type(exc).__name__}: {exc}"
             log.error(
-                "refused %s version %s (%s); still serving %s",
+                "refused %s version %s (%s: %s); still serving %s",
                 name,
                 version,
-                reason,
+                type(exc).__name__,
+                exc,
                 served.version if served else "nothing",
             )
+            # What clients see (/readyz): no server paths.
+            reason = self.registry.redact(f"{type(exc).__name__}: {exc}")
             self._refused[name] = Refusal(version=version, reason=reason, at=self._clock())
             self.listener.refused(name, version, reason)
             return Reload("refused", version, reason)

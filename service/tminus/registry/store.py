@@ -144,6 +144,14 @@ class Registry:
         self.root = Path(root)
 
     # ---- listing ------------------------------------------------------------------------
+    def redact(self, message: str) -> str:
+        """``message`` with the registry's own location taken out, for API clients: paths in it
+        read relative to the registry root, which is named ``<models>``."""
+        roots = {str(self.root), str(self.root.resolve())}
+        for root in sorted(roots, key=len, reverse=True):
+            message = message.replace(root + os.sep, "").replace(root, "<models>")
+        return message
+
     def models(self) -> list[str]:
         """Names of models with at least one version, sorted."""
         if not self.root.is_dir():
@@ -167,7 +175,8 @@ class Registry:
         """Every version of ``model``, oldest first; :class:`ModelNotFoundError` if none."""
         dirs = self._version_dirs(model)
         if not dirs:
-            raise ModelNotFoundError(f"no versions of model {model!r} in {self.root}")
+            # No path: this message reaches API clients, who must not learn the server's layout.
+            raise ModelNotFoundError(f"no versions of model {model!r}")
         dirs.sort(key=lambda p: version_sort_key(p.name))
         return [self._read_version(model, p) for p in dirs]
 
