@@ -204,6 +204,16 @@ CASES: dict[str, Hostile] = {
     "fullwidth digit in a pad": Hostile(
         PT, json.dumps({"pad": "LC\uff140", "date": "2026-03-01"}).encode(), 422, ["body", "pad"]
     ),
+    "zero-width space in Falcon 9": Hostile(
+        LF, _launch(vehicle="Falcon\u200b 9"), 422, ["body", "vehicle"], msg="invisible"
+    ),
+    "right-to-left override in a pad": Hostile(
+        PT,
+        json.dumps({"pad": "\u202eLC40", "date": "2026-03-01"}).encode(),
+        422,
+        ["body", "pad"],
+        msg="invisible",
+    ),
     "NUL in a name": Hostile(
         LF, _launch(vehicle="Falcon\u0000 9"), 422, ["body", "vehicle"], msg="control"
     ),

@@ -179,7 +179,19 @@ def test_weather_values_are_the_sensor_summaries_only() -> None:
     assert values["lightning_count"] is None
 
 
-@pytest.mark.parametrize("name", ["\x00Falcon 9", "Falcon\n9", "Electron\x1b[31m", "Vega\x7f"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\x00Falcon 9",
+        "Falcon\n9",
+        "Electron\x1b[31m",
+        "Vega\x7f",
+        "Falcon\u200b 9",  # zero-width space
+        "Falcon 9\u202e",  # right-to-left override
+        "\ufeffElectron",  # byte-order mark
+        "Fal\u00adcon 9",  # soft hyphen
+    ],
+)
 def test_names_with_control_characters_are_refused(name: str) -> None:
     with pytest.raises(ValidationError, match="printable text"):
         schemas.LaunchItem.model_validate({"vehicle": name, "date": "2026-03-01"})

@@ -98,13 +98,21 @@ UtcDatetime = Annotated[
         mode="validation",
     ),
 ]
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and invisible formatting ones (zero-width spaces and joiners, soft hyphen,
+# bidirectional overrides, byte-order mark): "Falcon\u200b 9" must not pass for "Falcon 9".
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 def _printable(value: str) -> str:
-    """Names are printable text: control characters (NUL, escapes, line breaks) are refused."""
-    if _CONTROL.search(value):
-        raise ValueError("must be printable text, without control characters")
+    """Names are printable text: control and invisible formatting characters are refused."""
+    if _UNPRINTABLE.search(value):
+        raise ValueError(
+            "must be printable text, without control characters or invisible formatting "
+            "characters (zero-width spaces, direction overrides)"
+        )
     return value
 
 
