@@ -112,9 +112,12 @@ class Catalogue:
             known_site = self._sites.resolve(site)
             if known_site is None:
                 close = self._sites.closest(site, cutoff=0.6)
-                raise QueryError(
-                    "site", f"unknown site {site!r}; known sites include:", suggestions=close
+                message = (
+                    f"unknown site {site!r}; the closest known sites are:"
+                    if close
+                    else f"unknown site {site!r}; GET /v1/pads lists the known sites"
                 )
+                raise QueryError("site", message, suggestions=close)
             site = known_site
         candidates = self._pads_by_key.get(normalise_pad(pad), [])
         if not candidates:
