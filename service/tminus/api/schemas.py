@@ -106,12 +106,22 @@ _UNPRINTABLE = re.compile(
 )
 
 
+# What vehicle, site, pad and orbit names are made of (every GCAT name fits): letters and digits
+# of any script, spaces and - . , ' ( ) / + ? #. Quotes, semicolons, pipes, backticks, dollar
+# signs and the like belong to no name: SQL or shell text is refused, never looked up.
+_PLAIN_NAME = re.compile(r"[\w .,'()/+?#-]+")
+
+
 def _printable(value: str) -> str:
-    """Names are printable text: control and invisible formatting characters are refused."""
+    """Names are printable plain text (see ``_PLAIN_NAME``)."""
     if _UNPRINTABLE.search(value):
         raise ValueError(
             "must be printable text, without control characters or invisible formatting "
             "characters (zero-width spaces, direction overrides)"
+        )
+    if not _PLAIN_NAME.fullmatch(value):
+        raise ValueError(
+            "must be a plain name: letters, digits, spaces and - . , ' ( ) / + ? # only"
         )
     return value
 
