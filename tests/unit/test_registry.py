@@ -195,3 +195,13 @@ def test_an_unwritable_registry_gives_a_typed_error(
     (tmp_path / "launch_failure" / "aliases").write_text("not a folder")
     with pytest.raises(RegistryWriteError, match="not writable"):
         registry.set_alias("launch_failure", "champion", version)
+
+
+def test_redact_takes_the_registry_location_out_of_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    registry = Registry(Path("models"))
+    absolute = tmp_path / "models"
+    message = f"models are fine; models/a/b.json bad; {absolute}/c/d.json bad; in {absolute}"
+    assert registry.redact(message) == "models are fine; a/b.json bad; c/d.json bad; in <models>"

@@ -147,9 +147,12 @@ class Registry:
     def redact(self, message: str) -> str:
         """``message`` with the registry's own location taken out, for API clients: paths in it
         read relative to the registry root, which is named ``<models>``."""
-        roots = {str(self.root), str(self.root.resolve())}
-        for root in sorted(roots, key=len, reverse=True):
-            message = message.replace(root + os.sep, "").replace(root, "<models>")
+        absolute = str(self.root.resolve())
+        message = message.replace(absolute + os.sep, "").replace(absolute, "<models>")
+        relative = str(self.root)
+        if relative != absolute:  # only where a path starts, never inside a word
+            start = rf"(?<![\w{re.escape(os.sep)}.]){re.escape(relative)}"
+            message = re.sub(start + re.escape(os.sep), "", message)
         return message
 
     def models(self) -> list[str]:
