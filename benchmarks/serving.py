@@ -650,7 +650,7 @@ def main() -> None:
         args.duration, args.rounds, args.runs = 1, 1, 200
         args.batch_runs, args.cold_runs = 1, 1
         args.retrain_runs = min(args.retrain_runs, 1)
-    args.command_line = "python benchmarks/serving.py " + " ".join(sys.argv[1:])
+    args.command_line = " ".join(["python benchmarks/serving.py", *sys.argv[1:]])
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: run `make bench-deps` (Debian package wrk)")
     if not args.mlflow_python.is_file():
