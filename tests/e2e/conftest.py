@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
+from tests.live_server import Server, serve
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".build" / "screenshots"
-START_TIMEOUT_S = 60.0
 WINDOW = (1400, 1000)
 CHROMIUM_FLAGS = (
     "--headless",
@@ -76,82 +70,13 @@ def browser_paths() -> Browser:
     return Browser(chromium=chromium, chromedriver=chromedriver)
 
 
-@dataclass
-class Server:
-    """A running ``tminus serve`` and where it answers."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def output(self) -> str:
-        """The server's log so far (for failure messages)."""
-        return self.log.read_text(errors="replace")[-4000:]
-
-    def api(self) -> httpx.Client:
-        """A client of this server's JSON API."""
-        return httpx.Client(base_url=self.url, timeout=30.0)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _tminus() -> list[str]:
-    script = Path(sys.executable).with_name("tminus")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "tminus"]
-
-
-def _serve(models_dir: Path, workdir: Path, *, wait_for: str) -> Iterator[Server]:
-    """Run ``tminus serve`` on a free port until ``wait_for`` answers 200, then yield it."""
-    port = _free_port()
-    log = workdir / "server.log"
-    command = [
-        *_tminus(),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--models-dir",
-        str(models_dir),
-        "--no-access-log",
-    ]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=workdir)
-    server = Server(url=f"http://127.0.0.1:{port}", process=process, log=log)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            assert process.poll() is None, f"server exited early:\n{server.output()}"
-            assert time.monotonic() < deadline, f"server not up in time:\n{server.output()}"
-            try:
-                if httpx.get(f"{server.url}{wait_for}", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def live_server(
     champion_registry: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
     """The service on the champions trained on the mirror (it only reads them)."""
-    yield from _serve(champion_registry, tmp_path_factory.mktemp("live"), wait_for="/readyz")
+    with serve(champion_registry, tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -160,7 +85,8 @@ def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     workdir = tmp_path_factory.mktemp("empty")
     models = workdir / "models"
     models.mkdir()
-    yield from _serve(models, workdir, wait_for="/healthz")
+    with serve(models, workdir, wait_for="/healthz") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import pytest
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.remote.webelement import WebElement
-    from tests.e2e.conftest import Server
+    from tests.live_server import Server
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 

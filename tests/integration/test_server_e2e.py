@@ -8,11 +8,6 @@ picked up by the poller without a restart. All waits are bounded.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.live_server import Server, serve
 
 from tminus.registry.store import Registry
 
@@ -30,79 +26,13 @@ ADMIN_KEY = "e2e-admin-key"
 MODEL = "launch_failure"
 ITEM = {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"}
 BATCH = {"items": [ITEM, {"vehicle": "Electron", "date": "2026-03-15"}] * 50}
-START_TIMEOUT_S = 60.0
 SWITCH_TIMEOUT_S = 15.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _tminus() -> list[str]:
-    script = Path(sys.executable).with_name("tminus")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "tminus"]
-
-
-@dataclass
-class Server:
-    """A running ``tminus serve`` and where it answers."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def output(self) -> str:
-        """The server's log so far (for failure messages)."""
-        return self.log.read_text(errors="replace")[-4000:]
 
 
 @pytest.fixture
 def server(registry_copy: Path, tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
-    log = tmp_path / "server.log"
-    env = {**os.environ, "TMINUS_ADMIN_KEY": ADMIN_KEY}
-    command = [
-        *_tminus(),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--models-dir",
-        str(registry_copy),
-        "--reload-interval",
-        "0.2",
-        "--no-access-log",
-    ]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=tmp_path
-        )
-    running = Server(url=f"http://127.0.0.1:{port}", process=process, log=log)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            assert process.poll() is None, f"server exited early:\n{running.output()}"
-            assert time.monotonic() < deadline, f"server not ready in time:\n{running.output()}"
-            try:
-                if httpx.get(f"{running.url}/readyz", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
+    with serve(registry_copy, tmp_path, admin_key=ADMIN_KEY, reload_interval_s=0.2) as running:
         yield running
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 @dataclass
