@@ -19,10 +19,7 @@ import asyncio
 import datetime as dt
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +32,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import httpx  # noqa: E402 - after capping native threads
 from starlette.types import ASGIApp, Message, Scope  # noqa: E402
 
+from servers import start_tminus, stop  # noqa: E402 - benchmarks/servers.py
 from tminus.api.app import create_app  # noqa: E402
 from tminus.api.predict import predict_launch_failure  # noqa: E402
 from tminus.api.schemas import LaunchItem  # noqa: E402
@@ -133,62 +131,6 @@ def train_registry(root: Path) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_server(models_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``tminus serve`` on a free port; returns once ``/readyz`` is 200 (or raises)."""
-    port = _free_port()
-    script = Path(sys.executable).with_name("tminus")
-    command = [str(script)] if script.is_file() else [sys.executable, "-m", "tminus"]
-    process = subprocess.Popen(
-        [
-            *command,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--models-dir",
-            str(models_dir),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"tminus serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("tminus serve did not become ready in 60 s")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL if it lingers."""
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
 def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tuple[str, list[int]]]:
     """Every row's samples, in table order."""
     registry = Registry(models_dir)
@@ -254,7 +196,9 @@ def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tup
     )
 
     if http:
-        process, url = start_server(models_dir)
+        logs = Path(tempfile.mkdtemp(prefix="tminus-bench-latency-"))
+        server = start_tminus(models_dir, logs)
+        url = server.base
         try:
             with httpx.Client(base_url=url, timeout=10) as client:
                 assert client.post(PATH, json=BODY).status_code == 200
@@ -271,7 +215,7 @@ def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tup
                     )
                 )
         finally:
-            stop_server(process)
+            stop(server)
     return rows
 
 
