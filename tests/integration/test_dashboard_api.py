@@ -119,15 +119,9 @@ def test_the_history_read_at_the_cutoff_is_the_served_answer(champion_registry: 
     last = predictor.history.last_day
     assert last is not None
     for vehicle in ("Falcon 9", "Vega C"):
-        rebuilt = LaunchFailurePredictor(
-            history=history_before(predictor, index, vehicle, last + 1e-6),
-            vehicle_provider={vehicle: predictor.vehicle_provider[vehicle]},
-            pooling=predictor.pooling,
-            coef=predictor.coef,
-            intercept=predictor.intercept,
-            mean=predictor.mean,
-            scale=predictor.scale,
-            interval_strength=predictor.interval_strength,
+        rebuilt = predictor.with_history(
+            history_before(predictor, index, vehicle, last + 1e-6),
+            {vehicle: predictor.vehicle_provider[vehicle]},
         )
         when = from_day(last + 1e-6)
         then = rebuilt.predict(LaunchQuery(vehicle=vehicle, when=when))

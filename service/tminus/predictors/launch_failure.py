@@ -166,6 +166,21 @@ class LaunchFailurePredictor(Predictor):
             "payload_mass_kg": {"type": "number", "used": False},
         }
 
+    def with_history(
+        self, history: LaunchHistory, vehicle_provider: Mapping[str, str]
+    ) -> LaunchFailurePredictor:
+        """The same fitted model reading another history (the record as it stood earlier)."""
+        return LaunchFailurePredictor(
+            history=history,
+            vehicle_provider=vehicle_provider,
+            pooling=self.pooling,
+            coef=self.coef,
+            intercept=self.intercept,
+            mean=self.mean,
+            scale=self.scale,
+            interval_strength=self.interval_strength,
+        )
+
     # ---- catalogue ----------------------------------------------------------------------
     @property
     def cutoff(self) -> datetime | None:

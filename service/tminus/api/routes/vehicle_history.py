@@ -149,15 +149,9 @@ def flight_risks(
     provider = predictor.vehicle_provider.get(vehicle)
     out: list[FlightRisk] = []
     for number, (day, failed) in enumerate(outcomes(predictor.history.vehicles[vehicle]), 1):
-        then = LaunchFailurePredictor(
-            history=history_before(predictor, index, vehicle, day),
-            vehicle_provider={vehicle: provider} if provider is not None else {},
-            pooling=predictor.pooling,
-            coef=predictor.coef,
-            intercept=predictor.intercept,
-            mean=predictor.mean,
-            scale=predictor.scale,
-            interval_strength=predictor.interval_strength,
+        then = predictor.with_history(
+            history_before(predictor, index, vehicle, day),
+            {vehicle: provider} if provider is not None else {},
         )
         answer = then.predict(LaunchQuery(vehicle=vehicle, when=from_day(day)))
         out.append(
