@@ -43,7 +43,8 @@ a batch `{"items": [...]}` of up to 10,000.
 
 Unknown vehicle, pad or site names are either answered from a pooled prior, flagged
 (`"unseen_vehicle": true`), or refused with a 422 listing the closest known names: see
-`GET /v1/vehicles` and `GET /v1/pads` for valid inputs.
+`GET /v1/vehicles` and `GET /v1/pads` for valid inputs. Names are plain text (letters and
+digits of any script, spaces and `- . , ' ( ) / + ? #`); anything else is a 422.
 
 Admin routes need the header `X-API-Key` equal to `TMINUS_ADMIN_KEY`; when that variable is
 not set they are off and answer **404**.
