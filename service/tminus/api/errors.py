@@ -159,7 +159,8 @@ def validation_problems(
             rest = rest[1:]
         entry: dict[str, Any] = {
             "loc": prefix + rest,
-            "msg": _plain(err.get("msg", "")),
+            # Our validators' own words, without pydantic's "Value error, " in front.
+            "msg": _plain(err.get("msg", "")).removeprefix("Value error, "),
             "type": err.get("type"),
         }
         if err.get("type") == "extra_forbidden" and rest:
