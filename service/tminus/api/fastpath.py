@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tminus.api.metrics import MODEL_KEY, VERSION_KEY, Metrics
 from tminus.api.predict import PREDICTIONS
-from tminus.api.routes.predictions import BODIES, INLINE_ITEMS
+from tminus.api.routes.predictions import BODIES, INLINE_ITEMS, item_count, render
 from tminus.api.state import ModelStore, Snapshot
 
 
@@ -83,11 +83,9 @@ def _replay(chunks: list[bytes], last: Message | BaseException | None, receive: 
 
 
 def _render(route: FastRoute, snapshot: Snapshot, raw: bytes) -> tuple[bytes, int]:
+    """Validate ``raw`` and answer it as the route would; the bytes and the item count."""
     body = route.body.validate_json(raw)
-    items = getattr(body, "items", None)
-    return route.run(snapshot, body).model_dump_json().encode(), (
-        len(items) if isinstance(items, list) else 1
-    )
+    return render(route.run, snapshot, body), item_count(body)
 
 
 class PredictionFastPath:

@@ -54,8 +54,15 @@ def _examples(single: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _render(fn: Callable[[Snapshot, B], BaseModel], snapshot: Snapshot, body: B) -> bytes:
+def render(fn: Callable[[Snapshot, B], BaseModel], snapshot: Snapshot, body: B) -> bytes:
+    """The answer's JSON bytes, as sent (the fast path sends the same)."""
     return fn(snapshot, body).model_dump_json().encode()
+
+
+def item_count(body: BaseModel) -> int:
+    """Items in a request body: a batch's length, else 1."""
+    items = getattr(body, "items", None)
+    return len(items) if isinstance(items, list) else 1
 
 
 async def _answer(
@@ -68,12 +75,11 @@ async def _answer(
     """
     snapshot: Snapshot = request.app.state.store.snapshot
     served = snapshot.get(model)
-    items = getattr(body, "items", None)
-    count = len(items) if isinstance(items, list) else 1
+    count = item_count(body)
     if count > INLINE_ITEMS:
-        content = await asyncio.to_thread(_render, fn, snapshot, body)
+        content = await asyncio.to_thread(render, fn, snapshot, body)
     else:
-        content = _render(fn, snapshot, body)
+        content = render(fn, snapshot, body)
     note_served(request, served, count)
     # The answer is already validated and serialised by its schema: no second pass.
     return Response(content=content, media_type="application/json")
