@@ -5,6 +5,9 @@ The commands module turns them into one line on stderr and an exit code; nothing
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 
 class DataError(Exception):
     """Base class: something about the data or its sources is not as expected."""
@@ -110,3 +113,19 @@ def decode_utf8(data: bytes, *, file: str, separator: str | None = None) -> str:
             problem=f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte "
             f"{exc.start - line_start + 1} of the line ({exc.reason})",
         ) from None
+
+
+def decode_json(data: bytes, *, file: str, record: str | None = None) -> Any:
+    """``data`` parsed as UTF-8 JSON; either failure is a :class:`SourceValidationError`
+    naming the line (and ``record``, when the file is one record of an archive)."""
+    text = decode_utf8(data, file=file)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceValidationError(
+            file,
+            line=exc.lineno,
+            record=record,
+            column="(file)",
+            problem=f"not valid JSON: {exc}",
+        ) from exc

@@ -7,7 +7,6 @@ refused, as are members larger than :data:`MAX_MEMBER_BYTES`.
 
 from __future__ import annotations
 
-import json
 import re
 import tarfile
 from collections.abc import Callable, Iterator, Mapping
@@ -18,7 +17,7 @@ from typing import Any, Final
 import pandas as pd
 
 from tminus.data import schema as s
-from tminus.data.errors import SourceValidationError, decode_utf8
+from tminus.data.errors import SourceValidationError, decode_json
 
 MEMBER_PATTERN: Final = re.compile(
     r"^snap/(?P<feed>launches|previous)_(?P<time>\d{8}T\d{6}Z)_(?P<sha>[0-9a-f]{7})\.json$"
@@ -124,17 +123,7 @@ def snapshot_rows(name: str, payload: bytes) -> list[dict[str, Any]]:
             problem="expected snap/<feed>_<YYYYmmddTHHMMSSZ>_<sha>.json",
         )
     snapshot_time = pd.Timestamp(pd.to_datetime(match["time"], format="%Y%m%dT%H%M%SZ", utc=True))
-    text = decode_utf8(payload, file=name)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceValidationError(
-            name,
-            line=exc.lineno,
-            record="(file)",
-            column="(file)",
-            problem=f"not valid JSON: {exc}",
-        ) from exc
+    document = decode_json(payload, file=name, record="(file)")
     launches = document.get("launches") if isinstance(document, dict) else None
     if not isinstance(launches, list):
         raise SourceValidationError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -10,7 +9,7 @@ from typing import Any, Final
 import pandas as pd
 
 from tminus.data import schema as s
-from tminus.data.errors import SourceValidationError, decode_utf8
+from tminus.data.errors import SourceValidationError, decode_json
 
 LAUNCHES_FILE: Final = "launches.json"
 CORES_FILE: Final = "cores.json"
@@ -23,13 +22,7 @@ LANDING_TYPES: Final = frozenset({"ASDS", "RTLS", "Ocean"})
 
 def read_records(path: Path) -> list[Record]:
     """A v4 API dump: a JSON array of objects. Errors name the file (and record)."""
-    text = decode_utf8(path.read_bytes(), file=path.name)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceValidationError(
-            path.name, line=exc.lineno, column="(file)", problem=f"not valid JSON: {exc}"
-        ) from exc
+    document = decode_json(path.read_bytes(), file=path.name)
     if not isinstance(document, list):
         raise SourceValidationError(
             path.name, line=None, column="(file)", problem="expected a JSON array of records"
