@@ -199,6 +199,11 @@ def test_the_what_if_form_shows_the_api_answers_and_their_versions(
     assert by_css(card, "[data-field=interval]").text == span(failure["interval"])
     assert by_css(card, "[data-field=version]").text == failure["version"]
     assert failure["version"] == served["launch_failure"]
+    # 2026 lies after the record: the headline says how stale the record is, not only a chip
+    stale = by_css(card, ".figure [data-field=staleness]")
+    assert failure["days_past_cutoff"] > 0
+    assert stale.get_attribute("data-value") == str(failure["days_past_cutoff"])
+    assert f"{failure['days_past_cutoff']:,} days" in stale.text
 
     card = by_css(page, "#card-landing")
     assert card.get_attribute("data-state") == "answered"

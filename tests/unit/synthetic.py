@@ -35,3 +35,49 @@ def launches(n: int = 400, *, seed: int = 0) -> pd.DataFrame:
             S.FLIGHT_ID: [f"F{i}" for i in range(n)],
         }
     )
+
+
+def variants() -> pd.DataFrame:
+    """GCAT's vehicle list for :func:`launches`: the three flown vehicles and 'Alpha 3', which
+    has not flown, plus a suborbital rocket that the catalogue must leave out."""
+    rows = [
+        ("Alpha 1", None, "Alpha", "AAA", 1000.0, None, "O"),
+        ("Alpha 2", "A", "Alpha", "AAA", 2000.0, 500.0, "O"),
+        ("Alpha 2", "B", "Alpha", "AAA", 2500.0, 700.0, "O"),
+        ("Alpha 3", None, "Alpha", "AAA", 5000.0, 1500.0, "O"),
+        ("Beta", None, "Beta", "BBB", None, None, "O"),
+        ("Sounder", None, "Sounder", "CCC", None, None, "R"),
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            S.VV_VEHICLE,
+            S.VV_VARIANT,
+            S.VV_FAMILY,
+            S.VV_MANUFACTURER,
+            S.VV_LEO_KG,
+            S.VV_GTO_KG,
+            S.VV_CLASS,
+        ],
+    )
+
+
+def pads() -> pd.DataFrame:
+    """GCAT's pad list for :func:`launches`: LC1 and LC2 (used) and LC3 (new, not used yet)."""
+    rows = [
+        ("SYN", "LC1", "Launch Complex 1", "Synthetica", "Synthetic Spaceport", "2000", "*"),
+        ("SYN", "LC2", "Launch Complex 2", "Synthetica", "Synthetic Spaceport", "2000", "*"),
+        ("SYN", "LC3", "Launch Complex 3", "Synthetica", "Synthetic Spaceport", "2019", "*"),
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            S.PR_SITE,
+            S.PR_PAD,
+            S.PR_PAD_NAME,
+            S.PR_SITE_NAME,
+            S.PR_SITE_LONG_NAME,
+            S.PR_START,
+            S.PR_STOP,
+        ],
+    )

@@ -24,7 +24,7 @@ from tminus.registry.errors import (
 from tminus.registry.store import ARTIFACT, Registry
 from tminus.training import launch_failure
 
-from .synthetic import launches
+from .synthetic import launches, pads, variants
 
 MODEL = "launch_failure"
 WHEN = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
@@ -46,7 +46,7 @@ class Recorder(StoreListener):
 
 @pytest.fixture(scope="module")
 def predictor() -> LaunchFailurePredictor:
-    trained = launch_failure.train(launches(), random_state=0)
+    trained = launch_failure.train(launches(), variants(), pads(), random_state=0)
     assert isinstance(trained.predictor, LaunchFailurePredictor)
     return trained.predictor
 

@@ -13,7 +13,7 @@ from tminus.predictors.base import QueryError
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.training import launch_failure
 
-from .synthetic import launches
+from .synthetic import launches, pads, variants
 
 UTC = dt.UTC
 QUERIES = [
@@ -33,7 +33,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def trained() -> LaunchFailurePredictor:
-    predictor = launch_failure.train(launches(), random_state=0).predictor
+    predictor = launch_failure.train(launches(), variants(), pads(), random_state=0).predictor
     assert isinstance(predictor, LaunchFailurePredictor)
     return predictor
 
@@ -64,12 +64,18 @@ def test_an_answer_handed_out_cannot_change_the_next(trained: LaunchFailurePredi
 
 def test_the_date_flags_follow_the_date_not_the_memo(trained: LaunchFailurePredictor) -> None:
     predictor = fresh(trained)
-    assert predictor.history.last_day is not None
-    last = from_day(predictor.history.last_day)
-    after = predictor.predict(LaunchQuery(vehicle="Beta", when=last + dt.timedelta(days=30)))
-    at = predictor.predict(LaunchQuery(vehicle="Beta", when=last))
-    assert after.context["history_read_at_cutoff"] and not at.context["history_read_at_cutoff"]
-    assert after.probability == at.probability  # both read the history at the cutoff
+    horizon = predictor.history.horizon
+    assert horizon is not None
+    end = from_day(horizon)
+    soon = predictor.predict(LaunchQuery(vehicle="Beta", when=end + dt.timedelta(days=30)))
+    late = predictor.predict(LaunchQuery(vehicle="Beta", when=end + dt.timedelta(days=400)))
+    at_end = predictor.predict(LaunchQuery(vehicle="Beta", when=end))
+    assert soon.context["history_read_at_cutoff"] and late.context["history_read_at_cutoff"]
+    assert not at_end.context["history_read_at_cutoff"]
+    # every later date is read at the end of the record, and says how far past it it lies
+    assert soon.probability == late.probability == at_end.probability
+    assert soon.as_of == late.as_of == at_end.as_of == end
+    assert (at_end.days_past_cutoff, soon.days_past_cutoff, late.days_past_cutoff) == (1, 31, 401)
 
 
 def test_equal_answer_keys_mean_equal_answers(trained: LaunchFailurePredictor) -> None:
@@ -81,8 +87,22 @@ def test_equal_answer_keys_mean_equal_answers(trained: LaunchFailurePredictor) -
         except QueryError:
             continue
         assert by_key.setdefault(predictor.answer_key(query), answer) == answer
+
+
+def test_dates_past_the_cutoff_share_one_remembered_answer(
+    trained: LaunchFailurePredictor,
+) -> None:
+    predictor = fresh(trained)
     future = [q for q in QUERIES if q.when.year >= 2030]
-    assert len({predictor.answer_key(q) for q in future}) < len(future)  # dates past the cutoff
+    asked = set()
+    for query in future:
+        try:
+            predictor.predict(query)
+        except QueryError:
+            continue
+        asked.add((query.vehicle, query.site, query.pad))
+    assert len(asked) < len(future)
+    assert len(predictor._memo) == len(asked)  # one computation per question, whatever the date
 
 
 def test_bad_names_raise_every_time_and_are_not_remembered(

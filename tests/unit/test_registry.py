@@ -20,12 +20,12 @@ from tminus.registry.errors import (
 from tminus.registry.store import MANIFEST, Registry, new_version_id, sha256_file
 from tminus.training import launch_failure
 
-from .synthetic import launches
+from .synthetic import launches, pads, variants
 
 
 @pytest.fixture(scope="module")
 def predictor() -> LaunchFailurePredictor:
-    trained = launch_failure.train(launches(), random_state=0)
+    trained = launch_failure.train(launches(), variants(), pads(), random_state=0)
     assert isinstance(trained.predictor, LaunchFailurePredictor)
     return trained.predictor
 

@@ -10,7 +10,7 @@ from typing import Final
 
 from tminus.api.schemas import PadInfo, PadList, VehicleInfo, VehicleList
 from tminus.api.state import ModelUnavailableError, ServedModel, Snapshot
-from tminus.predictors.base import normalise_name
+from tminus.features.names import normalise_name
 from tminus.predictors.catalogue import Catalogue
 
 # Models whose predictors carry a catalogue, in order of preference.
@@ -40,6 +40,7 @@ def _vehicles(served: ServedModel, catalogue: Catalogue) -> list[VehicleInfo]:
                 failures=v.failures,
                 first_flight=v.first_flight,
                 last_flight=v.last_flight,
+                state=v.state,
             )
             for v in catalogue.vehicles()
         ],
@@ -53,10 +54,12 @@ def _pads(served: ServedModel, catalogue: Catalogue) -> list[PadInfo]:
             PadInfo(
                 pad=p.pad,
                 site=p.site,
+                name=p.name,
                 flights=p.flights,
                 failures=p.failures,
                 last_flight=p.last_flight,
                 vehicles=list(p.vehicles),
+                state=p.state,
             )
             for p in catalogue.pads()
         ],

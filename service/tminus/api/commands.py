@@ -169,6 +169,12 @@ def _readable(answer: dict[str, Any]) -> str:
         lines.append(f"  from         {answer['start'][:16].replace('T', ' ')} UTC")
         for key, label in (("p10", "10%"), ("p50", "median"), ("p90", "90%")):
             lines.append(f"  {label:<12} {q[key]:8.1f} days  ({d[key][:10]})")
+    if answer.get("as_of"):
+        late = answer.get("days_past_cutoff") or 0
+        lines.append(
+            f"  record read  as of {answer['as_of'][:10]}"
+            + (f"  ({late:,} days before the date asked: the data end there)" if late else "")
+        )
     raised = [name for name, on in answer["flags"].items() if on]
     lines.append(f"  flags        {', '.join(raised) if raised else 'none'}")
     context = ", ".join(f"{k}={v}" for k, v in answer["context"].items())

@@ -99,6 +99,8 @@ def probability_item(prediction: ProbabilityPrediction) -> ProbabilityItem:
         interval=prediction.interval,
         flags=prediction.flags,
         context=prediction.context,
+        as_of=prediction.as_of,
+        days_past_cutoff=prediction.days_past_cutoff,
     )
 
 
@@ -119,6 +121,8 @@ def quantile_item(prediction: QuantilePrediction) -> QuantileItem:
         ),
         flags=prediction.flags,
         context=prediction.context,
+        as_of=prediction.as_of,
+        days_past_cutoff=prediction.days_past_cutoff,
     )
 
 

@@ -384,15 +384,31 @@ class Provenance(ResponseSchema):
 
 
 class ProbabilityItem(ResponseSchema):
-    """A calibrated probability with its 90% interval."""
+    """A calibrated probability with its 90% interval, and how old the data behind it is."""
 
     probability: float = Field(ge=0, le=1)
     interval: tuple[float, float] = Field(description="90% interval [low, high].")
     flags: dict[str, bool] = Field(
-        description="True flags mark answers resting on a prior or an assumption, "
-        "e.g. unseen_vehicle (a pooled prior for a vehicle with no history)."
+        description="True flags mark answers resting on a prior or an assumption: "
+        "unseen_vehicle (a name no GCAT table knows: the pooled new-vehicle prior), "
+        "maiden_flight (a known vehicle with no launch before the date: its family's and "
+        "provider's record), new_pad (a pad GCAT lists with no launch before the date), "
+        "unseen_pad (a pad no table knows), pad_unspecified (no pad given: the answer mixes "
+        "the pads the vehicle used in the year before the date)."
     )
     context: dict[str, Any] = Field(description="The history numbers behind the answer.")
+    as_of: dt.datetime | None = Field(
+        default=None,
+        description="The moment the launch record was read at: the date asked, or the end of "
+        "the record for a later date (only launches before it count). Null for a model that "
+        "reads no launch record.",
+    )
+    days_past_cutoff: int | None = Field(
+        default=None,
+        ge=0,
+        description="Whole days from the data cutoff to the date asked: how stale the record "
+        "is for this question (0 for a date within the record).",
+    )
 
 
 class Quantiles(ResponseSchema):
@@ -417,8 +433,21 @@ class QuantileItem(ResponseSchema):
     start: dt.datetime
     quantiles: Quantiles
     dates: QuantileDates
-    flags: dict[str, bool]
+    flags: dict[str, bool] = Field(
+        description="True flags mark answers resting on an assumption: unseen_vehicle, "
+        "maiden_flight, new_pad (a pad GCAT lists with no launch before the date)."
+    )
     context: dict[str, Any]
+    as_of: dt.datetime | None = Field(
+        default=None,
+        description="The moment the launch record was read at: the date asked, or the end of "
+        "the record for a later date.",
+    )
+    days_past_cutoff: int | None = Field(
+        default=None,
+        ge=0,
+        description="Whole days from the data cutoff to the date asked (0 within the record).",
+    )
 
 
 class ProbabilityAnswer(ProbabilityItem, Provenance):
@@ -481,8 +510,11 @@ class QuantileBatchAnswer(Provenance):
 
 
 # ---- catalogue ---------------------------------------------------------------------------
+VehicleState = Literal["flown", "not yet flown"]
+
+
 class VehicleInfo(ResponseSchema):
-    """A known vehicle and its record as of the data cutoff."""
+    """A known vehicle and its record as of the data cutoff; GCAT also lists unflown ones."""
 
     name: str
     family: str
@@ -491,17 +523,26 @@ class VehicleInfo(ResponseSchema):
     failures: int
     first_flight: dt.datetime | None
     last_flight: dt.datetime | None
+    state: VehicleState = Field(
+        description="'not yet flown': GCAT lists the variant but it has no launch on record; "
+        "a launch of it is answered as a maiden flight."
+    )
 
 
 class PadInfo(ResponseSchema):
-    """A known pad and its record as of the data cutoff."""
+    """A known pad and its record as of the data cutoff; GCAT also lists unused open pads."""
 
     pad: str
     site: str
+    name: str | None = Field(description="GCAT's name of the pad.")
     flights: int
     failures: int
     last_flight: dt.datetime | None
     vehicles: list[str] = Field(description="Vehicles flown from the pad, most flown first.")
+    state: VehicleState = Field(
+        description="'not yet flown': an open pad GCAT lists at a site that has launched to "
+        "orbit, with no launch on record; a launch from it is answered as a new pad."
+    )
 
 
 class VehicleList(Provenance):
@@ -533,16 +574,17 @@ class FlightRisk(ResponseSchema):
 class VehicleHistory(Provenance):
     """A vehicle's flights in time order, each with the risk the served version gives it.
 
-    Each probability is the served ``launch_failure`` version's answer for that flight, read
-    from the launch record as it stood just before it (no pad; the provider's recent record is
-    rebuilt from the launches of the vehicles it flies). It is in-sample: the version was fitted
-    on these flights, so it shows how risk moves with experience, not a forecast's skill (the
-    backtest in ``GET /v1/models/launch_failure`` is that).
+    Each probability is the served ``launch_failure`` version's answer for that flight, from
+    its pad, read from the launch record as it stood just before it: the features the backtest
+    computed for it. The weights are the served version's, fitted on all these flights, so the
+    series shows how risk moves with experience, not a forecast's skill (the backtest in
+    ``GET /v1/models/launch_failure`` is that).
     """
 
     vehicle: str = Field(description="The known spelling of the vehicle.")
     family: str
     provider: str | None
+    state: VehicleState
     flights: int
     failures: int
     history: list[FlightRisk] = Field(description="Every flight, oldest first.")

@@ -13,7 +13,16 @@ LAUNCHES: Final = "launches"
 BOOSTER_LANDINGS: Final = "booster_landings"
 WEATHER_EVENTS: Final = "weather_events"
 NET_HISTORY: Final = "net_history"
-TABLES: Final = (LAUNCHES, BOOSTER_LANDINGS, WEATHER_EVENTS, NET_HISTORY)
+VEHICLE_VARIANTS: Final = "vehicle_variants"
+PADS_REFERENCE: Final = "pads_reference"
+TABLES: Final = (
+    LAUNCHES,
+    BOOSTER_LANDINGS,
+    WEATHER_EVENTS,
+    NET_HISTORY,
+    VEHICLE_VARIANTS,
+    PADS_REFERENCE,
+)
 
 # ---- launches: one row per GCAT launch attempt (distinct Launch_Tag) -----------------------
 LAUNCH_TAG: Final = "launch_tag"  # str, GCAT Launch_Tag, unique
@@ -96,6 +105,25 @@ NH_ROCKET: Final = "rocket"  # str | null
 NH_PROVIDER: Final = "provider"  # str | null
 NH_PAD: Final = "pad_name"  # str | null
 NH_SNAPSHOT_FILE: Final = "snapshot_file"  # str, snapshot file name inside the bundle
+
+# ---- vehicle_variants: one row per lv.tsv row (vehicles GCAT lists, flown or not) ---------
+VV_VEHICLE: Final = "vehicle"  # str, LV_Name
+VV_VARIANT: Final = "variant"  # str | null, LV_Variant
+VV_FAMILY: Final = "family"  # str, LV_Family
+VV_MANUFACTURER: Final = "manufacturer"  # str | null, LV_Manufacturer
+VV_LEO_KG: Final = "leo_capacity_kg"  # float | null ('-' or 0 in GCAT: no figure)
+VV_GTO_KG: Final = "gto_capacity_kg"  # float | null
+VV_CLASS: Final = "vehicle_class"  # str, GCAT Class: O orbital, ...
+VEHICLE_CLASS_ORBITAL: Final = "O"
+
+# ---- pads_reference: one row per (launch site code, pad) that GCAT's lp.tsv lists ---------
+PR_SITE: Final = "site"  # str, the site code the launches table uses, e.g. "CC"
+PR_PAD: Final = "pad"  # str, lp.tsv Code, e.g. "LC40"
+PR_PAD_NAME: Final = "pad_name"  # str | null, lp.tsv Name
+PR_SITE_NAME: Final = "site_name"  # str | null, sites.tsv ShortName
+PR_SITE_LONG_NAME: Final = "site_long_name"  # str | null, sites.tsv Name
+PR_START: Final = "pad_start"  # str | null, lp.tsv TStart as given
+PR_STOP: Final = "pad_stop"  # str | null, lp.tsv TStop as given ('*': still open)
 
 # ---- column order of each table (the order the parquet files hold) ------------------------
 LAUNCHES_COLUMNS: Final = (

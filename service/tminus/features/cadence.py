@@ -1,7 +1,7 @@
 """Timing features: pad cadence and a family's pace, read as of a launch or a failure.
 
-Both are read from a :class:`~tminus.features.history.LaunchHistory` that holds only what
-came before the moment asked about, by training (walking launches in order) and serving alike.
+Both are read from a :class:`~tminus.features.history.HistoryAt`, the history as it stood at
+the moment asked about, by training and serving alike.
 """
 
 from __future__ import annotations
@@ -10,16 +10,7 @@ import math
 import statistics
 from typing import Final
 
-from tminus.features.history import (
-    PAD_GAP_WINDOW,
-    RECENT_DAYS,
-    LaunchHistory,
-    PadRecord,
-    Record,
-    pad_key,
-)
-
-YEAR_DAYS: Final = 365.25
+from tminus.features.history import PAD_GAP_WINDOW, RECENT_DAYS, YEAR_DAYS, HistoryAt
 
 PAD_FEATURES: Final = (
     "first_from_pad",
@@ -41,40 +32,25 @@ RTF_FEATURES: Final = (
 )
 
 
-def _pad_launches_within(record: PadRecord, day: float, window: float) -> int:
-    """Launches of the pad in ``[day - window, day)``, from its last launch and recent gaps."""
-    if record.last_day is None:
-        return 0
-    count = 0
-    moment = record.last_day
-    gaps = list(record.gaps)
-    while moment >= day - window and moment <= day:
-        count += 1
-        if not gaps:
-            break
-        moment -= gaps.pop()
-    return count
-
-
 def pad_features(
-    history: LaunchHistory, *, site: str, pad: str, family: str | None, day: float
+    at: HistoryAt, *, site: str, pad: str, family: str | None
 ) -> tuple[list[float], dict[str, float | int | None]]:
-    """Features of "a launch from this pad on ``day``: how long until the next one?"
+    """Features of "a launch from this pad at ``at.t``: how long until the next one?"
 
-    Returns the feature vector (order :data:`PAD_FEATURES`) and the context behind it.
+    Returns the feature vector (order :data:`PAD_FEATURES`) and the context behind it. A pad
+    with no launch before ``at.t`` (a new pad) takes the "first from pad" values.
     """
-    record = history.pads.get(pad_key(site, pad))
-    fam = history.families.get(family, Record()) if family is not None else Record()
+    record = at.pad(site, pad)
     if record is None or record.last_day is None:
         gap, recent, flights, last_year = None, [], 0, 0
     else:
-        gap = max(day - record.last_day, 0.0)
+        gap = max(at.t - record.last_day, 0.0)
         recent = [*record.gaps, gap][-PAD_GAP_WINDOW:]
         flights = record.flights
-        last_year = _pad_launches_within(record, day, YEAR_DAYS)
+        last_year = record.launches_last_year
     median_gap = statistics.median(recent) if recent else None
-    fam_year = fam.launches_between(day - YEAR_DAYS, day)
-    all_year = history.everything.launches_between(day - YEAR_DAYS, day)
+    fam_year = at.family_launches_last_year(family)
+    all_year = at.all_launches_last_year()
     features = [
         1.0 if gap is None else 0.0,
         0.0 if gap is None else math.log1p(gap),
@@ -95,23 +71,23 @@ def pad_features(
 
 
 def rtf_features(
-    history: LaunchHistory, *, vehicle: str, family: str, day: float
+    at: HistoryAt, *, vehicle: str, family: str
 ) -> tuple[list[float], dict[str, float | int | None]]:
-    """Features of "``family`` fails on ``day``: how long until it flies again?"
+    """Features of "``family`` fails at ``at.t``: how long until it flies again?"
 
     Read before the failure itself is recorded; order :data:`RTF_FEATURES`.
     """
-    fam = history.families.get(family, Record())
-    veh = history.vehicles.get(vehicle, Record())
-    fam_year = fam.launches_between(day - YEAR_DAYS, day)
-    recent_failures = fam.failures_between(day - RECENT_DAYS, day)
-    since = None if fam.last_failure_day is None else max(day - fam.last_failure_day, 0.0)
+    fam = at.family(family)
+    veh = at.vehicle(vehicle)
+    fam_year = at.family_launches_last_year(family)
+    recent_failures = at.family_failures_recent(family, RECENT_DAYS)
+    since = None if fam.last_failure_day is None else max(at.t - fam.last_failure_day, 0.0)
     features = [
         math.log1p(fam.flights),
         math.log1p(fam_year),
         float(recent_failures),
         1.0 if veh.flights < 3 else 0.0,
-        math.log1p(history.everything.launches_between(day - YEAR_DAYS, day)),
+        math.log1p(at.all_launches_last_year()),
         math.log1p(20 * YEAR_DAYS if since is None else min(since, 20 * YEAR_DAYS)),
     ]
     context: dict[str, float | int | None] = {

@@ -1,9 +1,14 @@
-"""Launch history as of a moment: the state every risk and timing feature is read from.
+"""Launch history, and that history read as of any moment.
 
-:class:`LaunchHistory` is fed launches in time order (:meth:`LaunchHistory.record`) and answers
-questions about what was known *before* a moment. Training walks the launch table once, reading
-features for each launch before recording it, so no feature can look ahead; the fitted artifact
-stores the same state as of the data cutoff, so serving reads features with the same code.
+:class:`LaunchHistory` is fed every launch in time order (:meth:`LaunchHistory.record`) and
+keeps each vehicle's, family's, provider's and pad's whole timeline. :meth:`LaunchHistory.at`
+reads it as of a moment ``t``: a :class:`HistoryAt` sees only launches strictly before ``t``,
+by bisecting those timelines, so a question about 2010 is answered from what was known in 2010
+and no feature can look ahead.
+
+Training reads every launch's features from ``history.at(launch day)`` and the service reads a
+question's features from ``history.at(question day)``: one code path, so the features the
+service reads for a past launch are the features training computed for it.
 
 Times are float days since the Unix epoch (see :mod:`tminus.features.timebase`).
 """
@@ -11,48 +16,66 @@ Times are float days since the Unix epoch (see :mod:`tminus.features.timebase`).
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
-from collections import deque
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import pairwise
+from typing import Any, Final
 
 # How many of the newest outcomes a provider's "recent record" spans.
-PROVIDER_WINDOW = 20
+PROVIDER_WINDOW: Final = 20
 # How many of a pad's newest gaps the cadence features span.
-PAD_GAP_WINDOW = 10
+PAD_GAP_WINDOW: Final = 10
 # Window of the "recent failures" features, in days.
-RECENT_DAYS = 730.0
+RECENT_DAYS: Final = 730.0
 # Window of the global era rate, in days (five years).
-ERA_DAYS = 5 * 365.25
+ERA_DAYS: Final = 5 * 365.25
+# A vehicle's first this-many flights count towards the new-vehicle prior.
+EARLY_FLIGHTS: Final = 3
+YEAR_DAYS: Final = 365.25
 
 
 @dataclass(slots=True)
 class Record:
-    """Flights and failures of one vehicle, family, pad or of everything."""
+    """Every launch (and failure) of one vehicle, family, provider or of everything.
 
-    flights: int = 0
-    failures: int = 0
-    first_day: float | None = None
-    last_day: float | None = None
-    last_failure_day: float | None = None
-    flights_since_failure: int = 0
-    failure_days: list[float] = field(default_factory=list)
+    ``launch_days`` and ``failure_days`` are kept sorted (launches arrive in time order);
+    the counts of any earlier moment are read by bisection (:meth:`at`).
+    """
+
     launch_days: list[float] = field(default_factory=list)
+    failure_days: list[float] = field(default_factory=list)
 
     def add(self, day: float, *, failed: bool) -> None:
         """Count one launch at ``day`` (days must arrive in non-decreasing order)."""
-        self.flights += 1
-        if self.first_day is None:
-            self.first_day = day
-        self.last_day = day
         self.launch_days.append(day)
         if failed:
-            self.failures += 1
-            self.last_failure_day = day
-            self.flights_since_failure = 0
             self.failure_days.append(day)
-        else:
-            self.flights_since_failure += 1
+
+    @property
+    def flights(self) -> int:
+        """Launches on record."""
+        return len(self.launch_days)
+
+    @property
+    def failures(self) -> int:
+        """Failures on record."""
+        return len(self.failure_days)
+
+    def at(self, t: float) -> RecordAt:
+        """The record as it stood just before moment ``t`` (launches at ``t`` excluded)."""
+        n = bisect_left(self.launch_days, t)
+        k = bisect_left(self.failure_days, t)
+        last_failure = self.failure_days[k - 1] if k else None
+        since = n if last_failure is None else n - bisect_right(self.launch_days, last_failure)
+        return RecordAt(
+            flights=n,
+            failures=k,
+            first_day=self.launch_days[0] if n else None,
+            last_day=self.launch_days[n - 1] if n else None,
+            last_failure_day=last_failure,
+            flights_since_failure=max(since, 0),
+        )
 
     def failures_between(self, start: float, end: float) -> int:
         """Failures with ``start <= day < end``."""
@@ -64,83 +87,109 @@ class Record:
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-safe copy."""
-        return {
-            "flights": self.flights,
-            "failures": self.failures,
-            "first_day": self.first_day,
-            "last_day": self.last_day,
-            "last_failure_day": self.last_failure_day,
-            "flights_since_failure": self.flights_since_failure,
-            "failure_days": list(self.failure_days),
-            "launch_days": list(self.launch_days),
-        }
+        return {"launch_days": list(self.launch_days), "failure_days": list(self.failure_days)}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Record:
-        """Rebuild from :meth:`to_state` output, checking types."""
-        return cls(
-            flights=int(state["flights"]),
-            failures=int(state["failures"]),
-            first_day=_opt_float(state["first_day"]),
-            last_day=_opt_float(state["last_day"]),
-            last_failure_day=_opt_float(state["last_failure_day"]),
-            flights_since_failure=int(state["flights_since_failure"]),
-            failure_days=[float(d) for d in state["failure_days"]],
-            launch_days=[float(d) for d in state["launch_days"]],
+        """Rebuild from :meth:`to_state` output, checking types and order."""
+        record = cls(
+            launch_days=_float_list(state["launch_days"]),
+            failure_days=_float_list(state["failure_days"]),
         )
+        _check_sorted(record.launch_days, "launch_days")
+        _check_sorted(record.failure_days, "failure_days")
+        return record
 
 
-def _opt_float(value: object) -> float | None:
-    if value is None:
-        return None
-    if not isinstance(value, int | float):
-        raise TypeError(f"expected a number or null, got {type(value).__name__}")
-    return float(value)
+@dataclass(frozen=True, slots=True)
+class RecordAt:
+    """A :class:`Record` as it stood at one moment."""
+
+    flights: int = 0
+    failures: int = 0
+    first_day: float | None = None
+    last_day: float | None = None
+    last_failure_day: float | None = None
+    flights_since_failure: int = 0
+
+
+EMPTY_RECORD: Final = Record()
 
 
 @dataclass(slots=True)
 class PadRecord:
-    """A pad's launches and the gaps between them."""
+    """A pad's launches in time order, with the vehicle of each."""
 
     site: str
     pad: str
-    flights: int = 0
-    failures: int = 0
-    last_day: float | None = None
-    gaps: deque[float] = field(default_factory=lambda: deque(maxlen=PAD_GAP_WINDOW))
-    vehicles: dict[str, int] = field(default_factory=dict)
+    days: list[float] = field(default_factory=list)
+    vehicles: list[str] = field(default_factory=list)
+    failure_days: list[float] = field(default_factory=list)
 
     def add(self, day: float, vehicle: str, *, failed: bool) -> None:
         """Count one launch from this pad."""
-        if self.last_day is not None:
-            self.gaps.append(max(day - self.last_day, 0.0))
-        self.flights += 1
-        self.failures += int(failed)
-        self.last_day = day
-        self.vehicles[vehicle] = self.vehicles.get(vehicle, 0) + 1
+        self.days.append(day)
+        self.vehicles.append(vehicle)
+        if failed:
+            self.failure_days.append(day)
+
+    def at(self, t: float) -> PadAt:
+        """The pad as it stood just before moment ``t``."""
+        n = bisect_left(self.days, t)
+        recent = self.days[max(n - PAD_GAP_WINDOW - 1, 0) : n]
+        return PadAt(
+            site=self.site,
+            pad=self.pad,
+            flights=n,
+            failures=bisect_left(self.failure_days, t),
+            first_day=self.days[0] if n else None,
+            last_day=self.days[n - 1] if n else None,
+            gaps=tuple(max(b - a, 0.0) for a, b in pairwise(recent)),
+            launches_last_year=n - bisect_left(self.days, t - YEAR_DAYS),
+        )
+
+    def vehicles_at(self, t: float) -> list[tuple[str, int]]:
+        """The vehicles that launched from the pad before ``t``, most launches first."""
+        return Counter(self.vehicles[: bisect_left(self.days, t)]).most_common()
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-safe copy."""
         return {
             "site": self.site,
             "pad": self.pad,
-            "flights": self.flights,
-            "failures": self.failures,
-            "last_day": self.last_day,
-            "gaps": list(self.gaps),
-            "vehicles": dict(self.vehicles),
+            "days": list(self.days),
+            "vehicles": list(self.vehicles),
+            "failure_days": list(self.failure_days),
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> PadRecord:
         """Rebuild from :meth:`to_state` output."""
-        record = cls(site=str(state["site"]), pad=str(state["pad"]))
-        record.flights = int(state["flights"])
-        record.failures = int(state["failures"])
-        record.last_day = _opt_float(state["last_day"])
-        record.gaps.extend(float(g) for g in state["gaps"])
-        record.vehicles = {str(k): int(v) for k, v in dict(state["vehicles"]).items()}
+        record = cls(
+            site=str(state["site"]),
+            pad=str(state["pad"]),
+            days=_float_list(state["days"]),
+            vehicles=[str(v) for v in state["vehicles"]],
+            failure_days=_float_list(state["failure_days"]),
+        )
+        if len(record.vehicles) != len(record.days):
+            raise ValueError(f"pad {record.pad}: one vehicle per launch day expected")
+        _check_sorted(record.days, "days")
         return record
+
+
+@dataclass(frozen=True, slots=True)
+class PadAt:
+    """A pad as it stood at one moment: its launches and most recent gaps."""
+
+    site: str
+    pad: str
+    flights: int = 0
+    failures: int = 0
+    first_day: float | None = None
+    last_day: float | None = None
+    gaps: tuple[float, ...] = ()
+    launches_last_year: int = 0
 
 
 def pad_key(site: str, pad: str) -> str:
@@ -150,18 +199,18 @@ def pad_key(site: str, pad: str) -> str:
 
 @dataclass(slots=True)
 class LaunchHistory:
-    """Everything known about past launches, updated one launch at a time."""
+    """Every launch on record, by vehicle, family, provider and pad, in time order."""
 
     vehicles: dict[str, Record] = field(default_factory=dict)
     vehicle_family: dict[str, str] = field(default_factory=dict)
+    # The pad key of each of a vehicle's launches (None where GCAT names no pad), in order.
+    vehicle_pads: dict[str, list[str | None]] = field(default_factory=dict)
     families: dict[str, Record] = field(default_factory=dict)
-    providers: dict[str, deque[int]] = field(default_factory=dict)
+    providers: dict[str, Record] = field(default_factory=dict)
     pads: dict[str, PadRecord] = field(default_factory=dict)
     everything: Record = field(default_factory=Record)
-    # Outcomes of each vehicle's first flights across all vehicles: the new-vehicle prior.
-    early_flights: int = 0
-    early_failures: int = 0
-    last_day: float | None = None
+    # Each vehicle's first EARLY_FLIGHTS flights, across all vehicles: the new-vehicle prior.
+    early: Record = field(default_factory=Record)
 
     # ---- updates -------------------------------------------------------------------------
     def record(
@@ -176,73 +225,77 @@ class LaunchHistory:
         failed: bool,
     ) -> None:
         """Add one launch. Launches must be recorded in time order."""
-        if self.last_day is not None and day < self.last_day - 1e-9:
-            raise ValueError(f"launches must be recorded in time order: {day} < {self.last_day}")
-        self.last_day = day
+        last = self.last_day
+        if last is not None and day < last - 1e-9:
+            raise ValueError(f"launches must be recorded in time order: {day} < {last}")
         veh = self.vehicles.setdefault(vehicle, Record())
         if veh.flights < EARLY_FLIGHTS:
-            self.early_flights += 1
-            self.early_failures += int(failed)
+            self.early.add(day, failed=failed)
         veh.add(day, failed=failed)
         self.vehicle_family[vehicle] = family
         self.families.setdefault(family, Record()).add(day, failed=failed)
-        self.providers.setdefault(provider, deque(maxlen=PROVIDER_WINDOW)).append(int(failed))
+        self.providers.setdefault(provider, Record()).add(day, failed=failed)
         self.everything.add(day, failed=failed)
+        key = None
         if site is not None and pad is not None:
             key = pad_key(site, pad)
             self.pads.setdefault(key, PadRecord(site=site, pad=pad)).add(
                 day, vehicle, failed=failed
             )
+        self.vehicle_pads.setdefault(vehicle, []).append(key)
 
     # ---- reads ---------------------------------------------------------------------------
-    def as_of(self, day: float) -> float:
+    @property
+    def last_day(self) -> float | None:
+        """Moment of the last launch on record (the data cutoff), None when empty."""
+        days = self.everything.launch_days
+        return days[-1] if days else None
+
+    @property
+    def horizon(self) -> float | None:
+        """The end of the record: midnight after the day of the last launch.
+
+        The record is complete up to here, so a question about any later moment is read here
+        (see :meth:`read_moment`).
+        """
+        last = self.last_day
+        return None if last is None else math.floor(last) + 1.0
+
+    def read_moment(self, day: float) -> float:
         """The moment to read the history at for a question about ``day``.
 
-        After the last recorded launch nothing more is known: reading windows ("failures in
-        the last two years", "launches in the last year") at a later day would count the
-        data gap as quiet time, so later questions are read as of the last launch.
+        Before the end of the record, the question's own moment. After it nothing more is
+        known: reading windows ("failures in the last two years", "launches in the last
+        year") at a later day would count the months the data does not cover as quiet time,
+        so later questions are read at :attr:`horizon`.
         """
-        return day if self.last_day is None else min(day, self.last_day)
+        horizon = self.horizon
+        return day if horizon is None else min(day, horizon)
+
+    def days_past_cutoff(self, day: float) -> int:
+        """Whole days from the day of the last launch on record to ``day`` (0 if not after)."""
+        last = self.last_day
+        return 0 if last is None else max(math.floor(day) - math.floor(last), 0)
+
+    def at(self, t: float) -> HistoryAt:
+        """The history as it stood just before moment ``t``."""
+        return HistoryAt(self, t)
 
     def family_of(self, vehicle: str) -> str | None:
         """The family a known vehicle belongs to, else None."""
         return self.vehicle_family.get(vehicle)
-
-    def global_rate(self) -> float:
-        """Failure rate over everything so far, Laplace-smoothed."""
-        return (self.everything.failures + 1) / (self.everything.flights + 2)
-
-    def new_vehicle_rate(self) -> float:
-        """Failure rate of vehicles' first :data:`EARLY_FLIGHTS` flights so far, smoothed."""
-        return (self.early_failures + 1) / (self.early_flights + 3)
-
-    def era_rate(self, day: float) -> float:
-        """Smoothed failure rate of all launches in the :data:`ERA_DAYS` before ``day``."""
-        start = day - ERA_DAYS
-        n = self.everything.launches_between(start, day)
-        k = self.everything.failures_between(start, day)
-        return (k + 1) / (n + 2)
-
-    def provider_rate(self, provider: str) -> tuple[float, int]:
-        """Smoothed failure rate of the provider's last launches and how many there were."""
-        outcomes = self.providers.get(provider)
-        if not outcomes:
-            return self.global_rate(), 0
-        prior = self.global_rate()
-        return (sum(outcomes) + 2 * prior) / (len(outcomes) + 2), len(outcomes)
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-safe copy of the whole state."""
         return {
             "vehicles": {k: v.to_state() for k, v in self.vehicles.items()},
             "vehicle_family": dict(self.vehicle_family),
+            "vehicle_pads": {k: list(v) for k, v in self.vehicle_pads.items()},
             "families": {k: v.to_state() for k, v in self.families.items()},
-            "providers": {k: list(v) for k, v in self.providers.items()},
+            "providers": {k: v.to_state() for k, v in self.providers.items()},
             "pads": {k: v.to_state() for k, v in self.pads.items()},
             "everything": self.everything.to_state(),
-            "early_flights": self.early_flights,
-            "early_failures": self.early_failures,
-            "last_day": self.last_day,
+            "early": self.early.to_state(),
         }
 
     @classmethod
@@ -251,21 +304,144 @@ class LaunchHistory:
         history = cls()
         history.vehicles = {str(k): Record.from_state(v) for k, v in state["vehicles"].items()}
         history.vehicle_family = {str(k): str(v) for k, v in state["vehicle_family"].items()}
-        history.families = {str(k): Record.from_state(v) for k, v in state["families"].items()}
-        history.providers = {
-            str(k): deque((int(x) for x in v), maxlen=PROVIDER_WINDOW)
-            for k, v in state["providers"].items()
+        history.vehicle_pads = {
+            str(k): [None if p is None else str(p) for p in v]
+            for k, v in state["vehicle_pads"].items()
         }
+        history.families = {str(k): Record.from_state(v) for k, v in state["families"].items()}
+        history.providers = {str(k): Record.from_state(v) for k, v in state["providers"].items()}
         history.pads = {str(k): PadRecord.from_state(v) for k, v in state["pads"].items()}
         history.everything = Record.from_state(state["everything"])
-        history.early_flights = int(state["early_flights"])
-        history.early_failures = int(state["early_failures"])
-        history.last_day = _opt_float(state["last_day"])
+        history.early = Record.from_state(state["early"])
+        for name, record in history.vehicles.items():
+            if len(history.vehicle_pads.get(name, [])) != record.flights:
+                raise ValueError(f"vehicle {name}: one pad entry per launch expected")
         return history
 
 
-# A vehicle's first this-many flights count towards the new-vehicle prior.
-EARLY_FLIGHTS = 3
+@dataclass(frozen=True, slots=True)
+class HistoryAt:
+    """A :class:`LaunchHistory` read at moment ``t``: only launches strictly before ``t``.
+
+    Every window ("the last year", "the last two years") ends at ``t``.
+    """
+
+    history: LaunchHistory
+    t: float
+
+    def vehicle(self, name: str) -> RecordAt:
+        """A vehicle's record (empty if it had not flown)."""
+        return self.history.vehicles.get(name, EMPTY_RECORD).at(self.t)
+
+    def family(self, name: str) -> RecordAt:
+        """A family's record (empty if none of its vehicles had flown)."""
+        return self.history.families.get(name, EMPTY_RECORD).at(self.t)
+
+    def pad(self, site: str, pad: str) -> PadAt | None:
+        """A pad's record, None if it has no launch on record at all."""
+        record = self.history.pads.get(pad_key(site, pad))
+        return None if record is None else record.at(self.t)
+
+    def family_failures_recent(self, family: str, days: float = RECENT_DAYS) -> int:
+        """Failures of ``family`` in the ``days`` before ``t``."""
+        record = self.history.families.get(family, EMPTY_RECORD)
+        return record.failures_between(self.t - days, self.t)
+
+    def family_launches_last_year(self, family: str | None) -> int:
+        """Launches of ``family`` in the year before ``t`` (0 for None)."""
+        if family is None:
+            return 0
+        record = self.history.families.get(family, EMPTY_RECORD)
+        return record.launches_between(self.t - YEAR_DAYS, self.t)
+
+    def all_launches_last_year(self) -> int:
+        """Launches of everyone in the year before ``t``."""
+        return self.history.everything.launches_between(self.t - YEAR_DAYS, self.t)
+
+    def global_rate(self) -> float:
+        """Failure rate over everything before ``t``, Laplace-smoothed."""
+        everything = self.history.everything.at(self.t)
+        return (everything.failures + 1) / (everything.flights + 2)
+
+    def new_vehicle_rate(self) -> float:
+        """Failure rate of vehicles' first :data:`EARLY_FLIGHTS` flights before ``t``, smoothed."""
+        early = self.history.early.at(self.t)
+        return (early.failures + 1) / (early.flights + 3)
+
+    def era_rate(self) -> float:
+        """Smoothed failure rate of all launches in the :data:`ERA_DAYS` before ``t``."""
+        everything = self.history.everything
+        n = everything.launches_between(self.t - ERA_DAYS, self.t)
+        k = everything.failures_between(self.t - ERA_DAYS, self.t)
+        return (k + 1) / (n + 2)
+
+    def provider_rate(self, provider: str) -> tuple[float, int]:
+        """Smoothed failure rate of the provider's last launches before ``t``, and how many."""
+        record = self.history.providers.get(provider)
+        prior = self.global_rate()
+        if record is None:
+            return prior, 0
+        n = bisect_left(record.launch_days, self.t)
+        window = min(n, PROVIDER_WINDOW)
+        if window == 0:
+            return prior, 0
+        start = record.launch_days[n - window]
+        failures = record.failures_between(start, self.t)
+        return (failures + 2 * prior) / (window + 2), window
+
+    def vehicle_pad_mix(self, vehicle: str, days: float = YEAR_DAYS) -> list[tuple[str, int]]:
+        """The pads ``vehicle`` launched from in the ``days`` before ``t``, most used first.
+
+        Empty when the vehicle had not launched in that window (or named no pads).
+        """
+        record = self.history.vehicles.get(vehicle)
+        if record is None:
+            return []
+        end = bisect_left(record.launch_days, self.t)
+        start = 0 if math.isinf(days) else bisect_left(record.launch_days, self.t - days)
+        keys = self.history.vehicle_pads.get(vehicle, [])[start:end]
+        return Counter(k for k in keys if k is not None).most_common()
+
+    def pad_mix(
+        self, vehicle: str, family: str, *, site: str | None = None
+    ) -> list[tuple[str, float]]:
+        """The pads a launch of ``vehicle`` with no pad named would likely go from, with shares.
+
+        The vehicle's pads of the last year (at ``site`` if given); else every pad it ever
+        used; else its family's pads of the last year. Empty when none of these is known (a
+        new family, or a vehicle GCAT names no pads for).
+        """
+
+        def at_site(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+            return [(k, n) for k, n in counts if site is None or k.startswith(f"{site}/")]
+
+        counts = at_site(self.vehicle_pad_mix(vehicle))
+        if not counts:
+            counts = at_site(self.vehicle_pad_mix(vehicle, days=math.inf))
+        if not counts:
+            pooled: Counter[str] = Counter()
+            for member, member_family in self.history.vehicle_family.items():
+                if member_family == family:
+                    pooled.update(dict(self.vehicle_pad_mix(member)))
+            counts = at_site(pooled.most_common())
+        total = sum(n for _, n in counts)
+        return [(key, n / total) for key, n in counts]
+
+
+def _float_list(values: object) -> list[float]:
+    if not isinstance(values, list):
+        raise TypeError(f"expected a list of numbers, got {type(values).__name__}")
+    out: list[float] = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"expected a number, got {type(value).__name__}")
+        out.append(float(value))
+    return out
+
+
+def _check_sorted(values: list[float], name: str) -> None:
+    if any(b < a for a, b in pairwise(values)):
+        raise ValueError(f"{name} must be in time order")
 
 
 def logit(p: float) -> float:

@@ -1,7 +1,8 @@
 """Launch-failure features and the reliability analyst's pooled estimates, read as of a moment.
 
-Every function here reads a :class:`~tminus.features.history.LaunchHistory` that holds only
-launches before the moment asked about; training and serving call the same functions.
+Every function here reads a :class:`~tminus.features.history.HistoryAt`: the history as it
+stood at the moment asked about, which holds only earlier launches; training and serving call
+the same functions.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from tminus.features.history import RECENT_DAYS, LaunchHistory, Record, logit, pad_key
+from tminus.features.history import HistoryAt, logit
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,8 @@ FAILURE_FEATURES: Final[tuple[tuple[str, int], ...]] = (
     ("inv_pad_flights", 0),
 )
 FEATURE_NAMES: Final = tuple(name for name, _ in FAILURE_FEATURES)
+# The one feature that depends on the pad: an answer without a pad varies only this one.
+PAD_FEATURE: Final = FEATURE_NAMES.index("inv_pad_flights")
 FEATURE_SIGNS: Final = tuple(sign for _, sign in FAILURE_FEATURES)
 
 
@@ -77,9 +80,8 @@ def pooled_rate(failures: int, flights: int, prior_mean: float, strength: float)
 
 
 def read_context(
-    history: LaunchHistory,
+    at: HistoryAt,
     *,
-    day: float,
     vehicle: str,
     family: str,
     provider: str | None,
@@ -87,12 +89,11 @@ def read_context(
     pad: str | None,
     pooling: Pooling,
 ) -> RiskContext:
-    """What the history says about a launch of ``vehicle`` on ``day``."""
-    empty = Record()
-    veh = history.vehicles.get(vehicle, empty)
-    fam = history.families.get(family, empty)
-    global_rate = history.global_rate()
-    new_rate = history.new_vehicle_rate()
+    """What the history, read at ``at.t``, says about a launch of ``vehicle`` then."""
+    veh = at.vehicle(vehicle)
+    fam = at.family(family)
+    global_rate = at.global_rate()
+    new_rate = at.new_vehicle_rate()
     # A family with little history leans on the new-vehicle prior, an established one on its own.
     family_prior = new_rate if fam.flights == 0 else global_rate
     family_rate = pooled_rate(fam.failures, fam.flights, family_prior, pooling.family_strength)
@@ -101,11 +102,11 @@ def read_context(
     if provider is None:
         provider_rate, provider_flights = global_rate, 0
     else:
-        provider_rate, provider_flights = history.provider_rate(provider)
-    days_since = None if fam.last_failure_day is None else max(day - fam.last_failure_day, 0.0)
+        provider_rate, provider_flights = at.provider_rate(provider)
+    days_since = None if fam.last_failure_day is None else max(at.t - fam.last_failure_day, 0.0)
     pad_record = None
     if site is not None and pad is not None:
-        pad_record = history.pads.get(pad_key(site, pad))
+        pad_record = at.pad(site, pad)
     return RiskContext(
         vehicle_flights=veh.flights,
         vehicle_failures=veh.failures,
@@ -114,11 +115,11 @@ def read_context(
         family_failures=fam.failures,
         family_flights_since_failure=fam.flights_since_failure,
         days_since_family_failure=days_since,
-        family_failures_recent=fam.failures_between(day - RECENT_DAYS, day),
+        family_failures_recent=at.family_failures_recent(family),
         provider_rate=provider_rate,
         provider_flights=provider_flights,
         pad_flights=0 if pad_record is None else pad_record.flights,
-        era_rate=history.era_rate(day),
+        era_rate=at.era_rate(),
         family_rate=family_rate,
         vehicle_rate=vehicle_rate,
         new_vehicle_rate=new_rate,
@@ -148,5 +149,10 @@ def feature_vector(ctx: RiskContext) -> list[float]:
         math.log1p(days_since),
         logit(ctx.provider_rate),
         logit(ctx.era_rate),
-        1.0 / (1.0 + ctx.pad_flights),
+        pad_feature(ctx.pad_flights),
     ]
+
+
+def pad_feature(pad_flights: int) -> float:
+    """The pad term of :func:`feature_vector`: 1 for a new pad, shrinking with its launches."""
+    return 1.0 / (1.0 + pad_flights)

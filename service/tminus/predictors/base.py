@@ -7,10 +7,8 @@ an artifact therefore cannot run code, and a kind outside :data:`PREDICTOR_KINDS
 
 from __future__ import annotations
 
-import difflib
-import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Self
@@ -37,13 +35,17 @@ class ProbabilityPrediction:
     """A calibrated probability with its 90% interval.
 
     ``flags`` says when an answer rests on a pooled prior (e.g. ``unseen_vehicle``);
-    ``context`` holds the history numbers behind it, for explanations.
+    ``context`` holds the history numbers behind it, for explanations. ``as_of`` is the moment
+    the launch record was read at (None for a model that reads no launch record) and
+    ``days_past_cutoff`` how many days the date asked lies after the record's last day.
     """
 
     probability: float
     interval: tuple[float, float]
     flags: dict[str, bool] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
+    as_of: datetime | None = None
+    days_past_cutoff: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ class QuantilePrediction:
     start: datetime
     flags: dict[str, bool] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
+    as_of: datetime | None = None
+    days_past_cutoff: int | None = None
 
 
 class Predictor(ABC):
@@ -108,67 +112,3 @@ def float_list(state: Mapping[str, Any], key: str, length: int | None = None) ->
             raise StateError(f"artifact state {key!r} holds a non-number")
         out.append(float(v))
     return out
-
-
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-# Common English or short names of vehicles, mapped to GCAT's spelling (after folding).
-_VEHICLE_ALIASES = (
-    (re.compile(r"^longmarch"), "changzheng"),
-    (re.compile(r"^cz(?=\d)"), "changzheng"),
-)
-# Pad spellings: "SLC-40", "Space Launch Complex 40" and "LC-40" all mean GCAT's LC40.
-_PAD_ALIASES = (
-    (re.compile(r"^(spacelaunchcomplex|launchcomplex|slc)"), "lc"),
-    (re.compile(r"^pad"), ""),
-)
-
-
-def normalise_name(name: str) -> str:
-    """Case, space and punctuation folded: 'falcon-9' and 'Falcon 9' compare equal.
-
-    A '+' is read as "plus", not dropped: 'Ariane 5G+' is another vehicle than 'Ariane 5G'.
-    """
-    return _NON_ALNUM.sub("", name.lower().replace("+", "plus"))
-
-
-def normalise_vehicle(name: str) -> str:
-    """A vehicle name folded, with common aliases ('Long March 2D', 'CZ-2D') mapped to GCAT's."""
-    key = normalise_name(name)
-    for pattern, replacement in _VEHICLE_ALIASES:
-        key = pattern.sub(replacement, key)
-    return key
-
-
-def normalise_pad(name: str) -> str:
-    """A pad name folded, with 'SLC-40' and 'LC-40' compared equal."""
-    key = normalise_name(name)
-    for pattern, replacement in _PAD_ALIASES:
-        key = pattern.sub(replacement, key)
-    return key
-
-
-class NameIndex:
-    """Exact-after-normalising lookup of known names, with close-match suggestions."""
-
-    def __init__(
-        self, names: Iterable[str], normalise: Callable[[str], str] = normalise_name
-    ) -> None:
-        self._normalise = normalise
-        self._by_key: dict[str, str] = {}
-        for name in sorted(set(names)):
-            self._by_key.setdefault(normalise(name), name)
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self._normalise(name) in self._by_key
-
-    def __len__(self) -> int:
-        return len(self._by_key)
-
-    def resolve(self, name: str) -> str | None:
-        """The known spelling of ``name``, or None."""
-        return self._by_key.get(self._normalise(name))
-
-    def closest(self, name: str, *, n: int = 5, cutoff: float = 0.6) -> list[str]:
-        """Known names most like ``name``, best first."""
-        keys = difflib.get_close_matches(self._normalise(name), self._by_key, n=n, cutoff=cutoff)
-        return [self._by_key[k] for k in keys]

@@ -1,20 +1,47 @@
-"""Known vehicles, pads and sites as of the data cutoff, and how a user's names map to them."""
+"""Known vehicles, sites and pads, flown or not yet, and how a user's names map to them.
+
+The catalogue joins the launch history (what has flown) with GCAT's reference lists (what
+exists, flown or not). One rule resolves a vehicle name (see :meth:`Catalogue.resolve_vehicle`):
+
+1. a name GCAT knows, after folding case, spaces, punctuation and aliases ('Long March 5',
+   'ariane-64'): that vehicle, flown or not yet flown;
+2. a family name alone ('Starship', 'Vulcan', 'New Glenn'): the family's most recently flown
+   variant, and the answer says which;
+3. the start of the names of one family's variants ('Ariane 6' for Ariane 62 and 64): the most
+   recently flown of them;
+4. a near miss of a known name (a typo): refused, listing the closest names;
+5. anything else: an unknown vehicle, answered with the new-vehicle prior and flagged.
+
+Pads resolve alike (exact after folding 'SLC-40' to 'LC40', else a near miss is refused, else
+unknown); a pad GCAT lists that has not launched yet is a new pad, not an error.
+"""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final, Literal
 
-from tminus.features.history import LaunchHistory, PadRecord, pad_key
+from tminus.features.history import LaunchHistory, pad_key
+from tminus.features.names import NameIndex, normalise_name, normalise_pad, normalise_vehicle
+from tminus.features.reference import PadRef, Reference
 from tminus.features.timebase import from_day
-from tminus.predictors.base import NameIndex, QueryError, normalise_pad, normalise_vehicle
+from tminus.predictors.base import QueryError
+
+State = Literal["flown", "not yet flown"]
+Matched = Literal["exact", "family", "series", "unknown"]
+FLOWN: Final = "flown"
+NOT_YET_FLOWN: Final = "not yet flown"
+# A series prefix ('Ariane 6') must be at least this long once folded.
+MIN_SERIES_KEY: Final = 4
+# Unused pads GCAT lists are shown when they came into use within this many years.
+NEW_PAD_YEARS: Final = 10
 
 
 @dataclass(frozen=True, slots=True)
 class VehicleEntry:
-    """A known vehicle's record as of the data cutoff."""
+    """A vehicle's record as of the data cutoff (zero flights if it has not flown)."""
 
     name: str
     family: str
@@ -23,11 +50,12 @@ class VehicleEntry:
     failures: int
     first_flight: datetime | None
     last_flight: datetime | None
+    state: State = FLOWN
 
 
 @dataclass(frozen=True, slots=True)
 class PadEntry:
-    """A known pad's record as of the data cutoff."""
+    """A pad's record as of the data cutoff (zero flights if it has not launched)."""
 
     pad: str
     site: str
@@ -35,112 +63,316 @@ class PadEntry:
     failures: int
     last_flight: datetime | None
     vehicles: tuple[str, ...]
+    state: State = FLOWN
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleMatch:
+    """What a vehicle name resolved to.
+
+    ``name`` is GCAT's name of the vehicle answered for (the name as asked when it is
+    unknown); ``matched`` says how: ``exact``, ``family`` or ``series`` (the family's most
+    recently flown variant) or ``unknown``.
+    """
+
+    asked: str
+    name: str
+    family: str
+    provider: str | None
+    matched: Matched
+
+    @property
+    def known(self) -> bool:
+        """Whether a GCAT table knows the vehicle (flown or not)."""
+        return self.matched != "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class PadMatch:
+    """A pad a name resolved to; ``flown`` is False for a pad that has not launched yet."""
+
+    site: str
+    pad: str
+    flown: bool
+
+    @property
+    def key(self) -> str:
+        """``site/pad``."""
+        return pad_key(self.site, self.pad)
 
 
 class Catalogue:
-    """Names and records of what has flown, with forgiving but honest name resolution.
+    """Names and records of vehicles and pads, with forgiving but honest name resolution.
 
     A name matches when it equals a known one after folding case, spaces and punctuation.
     A near miss raises :class:`QueryError` listing the closest names (it is probably a typo);
-    a name like nothing known resolves to None so the caller can flag an unseen input.
+    a name like nothing known resolves to an unknown match, so the caller can flag it.
     """
 
-    def __init__(self, history: LaunchHistory, vehicle_provider: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        history: LaunchHistory,
+        vehicle_provider: Mapping[str, str],
+        reference: Reference | None = None,
+    ) -> None:
         self.history = history
         self.vehicle_provider = dict(vehicle_provider)
-        self._vehicles = NameIndex(history.vehicles, normalise_vehicle)
-        self._sites = NameIndex(p.site for p in history.pads.values())
-        self._pads_by_key: dict[str, list[PadRecord]] = {}
-        for record in history.pads.values():
-            self._pads_by_key.setdefault(normalise_pad(record.pad), []).append(record)
+        self.reference = reference or Reference()
+        self._family: dict[str, str] = {
+            name: ref.family for name, ref in self.reference.vehicles.items()
+        }
+        self._family.update(history.vehicle_family)
+        self._members: dict[str, list[str]] = {}
+        for name, family in self._family.items():
+            self._members.setdefault(family, []).append(name)
+        self._vehicles = NameIndex(self._family, normalise_vehicle)
+        self._families = NameIndex(self._members, normalise_vehicle)
+        # Pads: those that launched, and those GCAT lists at the sites that launched (GCAT's
+        # pad list also files each pad under every historical code of its site, e.g. the
+        # Cape's CCAFS and CCMTA; the launch records use one).
+        launch_sites = {record.site for record in history.pads.values()}
+        self._pads: dict[str, PadRef] = {
+            key: ref for key, ref in self.reference.pads.items() if ref.site in launch_sites
+        }
+        for key, record in history.pads.items():
+            self._pads.setdefault(key, PadRef(site=record.site, pad=record.pad))
+        self._pads_by_code: dict[str, list[PadRef]] = {}
+        for ref in self._pads.values():
+            self._pads_by_code.setdefault(normalise_pad(ref.pad), []).append(ref)
+        self._pad_codes = NameIndex((ref.pad for ref in self._pads.values()), normalise_pad)
+        sites = {ref.site for ref in self._pads.values()}
+        self._sites = NameIndex(sites)
+        # Sites by their short names too ('Kourou', 'Mahia', 'Vandenberg').
+        self._site_names: dict[str, str] = {}
+        for code, site in self.reference.sites.items():
+            if code in sites and site.short_name:
+                self._site_names.setdefault(normalise_name(site.short_name), code)
 
+    # ---- what is known ---------------------------------------------------------------------
     @property
     def cutoff(self) -> datetime | None:
         """Time of the last launch in the history."""
         day = self.history.last_day
         return None if day is None else from_day(day)
 
+    def family_of(self, vehicle: str) -> str:
+        """A known vehicle's family; the name itself for an unknown one."""
+        return self._family.get(vehicle, vehicle)
+
+    def provider_of(self, vehicle: str) -> str | None:
+        """Who launches ``vehicle``: its own last provider, else its family's, else its maker.
+
+        A variant that has not flown takes the provider of its family's most recent launch;
+        a family that has never flown takes the manufacturer GCAT names, when that code has
+        launched anything.
+        """
+        own = self.vehicle_provider.get(vehicle)
+        if own is not None:
+            return own
+        flown = [
+            v for v in self._members.get(self.family_of(vehicle), []) if v in self.vehicle_provider
+        ]
+        if flown:
+            return self.vehicle_provider[max(flown, key=self._last_day)]
+        ref = self.reference.vehicles.get(vehicle)
+        if ref is not None and ref.manufacturer in self.history.providers:
+            return ref.manufacturer
+        return None
+
+    def vehicle_state(self, vehicle: str) -> State:
+        """``flown`` if the vehicle has a launch on record."""
+        return FLOWN if vehicle in self.history.vehicles else NOT_YET_FLOWN
+
     def vehicles(self) -> list[VehicleEntry]:
-        """Every known vehicle's record, most flown first."""
+        """Every known vehicle's record, most flown first; not-yet-flown ones last."""
         out = []
-        for name, rec in self.history.vehicles.items():
+        for name in self._family:
+            record = self.history.vehicles.get(name)
+            days = record.launch_days if record is not None else []
             out.append(
                 VehicleEntry(
                     name=name,
-                    family=self.history.vehicle_family.get(name, name),
-                    provider=self.vehicle_provider.get(name),
-                    flights=rec.flights,
-                    failures=rec.failures,
-                    first_flight=None if rec.first_day is None else from_day(rec.first_day),
-                    last_flight=None if rec.last_day is None else from_day(rec.last_day),
+                    family=self.family_of(name),
+                    provider=self.provider_of(name),
+                    flights=len(days),
+                    failures=0 if record is None else record.failures,
+                    first_flight=from_day(days[0]) if days else None,
+                    last_flight=from_day(days[-1]) if days else None,
+                    state=self.vehicle_state(name),
                 )
             )
         return sorted(out, key=lambda v: (-v.flights, v.name))
 
     def pads(self) -> list[PadEntry]:
-        """Every known pad's record, most used first."""
-        out = [
-            PadEntry(
-                pad=rec.pad,
-                site=rec.site,
-                flights=rec.flights,
-                failures=rec.failures,
-                last_flight=None if rec.last_day is None else from_day(rec.last_day),
-                vehicles=tuple(sorted(rec.vehicles, key=lambda v: -rec.vehicles[v])),
+        """Every pad that launched, most used first, then new pads GCAT lists at those sites.
+
+        A listed pad that has not launched is shown when GCAT gives it no end date, a start
+        within :data:`NEW_PAD_YEARS` years of the data cutoff, and its site has launched to
+        orbit: the pads a planner could choose (not a decades-old silo or runway).
+        """
+        cutoff = self.cutoff
+        since = None if cutoff is None else cutoff.year - NEW_PAD_YEARS
+        out = []
+        for record in self.history.pads.values():
+            ref = self.reference.pads.get(pad_key(record.site, record.pad))
+            out.append(
+                PadEntry(
+                    pad=record.pad,
+                    site=record.site,
+                    flights=len(record.days),
+                    failures=len(record.failure_days),
+                    last_flight=from_day(record.days[-1]) if record.days else None,
+                    vehicles=tuple(v for v, _ in record.vehicles_at(float("inf"))),
+                    name=None if ref is None else ref.name,
+                )
             )
-            for rec in self.history.pads.values()
-        ]
+        for key, ref in self._pads.items():
+            started = _start_year(ref)
+            recent = since is not None and started is not None and started >= since
+            if key in self.history.pads or not _open(ref) or not recent:
+                continue
+            out.append(
+                PadEntry(
+                    pad=ref.pad,
+                    site=ref.site,
+                    flights=0,
+                    failures=0,
+                    last_flight=None,
+                    vehicles=(),
+                    state=NOT_YET_FLOWN,
+                    name=ref.name,
+                )
+            )
         return sorted(out, key=lambda p: (-p.flights, p.site, p.pad))
 
-    def resolve_vehicle(self, name: str) -> str | None:
-        """The known spelling of a vehicle, None if unseen; raises on a near miss."""
-        known = self._vehicles.resolve(name)
-        if known is not None:
-            return known
-        close = self._vehicles.closest(name, cutoff=0.75)
+    # ---- resolution ------------------------------------------------------------------------
+    def resolve_vehicle(self, name: str, *, at: float | None = None) -> VehicleMatch:
+        """What ``name`` means (see the module docstring), as of moment ``at`` (default: now).
+
+        Raises
+        ------
+        QueryError
+            ``name`` is a near miss of known vehicle or family names, or names the start of
+            several families' vehicles.
+        """
+        asked = name.strip()
+        spellings = self._vehicles.all_named(asked)
+        if spellings:
+            chosen = asked if asked in spellings else spellings[0]
+            return self._match(asked, chosen, "exact")
+        families = self._families.all_named(asked)
+        if len(families) == 1:
+            return self._match(asked, self._latest(self._members[families[0]], at), "family")
+        series = self._vehicles.starting_with(asked)
+        series_families = {self.family_of(v) for v in series}
+        if len(series_families) == 1 and len(normalise_vehicle(asked)) >= MIN_SERIES_KEY:
+            return self._match(asked, self._latest(series, at), "series")
+        close = self._vehicles.near_misses(asked) + self._families.near_misses(asked)
+        if len(series_families) > 1:
+            close = sorted(series, key=lambda v: -self._last_day(v))[:5]
         if close:
             raise QueryError(
                 "vehicle",
-                f"unknown vehicle {name!r}; did you mean one of these?",
-                suggestions=close,
+                f"unknown vehicle {asked!r}; did you mean one of these?",
+                suggestions=list(dict.fromkeys(close)),
             )
-        return None
+        return VehicleMatch(asked=asked, name=asked, family=asked, provider=None, matched="unknown")
 
-    def resolve_pad(self, pad: str, site: str | None) -> tuple[str, str] | None:
-        """``(site, pad)`` of a known pad, None if unseen; raises when ambiguous or a near miss."""
-        if site is not None:
-            known_site = self._sites.resolve(site)
-            if known_site is None:
-                close = self._sites.closest(site, cutoff=0.6)
-                message = (
-                    f"unknown site {site!r}; the closest known sites are:"
-                    if close
-                    else f"unknown site {site!r}; GET /v1/pads lists the known sites"
-                )
-                raise QueryError("site", message, suggestions=close)
-            site = known_site
-        candidates = self._pads_by_key.get(normalise_pad(pad), [])
+    def resolve_site(self, site: str) -> str:
+        """The GCAT code of a site given by code or short name; raises :class:`QueryError`."""
+        known = self._sites.resolve(site) or self._site_names.get(normalise_name(site))
+        if known is not None:
+            return known
+        close = self._sites.near_misses(site)
+        message = (
+            f"unknown site {site!r}; the closest known sites are:"
+            if close
+            else f"unknown site {site!r}; GET /v1/pads lists the known sites"
+        )
+        raise QueryError("site", message, suggestions=close)
+
+    def resolve_pad(self, pad: str, site: str | None) -> PadMatch | None:
+        """The pad ``pad`` (at ``site``) names, None if unknown; raises when it cannot be.
+
+        Raises
+        ------
+        QueryError
+            The site is unknown, the pad is a near miss of known pads, or the pad exists but
+            not at ``site`` (the message names the sites it is at).
+        """
+        known_site = None if site is None else self.resolve_site(site)
+        candidates = self._pads_by_code.get(normalise_pad(pad), [])
         if not candidates:
-            close = difflib.get_close_matches(
-                normalise_pad(pad), self._pads_by_key, n=5, cutoff=0.75
-            )
+            close = self._pad_codes.near_misses(pad)
             if close:
+                near = sorted(
+                    {r.key for code in close for r in self._pads_by_code[normalise_pad(code)]}
+                )
+                at_site = [k for k in near if known_site is None or k.startswith(f"{known_site}/")]
                 raise QueryError(
                     "pad",
                     f"unknown pad {pad!r}; did you mean one of these?",
-                    suggestions=[
-                        pad_key(p.site, p.pad) for k in close for p in self._pads_by_key[k]
-                    ],
+                    suggestions=(at_site or near)[:10],
                 )
             return None
-        matches = [p for p in candidates if site in (None, p.site)]
+        matches = [p for p in candidates if known_site in (None, p.site)]
         if not matches:
             raise QueryError(
                 "pad",
                 f"pad {pad!r} is not at site {site!r}; it is at:",
-                suggestions=sorted(pad_key(p.site, p.pad) for p in candidates),
+                suggestions=sorted(p.key for p in candidates)[:10],
             )
         # Several GCAT pads can share a public name (Titan's SLC40 and SpaceX's LC40 at the
-        # Cape): the one in use most recently is what a planner means today.
-        best = max(matches, key=lambda p: (p.last_day or 0.0, p.flights))
-        return best.site, best.pad
+        # Cape): a pad spelled exactly as GCAT does wins; else the one in use most recently is
+        # what a planner means today; among pads that have not launched, an open one.
+        exact = [p for p in matches if p.pad == pad.strip()]
+        best = max(exact or matches, key=self._pad_rank)
+        return PadMatch(site=best.site, pad=best.pad, flown=best.key in self.history.pads)
+
+    # ---- helpers ---------------------------------------------------------------------------
+    def _match(self, asked: str, name: str, matched: Matched) -> VehicleMatch:
+        return VehicleMatch(
+            asked=asked,
+            name=name,
+            family=self.family_of(name),
+            provider=self.provider_of(name),
+            matched=matched,
+        )
+
+    def _last_day(self, vehicle: str, before: float | None = None) -> float:
+        record = self.history.vehicles.get(vehicle)
+        if record is None or not record.launch_days:
+            return float("-inf")
+        if before is None:
+            return record.launch_days[-1]
+        flown = record.at(before)
+        return float("-inf") if flown.last_day is None else flown.last_day
+
+    def _latest(self, names: Iterable[str], at: float | None) -> str:
+        """The most recently flown of ``names`` as of ``at``; else the first ever to fly."""
+        ordered = sorted(names)
+        latest = max(ordered, key=lambda v: self._last_day(v, at))
+        if self._last_day(latest, at) > float("-inf"):
+            return latest
+        flown = [v for v in ordered if v in self.history.vehicles]
+        if flown:
+            return min(flown, key=lambda v: self.history.vehicles[v].launch_days[0])
+        return ordered[0]
+
+    def _pad_rank(self, ref: PadRef) -> tuple[float, int, int]:
+        record = self.history.pads.get(ref.key)
+        last = record.days[-1] if record is not None and record.days else float("-inf")
+        flights = 0 if record is None else len(record.days)
+        return (last, flights, int(_open(ref)))
+
+
+def _start_year(ref: PadRef) -> int | None:
+    """The year GCAT says the pad came into use (``2024``, ``2019?``, ``1957 Mar 22``)."""
+    text = (ref.start or "").strip()
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _open(ref: PadRef) -> bool:
+    """Whether GCAT gives the pad no end date (``*`` or none)."""
+    return ref.stop is None or ref.stop.strip() in ("", "*")

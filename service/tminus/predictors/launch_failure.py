@@ -11,17 +11,28 @@ from typing import Any, ClassVar, Self
 
 from scipy.special import betaincinv
 
-from tminus.features.history import LaunchHistory, pad_key
-from tminus.features.risk import FEATURE_NAMES, Pooling, feature_vector, read_context
-from tminus.features.timebase import to_day
+from tminus.features.history import HistoryAt, LaunchHistory, pad_key
+from tminus.features.reference import Reference
+from tminus.features.risk import (
+    FEATURE_NAMES,
+    PAD_FEATURE,
+    Pooling,
+    RiskContext,
+    feature_vector,
+    pad_feature,
+    read_context,
+)
+from tminus.features.timebase import from_day, to_day
+from tminus.predictors.asof import cutoff_context, read_history_state
 from tminus.predictors.base import (
     Predictor,
     ProbabilityPrediction,
+    QueryError,
     StateError,
     float_list,
     require,
 )
-from tminus.predictors.catalogue import Catalogue
+from tminus.predictors.catalogue import Catalogue, VehicleMatch
 
 # Interval: Beta around the model's probability with this many pseudo-flights on top of the
 # vehicle's own flights, so a new vehicle gets a wide interval and a proven one a narrow one.
@@ -75,7 +86,7 @@ def beta_interval(p: float, concentration: float, level: float) -> tuple[float, 
 class LaunchFailurePredictor(Predictor):
     """Constrained logistic regression on as-of history features, plus the history itself."""
 
-    kind: ClassVar[str] = "tminus.launch_failure.v1"
+    kind: ClassVar[str] = "tminus.launch_failure.v2"
     task: ClassVar[str] = "launch_failure"
     output = "probability"
 
@@ -84,6 +95,7 @@ class LaunchFailurePredictor(Predictor):
         *,
         history: LaunchHistory,
         vehicle_provider: Mapping[str, str],
+        reference: Reference,
         pooling: Pooling,
         coef: list[float],
         intercept: float,
@@ -98,13 +110,14 @@ class LaunchFailurePredictor(Predictor):
             raise StateError("feature scales must be positive")
         self.history = history
         self.vehicle_provider = dict(vehicle_provider)
+        self.reference = reference
         self.pooling = pooling
         self.coef = coef
         self.intercept = intercept
         self.mean = mean
         self.scale = scale
         self.interval_strength = interval_strength
-        self.catalogue = Catalogue(history, vehicle_provider)
+        self.catalogue = Catalogue(history, vehicle_provider, reference)
         # Per instance, so a new version starts empty. A plain dict (single get, set and clear
         # are atomic under the GIL) rather than an lru_cache of a bound method, which would tie
         # the predictor into a reference cycle and keep old versions alive after a reload.
@@ -112,10 +125,11 @@ class LaunchFailurePredictor(Predictor):
 
     # ---- state ---------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
-        """JSON-safe state (the history as of the cutoff and the fitted weights)."""
+        """JSON-safe state (the history to the cutoff, the reference lists, the weights)."""
         return {
             "history": self.history.to_state(),
             "vehicle_provider": dict(self.vehicle_provider),
+            "reference": self.reference.to_state(),
             "pooling": {
                 "family_strength": self.pooling.family_strength,
                 "vehicle_strength": self.pooling.vehicle_strength,
@@ -135,15 +149,13 @@ class LaunchFailurePredictor(Predictor):
             raise StateError("artifact was fitted on other features than this code computes")
         pooling = require(state, "pooling", dict)
         n = len(FEATURE_NAMES)
-        try:
-            history = LaunchHistory.from_state(require(state, "history", dict))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StateError(f"artifact history is malformed: {exc}") from exc
+        history, reference = read_history_state(state)
         return cls(
             history=history,
             vehicle_provider={
                 str(k): str(v) for k, v in require(state, "vehicle_provider", dict).items()
             },
+            reference=reference,
             pooling=Pooling(
                 family_strength=float(require(pooling, "family_strength", (int, float))),
                 vehicle_strength=float(require(pooling, "vehicle_strength", (int, float))),
@@ -156,30 +168,19 @@ class LaunchFailurePredictor(Predictor):
         )
 
     def input_schema(self) -> dict[str, Any]:
-        """Allowed inputs: known vehicles, pads and sites; any date."""
+        """Allowed inputs: known vehicles, pads and sites (flown or not yet); any date."""
+        pads = self.catalogue.pads()
         return {
-            "vehicle": {"type": "string", "known": sorted(self.history.vehicles)},
-            "site": {"type": "string", "known": sorted({p.site for p in self.catalogue.pads()})},
-            "pad": {"type": "string", "known": sorted({p.pad for p in self.catalogue.pads()})},
+            "vehicle": {
+                "type": "string",
+                "known": sorted(v.name for v in self.catalogue.vehicles()),
+            },
+            "site": {"type": "string", "known": sorted({p.site for p in pads})},
+            "pad": {"type": "string", "known": sorted({p.pad for p in pads})},
             "date": {"type": "datetime", "unit": "UTC"},
             "orbit": {"type": "string", "used": False},
             "payload_mass_kg": {"type": "number", "used": False},
         }
-
-    def with_history(
-        self, history: LaunchHistory, vehicle_provider: Mapping[str, str]
-    ) -> LaunchFailurePredictor:
-        """The same fitted model reading another history (the record as it stood earlier)."""
-        return LaunchFailurePredictor(
-            history=history,
-            vehicle_provider=vehicle_provider,
-            pooling=self.pooling,
-            coef=self.coef,
-            intercept=self.intercept,
-            mean=self.mean,
-            scale=self.scale,
-            interval_strength=self.interval_strength,
-        )
 
     # ---- catalogue ----------------------------------------------------------------------
     @property
@@ -189,30 +190,30 @@ class LaunchFailurePredictor(Predictor):
 
     # ---- prediction ----------------------------------------------------------------------
     def predict(self, query: LaunchQuery) -> ProbabilityPrediction:
-        """Failure probability of one launch, from the history as of the data cutoff.
+        """Failure probability of one launch, from the record as it stood at ``query.when``.
 
-        Pure in (vehicle, site, pad, the moment the history is read at): repeated questions
-        are answered from a memo of :data:`MEMO_SIZE` entries, with identical results.
+        The record is read at the question's moment (only earlier launches count), or at the
+        end of the record for a later date. Pure in (vehicle, site, pad, moment read): repeated
+        questions are answered from a memo of :data:`MEMO_SIZE` entries.
         """
         day = to_day(query.when)
-        key = (query.vehicle, query.site, query.pad, self.history.as_of(day))
+        t = self.history.read_moment(day)
+        key = (query.vehicle, query.site, query.pad, t)
         answer = self._memo.get(key)
         if answer is None:
             answer = self._compute(*key)
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
             self._memo[key] = answer
-        last = self.history.last_day
         context = dict(answer.context)
-        context["before_data_cutoff"] = last is not None and day < last
-        context["history_read_at_cutoff"] = last is not None and day > last
-        if "pad" in answer.context:
-            context["pad"] = context.pop("pad")  # keep the documented key order
+        context.update(cutoff_context(self.history, day))
         return ProbabilityPrediction(
             probability=answer.probability,
             interval=answer.interval,
             flags=dict(answer.flags),
             context=context,
+            as_of=from_day(t),
+            days_past_cutoff=self.history.days_past_cutoff(day),
         )
 
     def answer_key(self, query: LaunchQuery) -> Hashable:
@@ -222,42 +223,118 @@ class LaunchFailurePredictor(Predictor):
         date falls against the data cutoff (orbit and payload mass are not used).
         """
         day = to_day(query.when)
-        last = self.history.last_day
-        before = last is not None and day < last
-        after = last is not None and day > last
-        return (query.vehicle, query.site, query.pad, self.history.as_of(day), before, after)
+        return (
+            query.vehicle,
+            query.site,
+            query.pad,
+            self.history.read_moment(day),
+            self.history.days_past_cutoff(day),
+            tuple(cutoff_context(self.history, day).values()),
+        )
 
-    def _compute(self, vehicle_asked: str, site: str | None, pad: str | None, at: float) -> _Answer:
-        """Resolve the names and read the features at day ``at``; raises on a bad name."""
-        vehicle = self.catalogue.resolve_vehicle(vehicle_asked)
-        flags = {"unseen_vehicle": vehicle is None, "unseen_pad": False}
-        name = vehicle if vehicle is not None else vehicle_asked
-        family = self.history.vehicle_family.get(name, name)
-        if pad is not None:
-            resolved = self.catalogue.resolve_pad(pad, site)
-            flags["unseen_pad"] = resolved is None
-            if resolved is not None:
-                site, pad = resolved
-        ctx = read_context(
-            self.history,
-            day=at,
-            vehicle=name,
-            family=family,
-            provider=self.vehicle_provider.get(name),
+    def feature_vector(self, query: LaunchQuery) -> list[float]:
+        """The feature vector :meth:`predict` reads for a launch from a named pad.
+
+        For checks that the service reads what training computed; raises :class:`QueryError`
+        for a query without a pad (its answer mixes the vehicle's pads).
+        """
+        if query.pad is None:
+            raise QueryError("pad", "features are read for a named pad")
+        t = self.history.read_moment(to_day(query.when))
+        vehicle = self.catalogue.resolve_vehicle(query.vehicle, at=t)
+        pad = self.catalogue.resolve_pad(query.pad, query.site)
+        site, pad_code = (None, query.pad) if pad is None else (pad.site, pad.pad)
+        ctx = self._context(vehicle, t, site, pad_code)
+        return feature_vector(ctx)
+
+    def _context(
+        self, vehicle: VehicleMatch, t: float, site: str | None, pad: str | None
+    ) -> RiskContext:
+        return read_context(
+            self.history.at(t),
+            vehicle=vehicle.name,
+            family=vehicle.family,
+            provider=vehicle.provider,
             site=site,
             pad=pad,
             pooling=self.pooling,
         )
-        x = feature_vector(ctx)
+
+    def _probability(self, x: list[float]) -> float:
         z = self.intercept
         for xi, m, s, c in zip(x, self.mean, self.scale, self.coef, strict=True):
             z += c * (xi - m) / s
-        p = sigmoid(z)
+        return sigmoid(z)
+
+    def _answer_for_pads(
+        self, at: HistoryAt, ctx: RiskContext, mix: list[tuple[str, float]] | None
+    ) -> tuple[float, tuple[float, float]]:
+        """Probability and interval; with ``mix`` (pad key, share), the mixture over those pads.
+
+        Only the pad term differs between the pads, so the mixture is a weighted mean of the
+        per-pad answers and lies within their range. ``mix == []``: no pad term at all (the
+        feature at its training mean).
+        """
+        x = feature_vector(ctx)
         concentration = ctx.vehicle_flights + self.interval_strength
-        interval = beta_interval(p, concentration, INTERVAL_LEVEL)
+        if mix is None:
+            p = self._probability(x)
+            return p, beta_interval(p, concentration, INTERVAL_LEVEL)
+        if not mix:
+            x[PAD_FEATURE] = self.mean[PAD_FEATURE]
+            p = self._probability(x)
+            return p, beta_interval(p, concentration, INTERVAL_LEVEL)
+        p_mix, low_mix, high_mix = 0.0, 0.0, 0.0
+        for key, share in mix:
+            x[PAD_FEATURE] = pad_feature(self.history.pads[key].at(at.t).flights)
+            p = self._probability(x)
+            low, high = beta_interval(p, concentration, INTERVAL_LEVEL)
+            p_mix += share * p
+            low_mix += share * low
+            high_mix += share * high
+        return p_mix, (min(low_mix, p_mix), max(high_mix, p_mix))
+
+    def _compute(
+        self, vehicle_asked: str, site_asked: str | None, pad_asked: str | None, t: float
+    ) -> _Answer:
+        """Resolve the names and read the features at moment ``t``; raises on a bad name."""
+        vehicle = self.catalogue.resolve_vehicle(vehicle_asked, at=t)
+        at = self.history.at(t)
+        flags = {
+            "unseen_vehicle": not vehicle.known,
+            "maiden_flight": vehicle.known and at.vehicle(vehicle.name).flights == 0,
+            "unseen_pad": False,
+            "new_pad": False,
+            "pad_unspecified": pad_asked is None,
+        }
+        site = None if site_asked is None else self.catalogue.resolve_site(site_asked)
+        pad: str | None = None
+        mix: list[tuple[str, float]] | None = None
+        if pad_asked is not None:
+            match = self.catalogue.resolve_pad(pad_asked, site)
+            if match is None:
+                flags["unseen_pad"] = True
+            else:
+                site, pad = match.site, match.pad
+                record = at.pad(site, pad)
+                flags["new_pad"] = record is None or record.flights == 0
+        else:
+            mix = at.pad_mix(vehicle.name, vehicle.family, site=site)
+        ctx = read_context(
+            at,
+            vehicle=vehicle.name,
+            family=vehicle.family,
+            provider=vehicle.provider,
+            site=site,
+            pad=pad,
+            pooling=self.pooling,
+        )
+        probability, interval = self._answer_for_pads(at, ctx, mix)
         context: dict[str, Any] = {
-            "vehicle": name,
-            "family": family,
+            "vehicle": vehicle.name,
+            "family": vehicle.family,
+            "provider": vehicle.provider,
+            "vehicle_state": self.catalogue.vehicle_state(vehicle.name),
             "vehicle_flights": ctx.vehicle_flights,
             "vehicle_failures": ctx.vehicle_failures,
             "family_flights": ctx.family_flights,
@@ -268,10 +345,19 @@ class LaunchFailurePredictor(Predictor):
             "pooled_family_rate": ctx.family_rate,
             "pooled_vehicle_rate": ctx.vehicle_rate,
         }
+        if vehicle.matched in ("family", "series"):
+            context["resolved_from"] = vehicle.asked
+            context["resolved_as"] = (
+                f"{vehicle.asked!r} read as {vehicle.name}, the most recently flown variant of "
+                f"the {vehicle.family} family"
+            )
         if pad is not None and site is not None:
             context["pad"] = pad_key(site, pad)
+            context["pad_flights"] = ctx.pad_flights
+        if mix is not None:
+            context["pad_mix"] = {key: round(share, 4) for key, share in mix}
         return _Answer(
-            probability=p,
+            probability=probability,
             interval=interval,
             flags=MappingProxyType(flags),
             context=MappingProxyType(context),

@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import Any, ClassVar, Self
 
 from tminus.features.cadence import PAD_FEATURES, RTF_FEATURES, pad_features, rtf_features
-from tminus.features.history import LaunchHistory, pad_key
-from tminus.features.timebase import to_day
+from tminus.features.history import LaunchHistory
+from tminus.features.reference import Reference
+from tminus.features.timebase import from_day, to_day
+from tminus.predictors.asof import cutoff_context, read_history_state
 from tminus.predictors.base import (
     Predictor,
     QuantilePrediction,
@@ -95,21 +97,32 @@ class FailureQuery:
 
 
 class _HistoryQuantilePredictor(Predictor):
-    """Shared state handling: a launch history plus quantile weights."""
+    """Shared state handling: a launch history, GCAT's reference lists and quantile weights."""
 
     output = "quantiles"
     features: ClassVar[tuple[str, ...]]
 
-    def __init__(self, *, history: LaunchHistory, weights: QuantileWeights) -> None:
+    def __init__(
+        self,
+        *,
+        history: LaunchHistory,
+        reference: Reference,
+        vehicle_provider: Mapping[str, str],
+        weights: QuantileWeights,
+    ) -> None:
         self.history = history
+        self.reference = reference
+        self.vehicle_provider = dict(vehicle_provider)
         self.weights = weights
-        self.catalogue = Catalogue(history, {})
+        self.catalogue = Catalogue(history, vehicle_provider, reference)
 
     def to_state(self) -> dict[str, Any]:
         """JSON-safe state."""
         return {
             "feature_names": list(self.features),
             "history": self.history.to_state(),
+            "reference": self.reference.to_state(),
+            "vehicle_provider": dict(self.vehicle_provider),
             "weights": self.weights.to_state(),
         }
 
@@ -118,104 +131,133 @@ class _HistoryQuantilePredictor(Predictor):
         """Rebuild and validate."""
         if require(state, "feature_names", list) != list(cls.features):
             raise StateError("artifact was fitted on other features than this code computes")
-        try:
-            history = LaunchHistory.from_state(require(state, "history", dict))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StateError(f"artifact history is malformed: {exc}") from exc
+        history, reference = read_history_state(state)
         weights = QuantileWeights.from_state(require(state, "weights", dict), len(cls.features))
-        return cls(history=history, weights=weights)
+        providers = {str(k): str(v) for k, v in require(state, "vehicle_provider", dict).items()}
+        return cls(
+            history=history, reference=reference, vehicle_provider=providers, weights=weights
+        )
 
-    def resolve_vehicle(self, name: str) -> str | None:
-        """Known spelling, None if unseen, :class:`QueryError` on a near miss."""
-        return self.catalogue.resolve_vehicle(name)
+    def _answer(
+        self,
+        x: list[float],
+        *,
+        when: datetime,
+        t: float,
+        flags: dict[str, bool],
+        context: dict[str, Any],
+    ) -> QuantilePrediction:
+        p10, p50, p90 = self.weights.predict(x)
+        day = to_day(when)
+        return QuantilePrediction(
+            p10=p10,
+            p50=p50,
+            p90=p90,
+            start=when,
+            flags=flags,
+            context={**context, **cutoff_context(self.history, day)},
+            as_of=from_day(t),
+            days_past_cutoff=self.history.days_past_cutoff(day),
+        )
 
 
 class PadTurnaroundPredictor(_HistoryQuantilePredictor):
     """Days from a launch to the next launch from the same pad."""
 
-    kind: ClassVar[str] = "tminus.pad_turnaround.v1"
+    kind: ClassVar[str] = "tminus.pad_turnaround.v2"
     task: ClassVar[str] = "pad_turnaround"
     features = PAD_FEATURES
 
     def input_schema(self) -> dict[str, Any]:
-        """Known pads and sites; vehicle optional."""
+        """Known pads and sites (flown or not yet); vehicle optional."""
+        pads = self.catalogue.pads()
         return {
-            "pad": {
-                "type": "string",
-                "required": True,
-                "known": sorted({p.pad for p in self.history.pads.values()}),
-            },
-            "site": {
-                "type": "string",
-                "known": sorted({p.site for p in self.history.pads.values()}),
-            },
+            "pad": {"type": "string", "required": True, "known": sorted({p.pad for p in pads})},
+            "site": {"type": "string", "known": sorted({p.site for p in pads})},
             "vehicle": {"type": "string", "required": False},
             "date": {"type": "datetime", "unit": "UTC"},
         }
 
     def predict(self, query: PadQuery) -> QuantilePrediction:
-        """Quantiles of the days until the pad's next launch after one on ``query.when``."""
-        resolved = self.catalogue.resolve_pad(query.pad, query.site)
-        if resolved is None:
+        """Quantiles of the days until the pad's next launch after one at ``query.when``.
+
+        The pad's record is read as it stood at ``query.when`` (at the end of the record for a
+        later date). A pad GCAT lists that had not launched by then is a new pad (flagged).
+        """
+        x, t, flags, context = self._read(query)
+        return self._answer(x, when=query.when, t=t, flags=flags, context=context)
+
+    def feature_vector(self, query: PadQuery) -> list[float]:
+        """The feature vector :meth:`predict` reads (to check it equals training's)."""
+        return self._read(query)[0]
+
+    def _read(self, query: PadQuery) -> tuple[list[float], float, dict[str, bool], dict[str, Any]]:
+        site = None if query.site is None else self.catalogue.resolve_site(query.site)
+        match = self.catalogue.resolve_pad(query.pad, site)
+        if match is None:
             raise QueryError(
                 "pad",
-                f"no launch from pad {query.pad!r} is on record, so its turnaround is unknown; "
-                "see GET /v1/pads for known pads",
+                f"no pad {query.pad!r} is on record or in GCAT's pad list, so its turnaround "
+                "is unknown; see GET /v1/pads for known pads",
             )
-        site, pad = resolved
-        family = None
+        t = self.history.read_moment(to_day(query.when))
+        at = self.history.at(t)
         vehicle = None
+        family = None
         if query.vehicle is not None:
-            vehicle = self.resolve_vehicle(query.vehicle)
-            family = self.history.vehicle_family.get(vehicle) if vehicle else None
-        if family is None:
-            record = self.history.pads[pad_key(site, pad)]
-            usual = max(record.vehicles, key=lambda v: record.vehicles[v])
-            family = self.history.vehicle_family.get(usual)
-        day = to_day(query.when)
-        x, context = pad_features(
-            self.history, site=site, pad=pad, family=family, day=self.history.as_of(day)
-        )
-        p10, p50, p90 = self.weights.predict(x)
-        last = self.history.last_day
-        context_out: dict[str, Any] = {**context, "pad": pad_key(site, pad), "family": family}
-        context_out["before_data_cutoff"] = last is not None and day < last
-        context_out["history_read_at_cutoff"] = last is not None and day > last
-        flags = {"unseen_vehicle": query.vehicle is not None and vehicle is None}
-        return QuantilePrediction(
-            p10=p10, p50=p50, p90=p90, start=query.when, flags=flags, context=context_out
-        )
+            vehicle = self.catalogue.resolve_vehicle(query.vehicle, at=t)
+            family = vehicle.family if vehicle.known else None
+        record = self.history.pads.get(match.key)
+        if family is None and record is not None:
+            usual = record.vehicles_at(t)
+            family = self.catalogue.family_of(usual[0][0]) if usual else None
+        x, context = pad_features(at, site=match.site, pad=match.pad, family=family)
+        pad_record = at.pad(match.site, match.pad)
+        flags = {
+            "unseen_vehicle": vehicle is not None and not vehicle.known,
+            "new_pad": pad_record is None or pad_record.flights == 0,
+        }
+        return x, t, flags, {**context, "pad": match.key, "family": family}
 
 
 class ReturnToFlightPredictor(_HistoryQuantilePredictor):
     """Days from a failure to the family's next launch."""
 
-    kind: ClassVar[str] = "tminus.return_to_flight.v1"
+    kind: ClassVar[str] = "tminus.return_to_flight.v2"
     task: ClassVar[str] = "return_to_flight"
     features = RTF_FEATURES
 
     def input_schema(self) -> dict[str, Any]:
-        """Known vehicles; the failure date."""
+        """Known vehicles (flown or not yet); the failure date."""
         return {
-            "vehicle": {"type": "string", "known": sorted(self.history.vehicles)},
+            "vehicle": {
+                "type": "string",
+                "known": sorted(v.name for v in self.catalogue.vehicles()),
+            },
             "date": {"type": "datetime", "unit": "UTC", "meaning": "date of the failure"},
         }
 
     def predict(self, query: FailureQuery) -> QuantilePrediction:
-        """Quantiles of the days from a failure on ``query.when`` to the family's next launch."""
-        vehicle = self.resolve_vehicle(query.vehicle)
-        name = vehicle if vehicle is not None else query.vehicle
-        family = self.history.vehicle_family.get(name, name)
-        day = to_day(query.when)
-        x, context = rtf_features(
-            self.history, vehicle=name, family=family, day=self.history.as_of(day)
-        )
-        p10, p50, p90 = self.weights.predict(x)
-        last = self.history.last_day
-        context_out: dict[str, Any] = {**context, "vehicle": name, "family": family}
-        context_out["before_data_cutoff"] = last is not None and day < last
-        context_out["history_read_at_cutoff"] = last is not None and day > last
-        flags = {"unseen_vehicle": vehicle is None}
-        return QuantilePrediction(
-            p10=p10, p50=p50, p90=p90, start=query.when, flags=flags, context=context_out
-        )
+        """Quantiles of the days from a failure at ``query.when`` to the family's next launch."""
+        x, t, flags, context = self._read(query)
+        return self._answer(x, when=query.when, t=t, flags=flags, context=context)
+
+    def feature_vector(self, query: FailureQuery) -> list[float]:
+        """The feature vector :meth:`predict` reads (to check it equals training's)."""
+        return self._read(query)[0]
+
+    def _read(
+        self, query: FailureQuery
+    ) -> tuple[list[float], float, dict[str, bool], dict[str, Any]]:
+        t = self.history.read_moment(to_day(query.when))
+        vehicle = self.catalogue.resolve_vehicle(query.vehicle, at=t)
+        at = self.history.at(t)
+        x, context = rtf_features(at, vehicle=vehicle.name, family=vehicle.family)
+        context_out: dict[str, Any] = {**context, "vehicle": vehicle.name, "family": vehicle.family}
+        if vehicle.matched in ("family", "series"):
+            context_out["resolved_from"] = vehicle.asked
+        flags = {
+            "unseen_vehicle": not vehicle.known,
+            "maiden_flight": vehicle.known and at.vehicle(vehicle.name).flights == 0,
+        }
+        return x, t, flags, context_out

@@ -26,7 +26,8 @@ from pydantic import BaseModel
 from tminus.api.catalogue import catalogue_source
 from tminus.api.schemas import PadList, ProbabilityAnswer, QuantileAnswer, VehicleList
 from tminus.api.state import Snapshot
-from tminus.predictors.base import QueryError, normalise_pad, normalise_vehicle
+from tminus.features.names import normalise_pad, normalise_vehicle
+from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue
 from tminus.tools import wording as w
 from tminus.tools.schemas import AskResponse, Comparison, PlanResponse, ToolCallRecord
@@ -372,7 +373,7 @@ class QuestionParser:
                     suggestions = suggestions or exc.suggestions
                     continue
                 if resolved is not None:
-                    return resolved, written, []
+                    return (resolved.site, resolved.pad), written, []
             if suggestions:
                 site, _, pad = suggestions[0].partition("/")
                 return (site, pad), written, suggestions
@@ -590,9 +591,14 @@ class OfflineAnswerer:
         if isinstance(flights, int) and isinstance(failures, int):
             out.lines.append(
                 f"{vehicle} had flown {w.plural(flights, 'time')} with "
-                f"{w.plural(failures, 'failure')} by the data cutoff "
-                f"{result.data_cutoff.isoformat() if result.data_cutoff else 'unknown'} "
+                f"{w.plural(failures, 'failure')} by "
+                f"{result.as_of.date().isoformat() if result.as_of else 'the data cutoff'} "
                 f"{w.cite(result.model, result.version)}."
+            )
+        if result.days_past_cutoff:
+            out.lines.append(
+                f"The record ends {w.plural(result.days_past_cutoff, 'day')} before "
+                f"{args['date']}: what happened since is not in the data."
             )
         if result.flags.get("unseen_pad"):
             out.lines.append("The pad has no history on record, so its effect is a prior.")

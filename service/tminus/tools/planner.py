@@ -26,7 +26,8 @@ from tminus.api.errors import InvalidInputError, Problem
 from tminus.api.predict import predict_launch_failure, predict_pad_turnaround
 from tminus.api.schemas import LaunchItem, PadItem, ProbabilityAnswer, Provenance, QuantileAnswer
 from tminus.api.state import ServedModel, Snapshot
-from tminus.predictors.base import NameIndex, QueryError
+from tminus.features.names import NameIndex
+from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue, PadEntry, VehicleEntry
 from tminus.tools import wording as w
 from tminus.tools.schemas import (
@@ -106,7 +107,7 @@ def _resolve_codes(
         if match is not None:
             found.add(match)
             continue
-        close = index.closest(code, cutoff=0.5)
+        close = index.closest(code)
         problems.append(
             Problem(
                 loc=(field, position),
@@ -237,7 +238,7 @@ class _Plan:
         chosen = []
         for name in request.vehicles:
             try:
-                known = self.catalogue.resolve_vehicle(name)
+                match = self.catalogue.resolve_vehicle(name)
             except QueryError as exc:
                 self.exclude(
                     "unknown_vehicle",
@@ -247,6 +248,7 @@ class _Plan:
                     suggestions=exc.suggestions,
                 )
                 continue
+            known = match.name if match.known else None
             if known is None:
                 self.exclude(
                     "unknown_vehicle",

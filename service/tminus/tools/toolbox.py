@@ -51,7 +51,9 @@ R = TypeVar("R", bound=BaseModel)
 
 CITE: Final = (
     "Every answer carries `model`, `version` and `data_cutoff`: cite the model and version "
-    "next to each number you use."
+    "next to each number you use. A prediction also carries `as_of`, the moment the launch "
+    "record was read at, and `days_past_cutoff`: when it is above zero the date asked lies "
+    "after the data, so say how old the data are."
 )
 
 

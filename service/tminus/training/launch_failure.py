@@ -22,7 +22,8 @@ from tminus.features.risk import (
 from tminus.predictors.launch_failure import LaunchFailurePredictor
 from tminus.training.backtest import MODEL, Backtest, rolling_origin
 from tminus.training.estimators import SignConstrainedLogisticRegression
-from tminus.training.frames import walk_launches
+from tminus.training.frames import build_history, walk_launches
+from tminus.training.reference import build_reference
 from tminus.training.result import TrainedModel
 
 BACKTEST_START = 2000
@@ -51,20 +52,24 @@ def risk_launches(launches: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_rows(launches: pd.DataFrame, pooling: Pooling) -> FailureRows:
-    """Walk the launches in time order, reading features before recording each one."""
+    """One row per launch, its features and baselines read from the history as of its moment.
+
+    The history holds every launch; each row reads it at its own launch's moment, which sees
+    only earlier launches: the same reading the service does for a question about that moment.
+    """
     frame = risk_launches(launches)
-    history = LaunchHistory()
+    walked = list(walk_launches(frame))
+    history = build_history(walked)
     vehicle_provider: dict[str, str] = {}
-    n = len(frame)
+    n = len(walked)
     X = np.zeros((n, len(FEATURE_NAMES)))
     y = np.zeros(n)
     flight_no = np.zeros(n)
     names = ("global_rate", "laplace_vehicle", "beta_binomial_family", "beta_binomial_new_vehicle")
     base = {name: np.zeros(n) for name in names}
-    for i, launch in enumerate(walk_launches(frame)):
+    for i, launch in enumerate(walked):
         ctx = read_context(
-            history,
-            day=launch.day,
+            history.at(launch.day),
             vehicle=launch.vehicle,
             family=launch.family,
             provider=launch.provider,
@@ -81,7 +86,6 @@ def build_rows(launches: pd.DataFrame, pooling: Pooling) -> FailureRows:
             ctx.family_failures, ctx.family_flights, ctx.global_rate, pooling.family_strength
         )
         base["beta_binomial_new_vehicle"][i] = ctx.vehicle_rate
-        launch.record_into(history)
         vehicle_provider[launch.vehicle] = launch.provider
     years = frame[S.LAUNCH_TIME].dt.year.to_numpy(dtype=np.int64)
     return FailureRows(X, y, years, flight_no, base, history, vehicle_provider)
@@ -118,8 +122,18 @@ def backtest(rows: FailureRows, start: int = BACKTEST_START) -> Backtest:
     return result
 
 
-def train(launches: pd.DataFrame, *, random_state: int) -> TrainedModel:
-    """Backtest, then fit on everything and package the predictor with its history."""
+def train(
+    launches: pd.DataFrame,
+    variants: pd.DataFrame,
+    pads: pd.DataFrame,
+    *,
+    random_state: int,
+) -> TrainedModel:
+    """Backtest, then fit on everything and package the predictor with its history.
+
+    ``variants`` and ``pads`` are GCAT's reference lists, carried in the artifact so that a
+    vehicle or pad before its first launch is answered as a maiden flight or a new pad.
+    """
     pooling = Pooling()
     rows = build_rows(launches, pooling)
     bt = backtest(rows, start=max(BACKTEST_START, int(rows.years.min()) + 1))
@@ -127,6 +141,7 @@ def train(launches: pd.DataFrame, *, random_state: int) -> TrainedModel:
     predictor = LaunchFailurePredictor(
         history=rows.history,
         vehicle_provider=rows.vehicle_provider,
+        reference=build_reference(variants, pads),
         pooling=pooling,
         coef=[float(c) for c in est.coef_],
         intercept=est.intercept_,

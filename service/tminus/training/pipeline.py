@@ -21,7 +21,7 @@ import numpy as np
 
 import tminus
 from tminus.data import schema as S
-from tminus.data.tables import data_cutoff, load_table, snapshot_hash
+from tminus.data.tables import TIME_COLUMNS, data_cutoff, load_table, snapshot_hash
 from tminus.predictors.names import MODEL_NAMES
 from tminus.registry.errors import AliasNotFoundError
 from tminus.registry.store import ModelVersion, Registry, new_version_id
@@ -42,11 +42,14 @@ MODEL_SOURCES = {
     "return_to_flight": ("gcat",),
     "weather_scrub": ("bravo",),
 }
+# The reference lists (vehicles and pads GCAT knows, flown or not) go into every artifact that
+# answers about vehicles and pads.
+REFERENCE_TABLES = (S.VEHICLE_VARIANTS, S.PADS_REFERENCE)
 MODEL_TABLES = {
-    "launch_failure": (S.LAUNCHES,),
+    "launch_failure": (S.LAUNCHES, *REFERENCE_TABLES),
     "booster_landing": (S.BOOSTER_LANDINGS,),
-    "pad_turnaround": (S.LAUNCHES,),
-    "return_to_flight": (S.LAUNCHES,),
+    "pad_turnaround": (S.LAUNCHES, *REFERENCE_TABLES),
+    "return_to_flight": (S.LAUNCHES, *REFERENCE_TABLES),
     "weather_scrub": (S.WEATHER_EVENTS,),
 }
 LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "pyarrow", "pandera")
@@ -125,7 +128,7 @@ def build_metadata(trained: TrainedModel, processed: Path) -> dict[str, Any]:
     """Everything needed to trust and reproduce a version."""
     bt = trained.backtest
     tables = MODEL_TABLES[trained.name]
-    cutoff = max(data_cutoff(processed, table) for table in tables)
+    cutoff = max(data_cutoff(processed, table) for table in tables if table in TIME_COLUMNS)
     metadata: dict[str, Any] = _clean(
         {
             "created_at": datetime.now(UTC).isoformat(),

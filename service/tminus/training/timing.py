@@ -26,9 +26,10 @@ from tminus.predictors.timing import (
 )
 from tminus.training.backtest import MODEL, Backtest, yearly_cuts
 from tminus.training.estimators import LinearQuantileRegression
-from tminus.training.frames import walk_launches
+from tminus.training.frames import build_history, vehicle_providers, walk_launches
 from tminus.training.launch_failure import risk_launches
 from tminus.training.metrics import QUANTILES
+from tminus.training.reference import build_reference
 from tminus.training.result import TrainedModel
 
 BACKTEST_START = 2000
@@ -90,39 +91,42 @@ class _Rows:
 
 
 def build_pad_rows(launches: pd.DataFrame) -> TimingRows:
-    """One row per launch from a known pad: days until that pad's next launch."""
-    history = LaunchHistory()
+    """One row per launch from a known pad: days until that pad's next launch.
+
+    Features are read from the history as of the launch's moment (earlier launches only).
+    """
+    walked = list(walk_launches(risk_launches(launches)))
+    history = build_history(walked)
     rows = _Rows()
     last_row_of_pad: dict[str, int] = {}
-    for launch in walk_launches(risk_launches(launches)):
+    for launch in walked:
         if launch.site is not None and launch.pad is not None:
             key = pad_key(launch.site, launch.pad)
             x, _ = pad_features(
-                history, site=launch.site, pad=launch.pad, family=launch.family, day=launch.day
+                history.at(launch.day), site=launch.site, pad=launch.pad, family=launch.family
             )
             previous = last_row_of_pad.get(key)
             if previous is not None:
                 rows.close(previous, launch.day)
             last_row_of_pad[key] = rows.open(x, launch.day, key)
-        launch.record_into(history)
     return rows.finish(history)
 
 
 def build_rtf_rows(launches: pd.DataFrame) -> TimingRows:
     """One row per failure: days until the failed vehicle's family flies again."""
-    history = LaunchHistory()
+    walked = list(walk_launches(risk_launches(launches)))
+    history = build_history(walked)
     rows = _Rows()
     open_rows: dict[str, list[int]] = {}
-    for launch in walk_launches(risk_launches(launches)):
+    for launch in walked:
         # this launch is the family's next flight after any open failure rows
         for row in open_rows.pop(launch.family, []):
             rows.close(row, launch.day)
         if launch.failed:
             x, _ = rtf_features(
-                history, vehicle=launch.vehicle, family=launch.family, day=launch.day
+                history.at(launch.day), vehicle=launch.vehicle, family=launch.family
             )
             open_rows.setdefault(launch.family, []).append(rows.open(x, launch.day, launch.family))
-        launch.record_into(history)
     return rows.finish(history)
 
 
@@ -221,8 +225,10 @@ def _params(
     }
 
 
-def train_pad_turnaround(launches: pd.DataFrame, *, random_state: int) -> TrainedModel:
-    """Backtest and fit ``pad_turnaround``."""
+def train_pad_turnaround(
+    launches: pd.DataFrame, variants: pd.DataFrame, pads: pd.DataFrame, *, random_state: int
+) -> TrainedModel:
+    """Backtest and fit ``pad_turnaround`` (the reference lists name pads not yet used)."""
     rows = build_pad_rows(launches)
     bt = backtest(
         rows,
@@ -234,7 +240,12 @@ def train_pad_turnaround(launches: pd.DataFrame, *, random_state: int) -> Traine
     params = _params(weights, PAD_FEATURES, rows)
     return TrainedModel(
         name="pad_turnaround",
-        predictor=PadTurnaroundPredictor(history=rows.history, weights=weights),
+        predictor=PadTurnaroundPredictor(
+            history=rows.history,
+            reference=build_reference(variants, pads),
+            vehicle_provider=vehicle_providers(launches),
+            weights=weights,
+        ),
         backtest=bt,
         params=params,
         random_state=random_state,
@@ -247,14 +258,17 @@ def train_pad_turnaround(launches: pd.DataFrame, *, random_state: int) -> Traine
             f"that it holds between {COVERAGE_BAND[0]:.0%} and {COVERAGE_BAND[1]:.0%}.",
             "A pad's last launch before the data cutoff has no outcome yet and is not used; "
             "long gaps are therefore slightly under-represented in the most recent years.",
-            "Pads that have never launched are refused: there is no cadence to read.",
+            "A pad GCAT lists that has not launched yet is answered as a new pad (flagged "
+            "new_pad), from the first launches of other pads; a pad no table knows is refused.",
         ],
         primary_metrics=("pinball_loss",),
     )
 
 
-def train_return_to_flight(launches: pd.DataFrame, *, random_state: int) -> TrainedModel:
-    """Backtest and fit ``return_to_flight``."""
+def train_return_to_flight(
+    launches: pd.DataFrame, variants: pd.DataFrame, pads: pd.DataFrame, *, random_state: int
+) -> TrainedModel:
+    """Backtest and fit ``return_to_flight`` (the reference lists name vehicles not yet flown)."""
     rows = build_rtf_rows(launches)
     bt = backtest(
         rows,
@@ -267,7 +281,12 @@ def train_return_to_flight(launches: pd.DataFrame, *, random_state: int) -> Trai
     params.pop("coverage_band")
     return TrainedModel(
         name="return_to_flight",
-        predictor=ReturnToFlightPredictor(history=rows.history, weights=weights),
+        predictor=ReturnToFlightPredictor(
+            history=rows.history,
+            reference=build_reference(variants, pads),
+            vehicle_provider=vehicle_providers(launches),
+            weights=weights,
+        ),
         backtest=bt,
         params=params,
         random_state=random_state,

@@ -88,6 +88,19 @@
   const count = (n) => Number(n).toLocaleString('en-US');
   const days = (d) => `${d.toFixed(1)} days`;
 
+  function staleness(answer) {
+    // How old the record behind an answer is, for the headline: a date after the data cutoff is
+    // answered from the record as it stood at the cutoff.
+    const late = answer.days_past_cutoff;
+    if (!late) return null;
+    const asOf = day(answer.as_of || answer.data_cutoff);
+    return el('span', {
+      class: 'stale',
+      dataset: { field: 'staleness', value: late },
+      text: `record read as of ${asOf}: ${count(late)} days before the date asked`,
+    });
+  }
+
   function provenance(answer, tag = 'p') {
     // Every figure names the model version that produced it.
     return el(
@@ -265,9 +278,12 @@
       state.riskSource = source;
       const note = $('#vehicles-note');
       note.dataset.date = state.date;
+      const first = source && source.items.length ? source.items[0] : null;
       note.replaceChildren(
         `P(failure) of a launch on ${state.date}, with its 90% interval, from `,
         provenance(source, 'span'),
+        first && first.days_past_cutoff ? ' · ' : '',
+        first ? staleness(first) || '' : '',
       );
     } catch (error) {
       state.risk = new Map();
@@ -322,7 +338,7 @@
           el('td', { text: v.provider || '—' }),
           el('td', { class: 'num', dataset: { field: 'flights' }, text: count(v.flights) }),
           el('td', { class: `num${v.failures ? ' has-failures' : ''}`, dataset: { field: 'failures' }, text: count(v.failures) }),
-          el('td', { dataset: { field: 'last_flight' }, text: day(v.last_flight) }),
+          el('td', { dataset: { field: 'last_flight' }, text: v.state === 'not yet flown' ? 'not yet flown' : day(v.last_flight) }),
           el('td', { class: 'num strong', dataset: { field: 'probability' }, text: risk ? pct(risk.probability) : '—' }),
           el('td', { class: 'num muted', dataset: { field: 'interval' }, text: risk ? span(risk.interval) : '—' }),
         );
@@ -654,9 +670,15 @@
     const chips = [];
     const flags = answer.flags || {};
     const context = answer.context || {};
-    if (flags.unseen_vehicle) chips.push('vehicle with no flights on record: pooled new-vehicle prior');
+    if (flags.unseen_vehicle) chips.push('vehicle no GCAT table knows: pooled new-vehicle prior');
+    if (flags.maiden_flight) chips.push(`maiden flight: read from the ${context.family || 'family'} family's and its provider's record`);
+    if (context.resolved_as) chips.push(context.resolved_as);
+    if (flags.new_pad) chips.push('new pad: no launch from it on record');
     if (flags.unseen_pad) chips.push('pad not on record');
-    if (context.history_read_at_cutoff) chips.push(`after the data cutoff: history read as of ${answer.data_cutoff || 'the cutoff'}`);
+    if (flags.pad_unspecified) {
+      const mix = Object.keys(context.pad_mix || {});
+      chips.push(mix.length ? `no pad given: mix of ${mix.join(', ')}` : 'no pad given: no pad term');
+    }
     return chips.length ? el('ul', { class: 'chips' }, ...chips.map((c) => el('li', { text: c }))) : null;
   }
 
@@ -666,7 +688,8 @@
     fill(body,
       el('p', { class: 'figure' },
         el('span', { class: 'big', dataset: { field: 'probability', value: answer.probability }, text: pct(answer.probability) }),
-        el('span', { class: 'label', text: label })),
+        el('span', { class: 'label', text: label }),
+        staleness(answer)),
       el('p', { class: 'interval' }, '90% interval ',
         el('span', { dataset: { field: 'interval', low: answer.interval[0], high: answer.interval[1] }, text: span(answer.interval) })),
       detail ? el('p', { class: 'detail', text: detail }) : null,
@@ -682,7 +705,8 @@
     fill(body,
       el('p', { class: 'figure' },
         el('span', { class: 'big', dataset: { field: 'p50-date', value: answer.dates.p50 }, text: day(answer.dates.p50) }),
-        el('span', { class: 'label', text: `expected next launch from ${answer.context.pad || 'the pad'} (median)` })),
+        el('span', { class: 'label', text: `expected next launch from ${answer.context.pad || 'the pad'} (median)` }),
+        staleness(answer)),
       el('p', { class: 'interval' }, '80% between ',
         el('span', { dataset: { field: 'p10-date' }, text: day(answer.dates.p10) }), ' and ',
         el('span', { dataset: { field: 'p90-date' }, text: day(answer.dates.p90) })),
