@@ -33,13 +33,13 @@ import httpx  # noqa: E402 - after capping native threads
 from starlette.types import ASGIApp, Message, Scope  # noqa: E402
 
 from servers import start_tminus, stop  # noqa: E402 - benchmarks/servers.py
-from tminus.api.app import create_app  # noqa: E402
-from tminus.api.predict import predict_launch_failure  # noqa: E402
-from tminus.api.schemas import LaunchItem  # noqa: E402
+from tminus.app import create_app  # noqa: E402
+from tminus.predictors.kinds import MODEL_NAMES  # noqa: E402
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery  # noqa: E402
-from tminus.predictors.names import MODEL_NAMES  # noqa: E402
 from tminus.registry.errors import RegistryError  # noqa: E402
 from tminus.registry.store import Registry  # noqa: E402
+from tminus.serving.models import MODELS_BY_NAME  # noqa: E402
+from tminus.serving.schemas import LaunchItem  # noqa: E402
 from tminus.settings import Settings, get_settings  # noqa: E402
 
 BODY = {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"}
@@ -157,10 +157,10 @@ def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tup
 
         return run
 
+    spec = MODELS_BY_NAME["launch_failure"]
+
     def from_json() -> object:
-        return predict_launch_failure(
-            store.snapshot, LaunchItem.model_validate_json(raw_json)
-        ).model_dump_json()
+        return spec.run(store.snapshot, LaunchItem.model_validate_json(raw_json)).model_dump_json()
 
     rows: list[tuple[str, list[int]]] = [
         (
@@ -172,8 +172,8 @@ def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tup
             time_sync(cold(lambda: predictor.predict(query)), runs, warmup),
         ),
         (
-            "predict_launch_failure (plain function)",
-            time_sync(lambda: predict_launch_failure(store.snapshot, item), runs, warmup),
+            "the model's prediction function (launch_failure's entry, no JSON)",
+            time_sync(lambda: spec.run(store.snapshot, item), runs, warmup),
         ),
         ("validate JSON + predict + serialise", time_sync(from_json, runs, warmup)),
         (

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from tminus.predictors.names import MODEL_NAMES
+from tminus.predictors.kinds import MODEL_NAMES
 from tminus.settings import get_settings
 from tminus.training.pipeline import train_one
 

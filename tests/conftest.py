@@ -46,7 +46,7 @@ def champion_registry(processed_dir: Path, tmp_path_factory: pytest.TempPathFact
 
     Tests that change aliases must copy it first (see ``registry_copy``).
     """
-    from tminus.predictors.names import MODEL_NAMES
+    from tminus.predictors.kinds import MODEL_NAMES
     from tminus.registry.store import Registry
     from tminus.training.pipeline import train_and_register
 

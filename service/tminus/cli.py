@@ -10,8 +10,9 @@ import sys
 
 import typer
 
-from tminus.api import commands as api_commands
+from tminus import serve
 from tminus.data.commands import data_app
+from tminus.serving import commands as serving_commands
 from tminus.tools import commands as tools_commands
 from tminus.training import commands as training_commands
 
@@ -24,7 +25,8 @@ app = typer.Typer(
 )
 app.add_typer(data_app, name="data")
 training_commands.register(app)
-api_commands.register(app)
+serve.register(app)
+serving_commands.register(app)
 tools_commands.register(app)
 
 # Installed only with the `train` extra (the service image leaves them out).

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from tminus.api.app import create_app
+from tminus.app import create_app
 from tminus.cli import app
 from tminus.registry.store import Registry
 from tminus.settings import Settings

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from tminus.api import fastpath
-from tminus.api.app import MAX_BODY_BYTES, create_app
-from tminus.api.predict import PREDICTIONS
+from tminus.app import MAX_BODY_BYTES, create_app
+from tminus.serving.models import MODELS_BY_NAME
 from tminus.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -96,7 +96,7 @@ def post(client: TestClient, path: str, body: Any) -> Any:
 def test_fast_answers_are_byte_for_byte_the_routes(
     client: TestClient, routes_only: TestClient, fast_calls: list[str], model: str, body: Any
 ) -> None:
-    path = PREDICTIONS[model].path
+    path = MODELS_BY_NAME[model].path
     fast = post(client, path, body)
     assert fast_calls == [path]
     slow = post(routes_only, path, body)
@@ -111,7 +111,7 @@ def test_fast_answers_are_byte_for_byte_the_routes(
 def test_invalid_requests_get_the_routes_error_answer(
     client: TestClient, routes_only: TestClient, fast_calls: list[str], model: str, body: Any
 ) -> None:
-    path = PREDICTIONS[model].path
+    path = MODELS_BY_NAME[model].path
     fast = post(client, path, body)
     slow = post(routes_only, path, body)
     assert fast.status_code == slow.status_code == 422

@@ -23,8 +23,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tminus.api.app import create_app
 from tminus.api.deps import ADMIN_HEADER
+from tminus.app import create_app
 from tminus.settings import Settings
 
 pytestmark = pytest.mark.integration

@@ -20,10 +20,10 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from tminus.api.app import create_app
-from tminus.api.schemas import MAX_BATCH
-from tminus.predictors.names import MODEL_NAMES
+from tminus.app import create_app
+from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.store import ARTIFACT, METADATA, Registry
+from tminus.serving.schemas import MAX_BATCH
 from tminus.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -652,7 +652,7 @@ import time
 from pathlib import Path
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
-from tminus.api.app import create_app
+from tminus.app import create_app
 from tminus.settings import Settings
 app = create_app(Settings(models_dir=Path({str(champion_registry)!r})))
 with TestClient(app) as client:

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from tminus.api.app import create_app
+from tminus.app import create_app
 from tminus.data import schema as S
 from tminus.data.tables import load_table
 from tminus.features.risk import Pooling
@@ -85,9 +85,7 @@ def test_a_pad_on_a_past_date_reads_its_gap_up_to_then(
     lc40 = launches[(launches[S.SITE] == "CC") & (launches[S.PAD] == "LC40")]
     when = pd.Timestamp("2020-01-01", tz="UTC")
     previous = lc40[lc40[S.LAUNCH_TIME] < when][S.LAUNCH_TIME].max()
-    answer = post(
-        client, "/v1/pad-turnaround", {"pad": "LC40", "site": "CC", "date": "2020-01-01"}
-    )
+    answer = post(client, "/v1/pad-turnaround", {"pad": "LC40", "site": "CC", "date": "2020-01-01"})
     expected = (when - previous) / pd.Timedelta(days=1)
     assert answer["context"]["days_since_previous_pad_launch"] == pytest.approx(expected)
     assert expected > 1
@@ -142,9 +140,7 @@ def test_the_timing_models_read_the_features_training_computed(
     assert len(failures) == len(rtf_rows.X)
     for i in sample(failures, 60, seed=15):
         launch = failures.loc[i]
-        query = FailureQuery(
-            vehicle=launch[S.VEHICLE], when=launch[S.LAUNCH_TIME].to_pydatetime()
-        )
+        query = FailureQuery(vehicle=launch[S.VEHICLE], when=launch[S.LAUNCH_TIME].to_pydatetime())
         np.testing.assert_allclose(rtf.feature_vector(query), rtf_rows.X[i], atol=1e-12)
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tminus.api.app import create_app
 from tminus.api.routes.vehicle_history import build_index, history_before
+from tminus.app import create_app
 from tminus.features.timebase import from_day
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.registry.store import Registry

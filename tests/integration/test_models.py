@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from tminus.cli import app
 from tminus.features.timebase import to_day
 from tminus.predictors.base import QueryError
+from tminus.predictors.kinds import MODEL_NAMES
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
-from tminus.predictors.names import MODEL_NAMES
 from tminus.predictors.timing import PadQuery, PadTurnaroundPredictor
 from tminus.registry.store import Registry
 

@@ -17,7 +17,7 @@ import typer
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from tminus.api.app import create_app
+from tminus.app import create_app
 from tminus.settings import Settings
 from tminus.tools.commands import register
 

@@ -26,10 +26,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
-from tminus.api.app import create_app
-from tminus.api.state import ModelStore, Snapshot
-from tminus.predictors.names import MODEL_NAMES
+from tminus.app import create_app
+from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.store import Registry
+from tminus.serving.state import ModelStore, Snapshot
 from tminus.settings import Settings
 from tminus.tools.ask import LLMConfig, LLMError, ask_llm
 
@@ -232,7 +232,7 @@ def test_an_over_long_loop_is_stopped(snapshot: Snapshot) -> None:
     llm = ScriptedLLM(default=forever)
     with serving(llm.app) as url, pytest.raises(LLMError) as caught:
         ask("loop forever", snapshot, config(url, max_steps=3))
-    assert caught.value.status == 502 and caught.value.kind == "llm_step_limit"
+    assert caught.value.kind == "upstream_failed" and caught.value.error_type == "llm_step_limit"
     assert "3 steps" in caught.value.message
     # Three LLM calls and no more; on the last one the LLM was told to stop calling tools.
     assert len(llm.requests) == 3
@@ -289,7 +289,7 @@ def test_llm_errors_are_clear_502s(snapshot: Snapshot, turn: Turn, kind: str, hi
     llm = ScriptedLLM(turn)
     with serving(llm.app) as url, pytest.raises(LLMError) as caught:
         ask("risk of a Falcon 9 launch", snapshot, config(url))
-    assert caught.value.status == 502 and caught.value.kind == kind
+    assert caught.value.kind == "upstream_failed" and caught.value.error_type == kind
     assert hint in caught.value.message
 
 
@@ -300,11 +300,11 @@ def test_a_slow_llm_is_a_504_and_an_unreachable_one_a_502(snapshot: Snapshot) ->
         with pytest.raises(LLMError) as caught:
             ask("risk of a Falcon 9 launch", snapshot, config(url, timeout_s=0.3))
         assert time.monotonic() - started < 1.0
-    assert caught.value.status == 504 and caught.value.kind == "llm_timeout"
+    assert caught.value.kind == "upstream_timeout" and caught.value.error_type == "llm_timeout"
     # Nothing listens on the port any more.
     with pytest.raises(LLMError) as caught:
         ask("risk of a Falcon 9 launch", snapshot, config(url))
-    assert caught.value.status == 502 and caught.value.kind == "llm_unreachable"
+    assert caught.value.kind == "upstream_failed" and caught.value.error_type == "llm_unreachable"
     assert "TMINUS_LLM_BASE_URL" in caught.value.message
 
 

@@ -26,10 +26,10 @@ from fastapi.testclient import TestClient
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
-from tminus.api.app import create_app
-from tminus.api.state import ModelStore, Snapshot
-from tminus.predictors.names import MODEL_NAMES
+from tminus.app import create_app
+from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.store import Registry
+from tminus.serving.state import ModelStore, Snapshot
 from tminus.settings import Settings
 from tminus.tools.mcp_server import build_mcp_server
 from tminus.tools.toolbox import TOOLS, openai_tools
@@ -174,7 +174,7 @@ def test_bad_arguments_are_tool_errors_that_say_what_to_fix(
 
 def test_tools_answer_from_the_current_snapshot(snapshot: Snapshot) -> None:
     """The server reads the snapshot per call, so a reloaded champion is used at once."""
-    from tminus.api.state import Snapshot as Empty
+    from tminus.serving.state import Snapshot as Empty
 
     current: list[Snapshot] = [Empty()]
     server = build_mcp_server(lambda: current[0])

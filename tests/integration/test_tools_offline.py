@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from tminus.api.catalogue import catalogue_source
-from tminus.api.state import ModelStore, Snapshot
 from tminus.predictors.catalogue import Catalogue
-from tminus.predictors.names import MODEL_NAMES
+from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.store import Registry
+from tminus.serving.catalogue import catalogue_source
+from tminus.serving.state import ModelStore, Snapshot
 from tminus.tools.offline import answer_offline, interpret
 
 pytestmark = pytest.mark.integration

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from tminus.api import deps
-from tminus.api.app import MAX_BODY_BYTES
+from tminus.app import MAX_BODY_BYTES
 from tminus.registry.store import Registry
 
 from .live import ADMIN_KEY, MODEL, Figures, Server, serve

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tminus.api.app import create_app
-from tminus.api.predict import PREDICTIONS
+from tminus.app import create_app
+from tminus.serving.models import MODELS
 from tminus.settings import Settings
 
 
@@ -47,13 +47,13 @@ def test_every_route_is_documented_with_its_docstring_as_summary(openapi: dict[s
             assert op.get("description", "") == "", (method, path)
 
 
-@pytest.mark.parametrize("path", [p.path for p in PREDICTIONS.values()])
+@pytest.mark.parametrize("path", [spec.path for spec in MODELS])
 def test_prediction_bodies_show_one_item_and_a_batch(openapi: dict[str, Any], path: str) -> None:
     body = openapi["paths"][path]["post"]["requestBody"]["content"]["application/json"]
     assert set(body["examples"]) == {"single", "batch"}
     assert "items" in body["examples"]["batch"]["value"]
     variants = {ref["$ref"].rsplit("/", 1)[-1] for ref in body["schema"]["oneOf"]}
-    spec = next(p for p in PREDICTIONS.values() if p.path == path)
+    spec = next(s for s in MODELS if s.path == path)
     assert variants == {spec.item.__name__, spec.batch.__name__}
     item = openapi["components"]["schemas"][spec.item.__name__]
     assert item["additionalProperties"] is False
@@ -64,7 +64,7 @@ def test_prediction_bodies_show_one_item_and_a_batch(openapi: dict[str, Any], pa
 
 def test_every_number_in_a_request_schema_is_bounded(openapi: dict[str, Any]) -> None:
     schemas = openapi["components"]["schemas"]
-    requests = {p.item.__name__ for p in PREDICTIONS.values()}
+    requests = {spec.item.__name__ for spec in MODELS}
     for name in requests:
         for field, prop in schemas[name]["properties"].items():
             for option in prop.get("anyOf", [prop]):

@@ -10,16 +10,15 @@ import typing
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from tminus.api import schemas
-from tminus.api.errors import Problem, validation_problems
 from tminus.features.landing import LANDING_TYPES
 from tminus.features.weather import WEATHER_INPUTS
-from tminus.predictors.names import MODEL_NAMES
+from tminus.predictors.kinds import MODEL_NAMES
+from tminus.serving import schemas
+from tminus.serving.errors import Problem, validation_problems
 
 ONE = {"vehicle": "Falcon 9", "date": "2026-03-01"}
-LAUNCH_BODY: TypeAdapter[schemas.LaunchItem | schemas.LaunchBatch] = TypeAdapter(
-    schemas.LaunchFailureBody
-)
+LAUNCH_BATCH = schemas.batch_of(schemas.LaunchItem)
+LAUNCH_BODY: TypeAdapter[typing.Any] = TypeAdapter(schemas.body_of(schemas.LaunchItem))
 
 
 def _errors(value: object) -> list[dict[str, typing.Any]]:
@@ -28,12 +27,16 @@ def _errors(value: object) -> list[dict[str, typing.Any]]:
     # Shaped as the API shows them, with the body prefix the routes add.
     return validation_problems(
         [{**e, "loc": ("body", *e["loc"])} for e in info.value.errors(include_url=False)],
-        schema={"single": schemas.LaunchItem, "batch": schemas.LaunchBatch},
+        schema={"single": schemas.LaunchItem, "batch": LAUNCH_BATCH},
     )
 
 
 def test_closed_sets_match_the_code_they_describe() -> None:
-    assert typing.get_args(schemas.ModelName) == MODEL_NAMES
+    adapter: TypeAdapter[str] = TypeAdapter(schemas.ModelName)
+    assert adapter.json_schema()["enum"] == list(MODEL_NAMES)
+    assert [adapter.validate_python(name) for name in MODEL_NAMES] == list(MODEL_NAMES)
+    with pytest.raises(ValidationError, match="unknown model"):
+        adapter.validate_python("launch_failures")
     assert typing.get_args(schemas.LandingType) == LANDING_TYPES
     assert set(schemas.WeatherItem.model_fields) - {"date"} == set(WEATHER_INPUTS)
 
@@ -141,7 +144,7 @@ def test_one_item_or_a_batch_and_batch_errors_name_the_item() -> None:
     one = {"vehicle": "Falcon 9", "date": "2026-03-01"}
     assert isinstance(LAUNCH_BODY.validate_python(one), schemas.LaunchItem)
     batch = LAUNCH_BODY.validate_python({"items": [one] * schemas.MAX_BATCH})
-    assert isinstance(batch, schemas.LaunchBatch)
+    assert isinstance(batch, LAUNCH_BATCH)
     assert len(batch.items) == schemas.MAX_BATCH
     [error] = _errors({"items": [one, {**one, "payload_mass_kg": -5}]})
     assert error["loc"] == ["body", "items", 1, "payload_mass_kg"]

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tminus.api.errors import registry_problem
-from tminus.api.state import ModelStore, ModelUnavailableError, ServedModel, StoreListener
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.registry.errors import (
     AliasNotFoundError,
@@ -22,6 +21,7 @@ from tminus.registry.errors import (
     VersionNotFoundError,
 )
 from tminus.registry.store import ARTIFACT, Registry
+from tminus.serving.state import ModelStore, ModelUnavailableError, ServedModel, StoreListener
 from tminus.training import launch_failure
 
 from .synthetic import launches, pads, variants

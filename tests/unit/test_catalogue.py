@@ -125,9 +125,9 @@ def test_a_vehicle_before_its_first_flight_has_no_flights(
     after = dt.datetime.fromtimestamp((first + 1) * 86_400, UTC)
     then = predictor.predict(LaunchQuery(vehicle="Beta", when=before))
     assert then.context["vehicle_flights"] == 0 and then.flags["maiden_flight"]
-    assert predictor.predict(LaunchQuery(vehicle="Beta", when=after)).context[
-        "vehicle_flights"
-    ] == 1
+    assert (
+        predictor.predict(LaunchQuery(vehicle="Beta", when=after)).context["vehicle_flights"] == 1
+    )
 
 
 def test_no_pad_answers_within_the_range_of_last_years_pads(

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tminus.api.errors import InvalidInputError, Problem
-from tminus.api.schemas import LaunchItem
-from tminus.api.state import ModelUnavailableError, Snapshot
 from tminus.predictors.base import QueryError
+from tminus.serving.errors import InvalidInputError, Problem
+from tminus.serving.schemas import LaunchItem
+from tminus.serving.state import ModelUnavailableError, Snapshot
 from tminus.tools import wording as w
 from tminus.tools.schemas import AskRequest, PlanRequest
 from tminus.tools.toolbox import TOOLS, ToolCallError, call_tool, describe_failure, openai_tools

@@ -11,8 +11,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from tminus.api.errors import ApiError, Problem
-from tminus.api.state import ModelStore, Snapshot
+from tminus.api.errors import ApiError
+from tminus.serving.errors import Problem
+from tminus.serving.state import ModelStore, Snapshot
 from tminus.settings import Settings
 
 ADMIN_HEADER = "X-API-Key"

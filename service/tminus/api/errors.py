@@ -1,4 +1,4 @@
-"""Every domain error turned into HTTP, in one place.
+"""Every error turned into HTTP, in one place: the core's typed errors and HTTP's own.
 
 Every error body has the same shape, ``{"detail": [{"loc", "msg", "type", ...}]}``: ``loc``
 names the field (``["body", "items", 3, "vehicle"]``), ``msg`` says what was wrong and what is
@@ -8,23 +8,17 @@ request is always a 4xx; a 5xx is a bug.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tminus.api.schemas import BODY_TAGS, fields_at, unknown_field_message
-from tminus.api.state import ModelUnavailableError
 from tminus.predictors.base import QueryError
 from tminus.registry.errors import (
     AliasNotFoundError,
@@ -36,10 +30,16 @@ from tminus.registry.errors import (
     VersionExistsError,
     VersionNotFoundError,
 )
+from tminus.serving.errors import (
+    BodySchema,
+    Loc,
+    Problem,
+    ServiceError,
+    plain_text,
+    query_problem,
+    validation_problems,
+)
 
-Loc = tuple[str | int, ...]
-# A body's schema, or {union tag: schema} for a body that is one item or a batch.
-BodySchema = type[BaseModel] | Mapping[str, type[BaseModel]]
 # Registry errors by type: status, where the problem is, and the error type clients see.
 REGISTRY_ERRORS: Final[dict[type[RegistryError], tuple[int, Loc, str]]] = {
     ModelNotFoundError: (404, ("path", "name"), "model_not_found"),
@@ -50,36 +50,16 @@ REGISTRY_ERRORS: Final[dict[type[RegistryError], tuple[int, Loc, str]]] = {
     VersionExistsError: (409, ("version",), "version_exists"),
     RegistryWriteError: (409, ("path", "alias"), "registry_read_only"),
 }
-# Inputs echoed back in an error are cut to this many characters; big ones are dropped.
-MAX_ECHO: Final = 100
-# An answer lists at most this many problems (a batch of 10,000 bad items is not echoed).
-MAX_PROBLEMS: Final = 20
 # pydantic's error types for a body that is not a JSON object.
 NOT_AN_OBJECT: Final = frozenset({"model_attributes_type", "dict_type"})
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a request."""
-
-    loc: Loc
-    msg: str
-    type: str
-    allowed: Sequence[str] = ()
-    suggestions: Sequence[str] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON shape of one entry of ``detail``."""
-        out: dict[str, Any] = {"loc": _plain(self.loc), "msg": _text(self.msg), "type": self.type}
-        if self.allowed:
-            out["allowed"] = _plain(self.allowed)
-        if self.suggestions:
-            out["suggestions"] = _plain(self.suggestions)
-        return out
-
-
 class ApiError(Exception):
-    """An error with its HTTP status and problems; raised by routes and prediction functions."""
+    """An HTTP-only error (the admin key, a route's own checks) with its status and problems.
+
+    The core raises :class:`~tminus.serving.errors.ServiceError` instead; both are answered in
+    the same shape.
+    """
 
     def __init__(
         self, status: int, problems: list[Problem], *, headers: dict[str, str] | None = None
@@ -88,101 +68,6 @@ class ApiError(Exception):
         self.problems = problems
         self.headers = headers or {}
         super().__init__("; ".join(f"{'.'.join(map(str, p.loc))}: {p.msg}" for p in problems))
-
-
-class InvalidInputError(ApiError):
-    """Inputs that passed the schema but that the model cannot answer (422)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(422, problems)
-
-
-def query_problem(exc: QueryError, prefix: Loc) -> Problem:
-    """A predictor's :class:`QueryError` as a problem located under ``prefix``."""
-    return Problem(
-        loc=(*prefix, exc.field),
-        msg=exc.message,
-        type="unknown_name" if exc.suggestions else "invalid_value",
-        suggestions=exc.suggestions,
-    )
-
-
-def _text(value: str) -> str:
-    """``value`` encodable as UTF-8: a lone surrogate (JSON ``"\\ud800"``) is spelt as its escape.
-
-    Python's JSON parser accepts such escapes and pydantic refuses them, so they reach error
-    bodies, which must still be encodable.
-    """
-    return value.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _echo(value: Any) -> Any:
-    """A short input worth echoing back, or None (JSON has no NaN or infinity)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_ECHO:
-        return None  # a number of thousands of digits is as big an echo as a long string
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, str):
-        return _text(value if len(value) <= MAX_ECHO else value[:MAX_ECHO] + "...")
-    return None
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe copy of an error context value or location."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return _text(str(value))
-
-
-def validation_problems(
-    errors: Sequence[Any], *, schema: BodySchema | None = None
-) -> list[dict[str, Any]]:
-    """pydantic's errors as API problems: union tags dropped, big inputs not echoed.
-
-    With the ``schema`` that was validated (or ``{tag: schema}`` for a one-or-batch body), an
-    unknown field's message lists the allowed fields and the closest one. Finding them only
-    here, on the error path, keeps validation of a 10,000-item batch in compiled code.
-    """
-    out: list[dict[str, Any]] = []
-    for err in errors[:MAX_PROBLEMS]:
-        loc = _plain(err.get("loc", ()))
-        prefix = loc[:1] if loc[:1] == ["body"] else []
-        rest = loc[len(prefix) :]
-        tag = rest[0] if rest and rest[0] in BODY_TAGS else None
-        if tag is not None:
-            rest = rest[1:]
-        entry: dict[str, Any] = {
-            "loc": prefix + rest,
-            # Our validators' own words, without pydantic's "Value error, " in front.
-            "msg": _plain(err.get("msg", "")).removeprefix("Value error, "),
-            "type": err.get("type"),
-        }
-        if err.get("type") == "extra_forbidden" and rest:
-            root = schema.get(str(tag)) if isinstance(schema, Mapping) else schema
-            allowed = fields_at(root, rest[:-1]) if root is not None else None
-            if allowed is not None:
-                entry["msg"] = unknown_field_message(str(rest[-1]), allowed)
-                entry["allowed"] = allowed
-        elif "input" in err and (echo := _echo(err["input"])) is not None:
-            entry["input"] = echo
-        ctx = err.get("ctx")
-        if isinstance(ctx, dict):
-            entry["ctx"] = {str(k): _plain(v) for k, v in ctx.items()}
-            expected = ctx.get("expected")
-            if isinstance(expected, str):
-                # pydantic spells a choice as "'a', 'b' or 'c'": give clients the list.
-                entry["allowed"] = re.findall(r"'([^']*)'", expected) or [expected]
-        out.append(entry)
-    if len(errors) > MAX_PROBLEMS:
-        more = len(errors) - MAX_PROBLEMS
-        out.append({"loc": out[-1]["loc"][:1], "msg": f"and {more} more", "type": "more_errors"})
-    return out
 
 
 def _body(problems: Sequence[Problem]) -> dict[str, Any]:
@@ -204,7 +89,7 @@ def _validation_handler(
                 if problem["loc"] == ["body"] and problem["type"] in NOT_AN_OBJECT:
                     problem["msg"] = (
                         f"the body must be JSON sent as Content-Type: application/json, "
-                        f"not {_text(media[:60])!r}"
+                        f"not {plain_text(media[:60])!r}"
                     )
                     problem["allowed"] = ["application/json"]
                     problem.pop("input", None)
@@ -218,24 +103,31 @@ async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(_body(exc.problems), status_code=exc.status, headers=exc.headers)
 
 
-async def _on_invalid_input(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, InvalidInputError)
-    # Prediction functions locate problems within the request; over HTTP that is the body.
-    problems = [
-        Problem(("body", *p.loc), p.msg, p.type, p.allowed, p.suggestions) for p in exc.problems
-    ]
-    return JSONResponse(_body(problems), status_code=422)
+# The HTTP status of each kind of service error.
+SERVICE_STATUS: Final[dict[str, int]] = {
+    "invalid_input": 422,
+    "not_found": 404,
+    "unavailable": 503,
+    "upstream_failed": 502,
+    "upstream_timeout": 504,
+}
+
+
+async def _on_service_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    problems = exc.problems
+    if exc.kind == "invalid_input":
+        # The core locates input problems within the request; over HTTP that is the body.
+        problems = [
+            Problem(("body", *p.loc), p.msg, p.type, p.allowed, p.suggestions) for p in problems
+        ]
+    headers = {"Retry-After": "5"} if exc.kind == "unavailable" else None
+    return JSONResponse(_body(problems), status_code=SERVICE_STATUS[exc.kind], headers=headers)
 
 
 async def _on_query_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, QueryError)
     return JSONResponse(_body([query_problem(exc, ("body",))]), status_code=422)
-
-
-async def _on_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ModelUnavailableError)
-    problem = Problem(loc=("model",), msg=str(exc), type="model_unavailable")
-    return JSONResponse(_body([problem]), status_code=503, headers={"Retry-After": "5"})
 
 
 def registry_problem(exc: RegistryError, redact: Callable[[str], str] = str) -> tuple[int, Problem]:
@@ -362,7 +254,6 @@ def install_error_handlers(app: FastAPI, bodies: Mapping[str, BodySchema] | None
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _validation_handler(bodies or {}))
     app.add_exception_handler(ApiError, _on_api_error)
-    app.add_exception_handler(InvalidInputError, _on_invalid_input)
+    app.add_exception_handler(ServiceError, _on_service_error)
     app.add_exception_handler(QueryError, _on_query_error)
-    app.add_exception_handler(ModelUnavailableError, _on_unavailable)
     app.add_exception_handler(RegistryError, _on_registry_error)

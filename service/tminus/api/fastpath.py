@@ -16,27 +16,26 @@ handlers, in the documented shape; the fast path only ever sends a 200.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tminus.api.metrics import MODEL_KEY, VERSION_KEY, Metrics
-from tminus.api.predict import PREDICTIONS
-from tminus.api.routes.predictions import BODIES, INLINE_ITEMS, item_count, render
-from tminus.api.state import ModelStore, Snapshot
+from tminus.api.routes.predictions import INLINE_ITEMS, item_count, render
+from tminus.serving.models import MODELS, ModelSpec
+from tminus.serving.state import ModelStore, Snapshot
 
 
 @dataclass(frozen=True)
 class FastRoute:
     """What the fast path needs to answer one prediction route."""
 
-    model: str
+    spec: ModelSpec
     body: TypeAdapter[Any]
-    run: Callable[[Snapshot, Any], BaseModel]
     route: APIRoute  # put in the scope, as routing would, for the metrics' route label
 
 
@@ -44,9 +43,9 @@ def fast_routes(routes: list[Any]) -> dict[str, FastRoute]:
     """The fast path's table, keyed by path, for the prediction routes among ``routes``."""
     by_path = {r.path: r for r in routes if isinstance(r, APIRoute) and "POST" in (r.methods or ())}
     return {
-        p.path: FastRoute(p.model, TypeAdapter(BODIES[p.model]), p.run, by_path[p.path])
-        for p in PREDICTIONS.values()
-        if p.path in by_path
+        spec.path: FastRoute(spec, TypeAdapter(spec.body), by_path[spec.path])
+        for spec in MODELS
+        if spec.path in by_path
     }
 
 
@@ -85,7 +84,7 @@ def _replay(chunks: list[bytes], last: Message | BaseException | None, receive: 
 def _render(route: FastRoute, snapshot: Snapshot, raw: bytes) -> tuple[bytes, int]:
     """Validate ``raw`` and answer it as the route would; the bytes and the item count."""
     body = route.body.validate_json(raw)
-    return render(route.run, snapshot, body), item_count(body)
+    return render(route.spec, snapshot, body), item_count(body)
 
 
 class PredictionFastPath:
@@ -120,7 +119,7 @@ class PredictionFastPath:
         raw = b"".join(chunks)
         snapshot = self.store.snapshot
         try:
-            served = snapshot.get(route.model)
+            served = snapshot.get(route.spec.name)
             # A big batch is validated and predicted off the event loop, as the route does.
             if len(raw) > INLINE_ITEMS * 256:
                 content, count = await asyncio.to_thread(_render, route, snapshot, raw)

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tminus.api.state import ServedModel, StoreListener
+from tminus.serving.state import ServedModel, StoreListener
 
 # Latency buckets from 100 µs to 10 s: single predictions sit at the bottom, big batches at the top.
 BUCKETS: Final = (

@@ -2,7 +2,8 @@
 
 A predictor never holds executable objects: its state is numbers, strings and lists, saved as
 JSON by the registry and rebuilt by :meth:`Predictor.from_state`, which validates it. Loading
-an artifact therefore cannot run code, and a kind outside :data:`PREDICTOR_KINDS` is refused.
+an artifact therefore cannot run code, and a kind outside
+:func:`tminus.predictors.kinds.predictor_kinds` is refused.
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ class Predictor(ABC):
     @abstractmethod
     def input_schema(self) -> dict[str, Any]:
         """Allowed values and ranges of each input, for metadata and clients."""
+
+    @abstractmethod
+    def predict(self, query: Any) -> ProbabilityPrediction | QuantilePrediction:
+        """The answer to one query (each predictor has its own query type).
+
+        Raises :class:`QueryError` for a query it cannot answer (an unknown name, ...).
+        """
 
 
 def require(state: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:

@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tminus.predictors.names import MODEL_NAMES
+from tminus.console import ModelsDirOption, fail
+from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.errors import RegistryError
 from tminus.registry.store import ModelVersion, Registry
 from tminus.settings import get_settings
@@ -24,22 +25,12 @@ _err = Console(stderr=True)
 PROBABILITY_METRICS = ("log_loss", "brier", "auc", "ece")
 QUANTILE_METRICS = ("pinball_loss", "coverage_80")
 
-ModelsDir = Annotated[
-    Path | None,
-    typer.Option("--models-dir", help="Registry folder (default: TMINUS_MODELS_DIR or models)."),
-]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 def open_registry(models_dir: Path | None) -> Registry:
     """The registry at ``models_dir`` or the configured one."""
     return Registry(models_dir or get_settings().models_dir)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one clear line to stderr and return the exit to raise."""
-    _err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
 
 
 def _metric_names(record: ModelVersion) -> tuple[str, ...]:
@@ -102,7 +93,7 @@ def backtest_table(
 
 @models_app.command("list")
 def list_models(
-    models_dir: ModelsDir = None,
+    models_dir: ModelsDirOption = None,
     as_json: AsJson = False,
     require_champions: Annotated[
         bool,
@@ -169,7 +160,7 @@ def show_model(
     version: Annotated[
         str | None, typer.Option("--version", help="A version id or alias (default champion).")
     ] = None,
-    models_dir: ModelsDir = None,
+    models_dir: ModelsDirOption = None,
     as_json: AsJson = False,
 ) -> None:
     """Show one version's metadata: data, code, parameters and backtest."""
@@ -210,7 +201,7 @@ def show_model(
 def export_models(
     to: Annotated[Path, typer.Option("--to", help="Destination registry folder.")],
     alias: Annotated[str, typer.Option("--alias", help="Which alias to export.")] = "champion",
-    models_dir: ModelsDir = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Copy each model's aliased version (verified) into another registry folder."""
     registry = open_registry(models_dir)
@@ -228,7 +219,7 @@ def promote(
     model: Annotated[str, typer.Argument(help=f"One of: {', '.join(MODEL_NAMES)}.")],
     version: Annotated[str, typer.Argument(help="The version id to make champion.")],
     alias: Annotated[str, typer.Option("--alias", help="Alias to move.")] = "champion",
-    models_dir: ModelsDir = None,
+    models_dir: ModelsDirOption = None,
 ) -> None:
     """Point an alias (default champion) at a version; a running service switches live."""
     registry = open_registry(models_dir)

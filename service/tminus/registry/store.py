@@ -396,14 +396,15 @@ class Registry:
                 f"{model} {version}: artifact is not a {{kind, state}} object"
             )
         # Imported here: listing versions and aliases must not load numpy and scipy.
-        from tminus.predictors.kinds import PREDICTOR_KINDS
+        from tminus.predictors.kinds import predictor_kinds
 
+        kinds = predictor_kinds()
         kind = payload.get("kind")
-        cls = PREDICTOR_KINDS.get(kind) if isinstance(kind, str) else None
+        cls = kinds.get(kind) if isinstance(kind, str) else None
         if cls is None:
             raise UnsafeArtifactError(
                 f"{model} {version}: artifact kind {kind!r} is not allowed "
-                f"(allowed: {sorted(PREDICTOR_KINDS)})"
+                f"(allowed: {sorted(kinds)})"
             )
         if cls.task != model:
             raise UnsafeArtifactError(f"{model} {version}: artifact is a {cls.task} predictor")

@@ -20,7 +20,7 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import openai
 from openai.types.chat import (
@@ -34,8 +34,9 @@ from openai.types.chat import (
     ChatCompletionToolMessageParam,
 )
 
-from tminus.api.schemas import Provenance
-from tminus.api.state import Snapshot
+from tminus.serving.errors import Kind, Problem, UpstreamError
+from tminus.serving.schemas import Provenance
+from tminus.serving.state import Snapshot
 from tminus.settings import Settings
 from tminus.tools import wording as w
 from tminus.tools.schemas import AskResponse, ToolCallRecord
@@ -93,18 +94,22 @@ def missing_llm_settings(settings: Settings) -> list[str]:
     return missing
 
 
-class LLMError(Exception):
-    """The LLM could not produce an answer: unreachable, refused, too slow or misbehaving.
+class LLMError(UpstreamError):
+    """The LLM could not produce an answer: unreachable, refused or misbehaving.
 
-    ``status`` is the HTTP status the service answers with (502 for a bad or failed upstream,
-    504 for a timeout); ``kind`` is a stable error type for clients.
+    ``error_type`` is a stable error type for clients (``llm_unreachable``, ...).
     """
 
-    def __init__(self, status: int, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.kind = kind
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__([Problem(loc=("llm",), msg=message, type=error_type)])
+        self.error_type = error_type
         self.message = message
+
+
+class LLMTimeoutError(LLMError):
+    """The LLM did not answer in time."""
+
+    kind: ClassVar[Kind] = "upstream_timeout"
 
 
 def system_prompt(today: dt.date) -> str:
@@ -131,28 +136,26 @@ def llm_error(exc: openai.OpenAIError, config: LLMConfig) -> LLMError:
     """The :class:`LLMError` for an openai client exception."""
     where = f"the LLM endpoint {config.base_url}"
     if isinstance(exc, openai.APITimeoutError):
-        return LLMError(504, "llm_timeout", f"{where} did not answer in time")
+        return LLMTimeoutError("llm_timeout", f"{where} did not answer in time")
     if isinstance(exc, openai.APIConnectionError):
-        return LLMError(502, "llm_unreachable", f"cannot reach {where}; check TMINUS_LLM_BASE_URL")
+        return LLMError("llm_unreachable", f"cannot reach {where}; check TMINUS_LLM_BASE_URL")
     if isinstance(exc, openai.APIStatusError):
         status, detail = exc.status_code, _upstream_message(exc)
         if status in (401, 403):
             return LLMError(
-                502,
                 "llm_auth",
                 f"{where} refused the request (HTTP {status}): check TMINUS_LLM_API_KEY; {detail}",
             )
         if status == 404:
             return LLMError(
-                502,
                 "llm_not_found",
                 f"{where} has no model {config.model!r} or no chat completions route "
                 f"(HTTP 404): check TMINUS_LLM_MODEL and TMINUS_LLM_BASE_URL; {detail}",
             )
         if status == 429:
-            return LLMError(502, "llm_rate_limited", f"{where} is rate-limiting us (HTTP 429)")
-        return LLMError(502, "llm_error", f"{where} answered HTTP {status}: {detail}")
-    return LLMError(502, "llm_bad_response", f"{where} sent a response we cannot read: {exc}")
+            return LLMError("llm_rate_limited", f"{where} is rate-limiting us (HTTP 429)")
+        return LLMError("llm_error", f"{where} answered HTTP {status}: {detail}")
+    return LLMError("llm_bad_response", f"{where} sent a response we cannot read: {exc}")
 
 
 def _echo(call: ChatCompletionMessageToolCallUnion) -> ChatCompletionMessageToolCallUnionParam:
@@ -186,8 +189,7 @@ class _Loop:
     def remaining(self) -> float:
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise LLMError(
-                504,
+            raise LLMTimeoutError(
                 "llm_timeout",
                 f"no answer within {self.config.timeout_s:g} s "
                 f"({w.plural(self.steps, 'LLM call')}, {w.plural(len(self.records), 'tool call')})",
@@ -222,13 +224,13 @@ class _Loop:
                 timeout=self.remaining(),
             )
         except TimeoutError as exc:
-            raise LLMError(
-                504, "llm_timeout", f"no answer within {self.config.timeout_s:g} s"
+            raise LLMTimeoutError(
+                "llm_timeout", f"no answer within {self.config.timeout_s:g} s"
             ) from exc
         except openai.OpenAIError as exc:
             raise llm_error(exc, self.config) from exc
         if not response.choices:
-            raise LLMError(502, "llm_bad_response", "the LLM sent no choices")
+            raise LLMError("llm_bad_response", "the LLM sent no choices")
         return response.choices[0].message
 
     async def run_call(
@@ -316,7 +318,7 @@ class _Loop:
             message = await self.complete(messages, final=final)
             if not message.tool_calls:
                 if not (message.content or "").strip():
-                    raise LLMError(502, "llm_bad_response", "the LLM sent an empty answer")
+                    raise LLMError("llm_bad_response", "the LLM sent an empty answer")
                 return (message.content or "").strip()
             if final:
                 break
@@ -338,7 +340,6 @@ class _Loop:
                     }
                 )
         raise LLMError(
-            502,
             "llm_step_limit",
             f"the LLM was still calling tools after {self.config.max_steps} steps "
             f"({w.plural(len(self.records), 'tool call')}); ask a narrower question",

@@ -19,45 +19,36 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from tminus.console import ModelsDirOption, fail
 from tminus.settings import get_settings
 
 if TYPE_CHECKING:
-    from tminus.api.state import ModelStore
+    from tminus.serving.state import ModelStore
 
 _out = Console()
 _err = Console(stderr=True)
 
-ModelsDir = Annotated[
-    Path | None,
-    typer.Option("--models-dir", help="Registry folder (default: TMINUS_MODELS_DIR or models)."),
-]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the full answer as JSON.")]
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    _err.print("error:", style="red", end=" ")
-    _err.print(message, markup=False, highlight=False)
-    return typer.Exit(code)
 
 
 def _store(models_dir: Path | None) -> ModelStore:
     """A model store with every champion loaded; exits with a clear message if none is."""
-    from tminus.api.state import ModelStore
-    from tminus.predictors.names import MODEL_NAMES
+    from tminus.predictors.kinds import MODEL_NAMES
     from tminus.registry.store import Registry
+    from tminus.serving.state import ModelStore
 
     root = models_dir or get_settings().models_dir
     store = ModelStore(Registry(root), MODEL_NAMES)
     store.refresh()
     if len(store.missing) == len(MODEL_NAMES):
-        raise _fail(
+        raise fail(
             f"no champion model in {root}: run `make train` (or `tminus train --promote`) first"
         )
     return store
 
 
 def _problems(exc: ValidationError) -> str:
-    from tminus.api.errors import validation_problems
+    from tminus.serving.errors import validation_problems
 
     return "; ".join(
         f"{'.'.join(str(p) for p in e['loc']) or 'request'}: "
@@ -90,11 +81,11 @@ def plan(
     orbit: Annotated[str | None, typer.Option("--orbit", help="Orbit class (noted).")] = None,
     rank_by: Annotated[str, typer.Option("--rank-by", help="'risk' or 'date'.")] = "risk",
     max_options: Annotated[int, typer.Option("--max-options", help="Options shown.")] = 10,
-    models_dir: ModelsDir = None,
+    models_dir: ModelsDirOption = None,
     as_json: AsJson = False,
 ) -> None:
     """Rank vehicle, pad and date options for a mission window, with reasons and exclusions."""
-    from tminus.api.errors import ApiError
+    from tminus.serving.errors import ServiceError
     from tminus.tools.planner import plan_mission
     from tminus.tools.schemas import PlanRequest
 
@@ -113,12 +104,12 @@ def plan(
     try:
         request = PlanRequest.model_validate({k: v for k, v in raw.items() if v is not None})
     except ValidationError as exc:
-        raise _fail(_problems(exc), 2) from exc
+        raise fail(_problems(exc), 2) from exc
     store = _store(models_dir)
     try:
         answer = plan_mission(store.snapshot, request)
-    except ApiError as exc:
-        raise _fail(str(exc), 2) from exc
+    except ServiceError as exc:
+        raise fail(str(exc), 2) from exc
     if as_json:
         _out.print_json(answer.model_dump_json())
         return
@@ -155,7 +146,7 @@ def ask(
     offline: Annotated[
         bool, typer.Option("--offline", help="Use the deterministic parser, not the LLM.")
     ] = False,
-    models_dir: ModelsDir = None,
+    models_dir: ModelsDirOption = None,
     as_json: AsJson = False,
 ) -> None:
     """Answer a question with the tools: via TMINUS_LLM_* if set, else offline."""
@@ -168,7 +159,7 @@ def ask(
     try:
         request = AskRequest(question=question, mode="offline" if offline else "auto")
     except ValidationError as exc:
-        raise _fail(_problems(exc), 2) from exc
+        raise fail(_problems(exc), 2) from exc
     store = _store(models_dir)
     config = None if offline else LLMConfig.from_settings(get_settings())
     today = dt.datetime.now(dt.UTC).date()
@@ -178,7 +169,7 @@ def ask(
         try:
             answer = asyncio.run(ask_llm(request.question, store.snapshot, config, today=today))
         except LLMError as exc:
-            raise _fail(f"{exc.message} ({exc.kind})", 3) from exc
+            raise fail(f"{exc.message} ({exc.error_type})", 3) from exc
     if as_json:
         _out.print_json(answer.model_dump_json())
         return
@@ -187,7 +178,7 @@ def ask(
         raise typer.Exit(4)
 
 
-def mcp(models_dir: ModelsDir = None) -> None:
+def mcp(models_dir: ModelsDirOption = None) -> None:
     """Serve the T-Minus tools over MCP on stdio (for Claude Desktop, Cursor, ...)."""
     import asyncio
 

@@ -1,16 +1,16 @@
 """Vehicles compared: failure probabilities on one date, ranked, with their records.
 
-One batch through :func:`tminus.api.predict.predict_launch_failure` (the REST route's code), so
-every vehicle is answered by the same model version.
+One batch through the ``launch_failure`` model's entry in :mod:`tminus.serving.models` (the
+REST route's code), so every vehicle is answered by the same model version.
 """
 
 from __future__ import annotations
 
-from tminus.api.catalogue import catalogue_source
-from tminus.api.errors import InvalidInputError, Problem
-from tminus.api.predict import predict_launch_failure
-from tminus.api.schemas import LaunchBatch, LaunchItem, ProbabilityBatchAnswer, ProbabilityItem
-from tminus.api.state import Snapshot
+from tminus.serving.catalogue import catalogue_source
+from tminus.serving.errors import InvalidInputError, Problem
+from tminus.serving.models import MODELS_BY_NAME
+from tminus.serving.schemas import LaunchItem, ProbabilityBatchAnswer, ProbabilityItem
+from tminus.serving.state import Snapshot
 from tminus.tools import wording as w
 from tminus.tools.planner import planner_index
 from tminus.tools.schemas import (
@@ -23,9 +23,11 @@ from tminus.tools.schemas import (
 
 
 def _predict(snapshot: Snapshot, request: CompareRequest) -> ProbabilityBatchAnswer:
-    batch = LaunchBatch(items=[LaunchItem(vehicle=v, date=request.date) for v in request.vehicles])
+    spec = MODELS_BY_NAME["launch_failure"]
+    items = [LaunchItem(vehicle=v, date=request.date) for v in request.vehicles]
+    batch = spec.batch.model_validate({"items": items})
     try:
-        answer = predict_launch_failure(snapshot, batch)
+        answer = spec.run(snapshot, batch)
     except InvalidInputError as exc:
         # The batch is an implementation detail: locate problems in the request's ``vehicles``.
         raise InvalidInputError(

@@ -31,7 +31,7 @@ from mcp.types import ToolAnnotations
 from pydantic import BaseModel, create_model
 
 import tminus
-from tminus.api.state import Snapshot
+from tminus.serving.state import Snapshot
 from tminus.tools.toolbox import TOOLS, ToolSpec, describe_failure
 
 SERVER_NAME: Final = "tminus"

@@ -23,12 +23,12 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 
-from tminus.api.catalogue import catalogue_source
-from tminus.api.schemas import PadList, ProbabilityAnswer, QuantileAnswer, VehicleList
-from tminus.api.state import Snapshot
 from tminus.features.names import normalise_pad, normalise_vehicle
 from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue
+from tminus.serving.catalogue import catalogue_source
+from tminus.serving.schemas import PadList, ProbabilityAnswer, QuantileAnswer, VehicleList
+from tminus.serving.state import Snapshot
 from tminus.tools import wording as w
 from tminus.tools.schemas import AskResponse, Comparison, PlanResponse, ToolCallRecord
 from tminus.tools.toolbox import (

@@ -11,7 +11,7 @@ explains a rank names the model version each number came from.
 What cannot be checked is said, not invented: T-Minus has no vehicle capacity or per-pad orbit
 data, so payload mass and orbit are noted, not used to exclude anything.
 
-The predictions go through :mod:`tminus.api.predict`, the same functions the REST routes call.
+The predictions go through :mod:`tminus.serving.predict`, the same functions the REST routes call.
 """
 
 from __future__ import annotations
@@ -21,14 +21,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from tminus.api.catalogue import catalogue_source
-from tminus.api.errors import InvalidInputError, Problem
-from tminus.api.predict import predict_launch_failure, predict_pad_turnaround
-from tminus.api.schemas import LaunchItem, PadItem, ProbabilityAnswer, Provenance, QuantileAnswer
-from tminus.api.state import ServedModel, Snapshot
 from tminus.features.names import NameIndex
 from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue, PadEntry, VehicleEntry
+from tminus.serving.catalogue import catalogue_source
+from tminus.serving.errors import InvalidInputError, Problem
+from tminus.serving.models import MODELS_BY_NAME
+from tminus.serving.schemas import (
+    LaunchItem,
+    PadItem,
+    ProbabilityAnswer,
+    Provenance,
+    QuantileAnswer,
+)
+from tminus.serving.state import ServedModel, Snapshot
 from tminus.tools import wording as w
 from tminus.tools.schemas import (
     Exclusion,
@@ -327,7 +333,7 @@ class _Plan:
         request = self.request
         last = pad.last_flight
         assert last is not None  # pairs() keeps active pads only
-        readiness = predict_pad_turnaround(
+        readiness = MODELS_BY_NAME["pad_turnaround"].run_one(
             self.snapshot, PadItem(pad=pad.pad, site=pad.site, vehicle=vehicle.name, date=last)
         )
         assert isinstance(readiness, QuantileAnswer)
@@ -348,7 +354,7 @@ class _Plan:
         step = dt.timedelta(days=request.date_step_days)
         date, lowest = free_from, None
         while date <= request.latest_date:
-            answer = predict_launch_failure(
+            answer = MODELS_BY_NAME["launch_failure"].run_one(
                 self.snapshot,
                 LaunchItem(vehicle=vehicle.name, date=date, site=pad.site, pad=pad.pad),
             )

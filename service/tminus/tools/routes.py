@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from mcp.server.transport_security import TransportSecuritySettings
@@ -22,10 +22,10 @@ from starlette.applications import Starlette
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
-from tminus.api.deps import SettingsDep, SnapshotDep
-from tminus.api.errors import ApiError, Problem, validation_problems
-from tminus.api.state import ModelStore
-from tminus.tools.ask import LLMConfig, LLMError, ask_llm, missing_llm_settings
+from tminus.serving.errors import InvalidInputError, NotFoundError, Problem, validation_problems
+from tminus.serving.state import ModelStore, Snapshot
+from tminus.settings import Settings
+from tminus.tools.ask import LLMConfig, ask_llm, missing_llm_settings
 from tminus.tools.mcp_server import build_mcp_server
 from tminus.tools.offline import answer_offline
 from tminus.tools.planner import plan_mission
@@ -33,6 +33,21 @@ from tminus.tools.schemas import AskRequest, AskResponse, OpenAITool, PlanReques
 from tminus.tools.toolbox import TOOLS_BY_NAME, openai_tools
 
 MCP_PATH: Final = "/mcp"
+
+
+async def _snapshot(request: Request) -> Snapshot:
+    """The served models as of the start of this request (the app keeps its store in state)."""
+    store: ModelStore = request.app.state.store
+    return store.snapshot
+
+
+async def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SnapshotDep = Annotated[Snapshot, Depends(_snapshot)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
 
 router = APIRouter(prefix="/v1", tags=["llm"])
 
@@ -127,8 +142,7 @@ async def run_tool(
     """Run one tool: execute an OpenAI tool call made with the definitions of GET /v1/tools."""
     spec = TOOLS_BY_NAME.get(name)
     if spec is None:
-        raise ApiError(
-            404,
+        raise NotFoundError(
             [
                 Problem(
                     loc=("path", "name"),
@@ -136,16 +150,16 @@ async def run_tool(
                     type="unknown_tool",
                     allowed=list(TOOLS_BY_NAME),
                 )
-            ],
+            ]
         )
     try:
         request = spec.parse(arguments)
     except ValidationError as exc:
         problems = [
-            Problem(loc=("body", *p["loc"]), msg=str(p["msg"]), type=str(p["type"]))
+            Problem(loc=tuple(p["loc"]), msg=str(p["msg"]), type=str(p["type"]))
             for p in validation_problems(exc.errors())
         ]
-        raise ApiError(422, problems) from exc
+        raise InvalidInputError(problems) from exc
     if spec.blocking:
         result = await asyncio.to_thread(spec.run, snapshot, request)
     else:
@@ -189,11 +203,10 @@ async def ask(
         return answer
     if config is None:
         # The request, not the server, can change: this server's configuration is fixed.
-        raise ApiError(
-            422,
+        raise InvalidInputError(
             [
                 Problem(
-                    loc=("body", "mode"),
+                    loc=("mode",),
                     msg="mode 'llm' needs an LLM and this server has none (it needs "
                     + " and ".join(missing_llm_settings(settings))
                     + "); use mode 'auto' or 'offline'",
@@ -202,10 +215,8 @@ async def ask(
                 )
             ],
         )
-    try:
-        return await ask_llm(body.question, snapshot, config, today=today)
-    except LLMError as exc:
-        raise ApiError(exc.status, [Problem(loc=("llm",), msg=exc.message, type=exc.kind)]) from exc
+    # An LLMError is a ServiceError: answered as a 502, or a 504 for a timeout.
+    return await ask_llm(body.question, snapshot, config, today=today)
 
 
 def mcp_asgi_app(store: ModelStore) -> Starlette:

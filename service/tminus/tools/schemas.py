@@ -1,6 +1,6 @@
 """Schemas of the LLM face: the planner, vehicle comparison, catalogue search and ``/v1/ask``.
 
-They build on the service's schemas (:mod:`tminus.api.schemas`): requests forbid unknown fields
+They build on the service's schemas (:mod:`tminus.serving.schemas`): requests forbid unknown fields
 and bound every number and string, and every number in an answer sits next to the model and
 version that produced it. The JSON schema of each request is, unchanged, the argument schema of
 the matching MCP tool and OpenAI function, so REST, MCP and OpenAI tool calling agree.
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
-from tminus.api.schemas import (
+from tminus.serving.schemas import (
     ModelName,
     Name,
     Provenance,

@@ -1,10 +1,10 @@
 """The tools an LLM can call, defined once and served three ways: MCP, OpenAI functions, ``/ask``.
 
 Each :class:`ToolSpec` names a request schema, a response schema and a handler that takes a
-:class:`~tminus.api.state.Snapshot`. The handlers are the functions the REST routes call
-(:mod:`tminus.api.predict`, :mod:`tminus.api.catalogue`) or the planner and comparison built on
-them, so there is one implementation with several faces. The argument schema of every face is
-the request schema's own JSON schema.
+:class:`~tminus.serving.state.Snapshot`. The handlers are the functions the REST routes call
+(each model's entry in :mod:`tminus.serving.models`, :mod:`tminus.serving.catalogue`) or the
+planner and comparison built on them, so there is one implementation with several faces. The
+argument schema of every face is the request schema's own JSON schema.
 """
 
 from __future__ import annotations
@@ -16,22 +16,12 @@ from typing import Any, Final, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from tminus.api import catalogue, predict
-from tminus.api.errors import ApiError, validation_problems
-from tminus.api.schemas import (
-    FailureItem,
-    LandingItem,
-    LaunchItem,
-    PadItem,
-    PadList,
-    ProbabilityAnswer,
-    Provenance,
-    QuantileAnswer,
-    VehicleList,
-    WeatherItem,
-)
-from tminus.api.state import ModelUnavailableError, Snapshot
 from tminus.predictors.base import QueryError
+from tminus.serving import catalogue
+from tminus.serving.errors import ModelUnavailableError, ServiceError, validation_problems
+from tminus.serving.models import MODELS, ModelSpec
+from tminus.serving.schemas import PadList, Provenance, VehicleList
+from tminus.serving.state import Snapshot
 from tminus.tools.comparison import compare_vehicles
 from tminus.tools.planner import plan_mission
 from tminus.tools.schemas import (
@@ -101,26 +91,6 @@ def _single(answer: BaseModel, kind: type[R]) -> R:
     return answer
 
 
-def _launch_failure(snapshot: Snapshot, item: LaunchItem) -> ProbabilityAnswer:
-    return _single(predict.predict_launch_failure(snapshot, item), ProbabilityAnswer)
-
-
-def _booster_landing(snapshot: Snapshot, item: LandingItem) -> ProbabilityAnswer:
-    return _single(predict.predict_booster_landing(snapshot, item), ProbabilityAnswer)
-
-
-def _pad_turnaround(snapshot: Snapshot, item: PadItem) -> QuantileAnswer:
-    return _single(predict.predict_pad_turnaround(snapshot, item), QuantileAnswer)
-
-
-def _return_to_flight(snapshot: Snapshot, item: FailureItem) -> QuantileAnswer:
-    return _single(predict.predict_return_to_flight(snapshot, item), QuantileAnswer)
-
-
-def _weather_scrub(snapshot: Snapshot, item: WeatherItem) -> ProbabilityAnswer:
-    return _single(predict.predict_weather_scrub(snapshot, item), ProbabilityAnswer)
-
-
 def _vehicles(snapshot: Snapshot, search: VehicleSearch) -> VehicleList:
     return catalogue.list_vehicles(snapshot, query=search.query, limit=search.limit)
 
@@ -129,72 +99,23 @@ def _pads(snapshot: Snapshot, search: PadSearch) -> PadList:
     return catalogue.list_pads(snapshot, query=search.query, limit=search.limit)
 
 
+def prediction_tool(spec: ModelSpec) -> ToolSpec[Any, Any]:
+    """The LLM tool of a served model, from its entry in :data:`~tminus.serving.models.MODELS`.
+
+    One item in, one answer out: the batch form is for REST clients.
+    """
+    return ToolSpec(
+        name=spec.tool_name,
+        title=spec.tool_title,
+        description=f"{spec.tool_description} {CITE}",
+        arguments=spec.item,
+        result=spec.answer,
+        handler=spec.run_one,
+    )
+
+
 TOOLS: Final[tuple[ToolSpec[Any, Any], ...]] = (
-    ToolSpec(
-        name="predict_launch_failure",
-        title="Launch failure probability",
-        description=(
-            "Probability (0-1) that one orbital launch of `vehicle` on `date` fails, with its "
-            "90% interval, from the served launch_failure model. `pad` (GCAT code, e.g. 'LC40'; "
-            "'SLC-40' and 'LC-39A' also work) and `site` (e.g. 'CC', 'KSC') are optional. A "
-            "misspelt vehicle or pad fails with suggestions; list_vehicles and list_pads give "
-            "valid names. `context` holds the vehicle's record behind the number. " + CITE
-        ),
-        arguments=LaunchItem,
-        result=ProbabilityAnswer,
-        handler=_launch_failure,
-    ),
-    ToolSpec(
-        name="predict_booster_landing",
-        title="Falcon booster landing probability",
-        description=(
-            "Probability (0-1) that a SpaceX Falcon booster landing attempt succeeds, with its "
-            "90% interval. `landing_type`: 'ASDS' (drone ship), 'RTLS' (return to launch site) "
-            "or 'Ocean'; `block` is optional (latest assumed, flagged). The current model reads "
-            "the landing type, block and the programme's record; `core_flight`, payload mass "
-            "and orbit are accepted but not used (they made its backtest worse). " + CITE
-        ),
-        arguments=LandingItem,
-        result=ProbabilityAnswer,
-        handler=_booster_landing,
-    ),
-    ToolSpec(
-        name="predict_pad_turnaround",
-        title="Pad turnaround",
-        description=(
-            "After a launch from `pad` on `date`, the days until that pad's next launch as "
-            "10/50/90% quantiles, and the implied dates. For 'when can this pad launch next', "
-            "use the pad's last launch (list_pads gives `last_flight`) as `date`. `site` is "
-            "needed only when a pad code is ambiguous. " + CITE
-        ),
-        arguments=PadItem,
-        result=QuantileAnswer,
-        handler=_pad_turnaround,
-    ),
-    ToolSpec(
-        name="predict_return_to_flight",
-        title="Return to flight after a failure",
-        description=(
-            "If `vehicle` fails on `date`, the days until its family launches again, as "
-            "10/50/90% quantiles, and the implied dates. " + CITE
-        ),
-        arguments=FailureItem,
-        result=QuantileAnswer,
-        handler=_return_to_flight,
-    ),
-    ToolSpec(
-        name="predict_weather_scrub",
-        title="Weather scrub probability (Cape)",
-        description=(
-            "Probability (0-1) that weather scrubs a Cape Canaveral / KSC launch attempt, from "
-            "sensor summaries over the ~4 hours before T-0 (peak wind in knots, field mill V/m, "
-            "lightning count, ...). Omitted sensors are filled with typical values and flagged "
-            "`inputs_filled`; say so when you use such an answer. " + CITE
-        ),
-        arguments=WeatherItem,
-        result=ProbabilityAnswer,
-        handler=_weather_scrub,
-    ),
+    *(prediction_tool(spec) for spec in MODELS),
     ToolSpec(
         name="list_vehicles",
         title="Known vehicles",
@@ -294,14 +215,14 @@ def describe_failure(tool: str, exc: Exception) -> ToolCallError | None:
     if isinstance(exc, ValidationError):
         problems = validation_problems(exc.errors())
         head = f"invalid arguments for {tool}"
-    elif isinstance(exc, ApiError):
+    elif isinstance(exc, ModelUnavailableError):
+        return ToolCallError(f"{tool} is unavailable: {exc}; try again shortly")
+    elif isinstance(exc, ServiceError):
         problems = [p.to_json() for p in exc.problems]
         head = f"{tool} cannot answer"
     elif isinstance(exc, QueryError):
         problems = [{"loc": [exc.field], "msg": exc.message, "suggestions": list(exc.suggestions)}]
         head = f"{tool} cannot answer"
-    elif isinstance(exc, ModelUnavailableError):
-        return ToolCallError(f"{tool} is unavailable: {exc}; try again shortly")
     else:
         return None
     return ToolCallError(f"{head}: " + "; ".join(_problem_text(p) for p in problems), problems)
@@ -321,7 +242,7 @@ def call_tool(snapshot: Snapshot, name: str, arguments: Mapping[str, Any]) -> Ba
         raise ToolCallError(f"unknown tool {name!r}; the tools are: {', '.join(TOOLS_BY_NAME)}")
     try:
         result: BaseModel = spec.run(snapshot, spec.parse(arguments))
-    except (ValidationError, ApiError, QueryError, ModelUnavailableError) as exc:
+    except (ValidationError, ServiceError, QueryError) as exc:
         failure = describe_failure(name, exc)
         assert failure is not None
         raise failure from exc

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from tminus.predictors.names import MODEL_NAMES
-from tminus.registry.commands import backtest_table, fail, open_registry
+from tminus.console import ModelsDirOption, fail
+from tminus.predictors.kinds import MODEL_NAMES
+from tminus.registry.commands import backtest_table, open_registry
 from tminus.settings import get_settings
 
 _out = Console()
@@ -24,7 +25,6 @@ ProcessedDir = Annotated[
     Path | None,
     typer.Option("--processed-dir", help="Processed tables (default: datasets/processed)."),
 ]
-ModelsDir = Annotated[Path | None, typer.Option("--models-dir", help="Registry folder.")]
 
 
 def _names(model: str) -> list[str]:
@@ -56,7 +56,7 @@ def train(
         ),
     ] = False,
     processed_dir: ProcessedDir = None,
-    models_dir: ModelsDir = None,
+    models_dir: ModelsDirOption = None,
     jobs: Annotated[
         int,
         typer.Option("--jobs", "-j", min=1, help="Models trained in parallel processes (joblib)."),

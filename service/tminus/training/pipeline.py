@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import platform
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
@@ -20,66 +20,17 @@ from typing import Any
 import numpy as np
 
 import tminus
-from tminus.data import schema as S
-from tminus.data.tables import TIME_COLUMNS, data_cutoff, load_table, snapshot_hash
-from tminus.predictors.names import MODEL_NAMES
+from tminus.data.tables import data_cutoff, load_table, snapshot_hash
 from tminus.registry.errors import AliasNotFoundError
 from tminus.registry.store import ModelVersion, Registry, new_version_id
 from tminus.training.backtest import MODEL
 from tminus.training.cards import plots_for, render_card
+from tminus.training.models import trainer_of
 from tminus.training.result import TrainedModel
 
-ATTRIBUTION = {
-    "gcat": "Data from GCAT (J. McDowell, planet4589.org/space/gcat), CC BY 4.0",
-    "spacex": "SpaceX data from the r/SpaceX API (github.com/r-spacex/SpaceX-API)",
-    "bravo": "BRAVO weather/launch dataset, github.com/miscpeeps/bravo-wx-launch (MIT); "
-    "launch metadata from The Space Devs Launch Library 2",
-}
-MODEL_SOURCES = {
-    "launch_failure": ("gcat",),
-    "booster_landing": ("spacex",),
-    "pad_turnaround": ("gcat",),
-    "return_to_flight": ("gcat",),
-    "weather_scrub": ("bravo",),
-}
-# The reference lists (vehicles and pads GCAT knows, flown or not) go into every artifact that
-# answers about vehicles and pads.
-REFERENCE_TABLES = (S.VEHICLE_VARIANTS, S.PADS_REFERENCE)
-MODEL_TABLES = {
-    "launch_failure": (S.LAUNCHES, *REFERENCE_TABLES),
-    "booster_landing": (S.BOOSTER_LANDINGS,),
-    "pad_turnaround": (S.LAUNCHES, *REFERENCE_TABLES),
-    "return_to_flight": (S.LAUNCHES, *REFERENCE_TABLES),
-    "weather_scrub": (S.WEATHER_EVENTS,),
-}
 LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "pyarrow", "pandera")
 # Relative tolerance when comparing a challenger with the champion: equal scores keep the champion.
 TOLERANCE = 1e-9
-
-
-def _trainer(name: str) -> Callable[..., TrainedModel]:
-    # Imported here so `tminus train --model X` loads only what X needs.
-    if name == "launch_failure":
-        from tminus.training import launch_failure
-
-        return launch_failure.train
-    if name == "booster_landing":
-        from tminus.training import booster_landing
-
-        return booster_landing.train
-    if name == "pad_turnaround":
-        from tminus.training import timing
-
-        return timing.train_pad_turnaround
-    if name == "return_to_flight":
-        from tminus.training import timing
-
-        return timing.train_return_to_flight
-    if name == "weather_scrub":
-        from tminus.training import weather_scrub
-
-        return weather_scrub.train
-    raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}")
 
 
 def git_commit() -> str:
@@ -127,8 +78,9 @@ def _clean(value: Any) -> Any:
 def build_metadata(trained: TrainedModel, processed: Path) -> dict[str, Any]:
     """Everything needed to trust and reproduce a version."""
     bt = trained.backtest
-    tables = MODEL_TABLES[trained.name]
-    cutoff = max(data_cutoff(processed, table) for table in tables if table in TIME_COLUMNS)
+    spec = trainer_of(trained.name)
+    tables = spec.tables
+    cutoff = data_cutoff(processed, tables[0])
     metadata: dict[str, Any] = _clean(
         {
             "created_at": datetime.now(UTC).isoformat(),
@@ -141,7 +93,7 @@ def build_metadata(trained: TrainedModel, processed: Path) -> dict[str, Any]:
                 "cutoff": cutoff.isoformat(),
                 "tables": list(tables),
             },
-            "attribution": [ATTRIBUTION[s] for s in MODEL_SOURCES[trained.name]],
+            "attribution": spec.attribution,
             "code": {"git_commit": git_commit(), "tminus_version": tminus.__version__},
             "libraries": library_versions(),
             "feature_schema": trained.predictor.input_schema(),
@@ -249,8 +201,9 @@ def register_trained(
 
 def train_one(name: str, processed: Path, *, random_state: int) -> TrainedModel:
     """Load the tables a model needs and train it."""
-    tables = [load_table(t, processed) for t in MODEL_TABLES[name]]
-    return _trainer(name)(*tables, random_state=random_state)
+    spec = trainer_of(name)
+    tables = [load_table(t, processed) for t in spec.tables]
+    return spec.trainer()(*tables, random_state=random_state)
 
 
 def train_many(

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Path
 
 from tminus.api.deps import StoreDep, require_admin
-from tminus.api.schemas import AliasAnswer, AliasUpdate, ModelName, ReloadAnswer, ReloadOutcome
-from tminus.api.state import ModelStore
+from tminus.serving.schemas import AliasAnswer, AliasUpdate, ModelName, ReloadAnswer, ReloadOutcome
+from tminus.serving.state import ModelStore
 
 router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin)])
 

@@ -6,9 +6,9 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query
 
-from tminus.api import catalogue
 from tminus.api.deps import SnapshotDep
-from tminus.api.schemas import PadList, VehicleList
+from tminus.serving import catalogue
+from tminus.serving.schemas import PadList, VehicleList
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 

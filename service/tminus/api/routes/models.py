@@ -8,9 +8,9 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from tminus.api import model_info
 from tminus.api.deps import StoreDep
-from tminus.api.schemas import ModelDetail, ModelList, ModelName
+from tminus.serving import model_info
+from tminus.serving.schemas import ModelDetail, ModelList, ModelName
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 

@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from tminus.api.deps import StoreDep
 from tminus.api.metrics import Metrics
-from tminus.api.schemas import Health, Readiness, RefusedInfo
+from tminus.serving.schemas import Health, Readiness, RefusedInfo
 
 router = APIRouter(tags=["operations"])
 

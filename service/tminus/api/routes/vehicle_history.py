@@ -1,31 +1,20 @@
-"""``GET /v1/vehicle-history``: a vehicle's flights and the risk the served version gives each.
-
-The served ``launch_failure`` artifact holds the whole launch record and reads it as of any
-moment. For each flight of the vehicle this module asks the served predictor about that
-flight, from its pad, at its own moment: the answer reads only the launches before it, with the
-same feature code and weights as ``POST /v1/launch-failure`` and the backtest.
-"""
+"""``GET /v1/vehicle-history``: a vehicle's flights and the risk the served version gives each."""
 
 from __future__ import annotations
 
 import asyncio
-from bisect import bisect_left
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query
 
 from tminus.api.deps import SnapshotDep
-from tminus.api.errors import ApiError, Problem
-from tminus.api.schemas import FlightRisk, VehicleHistory
-from tminus.api.state import Snapshot
-from tminus.features.names import NameIndex, normalise_vehicle
-from tminus.features.timebase import from_day
-from tminus.predictors.base import QueryError
-from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
+from tminus.api.errors import ApiError
+from tminus.serving.errors import InvalidInputError, Problem
+from tminus.serving.schemas import VehicleHistory
+from tminus.serving.vehicle_history import vehicle_history
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
-MODEL: Final = "launch_failure"
 ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     422: {
         "description": "The vehicle is not known (no GCAT table lists it); `detail` lists the "
@@ -33,75 +22,6 @@ ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     },
     503: {"description": "No launch_failure version is loaded yet."},
 }
-
-
-def flight_risks(predictor: LaunchFailurePredictor, vehicle: str) -> list[FlightRisk]:
-    """Every flight of ``vehicle`` with the served predictor's answer at that flight's moment."""
-    record = predictor.history.vehicles.get(vehicle)
-    if record is None:
-        return []
-    pads = predictor.history.vehicle_pads.get(vehicle, [])
-    out: list[FlightRisk] = []
-    for number, (day, key) in enumerate(zip(record.launch_days, pads, strict=True), 1):
-        site, pad = key.split("/", 1) if key is not None else (None, None)
-        when = from_day(day)
-        answer = predictor.predict(LaunchQuery(vehicle=vehicle, when=when, site=site, pad=pad))
-        i = bisect_left(record.failure_days, day)
-        failed = i < len(record.failure_days) and record.failure_days[i] == day
-        out.append(
-            FlightRisk(
-                flight=number,
-                date=when,
-                failed=failed,
-                probability=answer.probability,
-                interval=answer.interval,
-            )
-        )
-    return out
-
-
-def _resolve(predictor: LaunchFailurePredictor, name: str) -> str:
-    """The vehicle ``name`` means; a 422 naming the closest ones when it is not known."""
-    try:
-        match = predictor.catalogue.resolve_vehicle(name.strip())
-    except QueryError as exc:
-        suggestions = exc.suggestions
-    else:
-        if match.known:
-            return match.name
-        names = NameIndex((v.name for v in predictor.catalogue.vehicles()), normalise_vehicle)
-        suggestions = names.closest(name)
-    raise ApiError(
-        422,
-        [
-            Problem(
-                loc=("query", "vehicle"),
-                msg=f"no vehicle {name.strip()[:64]!r} on record or in GCAT's vehicle list; "
-                "known vehicles are listed by GET /v1/vehicles",
-                type="unknown_name",
-                suggestions=suggestions,
-            )
-        ],
-    )
-
-
-def vehicle_history(snapshot: Snapshot, name: str) -> VehicleHistory:
-    """A known vehicle's flights, each with the served version's failure probability."""
-    served = snapshot.get(MODEL)
-    predictor = served.predictor_as(LaunchFailurePredictor)
-    vehicle = _resolve(predictor, name)
-    # Built once per loaded version (and vehicle): the served history does not change under it.
-    history = served.memo(f"vehicle_history:{vehicle}", lambda: flight_risks(predictor, vehicle))
-    return VehicleHistory(
-        **dict(served.provenance),
-        vehicle=vehicle,
-        family=predictor.catalogue.family_of(vehicle),
-        provider=predictor.catalogue.provider_of(vehicle),
-        state=predictor.catalogue.vehicle_state(vehicle),
-        flights=len(history),
-        failures=sum(f.failed for f in history),
-        history=history,
-    )
 
 
 @router.get("/vehicle-history", response_model=VehicleHistory, responses=ERRORS)
@@ -122,4 +42,12 @@ async def vehicle_history_route(
     Each probability is the served launch_failure version's answer for that flight, from its
     pad, reading only the launches before it; a vehicle that has not flown yet has no flights.
     """
-    return await asyncio.to_thread(vehicle_history, snapshot, vehicle)
+    try:
+        return await asyncio.to_thread(vehicle_history, snapshot, vehicle)
+    except InvalidInputError as exc:
+        # The vehicle is a query parameter here, not a body field.
+        problems = [
+            Problem(("query", *p.loc), p.msg, p.type, p.allowed, p.suggestions)
+            for p in exc.problems
+        ]
+        raise ApiError(422, problems) from exc

@@ -1,4 +1,4 @@
-"""``tminus serve`` and ``tminus predict``.
+"""``tminus predict``: one answer from a model in the registry, as the service gives it.
 
 Heavy imports (numpy through the predictors, uvicorn, FastAPI) happen inside the commands so
 that ``tminus --help`` stays fast and ``serve`` can cap native thread pools first.
@@ -6,28 +6,18 @@ that ``tminus --help`` stays fast and ``serve`` can cap native thread pools firs
 
 from __future__ import annotations
 
-import copy
 import json
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
+from tminus.console import ModelsDirOption, fail
+from tminus.predictors.kinds import MODEL_NAMES
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-# Each predicts microseconds of work: more native threads only add contention and tail latency.
-NATIVE_THREAD_VARS: Final = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-)
-MODEL_HELP: Final = (
-    "launch_failure, booster_landing, pad_turnaround, return_to_flight or weather_scrub"
-)
+MODEL_HELP: Final = "one of " + ", ".join(MODEL_NAMES)
 # CLI option of each request field, for error messages.
 OPTIONS: Final = {
     "vehicle": "--vehicle",
@@ -41,100 +31,6 @@ OPTIONS: Final = {
     "block": "--block",
 }
 
-ModelsDir = Annotated[
-    Path | None,
-    typer.Option("--models-dir", help="Registry folder (default: TMINUS_MODELS_DIR or models)."),
-]
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def serve(
-    *,
-    host: Annotated[str, typer.Option(help="Interface to bind (0.0.0.0 in a container).")] = (
-        "127.0.0.1"
-    ),
-    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
-    workers: Annotated[
-        int, typer.Option(min=1, max=64, help="Worker processes (one per container is best).")
-    ] = 1,
-    models_dir: ModelsDir = None,
-    reload_interval: Annotated[
-        float | None,
-        typer.Option(
-            min=0.1, max=3600, help="Seconds between alias checks (TMINUS_RELOAD_INTERVAL_S)."
-        ),
-    ] = None,
-    log_level: Annotated[
-        str, typer.Option(help="critical, error, warning, info or debug.")
-    ] = "info",
-    access_log: Annotated[bool, typer.Option(help="Log every request (uvicorn).")] = True,
-) -> None:
-    """Serve the champion models over HTTP; a moved champion is picked up without a restart."""
-    level = log_level.lower()
-    if level not in {"critical", "error", "warning", "info", "debug"}:
-        raise _fail(
-            f"--log-level must be critical, error, warning, info or debug, not {level!r}", 2
-        )
-    # Read by BLAS/OpenMP when they load: in worker processes, and here if numpy is not loaded
-    # yet. The app also applies threadpoolctl at startup for pools already loaded.
-    for var in NATIVE_THREAD_VARS:
-        os.environ.setdefault(var, "1")
-    # Settings travel to uvicorn's worker processes through the environment.
-    if models_dir is not None:
-        os.environ["TMINUS_MODELS_DIR"] = str(models_dir)
-    if reload_interval is not None:
-        os.environ["TMINUS_RELOAD_INTERVAL_S"] = str(reload_interval)
-
-    import uvicorn
-
-    from tminus.settings import get_settings
-
-    get_settings.cache_clear()
-    settings = get_settings()
-    typer.echo(
-        f"serving the champions in {settings.models_dir.resolve()} on http://{host}:{port} "
-        f"({workers} worker{'' if workers == 1 else 's'})",
-        err=True,
-    )
-    uvicorn.run(
-        "tminus.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=level,
-        log_config=log_config(level),
-        access_log=access_log,
-        timeout_graceful_shutdown=10,
-    )
-
-
-def log_config(level: str) -> dict[str, Any]:
-    """uvicorn's logging setup plus the ``tminus`` loggers; every worker process applies it."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["formatters"]["tminus"] = {
-        "()": "uvicorn.logging.DefaultFormatter",
-        "fmt": "%(asctime)s %(levelprefix)s %(name)s: %(message)s",
-        "use_colors": None,
-    }
-    config["handlers"]["tminus"] = {
-        "formatter": "tminus",
-        "class": "logging.StreamHandler",
-        "stream": "ext://sys.stderr",
-    }
-    config["loggers"]["tminus"] = {
-        "handlers": ["tminus"],
-        "level": level.upper(),
-        "propagate": False,
-    }
-    return config
-
 
 def _weather_values(pairs: list[str], allowed: list[str]) -> dict[str, float]:
     values: dict[str, float] = {}
@@ -142,11 +38,11 @@ def _weather_values(pairs: list[str], allowed: list[str]) -> dict[str, float]:
         name, sep, raw = pair.partition("=")
         name = name.strip()
         if not sep or name not in allowed:
-            raise _fail(f"--weather takes NAME=VALUE with NAME one of {', '.join(allowed)}", 2)
+            raise fail(f"--weather takes NAME=VALUE with NAME one of {', '.join(allowed)}", 2)
         try:
             values[name] = float(raw)
         except ValueError:
-            raise _fail(f"--weather {name}: {raw!r} is not a number", 2) from None
+            raise fail(f"--weather {name}: {raw!r} is not a number", 2) from None
     return values
 
 
@@ -190,7 +86,7 @@ def _validate(schema: type[BaseModel], fields: dict[str, Any]) -> BaseModel:
     if unknown:
         allowed = [OPTIONS.get(f, f) for f in schema.model_fields if f in OPTIONS]
         given = ", ".join(OPTIONS.get(f, f) for f in unknown)
-        raise _fail(f"{given} does not apply to this model; it takes {', '.join(allowed)}", 2)
+        raise fail(f"{given} does not apply to this model; it takes {', '.join(allowed)}", 2)
     try:
         return schema.model_validate(fields)
     except ValidationError as exc:
@@ -199,7 +95,7 @@ def _validate(schema: type[BaseModel], fields: dict[str, Any]) -> BaseModel:
             f"{e['msg']}"
             for e in exc.errors(include_url=False)
         ]
-        raise _fail("; ".join(problems), 2) from None
+        raise fail("; ".join(problems), 2) from None
 
 
 def predict(
@@ -230,21 +126,21 @@ def predict(
     version: Annotated[
         str | None, typer.Option(help="A version id (default: the champion).")
     ] = None,
-    models_dir: ModelsDir = None,
+    models_dir: ModelsDirOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
 ) -> None:
     """Predict one item with a model from the registry, as the service would answer it."""
-    from tminus.api.errors import InvalidInputError
-    from tminus.api.predict import PREDICTIONS
-    from tminus.api.state import SERVED_ALIAS, Snapshot, load_served
     from tminus.registry.errors import RegistryError
     from tminus.registry.store import Registry
+    from tminus.serving.errors import InvalidInputError
+    from tminus.serving.models import MODELS_BY_NAME
+    from tminus.serving.state import SERVED_ALIAS, Snapshot, load_served
     from tminus.settings import get_settings
 
     name = model.strip().lower().replace("-", "_")
-    if name not in PREDICTIONS:
-        raise _fail(f"unknown model {model!r}; choose {MODEL_HELP}", 2)
-    spec = PREDICTIONS[name]
+    if name not in MODELS_BY_NAME:
+        raise fail(f"unknown model {model!r}; choose {MODEL_HELP}", 2)
+    spec = MODELS_BY_NAME[name]
     given: dict[str, Any] = {
         "date": date,
         "vehicle": vehicle,
@@ -259,7 +155,7 @@ def predict(
     fields = {k: v for k, v in given.items() if v is not None}
     if weather:
         if name != "weather_scrub":
-            raise _fail("--weather applies to weather_scrub only", 2)
+            raise fail("--weather applies to weather_scrub only", 2)
         sensors = [f for f in spec.item.model_fields if f != "date"]
         fields.update(_weather_values(weather, sensors))
     item = _validate(spec.item, fields)
@@ -270,21 +166,20 @@ def predict(
         served = load_served(registry, name, chosen)
     except RegistryError as exc:
         hint = f"train and promote one: tminus train --model {name} --promote"
-        raise _fail(f"{exc} ({hint})", 1) from None
+        raise fail(f"{exc} ({hint})", 1) from None
     try:
-        answer = spec.run(Snapshot({name: served}), item)
+        answer = spec.run_one(Snapshot({name: served}), item)
     except InvalidInputError as exc:
         problems = [
             f"{OPTIONS.get(str(p.loc[-1]), str(p.loc[-1]))}: {p.msg}"
             + (f" {', '.join(p.suggestions)}" if p.suggestions else "")
             for p in exc.problems
         ]
-        raise _fail("; ".join(problems), 2) from None
+        raise fail("; ".join(problems), 2) from None
     payload = answer.model_dump(mode="json")
     typer.echo(json.dumps(payload, indent=2) if as_json else _readable(payload))
 
 
 def register(app: typer.Typer) -> None:
     """Mount the serving commands on the root app."""
-    app.command("serve")(serve)
     app.command("predict")(predict)

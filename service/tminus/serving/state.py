@@ -20,24 +20,17 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
-from tminus.api.schemas import Provenance
 from tminus.predictors.base import Predictor
 from tminus.registry.errors import AliasNotFoundError, ModelNotFoundError, RegistryError
 from tminus.registry.store import LoadedModel, Registry
+from tminus.serving.errors import ModelUnavailableError
+from tminus.serving.schemas import Provenance
 
 log = logging.getLogger(__name__)
 
 SERVED_ALIAS: Final = "champion"
 P = TypeVar("P", bound=Predictor)
 T = TypeVar("T")
-
-
-class ModelUnavailableError(Exception):
-    """A model this service serves has no loaded version (yet)."""
-
-    def __init__(self, model: str) -> None:
-        super().__init__(f"model {model!r} is not loaded: no verified '{SERVED_ALIAS}' version yet")
-        self.model = model
 
 
 def parse_cutoff(value: object) -> dt.date | None:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
-from tminus.api.errors import ApiError, Problem
-from tminus.api.schemas import (
+from tminus.predictors.kinds import predictor_class
+from tminus.registry.errors import ModelNotFoundError
+from tminus.registry.store import CARD, ModelVersion
+from tminus.serving.errors import NotFoundError, Problem
+from tminus.serving.schemas import (
     ModelDetail,
     ModelList,
     ModelSummary,
@@ -18,14 +21,8 @@ from tminus.api.schemas import (
     ServedInfo,
     VersionInfo,
 )
-from tminus.api.state import ModelStore, parse_cutoff
-from tminus.predictors.kinds import PREDICTOR_KINDS
-from tminus.registry.errors import ModelNotFoundError
-from tminus.registry.store import CARD, ModelVersion
+from tminus.serving.state import ModelStore, parse_cutoff
 
-OUTPUTS: Final[dict[str, Literal["probability", "quantiles"]]] = {
-    cls.task: cls.output for cls in PREDICTOR_KINDS.values()
-}
 # Files of a version that may be downloaded: the card and its plots, never the artifact state.
 SERVABLE: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(png|md)$")
 MEDIA_TYPES: Final = {".png": "image/png", ".md": "text/markdown; charset=utf-8"}
@@ -68,7 +65,7 @@ def _summary_fields(store: ModelStore, name: str) -> dict[str, Any]:
     summary = metadata.get("summary")
     return {
         "name": name,
-        "output": OUTPUTS[name],
+        "output": predictor_class(name).output,
         "summary": summary if isinstance(summary, str) else None,
         "aliases": registry.aliases(name) if versions else {},
         "versions": len(versions),
@@ -176,6 +173,6 @@ def version_file(store: ModelStore, name: str, version: str, filename: str) -> t
             "the card and its plots are listed as links in GET /v1/models/{name}/card",
             type="file_not_found",
         )
-        raise ApiError(404, [problem])
+        raise NotFoundError([problem])
     store.registry.verify(record)
     return path, MEDIA_TYPES[suffix]

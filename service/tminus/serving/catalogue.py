@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Final
 
-from tminus.api.schemas import PadInfo, PadList, VehicleInfo, VehicleList
-from tminus.api.state import ModelUnavailableError, ServedModel, Snapshot
 from tminus.features.names import normalise_name
 from tminus.predictors.catalogue import Catalogue
+from tminus.serving.errors import ModelUnavailableError
+from tminus.serving.schemas import PadInfo, PadList, VehicleInfo, VehicleList
+from tminus.serving.state import ServedModel, Snapshot
 
 # Models whose predictors carry a catalogue, in order of preference.
 CATALOGUE_MODELS: Final = ("launch_failure", "pad_turnaround", "return_to_flight")

@@ -25,17 +25,29 @@ from pydantic import (
     StringConstraints,
     Tag,
     WithJsonSchema,
+    create_model,
 )
 
 from tminus.predictors.booster_landing import MAX_BLOCK
+from tminus.predictors.kinds import MODEL_NAMES
 
 MAX_BATCH: Final = 10_000
 # Requests may ask about any moment of the space age up to the end of the century.
 MIN_DATE: Final = dt.datetime(1957, 1, 1, tzinfo=dt.UTC)
 MAX_DATE: Final = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 
-ModelName = Literal[
-    "launch_failure", "booster_landing", "pad_turnaround", "return_to_flight", "weather_scrub"
+
+def _known_model(name: str) -> str:
+    if name not in MODEL_NAMES:
+        raise ValueError(f"unknown model {name[:64]!r}; expected one of {', '.join(MODEL_NAMES)}")
+    return name
+
+
+# A model name: one of tminus.predictors.kinds.MODEL_NAMES (an enum in the OpenAPI schema).
+ModelName = Annotated[
+    str,
+    AfterValidator(_known_model),
+    WithJsonSchema({"type": "string", "enum": list(MODEL_NAMES)}),
 ]
 LandingType = Literal["ASDS", "RTLS", "Ocean"]
 
@@ -276,35 +288,22 @@ class WeatherItem(RequestSchema):
         return self.model_dump(exclude={"date"})
 
 
-# ---- batches -----------------------------------------------------------------------------
-class LaunchBatch(RequestSchema):
-    """Up to 10,000 launches."""
+# ---- batches ---------------------------------------------------------------------------
+@functools.cache
+def batch_of(item: type[RequestSchema]) -> type[RequestSchema]:
+    """The batch schema of a request item: ``{"items": [item, ...]}``, 1 to 10,000 items.
 
-    items: list[LaunchItem] = Field(min_length=1, max_length=MAX_BATCH)
-
-
-class LandingBatch(RequestSchema):
-    """Up to 10,000 landing attempts."""
-
-    items: list[LandingItem] = Field(min_length=1, max_length=MAX_BATCH)
-
-
-class PadBatch(RequestSchema):
-    """Up to 10,000 pad launches."""
-
-    items: list[PadItem] = Field(min_length=1, max_length=MAX_BATCH)
-
-
-class FailureBatch(RequestSchema):
-    """Up to 10,000 failures."""
-
-    items: list[FailureItem] = Field(min_length=1, max_length=MAX_BATCH)
-
-
-class WeatherBatch(RequestSchema):
-    """Up to 10,000 launch attempts' weather."""
-
-    items: list[WeatherItem] = Field(min_length=1, max_length=MAX_BATCH)
+    ``LaunchItem`` gives ``LaunchBatch``; built once per item schema.
+    """
+    name = item.__name__.removesuffix("Item") + "Batch"
+    batch: type[RequestSchema] = create_model(
+        name,
+        __base__=RequestSchema,
+        __doc__=f"Up to {MAX_BATCH:,} items, each a {item.__name__}.",
+        __module__=__name__,
+        items=(list[item], Field(min_length=1, max_length=MAX_BATCH)),  # type: ignore[valid-type]
+    )
+    return batch
 
 
 def _single_or_batch(value: Any) -> str:
@@ -350,21 +349,14 @@ def unknown_field_message(name: str, allowed: Sequence[str]) -> str:
 
 _DISCRIMINATOR = Discriminator(_single_or_batch)
 
-LaunchFailureBody = Annotated[
-    Annotated[LaunchItem, Tag("single")] | Annotated[LaunchBatch, Tag("batch")], _DISCRIMINATOR
-]
-BoosterLandingBody = Annotated[
-    Annotated[LandingItem, Tag("single")] | Annotated[LandingBatch, Tag("batch")], _DISCRIMINATOR
-]
-PadTurnaroundBody = Annotated[
-    Annotated[PadItem, Tag("single")] | Annotated[PadBatch, Tag("batch")], _DISCRIMINATOR
-]
-ReturnToFlightBody = Annotated[
-    Annotated[FailureItem, Tag("single")] | Annotated[FailureBatch, Tag("batch")], _DISCRIMINATOR
-]
-WeatherScrubBody = Annotated[
-    Annotated[WeatherItem, Tag("single")] | Annotated[WeatherBatch, Tag("batch")], _DISCRIMINATOR
-]
+
+@functools.cache
+def body_of(item: type[RequestSchema]) -> Any:
+    """The body a prediction route takes: one ``item`` or its batch (see :func:`batch_of`)."""
+    return Annotated[
+        Annotated[item, Tag("single")] | Annotated[batch_of(item), Tag("batch")],
+        _DISCRIMINATOR,
+    ]
 
 
 # ---- responses ---------------------------------------------------------------------------

@@ -21,12 +21,12 @@ import tminus
 from tminus.api.errors import BodyLimitMiddleware, install_error_handlers
 from tminus.api.fastpath import PredictionFastPath, fast_routes
 from tminus.api.metrics import Metrics, MetricsMiddleware
-from tminus.api.predict import PREDICTIONS
 from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_history
 from tminus.api.routes import models as model_routes
-from tminus.api.state import ModelStore
-from tminus.predictors.names import MODEL_NAMES
+from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.store import Registry
+from tminus.serving.models import MODELS
+from tminus.serving.state import ModelStore
 from tminus.settings import Settings, get_settings
 from tminus.tools import routes as tool_routes
 from tminus.web.routes import install_dashboard
@@ -141,7 +141,7 @@ def create_app(
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_error_handlers(
         app,
-        bodies={p.path: {"single": p.item, "batch": p.batch} for p in PREDICTIONS.values()},
+        bodies={spec.path: {"single": spec.item, "batch": spec.batch} for spec in MODELS},
     )
     for router in (
         predictions.router,

@@ -1,0 +1,257 @@
+"""The served models, each described once: everything else about a model is derived from here.
+
+One :class:`ModelSpec` per model: its request item schema, how an item becomes its predictor's
+query, its route, its one-line summary, what the LLM tool says about it, and examples. The
+REST routes and the fast path, the OpenAPI examples, the CLI's ``tminus predict``, the LLM
+tools (REST, MCP and OpenAI-style) and the model list are generated from :data:`MODELS`.
+
+Adding a model: its predictor module (and its entry in ``tminus.predictors.kinds``), its
+trainer (an entry in ``tminus.training.models``), and one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Final, Literal
+
+from tminus.predictors.booster_landing import LandingQuery
+from tminus.predictors.kinds import MODEL_NAMES, predictor_class
+from tminus.predictors.launch_failure import LaunchQuery
+from tminus.predictors.timing import FailureQuery, PadQuery
+from tminus.predictors.weather_scrub import WeatherQuery
+from tminus.serving import predict
+from tminus.serving.schemas import (
+    FailureItem,
+    LandingItem,
+    LaunchItem,
+    PadItem,
+    ProbabilityAnswer,
+    ProbabilityBatchAnswer,
+    QuantileAnswer,
+    QuantileBatchAnswer,
+    RequestSchema,
+    WeatherItem,
+    batch_of,
+    body_of,
+)
+from tminus.serving.state import Snapshot
+
+Output = Literal["probability", "quantiles"]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One served model, described once.
+
+    Parameters
+    ----------
+    name
+        The model name (a key of ``tminus.predictors.kinds.PREDICTORS``).
+    item
+        The request schema of one item; the batch and the route body are derived from it.
+    to_query
+        An item (validated) to the predictor's query.
+    path
+        The REST route, ``/v1/...``.
+    summary
+        One line: the route's summary and the CLI's help.
+    tool_title, tool_description
+        What the LLM is told the tool does (the citation rule is appended).
+    examples
+        Two valid items: the first is the single example, both make the batch example.
+    """
+
+    name: str
+    item: type[RequestSchema]
+    to_query: Callable[[Any], Any]
+    path: str
+    summary: str
+    tool_description: str
+    examples: tuple[dict[str, Any], dict[str, Any]]
+    tool_title: str
+
+    @property
+    def output(self) -> Output:
+        """``probability`` or ``quantiles``: the predictor's kind of answer."""
+        return predictor_class(self.name).output
+
+    @property
+    def tool_name(self) -> str:
+        """The LLM tool's name: ``predict_<model>``."""
+        return f"predict_{self.name}"
+
+    @cached_property
+    def batch(self) -> type[RequestSchema]:
+        """The batch schema, ``{"items": [...]}``."""
+        return batch_of(self.item)
+
+    @cached_property
+    def body(self) -> Any:
+        """The route's body: one item or a batch."""
+        return body_of(self.item)
+
+    @property
+    def answer(self) -> type[ProbabilityAnswer] | type[QuantileAnswer]:
+        """The response schema of one item."""
+        return ProbabilityAnswer if self.output == "probability" else QuantileAnswer
+
+    @property
+    def batch_answer(self) -> type[ProbabilityBatchAnswer] | type[QuantileBatchAnswer]:
+        """The response schema of a batch."""
+        return ProbabilityBatchAnswer if self.output == "probability" else QuantileBatchAnswer
+
+    def run(
+        self, snapshot: Snapshot, body: Any
+    ) -> predict.ProbabilityResponse | predict.QuantileResponse:
+        """Answer a validated body (one item or a batch) from ``snapshot``."""
+        if isinstance(body, self.item):
+            return predict.predict(snapshot, self.name, [body], self.to_query, batch=False)
+        return predict.predict(snapshot, self.name, body.items, self.to_query, batch=True)
+
+    def run_one(self, snapshot: Snapshot, item: Any) -> ProbabilityAnswer | QuantileAnswer:
+        """Answer one item (what the LLM tools and the CLI ask)."""
+        answer = predict.predict(snapshot, self.name, [item], self.to_query, batch=False)
+        assert isinstance(answer, ProbabilityAnswer | QuantileAnswer)
+        return answer
+
+
+def _launch(item: LaunchItem) -> LaunchQuery:
+    return LaunchQuery(
+        vehicle=item.vehicle,
+        when=item.date,
+        site=item.site,
+        pad=item.pad,
+        orbit=item.orbit,
+        payload_mass_kg=item.payload_mass_kg,
+    )
+
+
+def _landing(item: LandingItem) -> LandingQuery:
+    return LandingQuery(
+        when=item.date,
+        landing_type=item.landing_type,
+        core_flight=item.core_flight,
+        block=item.block,
+        payload_mass_kg=item.payload_mass_kg,
+        orbit=item.orbit,
+        vehicle=item.vehicle,
+    )
+
+
+def _pad(item: PadItem) -> PadQuery:
+    return PadQuery(pad=item.pad, when=item.date, site=item.site, vehicle=item.vehicle)
+
+
+def _failure(item: FailureItem) -> FailureQuery:
+    return FailureQuery(vehicle=item.vehicle, when=item.date)
+
+
+def _weather(item: WeatherItem) -> WeatherQuery:
+    return WeatherQuery(when=item.date, values=item.values())
+
+
+MODELS: Final[tuple[ModelSpec, ...]] = (
+    ModelSpec(
+        name="launch_failure",
+        item=LaunchItem,
+        to_query=_launch,
+        path="/v1/launch-failure",
+        summary="Probability that a launch fails, with a 90% interval.",
+        tool_title="Launch failure probability",
+        tool_description=(
+            "Probability (0-1) that one orbital launch of `vehicle` on `date` fails, with its "
+            "90% interval, from the served launch_failure model, reading only the launches "
+            "before `date`. `pad` (GCAT code, e.g. 'LC40'; 'SLC-40' and 'LC-39A' also work) "
+            "and `site` (e.g. 'CC', 'KSC') are optional: without a pad the answer mixes the "
+            "pads the vehicle used in the last year (flag pad_unspecified). A variant GCAT "
+            "lists that has not flown is answered as a maiden flight (flag maiden_flight); a "
+            "family name ('Starship') is read as its most recently flown variant. A misspelt "
+            "vehicle or pad fails with suggestions; list_vehicles and list_pads give valid "
+            "names. `context` holds the vehicle's record behind the number."
+        ),
+        examples=(
+            {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"},
+            {"vehicle": "Electron", "date": "2026-03-15T04:00:00Z"},
+        ),
+    ),
+    ModelSpec(
+        name="booster_landing",
+        item=LandingItem,
+        to_query=_landing,
+        path="/v1/booster-landing",
+        summary="Probability that a Falcon booster landing succeeds, with a 90% interval.",
+        tool_title="Falcon booster landing probability",
+        tool_description=(
+            "Probability (0-1) that a SpaceX Falcon booster landing attempt succeeds, with its "
+            "90% interval. `landing_type`: 'ASDS' (drone ship), 'RTLS' (return to launch site) "
+            "or 'Ocean'; `block` is optional (latest assumed, flagged). The current model reads "
+            "the landing type, block and the programme's record before `date`; `core_flight`, "
+            "payload mass and orbit are accepted but not used (they made its backtest worse)."
+        ),
+        examples=(
+            {"date": "2026-03-01", "landing_type": "ASDS", "core_flight": 12, "orbit": "LEO"},
+            {"date": "2026-03-01", "landing_type": "RTLS", "payload_mass_kg": 3000},
+        ),
+    ),
+    ModelSpec(
+        name="pad_turnaround",
+        item=PadItem,
+        to_query=_pad,
+        path="/v1/pad-turnaround",
+        summary="Days until a pad's next launch after one on a date: 10/50/90% quantiles.",
+        tool_title="Pad turnaround",
+        tool_description=(
+            "After a launch from `pad` on `date`, the days until that pad's next launch as "
+            "10/50/90% quantiles, and the implied dates, from the pad's record as it stood on "
+            "`date`. For 'when can this pad launch next', use the pad's last launch "
+            "(list_pads gives `last_flight`) as `date`. A pad GCAT lists that has not launched "
+            "is answered as a new pad (flag new_pad). `site` is needed only when a pad code "
+            "is ambiguous."
+        ),
+        examples=(
+            {"pad": "LC39A", "date": "2026-03-01", "site": "KSC"},
+            {"pad": "LC40", "date": "2026-03-01", "vehicle": "Falcon 9"},
+        ),
+    ),
+    ModelSpec(
+        name="return_to_flight",
+        item=FailureItem,
+        to_query=_failure,
+        path="/v1/return-to-flight",
+        summary="Days from a failure until the vehicle's family flies again: 10/50/90% quantiles.",
+        tool_title="Return to flight after a failure",
+        tool_description=(
+            "If `vehicle` fails on `date`, the days until its family launches again, as "
+            "10/50/90% quantiles, and the implied dates."
+        ),
+        examples=(
+            {"vehicle": "Falcon 9", "date": "2026-03-01"},
+            {"vehicle": "Vega C", "date": "2026-03-01"},
+        ),
+    ),
+    ModelSpec(
+        name="weather_scrub",
+        item=WeatherItem,
+        to_query=_weather,
+        path="/v1/weather-scrub",
+        summary="Probability that weather scrubs a Cape launch attempt, with a 90% interval.",
+        tool_title="Weather scrub probability (Cape)",
+        tool_description=(
+            "Probability (0-1) that weather scrubs a Cape Canaveral / KSC launch attempt, from "
+            "sensor summaries over the ~4 hours before T-0 (peak wind in knots, field mill V/m, "
+            "lightning count, ...). Omitted sensors are filled with typical values and flagged "
+            "`inputs_filled`; say so when you use such an answer."
+        ),
+        examples=(
+            {"date": "2026-03-01", "max_peak_wind": 18.0, "lightning_count": 0},
+            {"date": "2026-07-15", "max_peak_wind": 32.0, "lightning_count": 40},
+        ),
+    ),
+)
+MODELS_BY_NAME: Final[dict[str, ModelSpec]] = {spec.name: spec for spec in MODELS}
+if tuple(MODELS_BY_NAME) != MODEL_NAMES:
+    raise RuntimeError(
+        "every model in tminus.predictors.kinds needs exactly one ModelSpec, in the same order"
+    )
