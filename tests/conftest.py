@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,6 +62,19 @@ def champion_registry(processed_dir: Path, tmp_path_factory: pytest.TempPathFact
     not_promoted = [o.model for o in outcomes if not o.promoted]
     assert not not_promoted, f"models not promoted on the mirror: {not_promoted}"
     return root
+
+
+@pytest.fixture(scope="session")
+def snapshot(champion_registry: Path) -> Any:
+    """Every champion loaded and verified, as a service holds them (read-only)."""
+    from tminus.predictors.kinds import MODEL_NAMES
+    from tminus.registry.store import Registry
+    from tminus.serving.state import ModelStore
+
+    store = ModelStore(Registry(champion_registry), MODEL_NAMES)
+    store.refresh()
+    assert not store.missing, f"champions that did not load: {store.missing}"
+    return store.snapshot
 
 
 @pytest.fixture

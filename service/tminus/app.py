@@ -89,8 +89,13 @@ def create_app(
     *,
     models: Sequence[str] = MODEL_NAMES,
     registry: Registry | None = None,
+    fast_path: bool = True,
 ) -> FastAPI:
-    """Build the service for ``models`` (all by default) from ``settings.models_dir``."""
+    """Build the service for ``models`` (all by default) from ``settings.models_dir``.
+
+    ``fast_path=False`` leaves out :class:`~tminus.api.fastpath.PredictionFastPath`, so every
+    prediction goes through its FastAPI route (the answers are the same bytes; tests compare).
+    """
     settings = settings or get_settings()
     metrics = Metrics()
     store = ModelStore(registry or Registry(settings.models_dir), models, listener=metrics)
@@ -128,13 +133,14 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.metrics = metrics
-    # Innermost: valid predictions are answered here, everything else goes on to the routes.
-    app.add_middleware(
-        PredictionFastPath,
-        store=store,
-        metrics=metrics,
-        routes=fast_routes(predictions.router.routes),
-    )
+    if fast_path:
+        # Innermost: valid predictions are answered here, everything else goes to the routes.
+        app.add_middleware(
+            PredictionFastPath,
+            store=store,
+            metrics=metrics,
+            routes=fast_routes(predictions.router.routes),
+        )
     # Inside the metrics middleware, so a refused body is counted; not FastAPI's max_body_size,
     # whose 413 is plain text (see BodyLimitMiddleware).
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)

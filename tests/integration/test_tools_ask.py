@@ -27,23 +27,13 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
 from tminus.app import create_app
-from tminus.predictors.kinds import MODEL_NAMES
-from tminus.registry.store import Registry
-from tminus.serving.state import ModelStore, Snapshot
+from tminus.serving.state import Snapshot
 from tminus.settings import Settings
 from tminus.tools.ask import LLMConfig, LLMError, ask_llm
 
 pytestmark = pytest.mark.integration
 
 Turn = Callable[[dict[str, Any]], Any]
-
-
-@pytest.fixture(scope="module")
-def snapshot(champion_registry: Path) -> Snapshot:
-    store = ModelStore(Registry(champion_registry), MODEL_NAMES)
-    store.refresh()
-    assert not store.missing
-    return store.snapshot
 
 
 # ---- the scripted server -----------------------------------------------------------------

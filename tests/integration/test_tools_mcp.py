@@ -27,9 +27,7 @@ from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
 from tminus.app import create_app
-from tminus.predictors.kinds import MODEL_NAMES
-from tminus.registry.store import Registry
-from tminus.serving.state import ModelStore, Snapshot
+from tminus.serving.state import Snapshot
 from tminus.settings import Settings
 from tminus.tools.mcp_server import build_mcp_server
 from tminus.tools.toolbox import TOOLS, openai_tools
@@ -70,14 +68,6 @@ CALLS: dict[str, tuple[dict[str, Any], str | None]] = {
         "/v1/plan",
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def snapshot(champion_registry: Path) -> Snapshot:
-    store = ModelStore(Registry(champion_registry), MODEL_NAMES)
-    store.refresh()
-    assert not store.missing
-    return store.snapshot
 
 
 def in_process(snapshot: Snapshot, calls: list[tuple[str, dict[str, Any]]]) -> Any:

@@ -6,29 +6,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tminus.predictors.catalogue import Catalogue
-from tminus.predictors.kinds import MODEL_NAMES
-from tminus.registry.store import Registry
 from tminus.serving.catalogue import catalogue_source
-from tminus.serving.state import ModelStore, Snapshot
+from tminus.serving.state import Snapshot
 from tminus.tools.offline import answer_offline, interpret
 
 pytestmark = pytest.mark.integration
 
 TODAY = dt.date(2026, 1, 15)
-
-
-@pytest.fixture(scope="module")
-def snapshot(champion_registry: Path) -> Snapshot:
-    store = ModelStore(Registry(champion_registry), MODEL_NAMES)
-    store.refresh()
-    assert not store.missing
-    return store.snapshot
 
 
 @pytest.fixture(scope="module")

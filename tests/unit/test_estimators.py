@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
+from sklearn.utils.estimator_checks import estimator_checks_generator
 
+from tminus.predictors.logistic import log_odds, sigmoid
 from tminus.training.estimators import LinearQuantileRegression, SignConstrainedLogisticRegression
 from tminus.training.metrics import auc, brier, ece, log_loss, pinball, quantile_scores
 
@@ -49,3 +53,38 @@ def test_metrics_on_known_values() -> None:
     assert pinball([10.0], [8.0], 0.9) == pytest.approx(1.8)
     scores = quantile_scores([5.0, 50.0], [[1, 4, 9], [1, 4, 9]])
     assert scores["coverage_80"] == pytest.approx(0.5)
+
+
+def _contract_checks() -> list[Any]:
+    """Every scikit-learn estimator check, for both estimators.
+
+    Left out: the array API checks, which only run with SCIPY_ARRAY_API set and an array API
+    library installed, for estimators that declare array API support; these take NumPy only.
+    """
+    out = []
+    for estimator in (SignConstrainedLogisticRegression(), LinearQuantileRegression()):
+        for est, check in estimator_checks_generator(estimator, legacy=True):
+            name = getattr(check, "func", check).__name__
+            if "array_api" not in name:
+                out.append(pytest.param(est, check, id=f"{type(est).__name__}-{name}"))
+    return out
+
+
+@pytest.mark.parametrize(("estimator", "check"), _contract_checks())
+def test_the_estimators_follow_the_scikit_learn_contract(estimator: Any, check: Any) -> None:
+    check(estimator)
+
+
+def test_the_service_evaluates_the_fitted_logistic_as_training_does() -> None:
+    """One model, two evaluations: the estimator's (NumPy, for backtests) and the predictors'
+    (by hand, per request) agree to 1e-12 on random inputs."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(500, 6)) * rng.uniform(0.1, 50, size=6) + rng.normal(size=6)
+    y = (rng.uniform(size=500) < 0.2).astype(float)
+    est = SignConstrainedLogisticRegression(alpha=0.5, signs=[1, -1, 0, 1, 0, -1]).fit(X, y)
+    fresh = rng.normal(size=(1000, 6)) * 30
+    expected = est.decision_function(fresh)
+    by_hand = [log_odds(row, est.mean_, est.scale_, est.coef_, est.intercept_) for row in fresh]
+    np.testing.assert_allclose(by_hand, expected, rtol=0, atol=1e-12)
+    proba = est.predict_proba(fresh)[:, 1]
+    np.testing.assert_allclose([sigmoid(z) for z in by_hand], proba, rtol=0, atol=1e-12)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tminus.data.manifest import sha256_file
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.registry.errors import (
     AliasNotFoundError,
@@ -17,7 +18,7 @@ from tminus.registry.errors import (
     VersionExistsError,
     VersionNotFoundError,
 )
-from tminus.registry.store import MANIFEST, Registry, new_version_id, sha256_file
+from tminus.registry.store import MANIFEST, Registry, new_version_id
 from tminus.training import launch_failure
 
 from .synthetic import launches, pads, variants

@@ -146,10 +146,7 @@ def source_by_name(sources: tuple[Source, ...], name: str) -> Source:
     raise ManifestError(f"the sources manifest has no source {name!r}")
 
 
-def sha256_file(path: Path, *, chunk_size: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes (read in chunks, never whole into memory)."""
     with path.open("rb") as handle:
-        while chunk := handle.read(chunk_size):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +32,7 @@ from tminus.predictors.base import (
     require,
 )
 from tminus.predictors.catalogue import Catalogue, VehicleMatch
+from tminus.predictors.logistic import log_odds, sigmoid
 
 # Interval: Beta around the model's probability with this many pseudo-flights on top of the
 # vehicle's own flights, so a new vehicle gets a wide interval and a proven one a narrow one.
@@ -63,14 +63,6 @@ class LaunchQuery:
     pad: str | None = None
     orbit: str | None = None
     payload_mass_kg: float | None = None
-
-
-def sigmoid(z: float) -> float:
-    """1 / (1 + exp(-z)), safe for large |z|."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
 
 
 def beta_interval(p: float, concentration: float, level: float) -> tuple[float, float]:
@@ -261,10 +253,7 @@ class LaunchFailurePredictor(Predictor):
         )
 
     def _probability(self, x: list[float]) -> float:
-        z = self.intercept
-        for xi, m, s, c in zip(x, self.mean, self.scale, self.coef, strict=True):
-            z += c * (xi - m) / s
-        return sigmoid(z)
+        return sigmoid(log_odds(x, self.mean, self.scale, self.coef, self.intercept))
 
     def _answer_for_pads(
         self, at: HistoryAt, ctx: RiskContext, mix: list[tuple[str, float]] | None
@@ -320,15 +309,7 @@ class LaunchFailurePredictor(Predictor):
                 flags["new_pad"] = record is None or record.flights == 0
         else:
             mix = at.pad_mix(vehicle.name, vehicle.family, site=site)
-        ctx = read_context(
-            at,
-            vehicle=vehicle.name,
-            family=vehicle.family,
-            provider=vehicle.provider,
-            site=site,
-            pad=pad,
-            pooling=self.pooling,
-        )
+        ctx = self._context(vehicle, t, site, pad)
         probability, interval = self._answer_for_pads(at, ctx, mix)
         context: dict[str, Any] = {
             "vehicle": vehicle.name,

@@ -1,8 +1,14 @@
-"""Logistic weights with a bootstrap ensemble: a probability and an honest interval on it."""
+"""Logistic models as the service evaluates them: one function for the log-odds, and a
+bootstrap ensemble that gives a probability an honest interval.
+
+Training fits :class:`~tminus.training.estimators.SignConstrainedLogisticRegression`; the
+service evaluates its weights here, by hand. A test checks both agree to 1e-12.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +16,28 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tminus.predictors.base import StateError, float_list, require
+
+
+def log_odds(
+    x: Iterable[float],
+    mean: Iterable[float],
+    scale: Iterable[float],
+    coef: Iterable[float],
+    intercept: float,
+) -> float:
+    """``intercept + sum(coef * (x - mean) / scale)``: the fitted log-odds of one row."""
+    z = float(intercept)
+    for xi, m, s, c in zip(x, mean, scale, coef, strict=True):
+        z += float(c) * (float(xi) - float(m)) / float(s)
+    return z
+
+
+def sigmoid(z: float) -> float:
+    """1 / (1 + exp(-z)), safe for large |z|."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 @dataclass(frozen=True)
@@ -29,8 +57,8 @@ class BootstrapLogistic:
 
     def predict(self, x: list[float]) -> tuple[float, tuple[float, float]]:
         """Probability and 90% interval for one feature vector."""
+        p = sigmoid(log_odds(x, self.mean, self.scale, self.coef, self.intercept))
         z = (np.asarray(x, dtype=float) - self.mean) / self.scale
-        p = float(1.0 / (1.0 + np.exp(-(self.intercept + z @ self.coef))))
         boot = 1.0 / (1.0 + np.exp(-(self.boot_intercept + self.boot_coef @ z)))
         low, high = np.percentile(boot, [5.0, 95.0])
         return p, (min(float(low), p), max(float(high), p))

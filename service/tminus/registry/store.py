@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tminus.data.manifest import sha256_file
 from tminus.predictors.base import Predictor, StateError
 from tminus.registry.errors import (
     AliasNotFoundError,
@@ -91,15 +92,6 @@ def new_version_id(now: datetime | None = None) -> str:
     """A fresh, time-ordered version id."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     return f"{moment.strftime('%Y%m%dT%H%M%S%fZ')}-{secrets.token_hex(2)}"
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_json(path: Path, payload: Any) -> None:

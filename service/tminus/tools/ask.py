@@ -46,9 +46,8 @@ from tminus.tools.toolbox import (
     call_tool,
     merge_sources,
     openai_tools,
-    source_refs,
     sources_line,
-    sources_of,
+    success_record,
 )
 
 # A tool result longer than this (about 12k tokens) is not sent: the LLM is asked to narrow it.
@@ -294,17 +293,9 @@ class _Loop:
                 "tool_call_id": call.id,
                 "content": json.dumps(too_long.to_json()),
             }
-        found = sources_of(result)
+        found, record = success_record(name, arguments, result)
         self.sources.append(found)
-        self.records.append(
-            ToolCallRecord(
-                name=name,
-                arguments=arguments,
-                ok=True,
-                sources=source_refs(found),
-                result=result.model_dump(mode="json"),
-            )
-        )
+        self.records.append(record)
         return {"role": "tool", "tool_call_id": call.id, "content": content}
 
     async def run(self, today: dt.date) -> str:

@@ -35,9 +35,8 @@ from tminus.tools.toolbox import (
     ToolCallError,
     call_tool,
     merge_sources,
-    source_refs,
     sources_line,
-    sources_of,
+    success_record,
 )
 
 Intent = Literal[
@@ -493,17 +492,9 @@ class _Answer:
             )
             self.lines.append(f"T-Minus could not answer: {failure.message}.")
             return None
-        found = sources_of(result)
+        found, record = success_record(name, arguments, result)
         self.sources.append(found)
-        self.records.append(
-            ToolCallRecord(
-                name=name,
-                arguments=arguments,
-                ok=True,
-                sources=source_refs(found),
-                result=result.model_dump(mode="json"),
-            )
-        )
+        self.records.append(record)
         return result
 
 

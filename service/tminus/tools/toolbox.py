@@ -33,6 +33,7 @@ from tminus.tools.schemas import (
     PlanRequest,
     PlanResponse,
     SourceRef,
+    ToolCallRecord,
     VehicleSearch,
 )
 
@@ -264,6 +265,21 @@ def sources_of(result: BaseModel) -> list[Provenance]:
     if isinstance(sources, list):
         return [s for s in sources if isinstance(s, Provenance)]
     return []
+
+
+def success_record(
+    name: str, arguments: dict[str, Any] | str, result: BaseModel
+) -> tuple[list[Provenance], ToolCallRecord]:
+    """A tool call that answered: the model versions behind it, and its ``tool_calls`` record."""
+    found = sources_of(result)
+    record = ToolCallRecord(
+        name=name,
+        arguments=arguments,
+        ok=True,
+        sources=source_refs(found),
+        result=result.model_dump(mode="json"),
+    )
+    return found, record
 
 
 def source_refs(sources: Sequence[Provenance]) -> list[SourceRef]:

@@ -14,12 +14,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 
-def _standardise(X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
+def _standardise(
+    X: NDArray[np.float64], weights: NDArray[np.float64] | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-column (weighted) mean and standard deviation; a constant column gets scale 1."""
+    mean = np.average(X, axis=0, weights=weights)
+    scale = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=weights))
     scale[scale < 1e-12] = 1.0
     return mean, scale
 
@@ -46,21 +50,20 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):  # type
     classes_ : ndarray of shape (2,)
     """
 
-    def __init__(
-        self,
-        alpha: float = 1.0,
-        signs: Sequence[int] | None = None,
-    ) -> None:
+    def __init__(self, *, alpha: float = 1.0, signs: Sequence[int] | None = None) -> None:
         self.alpha = alpha
         self.signs = signs
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit by L-BFGS-B on the penalised log-likelihood."""
-        X_arr, y_arr = check_X_y(X, y, dtype=np.float64)
-        validate_data(self, X_arr, reset=True)
+        X_arr, y_arr = validate_data(self, X, y, reset=True, dtype=np.float64)
+        check_classification_targets(y_arr)
+        y_type = type_of_target(y_arr, input_name="y", raise_unknown=True)
+        if y_type not in ("binary", "unary"):
+            raise ValueError(
+                f"Only binary classification is supported. The type of the target is {y_type}."
+            )
         self.classes_ = np.unique(y_arr)
-        if len(self.classes_) > 2:
-            raise ValueError(f"expected binary outcomes, got classes {self.classes_}")
         if self.alpha < 0:
             raise ValueError(f"alpha must be >= 0, got {self.alpha}")
         n, d = X_arr.shape
@@ -71,8 +74,10 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):  # type
         target = (y_arr == self.classes_[-1]).astype(float)
         if len(self.classes_) == 1 and self.classes_[0] in (0, False):
             target = np.zeros(n)
-        w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        self.mean_, self.scale_ = _standardise(X_arr)
+        w = _check_sample_weight(sample_weight, X_arr, ensure_non_negative=True)
+        if not np.any(w > 0):
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+        self.mean_, self.scale_ = _standardise(X_arr, w)
         Z = (X_arr - self.mean_) / self.scale_
         rate = np.clip(np.average(target, weights=w), 1e-4, 1 - 1e-4)
 
@@ -97,6 +102,12 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):  # type
         self.n_iter_ = int(result.nit)
         return self
 
+    def __sklearn_tags__(self) -> Any:
+        """Binary outcomes only (a launch fails or it does not)."""
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """Log-odds of the positive class."""
         check_is_fitted(self)
@@ -111,8 +122,10 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):  # type
         return np.column_stack([1 - p1, p1])
 
     def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """The more likely class."""
+        """The more likely class (the only one, if ``fit`` saw one)."""
         proba = self.predict_proba(X)
+        if len(self.classes_) == 1:
+            return np.repeat(self.classes_, len(proba))
         out: NDArray[Any] = self.classes_[(proba[:, 1] >= 0.5).astype(int)]
         return out
 
@@ -132,15 +145,16 @@ class LinearQuantileRegression(RegressorMixin, BaseEstimator):  # type: ignore[m
         Width of the quadratic zone around zero residual, in target units.
     """
 
-    def __init__(self, quantile: float = 0.5, alpha: float = 1e-3, smoothing: float = 0.01) -> None:
+    def __init__(
+        self, *, quantile: float = 0.5, alpha: float = 1e-3, smoothing: float = 0.01
+    ) -> None:
         self.quantile = quantile
         self.alpha = alpha
         self.smoothing = smoothing
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
         """Fit the ``quantile`` of ``y`` given ``X``."""
-        X_arr, y_arr = check_X_y(X, y, dtype=np.float64, y_numeric=True)
-        validate_data(self, X_arr, reset=True)
+        X_arr, y_arr = validate_data(self, X, y, reset=True, dtype=np.float64, y_numeric=True)
         if not 0.0 < self.quantile < 1.0:
             raise ValueError(f"quantile must be in (0, 1), got {self.quantile}")
         if self.smoothing <= 0:

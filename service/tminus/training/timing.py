@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from tminus.features.cadence import PAD_FEATURES, RTF_FEATURES, pad_features, rtf_features
+from tminus.features.cadence import pad_features, rtf_features
 from tminus.features.history import LaunchHistory, pad_key
 from tminus.features.timebase import to_day
 from tminus.predictors.timing import (
@@ -225,27 +225,43 @@ def _params(
     }
 
 
+def _fit(
+    cls: type[PadTurnaroundPredictor] | type[ReturnToFlightPredictor],
+    rows: TimingRows,
+    launches: pd.DataFrame,
+    variants: pd.DataFrame,
+    pads: pd.DataFrame,
+    *,
+    scheme_note: str,
+) -> tuple[Backtest, PadTurnaroundPredictor | ReturnToFlightPredictor, dict[str, object]]:
+    """Backtest, then fit on every observed row and package the predictor with its history."""
+    bt = backtest(rows, start=BACKTEST_START, scheme_note=scheme_note)
+    observed = ~np.isnan(rows.days)
+    weights = fit_weights(rows.X[observed], rows.days[observed])
+    predictor = cls(
+        history=rows.history,
+        reference=build_reference(variants, pads),
+        vehicle_provider=vehicle_providers(launches),
+        weights=weights,
+    )
+    return bt, predictor, _params(weights, cls.features, rows)
+
+
 def train_pad_turnaround(
     launches: pd.DataFrame, variants: pd.DataFrame, pads: pd.DataFrame, *, random_state: int
 ) -> TrainedModel:
     """Backtest and fit ``pad_turnaround`` (the reference lists name pads not yet used)."""
-    rows = build_pad_rows(launches)
-    bt = backtest(
-        rows,
-        start=BACKTEST_START,
+    bt, predictor, params = _fit(
+        PadTurnaroundPredictor,
+        build_pad_rows(launches),
+        launches,
+        variants,
+        pads,
         scheme_note="launches whose pad had not launched again by the data end are left out",
     )
-    observed = ~np.isnan(rows.days)
-    weights = fit_weights(rows.X[observed], rows.days[observed])
-    params = _params(weights, PAD_FEATURES, rows)
     return TrainedModel(
         name="pad_turnaround",
-        predictor=PadTurnaroundPredictor(
-            history=rows.history,
-            reference=build_reference(variants, pads),
-            vehicle_provider=vehicle_providers(launches),
-            weights=weights,
-        ),
+        predictor=predictor,
         backtest=bt,
         params=params,
         random_state=random_state,
@@ -269,24 +285,18 @@ def train_return_to_flight(
     launches: pd.DataFrame, variants: pd.DataFrame, pads: pd.DataFrame, *, random_state: int
 ) -> TrainedModel:
     """Backtest and fit ``return_to_flight`` (the reference lists name vehicles not yet flown)."""
-    rows = build_rtf_rows(launches)
-    bt = backtest(
-        rows,
-        start=BACKTEST_START,
+    bt, predictor, params = _fit(
+        ReturnToFlightPredictor,
+        build_rtf_rows(launches),
+        launches,
+        variants,
+        pads,
         scheme_note="failures whose family had not flown again by the data end are left out",
     )
-    observed = ~np.isnan(rows.days)
-    weights = fit_weights(rows.X[observed], rows.days[observed])
-    params = _params(weights, RTF_FEATURES, rows)
     params.pop("coverage_band")
     return TrainedModel(
         name="return_to_flight",
-        predictor=ReturnToFlightPredictor(
-            history=rows.history,
-            reference=build_reference(variants, pads),
-            vehicle_provider=vehicle_providers(launches),
-            weights=weights,
-        ),
+        predictor=predictor,
         backtest=bt,
         params=params,
         random_state=random_state,
