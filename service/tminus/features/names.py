@@ -98,15 +98,21 @@ class NameIndex:
             n for k, names in self._by_key.items() if k.startswith(key) and k != key for n in names
         ]
 
-    def closest(
+    def scored(
         self, name: str, *, score: float = SUGGEST_SCORE, n: int = SUGGESTIONS
-    ) -> list[str]:
-        """Known names at least ``score`` similar to ``name``, most similar first."""
+    ) -> list[tuple[str, float]]:
+        """Known names at least ``score`` similar to ``name`` (0..100), most similar first."""
         key = self.normalise(name)
         if not key:
             return []
         found = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=score, limit=n)
-        return [spelling for k, _, _ in found for spelling in self._by_key[k]][:n]
+        return [(spelling, s) for k, s, _ in found for spelling in self._by_key[k]][:n]
+
+    def closest(
+        self, name: str, *, score: float = SUGGEST_SCORE, n: int = SUGGESTIONS
+    ) -> list[str]:
+        """Known names at least ``score`` similar to ``name``, most similar first."""
+        return [spelling for spelling, _ in self.scored(name, score=score, n=n)]
 
     def near_misses(self, name: str) -> list[str]:
         """Known names close enough to ``name`` to take it for a typo of one of them."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -23,7 +22,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 
-from tminus.features.names import normalise_pad, normalise_vehicle
+from tminus.features.names import NEAR_MISS_SCORE, NameIndex, normalise_pad, normalise_vehicle
 from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue
 from tminus.serving.catalogue import catalogue_source
@@ -316,6 +315,8 @@ class QuestionParser:
         for vehicle in ranked:
             self.keys.setdefault(normalise_vehicle(vehicle.name), vehicle.name)
         self.order = {name: i for i, name in enumerate(self.keys.values())}
+        # Near misses by the one rule of tminus.features.names (a typo of a known name).
+        self.names = NameIndex(self.keys.values(), normalise_vehicle)
 
     # ---- vehicles ----------------------------------------------------------------------
     def find_vehicles(self, text: str) -> list[Mention]:
@@ -336,9 +337,8 @@ class QuestionParser:
                     continue
                 if len(key) < 4 or not re.search(r"[a-z]{3}", key):
                     continue
-                for close in difflib.get_close_matches(key, self.keys, n=3, cutoff=0.8):
-                    score = difflib.SequenceMatcher(None, key, close).ratio()
-                    candidates.append((score, n, i, i + n, self.keys[close], False))
+                for close, score in self.names.scored(written, score=NEAR_MISS_SCORE, n=3):
+                    candidates.append((score / 100, n, i, i + n, close, False))
         # Best first: exact, then closest, then longest, then most recently flown.
         candidates.sort(key=lambda c: (-c[0], -c[1], self.order[c[4]], c[2]))
         used: set[int] = set()
