@@ -21,7 +21,7 @@ import numpy as np
 
 import tminus
 from tminus.data import schema as S
-from tminus.data.tables import data_cutoff, load_table, snapshot_hash
+from tminus.data.tables import build_info, data_cutoff, file_sources, load_table, snapshot_hash
 from tminus.predictors.names import MODEL_NAMES
 from tminus.registry.errors import AliasNotFoundError
 from tminus.registry.store import ModelVersion, Registry, new_version_id
@@ -137,6 +137,8 @@ def build_metadata(trained: TrainedModel, processed: Path) -> dict[str, Any]:
                 "snapshot_sha256": snapshot_hash(processed),
                 "cutoff": cutoff.isoformat(),
                 "tables": list(tables),
+                # The raw files behind those tables: path, sha256, origin, GCAT stamp.
+                "sources": file_sources(build_info(processed), tables),
             },
             "attribution": [ATTRIBUTION[s] for s in MODEL_SOURCES[trained.name]],
             "code": {"git_commit": git_commit(), "tminus_version": tminus.__version__},
