@@ -93,6 +93,10 @@ class MissingTableError(DataError):
     """A processed table has not been built yet."""
 
 
+class UpdateInProgressError(DataError):
+    """Another ``tminus data update`` holds the data folder's update lock."""
+
+
 def decode_utf8(data: bytes, *, file: str, separator: str | None = None) -> str:
     """``data`` as text; bytes that are not UTF-8 are a :class:`SourceValidationError`.
 
