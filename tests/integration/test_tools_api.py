@@ -135,11 +135,12 @@ def test_plan_without_vehicles_considers_recent_ones_within_the_filters(
 
 
 def test_plan_pad_busy_when_the_window_closes_before_the_pad_is_free(client: TestClient) -> None:
-    # A window right after the data cutoff, shorter than the pads' median turnaround.
+    # A window right after the Falcon 9 pads' last launches in the record (2025-12-15 and
+    # 2025-12-17; none flew again before the cutoff), shorter than their median turnaround.
     answer = plan(
         client,
-        earliest_date="2025-04-04",
-        latest_date="2025-04-05",
+        earliest_date="2025-12-18",
+        latest_date="2025-12-19",
         vehicles=["Falcon 9"],
     )
     busy = [e for e in answer["excluded"] if e["reason"] == "pad_busy"]
