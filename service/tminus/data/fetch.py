@@ -169,7 +169,7 @@ def fetch_sources(
         if mirror is None and source.mirror_only:
             warn(
                 f"{source.name} is only available from a mirror "
-                f"({source.note or source.homepage}); skipped: its table will be empty "
+                f"({source.note or source.homepage}); skipped: the build goes without it "
                 "unless you fetch with --mirror"
             )
             fetched.extend(FetchedFile(source.name, f.path, "skipped", False) for f in source.files)

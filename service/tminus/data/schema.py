@@ -23,8 +23,7 @@ TABLES: Final = (
     VEHICLE_VARIANTS,
     PADS_REFERENCE,
 )
-# Reference tables describe things (vehicles, pads), not events: they have no date column.
-REFERENCE_TABLES: Final = (VEHICLE_VARIANTS, PADS_REFERENCE)
+# vehicle_variants and pads_reference describe things, not events: they have no date column.
 
 # ---- launches: one row per GCAT launch attempt (distinct Launch_Tag) -----------------------
 # From GCAT's full launch list (launch.tsv) when it was downloaded, else from the launch log
@@ -43,8 +42,8 @@ STATE: Final = "state"  # str, GCAT LVState: the launching country/state code; l
 # no LVState: there it is orgs.tsv StateCode of the first Agency code (the launch log agrees on
 # 99.9% of its launches), else sites.tsv StateCode of the launch site
 CATEGORY: Final = "category"  # "orbital" | "deep_space" | "other_world"
-OUTCOME_CODE: Final = "outcome_code"  # str, GCAT Launch_Code, e.g. "OS", "OF40"
-FAILED: Final = "failed"  # bool, second letter of Launch_Code is 'F'
+OUTCOME_CODE: Final = "outcome_code"  # str, GCAT Launch_Code (launch.tsv: LaunchCode), "OF40"
+FAILED: Final = "failed"  # bool, second letter of that code is 'F'
 FLIGHT_ID: Final = "flight_id"  # str | null, GCAT Flight_ID
 BOOSTER_SERIAL: Final = "booster_serial"  # str | null, e.g. "B1088" (Falcon only)
 BOOSTER_FLIGHT: Final = "booster_flight"  # Int64 | null, that booster's flight count, e.g. 5
