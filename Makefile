@@ -13,7 +13,7 @@ WORKERS ?= 1
 IMAGE ?= tminus:latest
 export DATA_MIRROR
 
-.PHONY: help install data train evaluate retrain promote serve run check lint types contracts \
+.PHONY: help install data update train evaluate retrain promote serve run check lint types contracts \
         test test-fast bench bench-deps bench-smoke docker-build docker-run docker-test clean
 
 help: ## List the targets
@@ -30,6 +30,10 @@ install: $(VENV)/.installed ## Create .venv and install the package with its tra
 data: install ## Copy the sources (DATA_MIRROR, or upstream if empty) and build validated tables
 	$(TMINUS) data fetch $(if $(DATA_MIRROR),--mirror $(DATA_MIRROR),)
 	$(TMINUS) data build
+
+update: install ## GCAT's current launch list from upstream (UPSTREAM=url), rebuild, retrain, promote
+	@test -f datasets/processed/_build.json || $(MAKE) --no-print-directory data
+	$(TMINUS) data update $(if $(UPSTREAM),--upstream $(UPSTREAM),)
 
 train: install ## Train every model and register new versions (no promotion)
 	$(TMINUS) train --model all

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATA_MIRROR", "TMINUS_DATA_MIRROR"),
         description="Local mirror of the public sources; None downloads from upstream.",
     )
+    upstream: str = Field(
+        default="https://planet4589.org/space/gcat/tsv",
+        min_length=1,
+        description="GCAT's TSV base URL for `tminus data update` (launch/launch.tsv, "
+        "tables/lv.tsv, ...); a file:// URL reads a local copy laid out the same way.",
+    )
     random_state: int = Field(default=20_251_129, description="Seed for every random step.")
     admin_key: SecretStr | None = Field(
         default=None, description="API key for admin routes; admin routes are off without it."

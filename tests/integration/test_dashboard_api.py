@@ -19,9 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tminus.api.routes.vehicle_history import build_index, history_before
 from tminus.app import create_app
-from tminus.features.timebase import from_day
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.registry.store import Registry
 from tminus.settings import Settings
@@ -106,28 +104,22 @@ def test_a_vehicle_history_lists_every_flight_with_its_risk(client: TestClient) 
             assert after["probability"] > before["probability"], before
 
 
-def test_the_history_read_at_the_cutoff_is_the_served_answer(champion_registry: Path) -> None:
-    """Cutting the served history back and asking the predictor reproduces its answers.
-
-    Read just after the last launch, the rebuilt history must give what the served predictor
-    gives, up to the launches on the cutoff day itself. Falcon 9's provider flies only Falcons,
-    so nothing is approximated for it.
-    """
+def test_each_flights_risk_is_the_served_answer_at_that_flight(
+    client: TestClient, champion_registry: Path
+) -> None:
+    """The history asks the served predictor about each flight, from its pad, at its moment:
+    the same answer POST /v1/launch-failure gives for that launch, reading only earlier ones."""
     predictor = Registry(champion_registry).load_alias("launch_failure", "champion").predictor
     assert isinstance(predictor, LaunchFailurePredictor)
-    index = build_index(predictor)
-    last = predictor.history.last_day
-    assert last is not None
-    for vehicle in ("Falcon 9", "Vega C"):
-        rebuilt = predictor.with_history(
-            history_before(predictor, index, vehicle, last + 1e-6),
-            {vehicle: predictor.vehicle_provider[vehicle]},
-        )
-        when = from_day(last + 1e-6)
-        then = rebuilt.predict(LaunchQuery(vehicle=vehicle, when=when))
-        now = predictor.predict(LaunchQuery(vehicle=vehicle, when=when))
-        assert then.probability == pytest.approx(now.probability, rel=1e-3), vehicle
-        assert then.context["vehicle_flights"] == now.context["vehicle_flights"]
+    flights = client.get("/v1/vehicle-history", params={"vehicle": "Vega C"}).json()["history"]
+    pads = predictor.history.vehicle_pads["Vega C"]
+    assert len(flights) == len(pads) > 3
+    for flight, key in zip(flights, pads, strict=True):
+        site, pad = key.split("/") if key else (None, None)
+        when = dt.datetime.fromisoformat(flight["date"])
+        answer = predictor.predict(LaunchQuery(vehicle="Vega C", when=when, site=site, pad=pad))
+        assert flight["probability"] == pytest.approx(answer.probability, rel=1e-12)
+        assert answer.context["vehicle_flights"] == flight["flight"] - 1
 
 
 def test_an_unknown_vehicle_gets_a_422_with_the_closest_names(client: TestClient) -> None:

@@ -1,5 +1,8 @@
 """`make data` on the real mirror: fetch, build, the per-year counts, and a corrupted mirror.
 
+The launches are the launch log (to 2025-04-04) merged with the mirror's slice of GCAT's full
+launch list (to 2025-12-30); the counts are those datasets/README.md publishes.
+
 The mirror is ``$DATA_MIRROR`` or ``../shared/datasets`` (relative to the project root). CI
 always has it, so its absence is a failure, not a skip.
 """
@@ -17,7 +20,7 @@ from typer.testing import CliRunner
 from tminus.data import schema as s
 from tminus.data.commands import data_app
 from tminus.data.report import launches_per_year
-from tminus.data.tables import load_table, snapshot_hash
+from tminus.data.tables import build_info, data_cutoff, load_table, snapshot_hash
 from tminus.data.validation import validate_table
 
 pytestmark = pytest.mark.integration
@@ -32,9 +35,13 @@ EXPECTED_PER_YEAR = {
     2022: (186, 7),
     2023: (223, 12),
     2024: (264, 6),
-    2025: (73, 4),
+    2025: (330, 12),
 }
+# "2025 in spaceflight" month by month, which the merged record matches.
+MONTHS_2025 = [22, 20, 27, 26, 29, 25, 24, 29, 31, 26, 31, 40]
+TOTAL_LAUNCHES, TOTAL_FAILURES = 7177, 502
 TRUNCATED_LINE = 5001  # physical line of launchlog.tsv the corruption test cuts short
+SLICE_LINE = 200  # physical line of launch_2025.tsv the slice corruption test cuts short
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +59,9 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
+BUILD_ERR: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def built(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("data")
@@ -59,12 +69,14 @@ def built(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert code == 0, err
     code, err = _run("build", "--data-dir", str(data_dir))
     assert code == 0, err
+    BUILD_ERR.append(err)
     return data_dir
 
 
 def test_build_reproduces_the_published_per_year_counts(built: Path) -> None:
     launches = load_table(s.LAUNCHES, built / "processed")
-    assert len(launches) == 6920
+    assert len(launches) == TOTAL_LAUNCHES
+    assert int(launches[s.FAILED].sum()) == TOTAL_FAILURES
     assert launches[s.LAUNCH_TAG].is_unique
     per_year = launches_per_year(launches).set_index("year")
     for year, (attempts, failures) in EXPECTED_PER_YEAR.items():
@@ -72,6 +84,70 @@ def test_build_reproduces_the_published_per_year_counts(built: Path) -> None:
             attempts,
             failures,
         ), year
+    in_2025 = launches[launches[s.LAUNCH_TIME].dt.year == 2025]
+    assert in_2025[s.LAUNCH_TIME].dt.month.value_counts().sort_index().tolist() == MONTHS_2025
+    assert data_cutoff(built / "processed").isoformat() == "2025-12-30"
+
+
+def test_the_2025_slice_is_merged_with_the_launch_log(built: Path) -> None:
+    launches = load_table(s.LAUNCHES, built / "processed").set_index(s.LAUNCH_TAG)
+    # Only O, D and X launch attempts: the slice's suborbital and missile rows are dropped.
+    assert set(launches[s.CATEGORY]) == {"orbital", "deep_space", "other_world"}
+    assert not launches.index.str.contains(r"-[SMA]\d").any()
+    # 30 launches are in both; the newer list fills the 3 pads the log left as '-'.
+    assert launches.loc[["2025-051", "2025-067", "2025-068"], s.PAD].tolist() == [
+        "LC43/94",
+        "LC43/94",
+        "LC16",
+    ]
+    # 257 launches come from the slice alone: no payload rows, so no payload count.
+    after_log = launches[launches[s.LAUNCH_TIME] > "2025-04-05"]
+    assert len(after_log) == 257 and int(after_log[s.FAILED].sum()) == 8
+    assert after_log[s.PAYLOAD_COUNT].isna().all()
+    assert launches.loc["2025-042", s.PAYLOAD_COUNT] >= 1  # in both: the log's count is kept
+    # FailCode from the list; the launch log has none.
+    assert launches.loc["2025-F03", s.FAIL_CODE] == "S2P"
+    assert launches.loc["2025-U06", (s.OUTCOME_CODE, s.FAIL_CODE)].tolist() == ["OF20", "FF"]
+    assert launches.loc[launches[s.LAUNCH_TIME] < "2025-03-01", s.FAIL_CODE].isna().all()
+    assert launches.loc[launches[s.LAUNCH_TIME] < "2025-03-01", s.DEST].isna().all()
+    # Chang Zheng 12A is not in lv.tsv: its own family, with a warning, not an error.
+    assert launches.loc["2025-308", s.VEHICLE_FAMILY] == "Chang Zheng 12A"
+    assert "Chang Zheng 12A (1 launch)" in BUILD_ERR[0]
+    assert launches.loc["2025-308", s.STATE] == "CN"
+
+
+def test_the_build_records_each_source_file(built: Path) -> None:
+    info = build_info(built / "processed")
+    assert info["launch_records"] == ["gcat/launchlog.tsv", "gcat_launch_recent/launch_2025.tsv"]
+    sources = info["sources"]
+    assert sources["gcat/launchlog.tsv"]["gcat_stamp"] == "2025 Apr  4 1838:54"
+    assert sources["gcat/lv.tsv"]["gcat_stamp"] == "2025 Dec  1 0108:57"
+    recent = sources["gcat_launch_recent/launch_2025.tsv"]
+    assert recent == {
+        "sha256": "ae327d23bd4ee5f77a29660449e84ad7705158662396e830eacb313930e4252a",
+        "origin": "mirror",
+        "last_launch": "2025-12-30",
+    }
+    assert {entry["origin"] for entry in sources.values()} == {"mirror"}
+    assert info["table_sources"][s.PADS_REFERENCE] == ["gcat/sites.tsv", "gcat/lp.tsv"]
+
+
+def test_the_reference_tables(built: Path) -> None:
+    variants = load_table(s.VEHICLE_VARIANTS, built / "processed")
+    assert len(variants) == 1805  # every lv.tsv row, every class
+    falcon = variants[(variants[s.VV_VEHICLE] == "Falcon 9") & (variants[s.VV_VARIANT] == "FT5")]
+    assert falcon[[s.VV_FAMILY, s.VV_LEO_CAPACITY_KG, s.VV_CLASS]].values.tolist() == [
+        ["Falcon9", 13150.0, "O"]
+    ]
+    assert not (variants[s.VV_LEO_CAPACITY_KG] == 0).any()
+    pads = load_table(s.PADS_REFERENCE, built / "processed").set_index([s.PR_SITE, s.PR_PAD])
+    assert pads.index.is_unique
+    assert pads.loc[("CC", "LC40"), s.PR_PAD_STOP] == "*"
+    assert pads.loc[("KSC", "LC39A"), s.PR_SITE_NAME] == "Kennedy"
+    # Most launches' (site, pad) are found there.
+    launches = load_table(s.LAUNCHES, built / "processed").dropna(subset=[s.PAD])
+    keys = list(zip(launches[s.SITE], launches[s.PAD], strict=True))
+    assert sum(key in pads.index for key in keys) / len(keys) > 0.9
 
 
 def test_every_table_is_built_and_valid(built: Path) -> None:
@@ -90,9 +166,18 @@ def test_report_json_has_the_counts(built: Path) -> None:
     result = CliRunner().invoke(data_app, ["report", "--json", "--data-dir", str(built)])
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["total_launches"] == 6920
+    assert report["total_launches"] == TOTAL_LAUNCHES
+    assert report["total_failures"] == TOTAL_FAILURES
     by_year = {r["year"]: (r["attempts"], r["failures"]) for r in report["launches_per_year"]}
     assert {y: by_year[y] for y in EXPECTED_PER_YEAR} == EXPECTED_PER_YEAR
+    assert [r["path"] for r in report["launch_records"]] == [
+        "gcat/launchlog.tsv",
+        "gcat_launch_recent/launch_2025.tsv",
+    ]
+    text = CliRunner().invoke(data_app, ["report", "--data-dir", str(built)]).stdout
+    assert "gcat_launch_recent/launch_2025.tsv (mirror, last launch 2025-12-30)" in text
+    assert "│ 2025 │      330 │       12 │" in text
+    assert "7,177" in text
 
 
 def test_truncated_launchlog_is_refused_then_fails_naming_the_line(
@@ -133,4 +218,21 @@ def test_truncated_launchlog_is_refused_then_fails_naming_the_line(
     assert snapshot_hash(processed) == before
     for name in s.TABLES:
         validate_table(load_table(name, processed), name)
-    assert len(load_table(s.LAUNCHES, processed)) == 6920
+    assert len(load_table(s.LAUNCHES, processed)) == TOTAL_LAUNCHES
+
+
+def test_a_truncated_line_of_the_2025_slice_fails_naming_it(
+    mirror: Path, built: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(built, data_dir)
+    path = data_dir / "raw" / "gcat_launch_recent" / "launch_2025.tsv"
+    path.chmod(0o644)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[SLICE_LINE - 1] = "\t".join(lines[SLICE_LINE - 1].split("\t")[:12])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    before = snapshot_hash(data_dir / "processed")
+    code, err = _run("build", "--data-dir", str(data_dir), "--allow-changed")
+    assert code == 1
+    assert f"launch_2025.tsv line {SLICE_LINE}, column Ascent_Site: line has 12 of 26" in err
+    assert snapshot_hash(data_dir / "processed") == before

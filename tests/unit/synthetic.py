@@ -55,8 +55,8 @@ def variants() -> pd.DataFrame:
             S.VV_VARIANT,
             S.VV_FAMILY,
             S.VV_MANUFACTURER,
-            S.VV_LEO_KG,
-            S.VV_GTO_KG,
+            S.VV_LEO_CAPACITY_KG,
+            S.VV_GTO_CAPACITY_KG,
             S.VV_CLASS,
         ],
     )
@@ -77,7 +77,7 @@ def pads() -> pd.DataFrame:
             S.PR_PAD_NAME,
             S.PR_SITE_NAME,
             S.PR_SITE_LONG_NAME,
-            S.PR_START,
-            S.PR_STOP,
+            S.PR_PAD_START,
+            S.PR_PAD_STOP,
         ],
     )

@@ -43,7 +43,7 @@ def test_a_family_name_is_its_most_recently_flown_variant() -> None:
         history.record(
             day=day, vehicle=vehicle, family="R6", provider="P", site="S", pad="A", failed=False
         )
-    catalogue = Catalogue(history, {"Rocket 61": "P", "Rocket 62": "P"})
+    catalogue = Catalogue(history)
     by_family = catalogue.resolve_vehicle("r6")
     assert (by_family.name, by_family.matched) == ("Rocket 62", "family")
     assert catalogue.resolve_vehicle("R6", at=3.0).name == "Rocket 61"  # as it stood then
@@ -92,7 +92,7 @@ def test_a_pad_at_another_site_is_refused_naming_both() -> None:
         history.record(
             day=day, vehicle="V", family="F", provider="P", site=site, pad=pad, failed=False
         )
-    catalogue = Catalogue(history, {"V": "P"})
+    catalogue = Catalogue(history)
     with pytest.raises(QueryError) as wrong:
         catalogue.resolve_pad("LC1", "SOUTH")
     assert wrong.value.field == "pad"

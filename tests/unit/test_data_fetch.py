@@ -123,12 +123,16 @@ def test_committed_manifest_lists_every_source_with_licence_and_hashes() -> None
     sources = {src.name: src for src in load_manifest(root / "datasets" / "sources.toml")}
     assert set(sources) == {
         "gcat",
+        "gcat_launch_recent",
         "spacex_api_v4",
         "cape_weather_launch_scrub",
         "ll2_net_snapshots_2026aug",
     }
     assert len(sources["cape_weather_launch_scrub"].files) == 142  # 2 CSVs + 140 event files
     assert sources["ll2_net_snapshots_2026aug"].mirror_only
+    # The 2025 slice of launch.tsv exists only in the mirror: no pinned copy to download.
+    assert sources["gcat_launch_recent"].mirror_only
+    assert [f.path for f in sources["gcat_launch_recent"].files] == ["launch_2025.tsv"]
     for src in sources.values():
         assert src.licence and src.attribution
         for entry in src.files:

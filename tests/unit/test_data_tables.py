@@ -7,13 +7,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tminus.data import gcat, ll2
+from tminus.data import gcat, ll2, reference
 from tminus.data import schema as s
 from tminus.data.build import write_tables
 from tminus.data.errors import MissingTableError, TableValidationError
 from tminus.data.report import launches_per_year
 from tminus.data.spacex import flatten_cores
-from tminus.data.tables import data_cutoff, load_table, snapshot_hash, table_path
+from tminus.data.tables import (
+    build_info,
+    data_cutoff,
+    file_sources,
+    load_table,
+    snapshot_hash,
+    table_path,
+)
 from tminus.data.weather import events_table
 
 LOG = (
@@ -25,15 +32,26 @@ LOG = (
 )
 
 
+LV = (
+    "#LV_Name\tLV_Family\tLV_Manufacturer\tLV_Variant\tLEO_Capacity\tGTO_Capacity\tClass\n"
+    "Falcon 9\tFalcon9\tSPX\tFT\t22800\t8300\tO\n"
+)
+SITES = "#Site\tUCode\tShortName\tName\nCC\tCC\tCape\tCape Canaveral\n"
+LP = "#Site\tCode\tName\tTStart\tTStop\nCC\tLC40\tSLC-40\t1965\t*\n"
+
+
 def _tables() -> dict[str, pd.DataFrame]:
     log = gcat.parse_gcat_text(LOG, file="launchlog.tsv")
-    lv = gcat.parse_gcat_text("#LV_Name\tLV_Family\n", file="lv.tsv")
-    sites = gcat.parse_gcat_text("#Site\tShortName\n", file="sites.tsv")
+    lv = gcat.parse_gcat_text(LV, file="lv.tsv")
+    sites = gcat.parse_gcat_text(SITES, file="sites.tsv")
+    lp = gcat.parse_gcat_text(LP, file="lp.tsv")
     return {
         s.LAUNCHES: gcat.build_launches(log, lv, sites),
         s.BOOSTER_LANDINGS: flatten_cores([], [], [], []),
         s.WEATHER_EVENTS: events_table([]),
         s.NET_HISTORY: ll2.history_table([]),
+        s.VEHICLE_VARIANTS: reference.build_vehicle_variants(lv),
+        s.PADS_REFERENCE: reference.build_pads_reference(sites, lp),
     }
 
 
@@ -88,3 +106,39 @@ def test_per_year_counts_include_deep_space_and_failures() -> None:
         {"year": 2024, "attempts": 1, "failures": 0},
         {"year": 2025, "attempts": 2, "failures": 1},
     ]
+
+
+def test_reference_tables_have_no_cutoff(tmp_path: Path) -> None:
+    write_tables(_tables(), tmp_path, info={})
+    with pytest.raises(ValueError, match="reference table"):
+        data_cutoff(tmp_path, s.PADS_REFERENCE)
+
+
+def test_build_info_names_the_files_behind_each_table(tmp_path: Path) -> None:
+    info = {
+        "sources": {
+            "gcat/lv.tsv": {"sha256": "a" * 64, "origin": "mirror", "gcat_stamp": "2025 Dec  1"},
+            "gcat/launchlog.tsv": {"sha256": "b" * 64, "origin": "download"},
+            "spacex_api_v4/cores.json": {"sha256": "c" * 64, "origin": "mirror"},
+        },
+        "table_sources": {
+            s.LAUNCHES: ["gcat/launchlog.tsv", "gcat/lv.tsv"],
+            s.VEHICLE_VARIANTS: ["gcat/lv.tsv"],
+            s.BOOSTER_LANDINGS: ["spacex_api_v4/cores.json"],
+        },
+    }
+    write_tables(_tables(), tmp_path / "processed", info=info)
+    assert build_info(tmp_path / "processed") == info
+    assert file_sources(info, [s.LAUNCHES, s.VEHICLE_VARIANTS]) == [
+        {"path": "gcat/launchlog.tsv", "sha256": "b" * 64, "origin": "download"},
+        {
+            "path": "gcat/lv.tsv",
+            "sha256": "a" * 64,
+            "origin": "mirror",
+            "gcat_stamp": "2025 Dec  1",
+        },
+    ]
+    assert file_sources(info, [s.WEATHER_EVENTS]) == []
+    # Tables built before the record existed: nothing to name, not an error.
+    assert build_info(tmp_path) == {}
+    assert file_sources({}, [s.LAUNCHES]) == []

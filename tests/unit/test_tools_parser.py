@@ -83,7 +83,7 @@ def catalogue() -> Catalogue:
             pad=pad,
             failed=False,
         )
-    return Catalogue(history, {})
+    return Catalogue(history)
 
 
 @pytest.mark.parametrize(

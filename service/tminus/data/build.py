@@ -1,4 +1,13 @@
-"""``tminus data build``: raw sources -> validated parquet tables, swapped in atomically."""
+"""``tminus data build``: raw sources -> validated parquet tables, swapped in atomically.
+
+The launches come from one of two places:
+
+- GCAT's full launch list, ``raw/gcat_upstream/launch.tsv`` (downloaded by ``tminus data
+  update``), when it is there: it is then the single source of launches, and the reference
+  tables (``lv``, ``sites``, ``lp``, ``orgs``) come from the same download;
+- otherwise the mirror's launch log (``raw/gcat/launchlog.tsv``, to 2025-04-04) merged with its
+  slice of the full list (``raw/gcat_launch_recent/launch_2025.tsv``, to 2025-12-30).
+"""
 
 from __future__ import annotations
 
@@ -7,23 +16,26 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from tminus.data import gcat, ll2, spacex, weather
+from tminus.data import gcat, launch_list, ll2, reference, spacex, upstream, weather
 from tminus.data import schema as s
-from tminus.data.errors import SourceUnavailableError
-from tminus.data.fetch import check_file
+from tminus.data.errors import ChecksumMismatchError, SourceUnavailableError
+from tminus.data.fetch import check_file, read_origins
 from tminus.data.manifest import (
     CAPE_WEATHER,
     GCAT,
+    GCAT_RECENT,
     LL2_SNAPSHOTS,
     SPACEX,
     Source,
+    sha256_file,
     source_by_name,
 )
 from tminus.data.tables import BUILD_INFO, table_path
@@ -36,11 +48,201 @@ TABLE_KEYS: dict[str, str | None] = {
     s.BOOSTER_LANDINGS: s.BL_LAUNCH_ID,
     s.WEATHER_EVENTS: s.WX_SOURCE_FILE,
     s.NET_HISTORY: s.NH_LAUNCH_ID,
+    s.VEHICLE_VARIANTS: s.VV_VEHICLE,
+    s.PADS_REFERENCE: s.PR_SITE,
 }
+# What a build without a mirror-only source lacks.
+MISSING_MEANS = {
+    LL2_SNAPSHOTS: "its table will be empty",
+    GCAT_RECENT: "launches end with the launch log (2025-04-04); "
+    "`tminus data update` downloads GCAT's full list",
+}
+LAUNCHLOG_FILE = "launchlog.tsv"
+RECENT_FILE = "launch_2025.tsv"
+UNKNOWN_ORIGIN = "unknown"
 
 
 def _ignore(_: str) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One source file a build reads.
+
+    Attributes
+    ----------
+    key
+        ``<folder>/<path>`` under ``raw/``: how ``_build.json`` and model metadata name it.
+    path
+        Where it is read from now (a staging folder while ``tminus data update`` runs).
+    origin
+        ``mirror`` or ``download`` (as ``tminus data fetch`` got it), ``upstream`` (``tminus
+        data update``), or ``unknown``.
+    """
+
+    key: str
+    path: Path
+    origin: str
+
+
+@dataclass(frozen=True)
+class GcatInputs:
+    """The GCAT files a build reads: the launch records and the reference tables."""
+
+    launch_list: RawFile | None  # launch.tsv format: the full list, or the mirror's 2025 slice
+    launchlog: RawFile | None  # None when the full list is the single source
+    lv: RawFile
+    sites: RawFile
+    lp: RawFile
+    orgs: RawFile
+
+    @property
+    def launch_records(self) -> list[RawFile]:
+        """The files the launches come from, oldest first."""
+        return [f for f in (self.launchlog, self.launch_list) if f is not None]
+
+    @property
+    def full_list(self) -> bool:
+        """True when GCAT's full launch list is the single source of launches."""
+        return self.launchlog is None and self.launch_list is not None
+
+
+def gcat_inputs(
+    raw_dir: Path,
+    *,
+    upstream_dir: Path | None = None,
+    missing_sources: Iterable[str] = (),
+    origins: dict[str, str] | None = None,
+) -> GcatInputs:
+    """Choose the GCAT files: the downloaded full list when present, else the mirror's.
+
+    Parameters
+    ----------
+    raw_dir
+        ``<data_dir>/raw``.
+    upstream_dir
+        Where the upstream download is (default ``raw/gcat_upstream``; an update passes its
+        staging folder). Its files keep their ``gcat_upstream/...`` keys.
+    missing_sources
+        Mirror-only sources that were not fetched (the 2025 slice may be one).
+    origins
+        ``raw/_origins.json`` as read by :func:`tminus.data.fetch.read_origins`.
+    """
+    origins = origins if origins is not None else read_origins(raw_dir)
+    folder = upstream_dir if upstream_dir is not None else raw_dir / upstream.UPSTREAM
+    if (folder / upstream.LAUNCH_LIST).is_file():
+
+        def downloaded(name: str) -> RawFile:
+            return RawFile(f"{upstream.UPSTREAM}/{name}", folder / name, "upstream")
+
+        return GcatInputs(
+            launch_list=downloaded(upstream.LAUNCH_LIST),
+            launchlog=None,
+            lv=downloaded(upstream.LV),
+            sites=downloaded(upstream.SITES),
+            lp=downloaded(upstream.LP),
+            orgs=downloaded(upstream.ORGS),
+        )
+
+    def fetched(source: str, name: str) -> RawFile:
+        key = f"{source}/{name}"
+        return RawFile(key, raw_dir / source / name, origins.get(key, UNKNOWN_ORIGIN))
+
+    recent = None if GCAT_RECENT in set(missing_sources) else fetched(GCAT_RECENT, RECENT_FILE)
+    return GcatInputs(
+        launch_list=recent,
+        launchlog=fetched(GCAT, LAUNCHLOG_FILE),
+        lv=fetched(GCAT, upstream.LV),
+        sites=fetched(GCAT, upstream.SITES),
+        lp=fetched(GCAT, upstream.LP),
+        orgs=fetched(GCAT, upstream.ORGS),
+    )
+
+
+@dataclass(frozen=True)
+class GcatTables:
+    """The GCAT tables and what each file read said about itself (stamp, last launch)."""
+
+    tables: dict[str, pd.DataFrame]
+    notes: dict[str, dict[str, str]]
+    table_files: dict[str, list[str]]
+
+
+def _last_launch(launches: pd.DataFrame) -> dict[str, str]:
+    if launches.empty:
+        return {}
+    return {"last_launch": pd.Timestamp(launches[s.LAUNCH_TIME].max()).date().isoformat()}
+
+
+def parse_gcat(inputs: GcatInputs, *, warn: Notify = _ignore) -> GcatTables:
+    """Parse and validate the GCAT files: ``launches``, ``vehicle_variants``, ``pads_reference``.
+
+    Raises
+    ------
+    SourceValidationError
+        A malformed file, naming it, the line and the column.
+    SourceUnavailableError
+        A file is missing.
+    """
+    texts: dict[str, str] = {}
+    for raw in (*inputs.launch_records, inputs.lv, inputs.sites, inputs.lp, inputs.orgs):
+        if not raw.path.is_file():
+            raise SourceUnavailableError(
+                f"{raw.path} is missing: run `tminus data fetch` (or `make data`) first"
+            )
+        texts[raw.key] = gcat.read_gcat_text(raw.path)
+    notes: dict[str, dict[str, str]] = {}
+    for key, text in texts.items():
+        stamp = gcat.gcat_stamp(text)
+        notes[key] = {"gcat_stamp": stamp} if stamp is not None else {}
+
+    def table(raw: RawFile, required: Iterable[str]) -> pd.DataFrame:
+        return gcat.parse_gcat_text(texts[raw.key], file=raw.path.name, required=tuple(required))
+
+    lv = table(inputs.lv, reference.LV_COLUMNS)
+    sites = table(inputs.sites, (*reference.SITES_COLUMNS, gcat.STATE_CODE))
+    lp = table(inputs.lp, reference.LP_COLUMNS)
+    orgs = table(inputs.orgs, (gcat.ORGS_CODE, gcat.STATE_CODE))
+
+    parts: list[pd.DataFrame] = []
+    if inputs.launchlog is not None:
+        log = gcat.parse_gcat_text(
+            texts[inputs.launchlog.key],
+            file=inputs.launchlog.path.name,
+            required=gcat.LAUNCHLOG_COLUMNS,
+        )
+        log = gcat.validate_launchlog(log, file=inputs.launchlog.path.name)
+        parts.append(
+            gcat.build_launches(log, lv, sites, file=inputs.launchlog.path.name, warn=warn)
+        )
+    if inputs.launch_list is not None:
+        name = inputs.launch_list.path.name
+        listed = launch_list.parse_launch_list_text(texts[inputs.launch_list.key], file=name)
+        from_list = launch_list.build_launches_from_list(
+            listed, lv, sites, orgs, file=name, warn=warn
+        )
+        notes[inputs.launch_list.key] |= _last_launch(from_list)
+        parts.append(from_list)
+    launches = parts[0] if len(parts) == 1 else launch_list.merge_launches(parts[0], parts[1])
+
+    launch_keys = [f.key for f in inputs.launch_records]
+    context = [inputs.lv.key, inputs.sites.key] + ([inputs.orgs.key] if inputs.launch_list else [])
+    return GcatTables(
+        tables={
+            s.LAUNCHES: launches,
+            s.VEHICLE_VARIANTS: reference.build_vehicle_variants(lv, file=inputs.lv.path.name),
+            s.PADS_REFERENCE: reference.build_pads_reference(
+                sites, lp, sites_file=inputs.sites.path.name, lp_file=inputs.lp.path.name
+            ),
+        },
+        notes=notes,
+        table_files={
+            s.LAUNCHES: [*launch_keys, *context],
+            s.VEHICLE_VARIANTS: [inputs.lv.key],
+            s.PADS_REFERENCE: [inputs.sites.key, inputs.lp.key],
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +254,7 @@ class BuildResult:
     changed_files: list[str] = field(default_factory=list)
     missing_sources: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    launch_records: list[str] = field(default_factory=list)
 
 
 def verify_raw(
@@ -76,7 +279,6 @@ def verify_raw(
     for source in sources:
         folder = raw_dir / source.name
         if source.mirror_only and not folder.exists():
-            warn(f"{source.name} was not fetched (mirror-only source): its table will be empty")
             missing_sources.append(source.name)
             continue
         for entry in source.files:
@@ -91,28 +293,73 @@ def verify_raw(
     return changed, missing_sources
 
 
+def verify_upstream(folder: Path, *, allow_changed: bool, warn: Notify = _ignore) -> list[str]:
+    """Check the downloaded files against the sha256 recorded when they were downloaded.
+
+    Returns
+    -------
+    list[str]
+        Files accepted despite a different sha256 (``allow_changed``).
+
+    Raises
+    ------
+    SourceUnavailableError
+        A file is missing, or the record is.
+    ChecksumMismatchError
+        A file differs from its record and ``allow_changed`` is False.
+    """
+    record = upstream.read_record(folder)
+    if record is None:
+        raise SourceUnavailableError(
+            f"{folder} has no {upstream.RECORD}: it was not written by `tminus data update`; "
+            "remove the folder or run `tminus data update` again"
+        )
+    changed: list[str] = []
+    for name in upstream.UPSTREAM_FILES:
+        label = f"{upstream.UPSTREAM}/{name}"
+        path = folder / name
+        entry = record.files.get(name)
+        if entry is None or not path.is_file():
+            raise SourceUnavailableError(
+                f"{path} is missing: run `tminus data update` again (or remove {folder})"
+            )
+        actual = sha256_file(path)
+        if actual == entry.sha256:
+            continue
+        if not allow_changed:
+            raise ChecksumMismatchError(
+                label, entry.sha256, actual, against=f"the sha256 recorded in {upstream.RECORD}"
+            )
+        warn(f"{label}: sha256 differs from its download record; accepted (--allow-changed)")
+        changed.append(label)
+    return changed
+
+
 def parse_sources(
     sources: tuple[Source, ...],
     raw_dir: Path,
     *,
     missing_sources: list[str],
+    gcat_tables: GcatTables,
     step: Notify = _ignore,
     advance: Notify = _ignore,
-) -> dict[str, pd.DataFrame]:
-    """Parse and validate every table from ``raw_dir``; nothing is written."""
-    step("launches (GCAT)")
-    gcat_dir = raw_dir / GCAT
-    launchlog = gcat.validate_launchlog(
-        gcat.read_gcat_tsv(gcat_dir / "launchlog.tsv", required=gcat.LAUNCHLOG_COLUMNS)
-    )
-    lv = gcat.read_gcat_tsv(gcat_dir / "lv.tsv", required=(gcat.LV_NAME, gcat.LV_FAMILY))
-    sites = gcat.read_gcat_tsv(
-        gcat_dir / "sites.tsv", required=(gcat.SITES_SITE, gcat.SITES_SHORT_NAME)
-    )
-    tables = {s.LAUNCHES: gcat.build_launches(launchlog, lv, sites)}
+) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
+    """Parse and validate every table from ``raw_dir``; nothing is written.
+
+    Returns
+    -------
+    (tables, table_files)
+        The validated tables, and the raw files (``<folder>/<path>``) each was built from.
+    """
+    tables = dict(gcat_tables.tables)
+    table_files = dict(gcat_tables.table_files)
+
+    def files_of(name: str) -> list[str]:
+        return [f"{name}/{f.path}" for f in source_by_name(sources, name).files]
 
     step("booster landings (SpaceX API)")
     tables[s.BOOSTER_LANDINGS] = spacex.read_booster_landings(raw_dir / SPACEX)
+    table_files[s.BOOSTER_LANDINGS] = files_of(SPACEX)
 
     step("weather events (BRAVO)")
     wx = source_by_name(sources, CAPE_WEATHER)
@@ -120,17 +367,100 @@ def parse_sources(
     tables[s.WEATHER_EVENTS] = weather.read_weather_events(
         raw_dir / CAPE_WEATHER, event_files, advance=advance
     )
+    table_files[s.WEATHER_EVENTS] = [f"{CAPE_WEATHER}/{path}" for path in event_files]
 
     step("NET history (LL2 snapshots)")
     if LL2_SNAPSHOTS in missing_sources:
         tables[s.NET_HISTORY] = ll2.history_table([])
+        table_files[s.NET_HISTORY] = []
     else:
         bundle = source_by_name(sources, LL2_SNAPSHOTS).files[0].path
         tables[s.NET_HISTORY] = ll2.read_net_history(raw_dir / LL2_SNAPSHOTS / bundle)
+        table_files[s.NET_HISTORY] = files_of(LL2_SNAPSHOTS)
 
-    return {
-        name: validate_table(frame, name, key=TABLE_KEYS[name]) for name, frame in tables.items()
+    validated = {
+        name: validate_table(tables[name], name, key=TABLE_KEYS[name]) for name in s.TABLES
     }
+    return validated, table_files
+
+
+@dataclass(frozen=True)
+class PreparedBuild:
+    """Validated tables and their ``_build.json``, not yet written."""
+
+    tables: dict[str, pd.DataFrame]
+    info: dict[str, Any]
+    changed_files: list[str]
+    missing_sources: list[str]
+    launch_records: list[str]
+
+
+def _source_entries(
+    raw_dir: Path,
+    table_files: dict[str, list[str]],
+    inputs: GcatInputs,
+    notes: dict[str, dict[str, str]],
+) -> dict[str, dict[str, str]]:
+    """``_build.json`` ``sources``: each file read, its sha256, origin and GCAT stamp."""
+    origins = read_origins(raw_dir)
+    where = {
+        f.key: f for f in (*inputs.launch_records, inputs.lv, inputs.sites, inputs.lp, inputs.orgs)
+    }
+    entries: dict[str, dict[str, str]] = {}
+    for key in sorted({key for keys in table_files.values() for key in keys}):
+        raw = where.get(key)
+        path = raw.path if raw is not None else raw_dir / key
+        origin = raw.origin if raw is not None else origins.get(key, UNKNOWN_ORIGIN)
+        entries[key] = {"sha256": sha256_file(path), "origin": origin, **notes.get(key, {})}
+    return entries
+
+
+def prepare_build(
+    sources: tuple[Source, ...],
+    raw_dir: Path,
+    *,
+    allow_changed: bool = False,
+    upstream_dir: Path | None = None,
+    warn: Notify = _ignore,
+    step: Notify = _ignore,
+    advance: Notify = _ignore,
+) -> PreparedBuild:
+    """Verify, parse and validate every table, and describe the build; nothing is written.
+
+    ``upstream_dir`` points at a download not yet installed in ``raw/gcat_upstream`` (the
+    update builds from its staging folder before installing anything).
+    """
+    step("checking raw files")
+    changed, missing = verify_raw(sources, raw_dir, allow_changed=allow_changed, warn=warn)
+    inputs = gcat_inputs(raw_dir, upstream_dir=upstream_dir, missing_sources=missing)
+    if inputs.full_list:
+        folder = inputs.lv.path.parent
+        changed += verify_upstream(folder, allow_changed=allow_changed, warn=warn)
+    for name in missing:
+        if name == GCAT_RECENT and inputs.full_list:
+            continue
+        warn(f"{name} was not fetched (mirror-only source): {MISSING_MEANS.get(name, '')}")
+    step("launches (GCAT)")
+    gcat_tables = parse_gcat(inputs, warn=warn)
+    tables, table_files = parse_sources(
+        sources,
+        raw_dir,
+        missing_sources=missing,
+        gcat_tables=gcat_tables,
+        step=step,
+        advance=advance,
+    )
+    launch_records = [f.key for f in inputs.launch_records]
+    info: dict[str, Any] = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rows": {name: len(frame) for name, frame in tables.items()},
+        "launch_records": launch_records,
+        "sources": _source_entries(raw_dir, table_files, inputs, gcat_tables.notes),
+        "table_sources": table_files,
+        "changed_files": changed,
+        "missing_sources": missing,
+    }
+    return PreparedBuild(tables, info, changed, missing, launch_records)
 
 
 def swap_in(staged: Path, processed_dir: Path) -> None:
@@ -148,15 +478,20 @@ def swap_in(staged: Path, processed_dir: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def write_tables(
-    tables: dict[str, pd.DataFrame], processed_dir: Path, *, info: dict[str, object]
-) -> None:
-    """Write the tables into a temporary folder beside ``processed_dir``, check, then swap.
+def stage_tables(
+    tables: dict[str, pd.DataFrame],
+    processed_dir: Path,
+    *,
+    info: dict[str, object],
+    prefix: str = ".tmp-build-",
+) -> Path:
+    """Write the tables and ``_build.json`` into a new temporary folder beside ``processed_dir``.
 
-    A failure at any point leaves ``processed_dir`` as it was.
+    Each table is read back and validated again. Returns the folder (the caller swaps it in
+    with :func:`swap_in`, or removes it); on failure nothing is left behind.
     """
     processed_dir.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=processed_dir.parent))
+    staged = Path(tempfile.mkdtemp(prefix=prefix, dir=processed_dir.parent))
     try:
         staged.chmod(0o755)  # mkdtemp makes it private; the tables are for everyone
         for name, frame in tables.items():
@@ -165,6 +500,21 @@ def write_tables(
             # Read back: what others load must still match the schema (dtypes survive parquet).
             validate_table(pd.read_parquet(path), name, key=TABLE_KEYS[name])
         (staged / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return staged
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame], processed_dir: Path, *, info: dict[str, object]
+) -> None:
+    """Write the tables into a temporary folder beside ``processed_dir``, check, then swap.
+
+    A failure at any point leaves ``processed_dir`` as it was.
+    """
+    staged = stage_tables(tables, processed_dir, info=info)
+    try:
         swap_in(staged, processed_dir)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -199,26 +549,21 @@ def build_tables(
         Any subclass; ``processed_dir`` is then untouched.
     """
     started = time.perf_counter()
-    step("checking raw files")
-    changed, missing = verify_raw(sources, raw_dir, allow_changed=allow_changed, warn=warn)
-    tables = parse_sources(sources, raw_dir, missing_sources=missing, step=step, advance=advance)
+    prepared = prepare_build(
+        sources,
+        raw_dir,
+        allow_changed=allow_changed,
+        warn=warn,
+        step=step,
+        advance=advance,
+    )
     step("writing tables")
-    info: dict[str, object] = {
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "rows": {name: len(frame) for name, frame in tables.items()},
-        "sources": {
-            src.name: {f.path: f.sha256 for f in src.files}
-            for src in sources
-            if src.name not in missing
-        },
-        "changed_files": changed,
-        "missing_sources": missing,
-    }
-    write_tables(tables, processed_dir, info=info)
+    write_tables(prepared.tables, processed_dir, info=prepared.info)
     return BuildResult(
         processed_dir=processed_dir,
-        rows={name: len(frame) for name, frame in tables.items()},
-        changed_files=changed,
-        missing_sources=missing,
+        rows={name: len(frame) for name, frame in prepared.tables.items()},
+        changed_files=prepared.changed_files,
+        missing_sources=prepared.missing_sources,
         seconds=time.perf_counter() - started,
+        launch_records=prepared.launch_records,
     )

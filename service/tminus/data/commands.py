@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -57,24 +57,43 @@ ManifestOption = Annotated[
 DEFAULT_MANIFEST_PATH = Path("datasets") / "sources.toml"
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
+    """Print a warning line on stderr."""
     _err.print(f"[yellow]warning:[/] {escape(message)}")
 
 
+def _launch_records(content: dict[str, Any]) -> str:
+    """``GCAT gcat_upstream/launch.tsv (upstream, last launch 2026-01-20)``, or the mirror's."""
+    described = []
+    for record in content.get("launch_records", []):
+        details = [str(record[k]) for k in ("origin",) if k in record]
+        if "gcat_stamp" in record:
+            details.append(f"updated {record['gcat_stamp']}")
+        if "last_launch" in record:
+            details.append(f"last launch {record['last_launch']}")
+        described.append(f"{record['path']}" + (f" ({', '.join(details)})" if details else ""))
+    return "GCAT " + (" + ".join(described) if described else "(sources not recorded)")
+
+
 @contextmanager
-def _domain_errors() -> Iterator[None]:
-    """Typed data errors -> one line and an exit code, never a traceback."""
+def domain_errors(context: str = "") -> Iterator[None]:
+    """Typed data errors -> one line and an exit code, never a traceback.
+
+    Exit 1 for a data problem (a changed or malformed file), 2 when something is missing or
+    out of reach. ``context`` goes before the error's own words.
+    """
     try:
         yield
     except (ChecksumMismatchError, SourceValidationError, TableValidationError) as exc:
-        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        _err.print(f"[red]error:[/] {escape(context + str(exc))}")
         raise typer.Exit(1) from None
     except DataError as exc:
-        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        _err.print(f"[red]error:[/] {escape(context + str(exc))}")
         raise typer.Exit(2) from None
 
 
-def _dirs(data_dir: Path | None) -> tuple[Path, Path]:
+def data_dirs(data_dir: Path | None) -> tuple[Path, Path]:
+    """``(raw, processed)`` under ``data_dir``, or the configured ones."""
     settings = get_settings()
     if data_dir is None:
         return settings.raw_dir, settings.processed_dir
@@ -94,9 +113,9 @@ def fetch(
     from tminus.data.fetch import fetch_sources
     from tminus.data.manifest import load_manifest
 
-    raw_dir, _ = _dirs(data_dir)
+    raw_dir, _ = data_dirs(data_dir)
     chosen = mirror if mirror is not None else get_settings().data_mirror
-    with _domain_errors():
+    with domain_errors():
         sources = load_manifest(manifest)
         total = sum(len(src.files) for src in sources)
         where = f"mirror {chosen}" if chosen is not None else "upstream (download)"
@@ -107,7 +126,7 @@ def fetch(
                 raw_dir,
                 mirror=chosen,
                 allow_changed=allow_changed,
-                warn=_warn,
+                warn=warn,
                 advance=lambda _: progress.advance(task),
             )
     copied = [f for f in fetched if f.origin != "skipped"]
@@ -131,8 +150,8 @@ def build(
     from tminus.data.build import build_tables
     from tminus.data.manifest import load_manifest
 
-    raw_dir, processed_dir = _dirs(data_dir)
-    with _domain_errors():
+    raw_dir, processed_dir = data_dirs(data_dir)
+    with domain_errors():
         sources = load_manifest(manifest)
         with Progress(console=_err, transient=True, disable=not _err.is_terminal) as progress:
             task = progress.add_task("building", total=None)
@@ -141,13 +160,14 @@ def build(
                 raw_dir,
                 processed_dir,
                 allow_changed=allow_changed,
-                warn=_warn,
+                warn=warn,
                 step=lambda label: progress.update(task, description=f"building: {label}"),
                 advance=lambda _: progress.advance(task),
             )
     rows = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
     _err.print(
-        f"built {escape(str(result.processed_dir))} in {result.seconds:.1f} s: {escape(rows)}"
+        f"built {escape(str(result.processed_dir))} in {result.seconds:.1f} s: {escape(rows)}; "
+        f"launches from {escape(' + '.join(result.launch_records))}"
     )
 
 
@@ -159,13 +179,14 @@ def report(
     """Launch attempts and failures per year, and rows and date range of each table."""
     from tminus.data.report import build_report
 
-    _, processed_dir = _dirs(data_dir)
-    with _domain_errors():
+    _, processed_dir = data_dirs(data_dir)
+    with domain_errors():
         content = build_report(processed_dir)
     if as_json:
         typer.echo(json.dumps(content, indent=2))
         return
-    years = Table(title="Launch attempts per year (GCAT launchlog)")
+    _out.print(f"Launches from {escape(_launch_records(content))}")
+    years = Table(title="Launch attempts per year (orbital and deep space)")
     for header in ("year", "attempts", "failures"):
         years.add_column(header, justify="right")
     for row in content["launches_per_year"]:
@@ -182,7 +203,7 @@ def report(
             f"{info['rows']:,}",
             info["first"] or "-",
             info["last"] or "-",
-            info["time_column"],
+            info["time_column"] or "(reference table)",
         )
     _out.print(tables)
     _out.print(f"snapshot {content['snapshot']}")

@@ -30,14 +30,18 @@ class ChecksumMismatchError(DataError):
         The file that was checked (as the user would find it).
     expected, actual
         The manifest's sha256 and the file's.
+    against
+        Where ``expected`` comes from, as the message words it.
     """
 
-    def __init__(self, path: str, expected: str, actual: str) -> None:
+    def __init__(
+        self, path: str, expected: str, actual: str, *, against: str = "the manifest's"
+    ) -> None:
         self.path = path
         self.expected = expected
         self.actual = actual
         super().__init__(
-            f"{path}: sha256 {actual[:12]}... differs from the manifest's {expected[:12]}...; "
+            f"{path}: sha256 {actual[:12]}... differs from {against} {expected[:12]}...; "
             "the file changed (upstream update or corruption). "
             "Pass --allow-changed to parse it anyway."
         )
@@ -87,6 +91,10 @@ class TableValidationError(DataError):
 
 class MissingTableError(DataError):
     """A processed table has not been built yet."""
+
+
+class UpdateInProgressError(DataError):
+    """Another ``tminus data update`` holds the data folder's update lock."""
 
 
 def decode_utf8(data: bytes, *, file: str, separator: str | None = None) -> str:

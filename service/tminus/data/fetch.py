@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -10,7 +11,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from tminus.data.errors import ChecksumMismatchError, SourceUnavailableError
 from tminus.data.manifest import Source, SourceFile, sha256_file
@@ -19,6 +20,8 @@ Origin = Literal["mirror", "download", "skipped"]
 Notify = Callable[[str], None]
 
 DOWNLOAD_TIMEOUT_S = 60.0
+# raw/_origins.json: "<source>/<path>" -> "mirror" | "download", what the last fetch did.
+ORIGINS: Final = "_origins.json"
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ def fetch_sources(
         if mirror is None and source.mirror_only:
             warn(
                 f"{source.name} is only available from a mirror "
-                f"({source.note or source.homepage}); skipped: its table will be empty "
+                f"({source.note or source.homepage}); skipped: the build goes without it "
                 "unless you fetch with --mirror"
             )
             fetched.extend(FetchedFile(source.name, f.path, "skipped", False) for f in source.files)
@@ -183,4 +186,36 @@ def fetch_sources(
                 origin = "download"
             fetched.append(FetchedFile(source.name, entry.path, origin, changed))
             advance(f"{source.name}/{entry.path}")
+    record_origins(raw_dir, fetched)
     return fetched
+
+
+def read_origins(raw_dir: Path) -> dict[str, str]:
+    """Where each raw file came from (``mirror`` or ``download``), as the fetches recorded it.
+
+    Files fetched before this record existed, or put there by hand, are absent.
+    """
+    try:
+        document = json.loads((raw_dir / ORIGINS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(document, dict):
+        return {}
+    return {str(k): str(v) for k, v in document.items()}
+
+
+def record_origins(raw_dir: Path, fetched: list[FetchedFile]) -> None:
+    """Add what a fetch did to :data:`ORIGINS` (replaced atomically)."""
+    origins = read_origins(raw_dir)
+    origins.update({f"{f.source}/{f.path}": f.origin for f in fetched if f.origin != "skipped"})
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".fetch-", dir=raw_dir)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(origins, out, indent=2, sort_keys=True)
+            out.write("\n")
+        tmp.chmod(0o644)
+        _install(tmp, raw_dir / ORIGINS)
+    finally:
+        tmp.unlink(missing_ok=True)

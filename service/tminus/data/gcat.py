@@ -2,12 +2,13 @@
 
 GCAT fields are space-padded; ``-`` means null, ``*`` an open end and a trailing ``?`` an
 uncertain value. ``launchlog.tsv`` holds one row per payload; a launch is every row sharing a
-``Launch_Tag``.
+``Launch_Tag``. The full launch list (``launch.tsv``, one row per launch) is read by
+:mod:`tminus.data.launch_list` with the same reader and date parser.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -20,6 +21,7 @@ from tminus.data.validation import validate_source
 
 NULL: Final = "-"
 UNCERTAIN: Final = "?"
+UPDATED_PREFIX: Final = "# Updated"
 
 # launchlog.tsv columns this module reads.
 TAG: Final = "Launch_Tag"
@@ -32,11 +34,13 @@ AGENCY: Final = "Agency"
 LV_STATE: Final = "LVState"
 CODE: Final = "Launch_Code"
 LAUNCHLOG_COLUMNS: Final = (TAG, DATE, LV_TYPE, FLIGHT, SITE, PAD, AGENCY, LV_STATE, CODE)
-# lv.tsv and sites.tsv
+# lv.tsv, sites.tsv and orgs.tsv
 LV_NAME: Final = "LV_Name"
 LV_FAMILY: Final = "LV_Family"
 SITES_SITE: Final = "Site"
 SITES_SHORT_NAME: Final = "ShortName"
+STATE_CODE: Final = "StateCode"  # sites.tsv and orgs.tsv
+ORGS_CODE: Final = "Code"
 
 MONTHS: Final = {
     m: i + 1
@@ -60,6 +64,13 @@ BOOSTER_PATTERN: Final = r"(?:^|/)(?P<serial>B\d{4})(?:\.(?P<flight>\d+))?"
 
 _NOT_BLANK = pa.Check.str_length(min_value=1)
 
+Notify = Callable[[str], None]
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
 LAUNCHLOG_RAW_SCHEMA: Final = pa.DataFrameSchema(
     {
         TAG: pa.Column("str", [_NOT_BLANK, pa.Check.str_matches(r"^\d{4}[- ][A-Z0-9 ]+$")]),
@@ -77,7 +88,9 @@ LAUNCHLOG_RAW_SCHEMA: Final = pa.DataFrameSchema(
 )
 
 
-def parse_gcat_text(text: str, *, file: str, required: Sequence[str] = ()) -> pd.DataFrame:
+def parse_gcat_text(
+    text: str, *, file: str, required: Sequence[str] = (), fieldless: Sequence[str] = ()
+) -> pd.DataFrame:
     """Parse a GCAT TSV document into a frame of stripped strings indexed by line number.
 
     Parameters
@@ -89,6 +102,10 @@ def parse_gcat_text(text: str, *, file: str, required: Sequence[str] = ()) -> pd
         Name used in error messages.
     required
         Columns that must be present in the header.
+    fieldless
+        Header names that have no field of their own in the data lines (``launch.tsv`` names
+        ``Apoflag`` and ``RangeFlag`` but merges them into ``Apogee`` and ``Range``): they are
+        dropped from the header before the lines are counted against it.
 
     Returns
     -------
@@ -110,6 +127,7 @@ def parse_gcat_text(text: str, *, file: str, required: Sequence[str] = ()) -> pd
             file, line=1, column="(header)", problem="expected a '#'-prefixed header line"
         )
     header = [name.strip() for name in lines[0][1:].split("\t")]
+    header = [name for name in header if name not in fieldless]
     for name in required:
         if name not in header:
             raise SourceValidationError(
@@ -136,10 +154,31 @@ def parse_gcat_text(text: str, *, file: str, required: Sequence[str] = ()) -> pd
     return frame
 
 
-def read_gcat_tsv(path: Path, *, required: Sequence[str] = ()) -> pd.DataFrame:
+def read_gcat_text(path: Path) -> str:
+    """A GCAT file's text; bytes that are not UTF-8 are an error naming line and column."""
+    return decode_utf8(path.read_bytes(), file=path.name, separator="\t")
+
+
+def read_gcat_tsv(
+    path: Path, *, required: Sequence[str] = (), fieldless: Sequence[str] = ()
+) -> pd.DataFrame:
     """Read a GCAT TSV file (see :func:`parse_gcat_text`)."""
-    text = decode_utf8(path.read_bytes(), file=path.name, separator="\t")
-    return parse_gcat_text(text, file=path.name, required=required)
+    return parse_gcat_text(
+        read_gcat_text(path), file=path.name, required=required, fieldless=fieldless
+    )
+
+
+def gcat_stamp(text: str) -> str | None:
+    """The date text of a GCAT file's ``# Updated ...`` line (``2025 Dec  1 0108:57``), if any.
+
+    Only the comment lines right after the header are looked at; ``launch.tsv`` has none.
+    """
+    for line in text.split("\n", 5)[1:5]:
+        if line.startswith(UPDATED_PREFIX):
+            return line.removeprefix(UPDATED_PREFIX).strip() or None
+        if not line.startswith("#"):
+            return None
+    return None
 
 
 def null_if_dash(values: pd.Series) -> pd.Series:
@@ -236,6 +275,35 @@ def vehicle_families(lv: pd.DataFrame) -> pd.Series:
     return families.groupby(LV_NAME, sort=False)[LV_FAMILY].first()
 
 
+def resolve_families(
+    vehicles: pd.Series, lv: pd.DataFrame, *, warn: Notify, file: str
+) -> pd.Series:
+    """The ``LV_Family`` of each vehicle; a vehicle ``lv.tsv`` does not list is its own family.
+
+    The launch lists are often newer than ``lv.tsv`` (``Chang Zheng 12A`` flew before lv.tsv
+    listed it): such a vehicle is not an error, it is named in one warning. A vehicle whose
+    name is a family's name, folded (the launch log's ``New Glenn``; lv.tsv now lists
+    ``New Glenn 7x2`` of family ``NewGlenn``), belongs to that family.
+    """
+    known = vehicle_families(lv)
+    by_folded = {_fold(family): family for family in known.unique()}
+    families = vehicles.map(known).astype("str")
+    families = families.fillna(vehicles.map(lambda name: by_folded.get(_fold(name))))
+    unknown = vehicles[families.isna()]
+    if not unknown.empty:
+        counts = unknown.value_counts(sort=False)
+        names = ", ".join(
+            f"{name} ({n} launch{'es' if n != 1 else ''})" for name, n in counts.items()
+        )
+        warn(f"{file}: vehicles not in lv.tsv, each its own family: {names}")
+    return families.fillna(vehicles).astype("str")
+
+
+def _fold(name: str) -> str:
+    """Case, spaces and punctuation folded, as vehicle names are compared."""
+    return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
 def site_names(sites: pd.DataFrame) -> pd.Series:
     """``Site`` -> ``ShortName`` from ``sites.tsv`` (first row per site)."""
     names = sites.assign(**{SITES_SHORT_NAME: null_if_dash(sites[SITES_SHORT_NAME])})
@@ -251,12 +319,108 @@ def validate_launchlog(raw: pd.DataFrame, *, file: str = "launchlog.tsv") -> pd.
     return validate_source(raw, LAUNCHLOG_RAW_SCHEMA, file=file)
 
 
+def launches_frame(
+    rows: pd.DataFrame,
+    *,
+    lv: pd.DataFrame,
+    sites: pd.DataFrame,
+    file: str,
+    warn: Notify,
+    columns: dict[str, str],
+    state: pd.Series,
+    payload_count: pd.Series,
+) -> pd.DataFrame:
+    """The ``launches`` table from one validated row per launch, whatever GCAT file held them.
+
+    Parameters
+    ----------
+    rows
+        One row per launch, stripped strings indexed by line number (used in errors).
+    lv, sites
+        ``lv.tsv`` and ``sites.tsv`` frames, for the vehicle family and site name.
+    columns
+        Source column of each of ``tag, date, vehicle, flight_id, site, pad, agency, code``
+        and, when the file has them, ``dest`` and ``fail_code``.
+    state, payload_count
+        Already derived per row (the two files differ there); same index as ``rows``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns :data:`tminus.data.schema.LAUNCHES_COLUMNS`, sorted by launch time then tag.
+    """
+    when = parse_gcat_dates(rows[columns["date"]], file=file, column=columns["date"])
+    codes = rows[columns["code"]]
+    vehicle = rows[columns["vehicle"]]
+    flight_id = null_if_dash(rows[columns["flight_id"]])
+    booster = parse_booster(flight_id, vehicle)
+    site = rows[columns["site"]]
+    absent = pd.Series(pd.NA, index=rows.index, dtype="str")
+    launches = pd.DataFrame(
+        {
+            s.LAUNCH_TAG: rows[columns["tag"]],
+            s.LAUNCH_TIME: when[s.LAUNCH_TIME],
+            s.TIME_KNOWN: when[s.TIME_KNOWN],
+            s.DATE_UNCERTAIN: when[s.DATE_UNCERTAIN],
+            s.VEHICLE: vehicle,
+            s.VEHICLE_FAMILY: resolve_families(vehicle, lv, warn=warn, file=file),
+            s.SITE: site,
+            s.PAD: null_if_dash(rows[columns["pad"]]),
+            # An uncertain site ("TYSC?") still names the site.
+            s.SITE_NAME: site.str.rstrip(UNCERTAIN).map(site_names(sites)).astype("str"),
+            s.AGENCY: rows[columns["agency"]],
+            s.STATE: state,
+            s.CATEGORY: codes.str[0].map(CATEGORIES).astype("str"),
+            s.OUTCOME_CODE: codes,
+            s.FAILED: (codes.str[1] == "F").to_numpy(dtype=bool),
+            s.FLIGHT_ID: flight_id,
+            s.BOOSTER_SERIAL: booster[s.BOOSTER_SERIAL],
+            s.BOOSTER_FLIGHT: booster[s.BOOSTER_FLIGHT],
+            s.PAYLOAD_COUNT: payload_count.astype("Int64"),
+            s.DEST: null_if_dash(rows[columns["dest"]]) if "dest" in columns else absent,
+            s.FAIL_CODE: (
+                null_if_dash(rows[columns["fail_code"]]) if "fail_code" in columns else absent
+            ),
+        },
+        index=rows.index,
+    )
+    return sort_launches(launches)
+
+
+def sort_launches(launches: pd.DataFrame) -> pd.DataFrame:
+    """Launches in time order (ties by tag), renumbered, with the table's dtypes."""
+    launches = launches.sort_values([s.LAUNCH_TIME, s.LAUNCH_TAG], kind="stable")
+    return launches.reset_index(drop=True).astype(
+        {
+            s.FAILED: bool,
+            s.TIME_KNOWN: bool,
+            s.DATE_UNCERTAIN: bool,
+            s.PAYLOAD_COUNT: "Int64",
+            s.DEST: "str",
+            s.FAIL_CODE: "str",
+        }
+    )
+
+
+LAUNCHLOG_FIELDS: Final = {
+    "tag": TAG,
+    "date": DATE,
+    "vehicle": LV_TYPE,
+    "flight_id": FLIGHT,
+    "site": SITE,
+    "pad": PAD,
+    "agency": AGENCY,
+    "code": CODE,
+}
+
+
 def build_launches(
     launchlog: pd.DataFrame,
     lv: pd.DataFrame,
     sites: pd.DataFrame,
     *,
     file: str = "launchlog.tsv",
+    warn: Notify = _ignore,
 ) -> pd.DataFrame:
     """One row per launch attempt (distinct ``Launch_Tag``) from the GCAT launch log.
 
@@ -266,45 +430,25 @@ def build_launches(
         :func:`read_gcat_tsv` output of ``launchlog.tsv`` (index = line number), validated.
     lv, sites
         ``lv.tsv`` and ``sites.tsv`` frames, for the vehicle family and site name.
+    warn
+        Told about vehicles ``lv.tsv`` does not list (each becomes its own family).
 
     Returns
     -------
     pd.DataFrame
         The ``launches`` table (columns :data:`tminus.data.schema.LAUNCHES_COLUMNS`), sorted by
-        launch time then tag. Launch-level fields come from the tag's first line.
+        launch time then tag. Launch-level fields come from the tag's first line; the launch
+        log has no ``Dest`` or ``FailCode``, so ``dest`` and ``fail_code`` are null.
     """
     counts = launchlog.groupby(TAG, sort=False).size()
     first = launchlog[~launchlog[TAG].duplicated()]
-    when = parse_gcat_dates(first[DATE], file=file)
-    codes = first[CODE]
-    vehicle = first[LV_TYPE]
-    families = vehicle.map(vehicle_families(lv)).astype("str")
-    flight_id = null_if_dash(first[FLIGHT])
-    booster = parse_booster(flight_id, vehicle)
-    site = first[SITE]
-    launches = pd.DataFrame(
-        {
-            s.LAUNCH_TAG: first[TAG],
-            s.LAUNCH_TIME: when[s.LAUNCH_TIME],
-            s.TIME_KNOWN: when[s.TIME_KNOWN],
-            s.DATE_UNCERTAIN: when[s.DATE_UNCERTAIN],
-            s.VEHICLE: vehicle,
-            s.VEHICLE_FAMILY: families.fillna(vehicle).astype("str"),
-            s.SITE: site,
-            s.PAD: null_if_dash(first[PAD]),
-            # An uncertain site ("TYSC?") still names the site.
-            s.SITE_NAME: site.str.rstrip(UNCERTAIN).map(site_names(sites)).astype("str"),
-            s.AGENCY: first[AGENCY],
-            s.STATE: first[LV_STATE],
-            s.CATEGORY: codes.str[0].map(CATEGORIES).astype("str"),
-            s.OUTCOME_CODE: codes,
-            s.FAILED: (codes.str[1] == "F").to_numpy(dtype=bool),
-            s.FLIGHT_ID: flight_id,
-            s.BOOSTER_SERIAL: booster[s.BOOSTER_SERIAL],
-            s.BOOSTER_FLIGHT: booster[s.BOOSTER_FLIGHT],
-            s.PAYLOAD_COUNT: first[TAG].map(counts).astype("int64"),
-        },
-        index=first.index,
+    return launches_frame(
+        first,
+        lv=lv,
+        sites=sites,
+        file=file,
+        warn=warn,
+        columns=LAUNCHLOG_FIELDS,
+        state=first[LV_STATE],
+        payload_count=first[TAG].map(counts),
     )
-    launches = launches.sort_values([s.LAUNCH_TIME, s.LAUNCH_TAG], kind="stable")
-    return launches.reset_index(drop=True).astype({s.FAILED: bool, s.TIME_KNOWN: bool})

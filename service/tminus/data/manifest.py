@@ -16,6 +16,7 @@ GCAT: Final = "gcat"
 SPACEX: Final = "spacex_api_v4"
 CAPE_WEATHER: Final = "cape_weather_launch_scrub"
 LL2_SNAPSHOTS: Final = "ll2_net_snapshots_2026aug"
+GCAT_RECENT: Final = "gcat_launch_recent"  # the mirror's slice of launch.tsv (2025)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any, Final
 import pandas as pd
 
 from tminus.data import schema as s
-from tminus.data.tables import TIME_COLUMNS, load_table, snapshot_hash
+from tminus.data.tables import TIME_COLUMNS, build_info, load_table, snapshot_hash
 
 YEAR: Final = "year"
 ATTEMPTS: Final = "attempts"
@@ -31,11 +31,12 @@ def launches_per_year(launches: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_coverage(name: str, frame: pd.DataFrame) -> dict[str, Any]:
-    """Rows and first/last date (ISO, UTC) of a table, by its time column."""
-    times = frame[TIME_COLUMNS[name]].dropna()
+    """Rows and first/last date (ISO, UTC) of a table, by its time column (None: no dates)."""
+    column = TIME_COLUMNS.get(name)
+    times = frame[column].dropna() if column is not None else pd.Series([], dtype=object)
     return {
         "rows": len(frame),
-        "time_column": TIME_COLUMNS[name],
+        "time_column": column,
         "first": None if times.empty else pd.Timestamp(times.min()).date().isoformat(),
         "last": None if times.empty else pd.Timestamp(times.max()).date().isoformat(),
     }
@@ -46,8 +47,14 @@ def build_report(processed_dir: Path) -> dict[str, Any]:
     tables = {name: load_table(name, processed_dir) for name in s.TABLES}
     launches = tables[s.LAUNCHES]
     per_year = launches_per_year(launches)
+    info = build_info(processed_dir)
+    sources = info.get("sources", {})
+    records = [str(key) for key in info.get("launch_records", [])]
     return {
         "snapshot": snapshot_hash(processed_dir),
+        "launch_records": [
+            {"path": key, **sources.get(key, {})} for key in records if isinstance(sources, dict)
+        ],
         "total_launches": len(launches),
         "total_failures": int(launches[s.FAILED].sum()),
         "launches_per_year": [

@@ -23,8 +23,11 @@ TABLES: Final = (
     VEHICLE_VARIANTS,
     PADS_REFERENCE,
 )
+# vehicle_variants and pads_reference describe things, not events: they have no date column.
 
 # ---- launches: one row per GCAT launch attempt (distinct Launch_Tag) -----------------------
+# From GCAT's full launch list (launch.tsv) when it was downloaded, else from the launch log
+# (launchlog.tsv, one row per payload) merged with the mirror's slice of launch.tsv.
 LAUNCH_TAG: Final = "launch_tag"  # str, GCAT Launch_Tag, unique
 LAUNCH_TIME: Final = "launch_time"  # datetime64[ns, UTC]; missing time of day -> 00:00
 TIME_KNOWN: Final = "time_known"  # bool, False when GCAT gave no time of day
@@ -35,14 +38,19 @@ SITE: Final = "site"  # str, GCAT Launch_Site, e.g. "CC"; a trailing "?" kept ("
 PAD: Final = "pad"  # str | null, GCAT Launch_Pad as given, e.g. "LC40", "LC43?"
 SITE_NAME: Final = "site_name"  # str | null, sites.tsv ShortName
 AGENCY: Final = "agency"  # str, GCAT Agency (may hold several codes joined by '/')
-STATE: Final = "state"  # str, GCAT LVState: the launching country/state code
+STATE: Final = "state"  # str, GCAT LVState: the launching country/state code; launch.tsv has
+# no LVState: there it is orgs.tsv StateCode of the first Agency code (the launch log agrees on
+# 99.9% of its launches), else sites.tsv StateCode of the launch site
 CATEGORY: Final = "category"  # "orbital" | "deep_space" | "other_world"
-OUTCOME_CODE: Final = "outcome_code"  # str, GCAT Launch_Code, e.g. "OS", "OF40"
-FAILED: Final = "failed"  # bool, second letter of Launch_Code is 'F'
+OUTCOME_CODE: Final = "outcome_code"  # str, GCAT Launch_Code (launch.tsv: LaunchCode), "OF40"
+FAILED: Final = "failed"  # bool, second letter of that code is 'F'
 FLIGHT_ID: Final = "flight_id"  # str | null, GCAT Flight_ID
 BOOSTER_SERIAL: Final = "booster_serial"  # str | null, e.g. "B1088" (Falcon only)
 BOOSTER_FLIGHT: Final = "booster_flight"  # Int64 | null, that booster's flight count, e.g. 5
-PAYLOAD_COUNT: Final = "payload_count"  # int, payload rows sharing the Launch_Tag
+PAYLOAD_COUNT: Final = "payload_count"  # Int64 | null, payload rows sharing the Launch_Tag in
+# launchlog.tsv; null for launches only launch.tsv holds (one row per launch, no payload count)
+DEST: Final = "dest"  # str | null, GCAT Dest (orbit class or body); null from launchlog.tsv
+FAIL_CODE: Final = "fail_code"  # str | null, GCAT FailCode (failing stage or mode, e.g. "S2G")
 
 CATEGORY_ORBITAL: Final = "orbital"
 CATEGORY_DEEP_SPACE: Final = "deep_space"
@@ -106,24 +114,24 @@ NH_PROVIDER: Final = "provider"  # str | null
 NH_PAD: Final = "pad_name"  # str | null
 NH_SNAPSHOT_FILE: Final = "snapshot_file"  # str, snapshot file name inside the bundle
 
-# ---- vehicle_variants: one row per lv.tsv row (vehicles GCAT lists, flown or not) ---------
-VV_VEHICLE: Final = "vehicle"  # str, LV_Name
+# ---- vehicle_variants: one row per lv.tsv row (every vehicle class, variants apart) -------
+VV_VEHICLE: Final = "vehicle"  # str, LV_Name (what launches.vehicle holds)
 VV_VARIANT: Final = "variant"  # str | null, LV_Variant
-VV_FAMILY: Final = "family"  # str, LV_Family
+VV_FAMILY: Final = "family"  # str, LV_Family; the vehicle name when lv.tsv gives none
 VV_MANUFACTURER: Final = "manufacturer"  # str | null, LV_Manufacturer
-VV_LEO_KG: Final = "leo_capacity_kg"  # float | null ('-' or 0 in GCAT: no figure)
-VV_GTO_KG: Final = "gto_capacity_kg"  # float | null
-VV_CLASS: Final = "vehicle_class"  # str, GCAT Class: O orbital, ...
+VV_LEO_CAPACITY_KG: Final = "leo_capacity_kg"  # float | null; GCAT's '-' and 0 (no figure): null
+VV_GTO_CAPACITY_KG: Final = "gto_capacity_kg"  # float | null; as above
+VV_CLASS: Final = "vehicle_class"  # str | null, lv.tsv Class: O orbital; others suborbital, ...
 VEHICLE_CLASS_ORBITAL: Final = "O"
 
-# ---- pads_reference: one row per (launch site code, pad) that GCAT's lp.tsv lists ---------
-PR_SITE: Final = "site"  # str, the site code the launches table uses, e.g. "CC"
-PR_PAD: Final = "pad"  # str, lp.tsv Code, e.g. "LC40"
+# ---- pads_reference: one row per (launch site, pad) from sites.tsv joined to lp.tsv ------
+PR_SITE: Final = "site"  # str, sites.tsv Site: the code launches.site holds
+PR_PAD: Final = "pad"  # str, lp.tsv Code (the code launches.pad holds)
 PR_PAD_NAME: Final = "pad_name"  # str | null, lp.tsv Name
 PR_SITE_NAME: Final = "site_name"  # str | null, sites.tsv ShortName
 PR_SITE_LONG_NAME: Final = "site_long_name"  # str | null, sites.tsv Name
-PR_START: Final = "pad_start"  # str | null, lp.tsv TStart as given
-PR_STOP: Final = "pad_stop"  # str | null, lp.tsv TStop as given ('*': still open)
+PR_PAD_START: Final = "pad_start"  # str | null, lp.tsv TStart as given ("1965 Apr 12")
+PR_PAD_STOP: Final = "pad_stop"  # str | null, lp.tsv TStop as given; "*" = still open
 
 # ---- column order of each table (the order the parquet files hold) ------------------------
 LAUNCHES_COLUMNS: Final = (
@@ -145,6 +153,8 @@ LAUNCHES_COLUMNS: Final = (
     BOOSTER_SERIAL,
     BOOSTER_FLIGHT,
     PAYLOAD_COUNT,
+    DEST,
+    FAIL_CODE,
 )
 BOOSTER_LANDINGS_COLUMNS: Final = (
     BL_LAUNCH_ID,
@@ -181,4 +191,22 @@ NET_HISTORY_COLUMNS: Final = (
     NH_PROVIDER,
     NH_PAD,
     NH_SNAPSHOT_FILE,
+)
+VEHICLE_VARIANTS_COLUMNS: Final = (
+    VV_VEHICLE,
+    VV_VARIANT,
+    VV_FAMILY,
+    VV_MANUFACTURER,
+    VV_LEO_CAPACITY_KG,
+    VV_GTO_CAPACITY_KG,
+    VV_CLASS,
+)
+PADS_REFERENCE_COLUMNS: Final = (
+    PR_SITE,
+    PR_PAD,
+    PR_PAD_NAME,
+    PR_SITE_NAME,
+    PR_SITE_LONG_NAME,
+    PR_PAD_START,
+    PR_PAD_STOP,
 )

@@ -2,14 +2,17 @@
 
 >>> launches = load_table(LAUNCHES, settings.processed_dir)       # doctest: +SKIP
 >>> version_stamp = snapshot_hash(settings.processed_dir)          # doctest: +SKIP
+>>> build_info(settings.processed_dir)["sources"]["gcat/lv.tsv"]   # doctest: +SKIP
+{'sha256': 'e01c...', 'origin': 'mirror', 'gcat_stamp': '2025 Dec  1 0108:57'}
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -19,7 +22,7 @@ from tminus.data.manifest import sha256_file
 
 SUFFIX: Final = ".parquet"
 BUILD_INFO: Final = "_build.json"
-# The column that dates each table's rows (report ranges, cut-offs).
+# The column that dates each table's rows (report ranges, cut-offs); reference tables have none.
 TIME_COLUMNS: Final[dict[str, str]] = {
     s.LAUNCHES: s.LAUNCH_TIME,
     s.BOOSTER_LANDINGS: s.BL_LAUNCH_TIME,
@@ -91,12 +94,58 @@ def data_cutoff(processed_dir: Path, table: str = s.LAUNCHES) -> date:
 
     Raises
     ------
+    ValueError
+        ``table`` is a reference table (no dates).
     MissingTableError
         The table has not been built, or it is empty.
     """
     _check_name(table)
+    if table not in TIME_COLUMNS:
+        raise ValueError(f"table {table!r} is a reference table: its rows have no dates")
     column = TIME_COLUMNS[table]
     times = pd.read_parquet(_existing(table, processed_dir), columns=[column])[column]
     if times.dropna().empty:
         raise MissingTableError(f"table {table!r} is empty: it has no data cut-off")
     return pd.Timestamp(times.max()).date()
+
+
+def build_info(processed_dir: Path) -> dict[str, Any]:
+    """What the last build recorded beside the tables (``_build.json``).
+
+    Keys include ``built_at``, ``rows`` per table, ``launch_records`` (the files the launches
+    came from, e.g. ``["gcat_upstream/launch.tsv"]``), ``table_sources`` (table -> raw files
+    it was built from) and ``sources``: per raw file (``<folder>/<path>`` under ``raw/``) its
+    ``sha256``, ``origin`` (``mirror``, ``download``, ``upstream``; ``unknown`` when not
+    fetched by tminus) and, for GCAT files, ``gcat_stamp`` (the ``# Updated`` date text) or,
+    for ``launch.tsv``, which has no stamp, ``last_launch`` (ISO date of its last launch).
+
+    Returns
+    -------
+    dict
+        The record; empty when the folder has none (tables built before it was written).
+    """
+    path = processed_dir / BUILD_INFO
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as exc:
+        raise MissingTableError(f"{path} is not valid JSON ({exc}): run `make data` again") from exc
+    return document if isinstance(document, dict) else {}
+
+
+def file_sources(info: dict[str, Any], tables: tuple[str, ...] | list[str]) -> list[dict[str, str]]:
+    """The raw files ``tables`` were built from: path, sha256, origin and GCAT stamp of each.
+
+    ``info`` is :func:`build_info`'s record; files are listed once, sorted by path.
+    """
+    entries = info.get("sources")
+    by_table = info.get("table_sources")
+    if not isinstance(entries, dict) or not isinstance(by_table, dict):
+        return []
+    keys = sorted({str(k) for t in tables for k in by_table.get(t, []) if k in entries})
+    return [
+        {"path": key, **{str(k): str(v) for k, v in entries[key].items()}}
+        for key in keys
+        if isinstance(entries[key], dict)
+    ]

@@ -43,7 +43,9 @@ LAUNCHES_SCHEMA: Final = pa.DataFrameSchema(
         s.FLIGHT_ID: _text(nullable=True),
         s.BOOSTER_SERIAL: pa.Column(STR, pa.Check.str_matches(r"^B\d{4}$"), nullable=True),
         s.BOOSTER_FLIGHT: pa.Column("Int64", pa.Check.ge(1), nullable=True),
-        s.PAYLOAD_COUNT: pa.Column("int64", pa.Check.ge(1)),
+        s.PAYLOAD_COUNT: pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        s.DEST: _text(nullable=True),
+        s.FAIL_CODE: _text(nullable=True),
     },
     strict=True,
     ordered=True,
@@ -109,11 +111,44 @@ NET_HISTORY_SCHEMA: Final = pa.DataFrameSchema(
     name=s.NET_HISTORY,
 )
 
+VEHICLE_VARIANTS_SCHEMA: Final = pa.DataFrameSchema(
+    {
+        s.VV_VEHICLE: _text(),
+        s.VV_VARIANT: _text(nullable=True),
+        s.VV_FAMILY: _text(),
+        s.VV_MANUFACTURER: _text(nullable=True),
+        s.VV_LEO_CAPACITY_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
+        s.VV_GTO_CAPACITY_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
+        s.VV_CLASS: _text(nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    name=s.VEHICLE_VARIANTS,
+)
+
+PADS_REFERENCE_SCHEMA: Final = pa.DataFrameSchema(
+    {
+        s.PR_SITE: _text(),
+        s.PR_PAD: _text(),
+        s.PR_PAD_NAME: _text(nullable=True),
+        s.PR_SITE_NAME: _text(nullable=True),
+        s.PR_SITE_LONG_NAME: _text(nullable=True),
+        s.PR_PAD_START: _text(nullable=True),
+        s.PR_PAD_STOP: _text(nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    unique=[s.PR_SITE, s.PR_PAD],
+    name=s.PADS_REFERENCE,
+)
+
 SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
     s.LAUNCHES: LAUNCHES_SCHEMA,
     s.BOOSTER_LANDINGS: BOOSTER_LANDINGS_SCHEMA,
     s.WEATHER_EVENTS: WEATHER_EVENTS_SCHEMA,
     s.NET_HISTORY: NET_HISTORY_SCHEMA,
+    s.VEHICLE_VARIANTS: VEHICLE_VARIANTS_SCHEMA,
+    s.PADS_REFERENCE: PADS_REFERENCE_SCHEMA,
 }
 
 

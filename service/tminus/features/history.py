@@ -205,6 +205,10 @@ class LaunchHistory:
     vehicle_family: dict[str, str] = field(default_factory=dict)
     # The pad key of each of a vehicle's launches (None where GCAT names no pad), in order.
     vehicle_pads: dict[str, list[str | None]] = field(default_factory=dict)
+    # Who launched each of a vehicle's launches (GCAT's Agency), in order.
+    vehicle_providers: dict[str, list[str]] = field(default_factory=dict)
+    # The vehicles of each family, in order of their first launch (derived, not saved).
+    family_vehicles: dict[str, list[str]] = field(default_factory=dict)
     families: dict[str, Record] = field(default_factory=dict)
     providers: dict[str, Record] = field(default_factory=dict)
     pads: dict[str, PadRecord] = field(default_factory=dict)
@@ -232,7 +236,10 @@ class LaunchHistory:
         if veh.flights < EARLY_FLIGHTS:
             self.early.add(day, failed=failed)
         veh.add(day, failed=failed)
+        if vehicle not in self.vehicle_family:
+            self.family_vehicles.setdefault(family, []).append(vehicle)
         self.vehicle_family[vehicle] = family
+        self.vehicle_providers.setdefault(vehicle, []).append(provider)
         self.families.setdefault(family, Record()).add(day, failed=failed)
         self.providers.setdefault(provider, Record()).add(day, failed=failed)
         self.everything.add(day, failed=failed)
@@ -291,6 +298,7 @@ class LaunchHistory:
             "vehicles": {k: v.to_state() for k, v in self.vehicles.items()},
             "vehicle_family": dict(self.vehicle_family),
             "vehicle_pads": {k: list(v) for k, v in self.vehicle_pads.items()},
+            "vehicle_providers": {k: list(v) for k, v in self.vehicle_providers.items()},
             "families": {k: v.to_state() for k, v in self.families.items()},
             "providers": {k: v.to_state() for k, v in self.providers.items()},
             "pads": {k: v.to_state() for k, v in self.pads.items()},
@@ -308,6 +316,11 @@ class LaunchHistory:
             str(k): [None if p is None else str(p) for p in v]
             for k, v in state["vehicle_pads"].items()
         }
+        history.vehicle_providers = {
+            str(k): [str(p) for p in v] for k, v in state["vehicle_providers"].items()
+        }
+        for vehicle, family in history.vehicle_family.items():
+            history.family_vehicles.setdefault(family, []).append(vehicle)
         history.families = {str(k): Record.from_state(v) for k, v in state["families"].items()}
         history.providers = {str(k): Record.from_state(v) for k, v in state["providers"].items()}
         history.pads = {str(k): PadRecord.from_state(v) for k, v in state["pads"].items()}
@@ -316,6 +329,8 @@ class LaunchHistory:
         for name, record in history.vehicles.items():
             if len(history.vehicle_pads.get(name, [])) != record.flights:
                 raise ValueError(f"vehicle {name}: one pad entry per launch expected")
+            if len(history.vehicle_providers.get(name, [])) != record.flights:
+                raise ValueError(f"vehicle {name}: one provider per launch expected")
         return history
 
 
@@ -375,6 +390,35 @@ class HistoryAt:
         k = everything.failures_between(self.t - ERA_DAYS, self.t)
         return (k + 1) / (n + 2)
 
+    def provider_of(
+        self, vehicle: str, family: str, *, manufacturer: str | None = None
+    ) -> str | None:
+        """Who would launch ``vehicle`` at ``t``, from what was known then.
+
+        The provider of its last launch before ``t``; for a vehicle that had not flown, the
+        provider of its family's last launch; for a family that had not flown either, the
+        ``manufacturer`` GCAT names, when that code had launched anything; else None.
+        Training and serving both read a launch's provider this way.
+        """
+        own = self.history.vehicles.get(vehicle)
+        if own is not None:
+            n = bisect_left(own.launch_days, self.t)
+            if n:
+                return self.history.vehicle_providers[vehicle][n - 1]
+        latest: tuple[float, str] | None = None
+        for member in self.history.family_vehicles.get(family, []):
+            record = self.history.vehicles[member]
+            n = bisect_left(record.launch_days, self.t)
+            if n and (latest is None or record.launch_days[n - 1] > latest[0]):
+                latest = (record.launch_days[n - 1], self.history.vehicle_providers[member][n - 1])
+        if latest is not None:
+            return latest[1]
+        if manufacturer is not None:
+            maker = self.history.providers.get(manufacturer)
+            if maker is not None and bisect_left(maker.launch_days, self.t):
+                return manufacturer
+        return None
+
     def provider_rate(self, provider: str) -> tuple[float, int]:
         """Smoothed failure rate of the provider's last launches before ``t``, and how many."""
         record = self.history.providers.get(provider)
@@ -420,9 +464,8 @@ class HistoryAt:
             counts = at_site(self.vehicle_pad_mix(vehicle, days=math.inf))
         if not counts:
             pooled: Counter[str] = Counter()
-            for member, member_family in self.history.vehicle_family.items():
-                if member_family == family:
-                    pooled.update(dict(self.vehicle_pad_mix(member)))
+            for member in self.history.family_vehicles.get(family, []):
+                pooled.update(dict(self.vehicle_pad_mix(member)))
             counts = at_site(pooled.most_common())
         total = sum(n for _, n in counts)
         return [(key, n / total) for key, n in counts]

@@ -18,7 +18,8 @@ unknown); a pad GCAT lists that has not launched yet is a new pad, not an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
@@ -110,14 +111,8 @@ class Catalogue:
     a name like nothing known resolves to an unknown match, so the caller can flag it.
     """
 
-    def __init__(
-        self,
-        history: LaunchHistory,
-        vehicle_provider: Mapping[str, str],
-        reference: Reference | None = None,
-    ) -> None:
+    def __init__(self, history: LaunchHistory, reference: Reference | None = None) -> None:
         self.history = history
-        self.vehicle_provider = dict(vehicle_provider)
         self.reference = reference or Reference()
         self._family: dict[str, str] = {
             name: ref.family for name, ref in self.reference.vehicles.items()
@@ -160,25 +155,19 @@ class Catalogue:
         """A known vehicle's family; the name itself for an unknown one."""
         return self._family.get(vehicle, vehicle)
 
-    def provider_of(self, vehicle: str) -> str | None:
-        """Who launches ``vehicle``: its own last provider, else its family's, else its maker.
+    def provider_of(self, vehicle: str, *, at: float | None = None) -> str | None:
+        """Who launches ``vehicle`` as of moment ``at`` (default: the end of the record).
 
-        A variant that has not flown takes the provider of its family's most recent launch;
-        a family that has never flown takes the manufacturer GCAT names, when that code has
-        launched anything.
+        Its own last provider, else its family's, else the manufacturer GCAT names (see
+        :meth:`tminus.features.history.HistoryAt.provider_of`, which training reads too).
         """
-        own = self.vehicle_provider.get(vehicle)
-        if own is not None:
-            return own
-        flown = [
-            v for v in self._members.get(self.family_of(vehicle), []) if v in self.vehicle_provider
-        ]
-        if flown:
-            return self.vehicle_provider[max(flown, key=self._last_day)]
         ref = self.reference.vehicles.get(vehicle)
-        if ref is not None and ref.manufacturer in self.history.providers:
-            return ref.manufacturer
-        return None
+        moment = math.inf if at is None else at
+        return self.history.at(moment).provider_of(
+            vehicle,
+            self.family_of(vehicle),
+            manufacturer=None if ref is None else ref.manufacturer,
+        )
 
     def vehicle_state(self, vehicle: str) -> State:
         """``flown`` if the vehicle has a launch on record."""
@@ -258,16 +247,18 @@ class Catalogue:
         """
         asked = name.strip()
         spellings = self._vehicles.all_named(asked)
+        families = self._families.all_named(asked)
+        family = families[0] if len(families) == 1 else None
         if spellings:
             chosen = asked if asked in spellings else spellings[0]
-            return self._match(asked, chosen, "exact")
-        families = self._families.all_named(asked)
-        if len(families) == 1:
-            return self._match(asked, self._latest(self._members[families[0]], at), "family")
+            if family is None or not self._superseded(chosen, family):
+                return self._match(asked, chosen, "exact", at)
+        if family is not None:
+            return self._match(asked, self._latest(self._members[family], at), "family", at)
         series = self._vehicles.starting_with(asked)
         series_families = {self.family_of(v) for v in series}
         if len(series_families) == 1 and len(normalise_vehicle(asked)) >= MIN_SERIES_KEY:
-            return self._match(asked, self._latest(series, at), "series")
+            return self._match(asked, self._latest(series, at), "series", at)
         close = self._vehicles.near_misses(asked) + self._families.near_misses(asked)
         if len(series_families) > 1:
             close = sorted(series, key=lambda v: -self._last_day(v))[:5]
@@ -331,13 +322,26 @@ class Catalogue:
         return PadMatch(site=best.site, pad=best.pad, flown=best.key in self.history.pads)
 
     # ---- helpers ---------------------------------------------------------------------------
-    def _match(self, asked: str, name: str, matched: Matched) -> VehicleMatch:
+    def _match(self, asked: str, name: str, matched: Matched, at: float | None) -> VehicleMatch:
         return VehicleMatch(
             asked=asked,
             name=name,
             family=self.family_of(name),
-            provider=self.provider_of(name),
+            provider=self.provider_of(name, at=at),
             matched=matched,
+        )
+
+    def _superseded(self, vehicle: str, family: str) -> bool:
+        """A name only the launch records use, which GCAT's current list names as a family.
+
+        The launch log calls New Glenn's first flight 'New Glenn'; GCAT's vehicle list has
+        since named the variants ('New Glenn 7x2') of family 'NewGlenn'. Asked 'New Glenn',
+        a planner means the family, so the family rule applies.
+        """
+        return (
+            bool(self.reference.vehicles)
+            and vehicle not in self.reference.vehicles
+            and len(self._members.get(family, [])) > 1
         )
 
     def _last_day(self, vehicle: str, before: float | None = None) -> float:

@@ -86,7 +86,6 @@ class LaunchFailurePredictor(Predictor):
         self,
         *,
         history: LaunchHistory,
-        vehicle_provider: Mapping[str, str],
         reference: Reference,
         pooling: Pooling,
         coef: list[float],
@@ -101,7 +100,6 @@ class LaunchFailurePredictor(Predictor):
         if any(s <= 0 for s in scale):
             raise StateError("feature scales must be positive")
         self.history = history
-        self.vehicle_provider = dict(vehicle_provider)
         self.reference = reference
         self.pooling = pooling
         self.coef = coef
@@ -109,7 +107,7 @@ class LaunchFailurePredictor(Predictor):
         self.mean = mean
         self.scale = scale
         self.interval_strength = interval_strength
-        self.catalogue = Catalogue(history, vehicle_provider, reference)
+        self.catalogue = Catalogue(history, reference)
         # Per instance, so a new version starts empty. A plain dict (single get, set and clear
         # are atomic under the GIL) rather than an lru_cache of a bound method, which would tie
         # the predictor into a reference cycle and keep old versions alive after a reload.
@@ -120,7 +118,6 @@ class LaunchFailurePredictor(Predictor):
         """JSON-safe state (the history to the cutoff, the reference lists, the weights)."""
         return {
             "history": self.history.to_state(),
-            "vehicle_provider": dict(self.vehicle_provider),
             "reference": self.reference.to_state(),
             "pooling": {
                 "family_strength": self.pooling.family_strength,
@@ -144,9 +141,6 @@ class LaunchFailurePredictor(Predictor):
         history, reference = read_history_state(state)
         return cls(
             history=history,
-            vehicle_provider={
-                str(k): str(v) for k, v in require(state, "vehicle_provider", dict).items()
-            },
             reference=reference,
             pooling=Pooling(
                 family_strength=float(require(pooling, "family_strength", (int, float))),

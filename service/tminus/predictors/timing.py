@@ -107,14 +107,12 @@ class _HistoryQuantilePredictor(Predictor):
         *,
         history: LaunchHistory,
         reference: Reference,
-        vehicle_provider: Mapping[str, str],
         weights: QuantileWeights,
     ) -> None:
         self.history = history
         self.reference = reference
-        self.vehicle_provider = dict(vehicle_provider)
         self.weights = weights
-        self.catalogue = Catalogue(history, vehicle_provider, reference)
+        self.catalogue = Catalogue(history, reference)
 
     def to_state(self) -> dict[str, Any]:
         """JSON-safe state."""
@@ -122,7 +120,6 @@ class _HistoryQuantilePredictor(Predictor):
             "feature_names": list(self.features),
             "history": self.history.to_state(),
             "reference": self.reference.to_state(),
-            "vehicle_provider": dict(self.vehicle_provider),
             "weights": self.weights.to_state(),
         }
 
@@ -133,10 +130,7 @@ class _HistoryQuantilePredictor(Predictor):
             raise StateError("artifact was fitted on other features than this code computes")
         history, reference = read_history_state(state)
         weights = QuantileWeights.from_state(require(state, "weights", dict), len(cls.features))
-        providers = {str(k): str(v) for k, v in require(state, "vehicle_provider", dict).items()}
-        return cls(
-            history=history, reference=reference, vehicle_provider=providers, weights=weights
-        )
+        return cls(history=history, reference=reference, weights=weights)
 
     def _answer(
         self,

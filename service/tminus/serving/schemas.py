@@ -27,6 +27,7 @@ from pydantic import (
     WithJsonSchema,
     create_model,
 )
+from pydantic_core import PydanticCustomError
 
 from tminus.predictors.booster_landing import MAX_BLOCK
 from tminus.predictors.kinds import MODEL_NAMES
@@ -39,7 +40,11 @@ MAX_DATE: Final = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 
 def _known_model(name: str) -> str:
     if name not in MODEL_NAMES:
-        raise ValueError(f"unknown model {name[:64]!r}; expected one of {', '.join(MODEL_NAMES)}")
+        # The error a Literal gives: clients read the allowed names from it.
+        expected = ", ".join(repr(m) for m in MODEL_NAMES[:-1]) + f" or {MODEL_NAMES[-1]!r}"
+        raise PydanticCustomError(
+            "literal_error", "Input should be {expected}", {"expected": expected}
+        )
     return name
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from tminus.console import ModelsDirOption, fail
 from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.commands import backtest_table, open_registry
 from tminus.settings import get_settings
+
+if TYPE_CHECKING:
+    from tminus.training.pipeline import Outcome
 
 _out = Console()
 
@@ -44,6 +47,26 @@ def _print_backtest(
         if c in next(iter(metrics.values()))
     ]
     _out.print(backtest_table(f"{name}: {scheme}", metrics, columns, primary))
+
+
+def report_outcome(outcome: Outcome, *, promote: bool) -> None:
+    """Print a registered version's backtest beside its baselines, and the verdict on it."""
+    meta = outcome.version.metadata
+    _print_backtest(
+        outcome.model,
+        meta["backtest"]["metrics"],
+        tuple(meta["primary_metrics"]),
+        meta["backtest"]["scheme"],
+    )
+    state = (
+        "promoted to champion"
+        if outcome.promoted
+        else "registered as challenger" + ("" if promote else " (promotion not requested)")
+    )
+    _out.print(
+        f"[bold]{outcome.model} {outcome.version.version}[/bold]: {state}; "
+        + "; ".join(outcome.verdict.reasons)
+    )
 
 
 def train(
@@ -94,22 +117,7 @@ def train(
     for one in trained:
         outcome = register_trained(registry, one, processed, promote=promote)
         outcomes.append(outcome)
-        meta = outcome.version.metadata
-        _print_backtest(
-            one.name,
-            meta["backtest"]["metrics"],
-            tuple(meta["primary_metrics"]),
-            meta["backtest"]["scheme"],
-        )
-        state = (
-            "promoted to champion"
-            if outcome.promoted
-            else "registered as challenger" + ("" if promote else " (promotion not requested)")
-        )
-        _out.print(
-            f"[bold]{one.name} {outcome.version.version}[/bold]: {state}; "
-            + "; ".join(outcome.verdict.reasons)
-        )
+        report_outcome(outcome, promote=promote)
     _out.print(
         f"done in {time.perf_counter() - started:.1f} s: "
         f"{sum(o.promoted for o in outcomes)} of {len(outcomes)} promoted"
@@ -140,9 +148,16 @@ def evaluate(
 
 
 def register(app: typer.Typer) -> None:
-    """Mount the training commands (and the registry's) on the root app."""
+    """Mount the training commands (and the registry's) on the root app.
+
+    ``tminus data update`` is mounted on the data group here: it retrains, which the data
+    layer must not import.
+    """
+    from tminus.data.commands import data_app
     from tminus.registry import commands as registry_commands
+    from tminus.training.update import update
 
     app.command("train")(train)
     app.command("evaluate")(evaluate)
+    data_app.command("update")(update)
     registry_commands.register(app)

@@ -71,10 +71,3 @@ def build_history(launches: list[Launch]) -> LaunchHistory:
     for launch in launches:
         launch.record_into(history)
     return history
-
-
-def vehicle_providers(launches: pd.DataFrame) -> dict[str, str]:
-    """Each vehicle's provider (GCAT ``Agency``) on its latest launch."""
-    ordered = launches.sort_values([S.LAUNCH_TIME, S.LAUNCH_TAG], kind="mergesort")
-    last = ordered.drop_duplicates(S.VEHICLE, keep="last")
-    return {str(v): str(a) for v, a in zip(last[S.VEHICLE], last[S.AGENCY], strict=True)}

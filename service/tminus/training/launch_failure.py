@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from tminus.data import schema as S
 from tminus.features.history import LaunchHistory
+from tminus.features.reference import Reference
 from tminus.features.risk import (
     FEATURE_NAMES,
     FEATURE_SIGNS,
@@ -42,7 +43,6 @@ class FailureRows:
     vehicle_flight: NDArray[np.float64]
     baselines: dict[str, NDArray[np.float64]]
     history: LaunchHistory
-    vehicle_provider: dict[str, str]
 
 
 def risk_launches(launches: pd.DataFrame) -> pd.DataFrame:
@@ -51,16 +51,21 @@ def risk_launches(launches: pd.DataFrame) -> pd.DataFrame:
     return keep.sort_values([S.LAUNCH_TIME, S.LAUNCH_TAG], kind="mergesort").reset_index(drop=True)
 
 
-def build_rows(launches: pd.DataFrame, pooling: Pooling) -> FailureRows:
+def build_rows(
+    launches: pd.DataFrame, pooling: Pooling, reference: Reference | None = None
+) -> FailureRows:
     """One row per launch, its features and baselines read from the history as of its moment.
 
     The history holds every launch; each row reads it at its own launch's moment, which sees
     only earlier launches: the same reading the service does for a question about that moment.
+    The provider too is read as the service reads it (the vehicle's last provider before the
+    launch, else its family's, else the manufacturer ``reference`` names), so no feature
+    knows more than a question about that moment could.
     """
+    makers = {} if reference is None else {n: v.manufacturer for n, v in reference.vehicles.items()}
     frame = risk_launches(launches)
     walked = list(walk_launches(frame))
     history = build_history(walked)
-    vehicle_provider: dict[str, str] = {}
     n = len(walked)
     X = np.zeros((n, len(FEATURE_NAMES)))
     y = np.zeros(n)
@@ -68,11 +73,14 @@ def build_rows(launches: pd.DataFrame, pooling: Pooling) -> FailureRows:
     names = ("global_rate", "laplace_vehicle", "beta_binomial_family", "beta_binomial_new_vehicle")
     base = {name: np.zeros(n) for name in names}
     for i, launch in enumerate(walked):
+        at = history.at(launch.day)
         ctx = read_context(
-            history.at(launch.day),
+            at,
             vehicle=launch.vehicle,
             family=launch.family,
-            provider=launch.provider,
+            provider=at.provider_of(
+                launch.vehicle, launch.family, manufacturer=makers.get(launch.vehicle)
+            ),
             site=launch.site,
             pad=launch.pad,
             pooling=pooling,
@@ -86,9 +94,8 @@ def build_rows(launches: pd.DataFrame, pooling: Pooling) -> FailureRows:
             ctx.family_failures, ctx.family_flights, ctx.global_rate, pooling.family_strength
         )
         base["beta_binomial_new_vehicle"][i] = ctx.vehicle_rate
-        vehicle_provider[launch.vehicle] = launch.provider
     years = frame[S.LAUNCH_TIME].dt.year.to_numpy(dtype=np.int64)
-    return FailureRows(X, y, years, flight_no, base, history, vehicle_provider)
+    return FailureRows(X, y, years, flight_no, base, history)
 
 
 def fit_estimator(
@@ -135,13 +142,13 @@ def train(
     vehicle or pad before its first launch is answered as a maiden flight or a new pad.
     """
     pooling = Pooling()
-    rows = build_rows(launches, pooling)
+    reference = build_reference(variants, pads)
+    rows = build_rows(launches, pooling, reference)
     bt = backtest(rows, start=max(BACKTEST_START, int(rows.years.min()) + 1))
     est = fit_estimator(rows.X, rows.y)
     predictor = LaunchFailurePredictor(
         history=rows.history,
-        vehicle_provider=rows.vehicle_provider,
-        reference=build_reference(variants, pads),
+        reference=reference,
         pooling=pooling,
         coef=[float(c) for c in est.coef_],
         intercept=est.intercept_,

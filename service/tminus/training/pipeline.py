@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 import tminus
-from tminus.data.tables import data_cutoff, load_table, snapshot_hash
+from tminus.data.tables import build_info, data_cutoff, file_sources, load_table, snapshot_hash
 from tminus.registry.errors import AliasNotFoundError
 from tminus.registry.store import ModelVersion, Registry, new_version_id
 from tminus.training.backtest import MODEL
@@ -92,6 +92,8 @@ def build_metadata(trained: TrainedModel, processed: Path) -> dict[str, Any]:
                 "snapshot_sha256": snapshot_hash(processed),
                 "cutoff": cutoff.isoformat(),
                 "tables": list(tables),
+                # The raw files behind those tables: path, sha256, origin, GCAT stamp.
+                "sources": file_sources(build_info(processed), tables),
             },
             "attribution": spec.attribution,
             "code": {"git_commit": git_commit(), "tminus_version": tminus.__version__},

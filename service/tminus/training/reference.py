@@ -44,8 +44,8 @@ def build_reference(variants: pd.DataFrame, pads: pd.DataFrame) -> Reference:
             variants=tuple(
                 VariantRef(
                     _opt_text(row[S.VV_VARIANT]),
-                    _opt_number(row[S.VV_LEO_KG]),
-                    _opt_number(row[S.VV_GTO_KG]),
+                    _opt_number(row[S.VV_LEO_CAPACITY_KG]),
+                    _opt_number(row[S.VV_GTO_CAPACITY_KG]),
                 )
                 for _, row in rows.iterrows()
             ),
@@ -54,7 +54,7 @@ def build_reference(variants: pd.DataFrame, pads: pd.DataFrame) -> Reference:
     refs: dict[str, PadRef] = {}
     columns = [S.PR_SITE, S.PR_PAD, S.PR_PAD_NAME, S.PR_SITE_NAME, S.PR_SITE_LONG_NAME]
     for site, pad, pad_name, site_name, long_name, start, stop in pads[
-        [*columns, S.PR_START, S.PR_STOP]
+        [*columns, S.PR_PAD_START, S.PR_PAD_STOP]
     ].itertuples(index=False, name=None):
         sites.setdefault(str(site), SiteRef(str(site), _opt_text(site_name), _opt_text(long_name)))
         ref = PadRef(

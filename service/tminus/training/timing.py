@@ -26,7 +26,7 @@ from tminus.predictors.timing import (
 )
 from tminus.training.backtest import MODEL, Backtest, yearly_cuts
 from tminus.training.estimators import LinearQuantileRegression
-from tminus.training.frames import build_history, vehicle_providers, walk_launches
+from tminus.training.frames import build_history, walk_launches
 from tminus.training.launch_failure import risk_launches
 from tminus.training.metrics import QUANTILES
 from tminus.training.reference import build_reference
@@ -241,7 +241,6 @@ def _fit(
     predictor = cls(
         history=rows.history,
         reference=build_reference(variants, pads),
-        vehicle_provider=vehicle_providers(launches),
         weights=weights,
     )
     return bt, predictor, _params(weights, cls.features, rows)

@@ -1,0 +1,279 @@
+"""``tminus data update`` (data half): GCAT's current files -> validated tables, all or nothing.
+
+1. Download the full launch list and the reference tables (:data:`upstream.UPSTREAM_FILES`)
+   into a staging folder inside ``raw/``, recording each file's sha256.
+2. If they are byte for byte what the current tables were built from, stop: nothing to do.
+3. Parse and validate them and build every table from them (the other sources as ``make data``
+   left them), and write the tables into a staging folder beside ``processed/``.
+4. Only then install the download as ``raw/gcat_upstream/`` and swap the tables in, each with
+   renames. A failure before step 4 leaves ``raw/`` and ``processed/`` as they were.
+
+An exclusive lock on ``raw/.update.lock`` keeps two updates (a slow one and the next one a
+scheduler starts) from interleaving; staging folders a killed update left are removed by the
+next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import http.client
+import shutil
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from tminus.data import schema as s
+from tminus.data import upstream
+from tminus.data.build import prepare_build, stage_tables, swap_in
+from tminus.data.errors import DataError, SourceUnavailableError, UpdateInProgressError
+from tminus.data.manifest import Source
+from tminus.data.tables import build_info, load_table
+
+Notify = Callable[[str], None]
+OnStart = Callable[[str, int | None], None]  # file name, size in bytes if the server says
+OnBytes = Callable[[str, int], None]  # file name, bytes just received
+
+DOWNLOAD_TIMEOUT_S = 60.0
+CHUNK_BYTES = 1 << 16
+LOCK = ".update.lock"
+STAGING_PREFIX = ".tmp-update-"
+
+
+def _ignore(*_: object) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """What an update did.
+
+    Attributes
+    ----------
+    changed
+        False when upstream held exactly what the tables were already built from.
+    record
+        The files downloaded (URL, sha256, size).
+    rows
+        Rows per table after the update (empty when unchanged).
+    cutoff_before, cutoff_after
+        The last launch date before and after (the same when unchanged).
+    new_launches
+        Launch tags in the new table that the previous one did not have.
+    """
+
+    changed: bool
+    record: upstream.UpstreamRecord
+    rows: dict[str, int] = field(default_factory=dict)
+    cutoff_before: date | None = None
+    cutoff_after: date | None = None
+    new_launches: int = 0
+    seconds: float = 0.0
+
+
+def download_file(
+    url: str,
+    dest: Path,
+    *,
+    name: str,
+    timeout: float = DOWNLOAD_TIMEOUT_S,
+    on_start: OnStart = _ignore,
+    on_bytes: OnBytes = _ignore,
+) -> upstream.UpstreamFile:
+    """Download ``url`` (``https://``, ``http://`` or ``file://``) to ``dest``, hashing it.
+
+    Raises
+    ------
+    SourceUnavailableError
+        The server answered an HTTP error, the file does not exist, the network is out of
+        reach, or fewer bytes came than announced; the message names the file and why.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    total: int | None = None
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, dest.open("wb") as out:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length is not None and length.strip().isdigit() else None
+            on_start(name, total)
+            while chunk := response.read(CHUNK_BYTES):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                on_bytes(name, len(chunk))
+    except urllib.error.HTTPError as exc:
+        raise SourceUnavailableError(
+            f"cannot download {name} from {url}: HTTP {exc.code} {exc.reason}"
+        ) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+        raise SourceUnavailableError(f"cannot download {name} from {url}: {reason}") from None
+    if total is not None and size != total:
+        raise SourceUnavailableError(
+            f"cannot download {name} from {url}: got {size:,} of {total:,} bytes (cut off?)"
+        )
+    return upstream.UpstreamFile(name=name, url=url, sha256=digest.hexdigest(), size=size)
+
+
+@contextlib.contextmanager
+def update_lock(raw_dir: Path) -> Iterator[None]:
+    """Hold the data folder's update lock, or fail at once if another update holds it."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    path = raw_dir / LOCK
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UpdateInProgressError(
+                f"another `tminus data update` is running (it holds {path}); "
+                "nothing was changed: run again when it is done"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(*folders: Path) -> None:
+    """Staging folders of updates that were killed (only called under the lock)."""
+    for folder in folders:
+        if folder.is_dir():
+            for path in folder.glob(f"{STAGING_PREFIX}*"):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def is_current(record: upstream.UpstreamRecord, raw_dir: Path, processed_dir: Path) -> bool:
+    """True when ``record``'s files are those installed and the tables were built from."""
+    try:
+        installed = upstream.read_record(raw_dir / upstream.UPSTREAM)
+    except DataError:
+        return False
+    info = build_info(processed_dir)
+    built = info.get("sources")
+    if installed is None or not isinstance(built, dict):
+        return False
+    if info.get("launch_records") != [f"{upstream.UPSTREAM}/{upstream.LAUNCH_LIST}"]:
+        return False
+    for name, entry in record.files.items():
+        previous = installed.files.get(name)
+        in_tables = built.get(f"{upstream.UPSTREAM}/{name}")
+        if previous is None or previous.sha256 != entry.sha256:
+            return False
+        if not isinstance(in_tables, dict) or in_tables.get("sha256") != entry.sha256:
+            return False
+    return True
+
+
+def _current_launches(processed_dir: Path) -> pd.DataFrame | None:
+    try:
+        return load_table(s.LAUNCHES, processed_dir)
+    except DataError:
+        return None
+
+
+def _cutoff(launches: pd.DataFrame | None) -> date | None:
+    if launches is None or launches.empty:
+        return None
+    return pd.Timestamp(launches[s.LAUNCH_TIME].max()).date()
+
+
+def update_data(
+    sources: tuple[Source, ...],
+    raw_dir: Path,
+    processed_dir: Path,
+    *,
+    base: str,
+    warn: Notify = _ignore,
+    step: Notify = _ignore,
+    on_start: OnStart = _ignore,
+    on_bytes: OnBytes = _ignore,
+) -> UpdateResult:
+    """Download GCAT's current files from ``base`` and rebuild the tables from them.
+
+    Parameters
+    ----------
+    sources
+        The manifest: the other sources are read from ``raw_dir`` as ``make data`` left them.
+    raw_dir, processed_dir
+        ``<data_dir>/raw`` and ``<data_dir>/processed``.
+    base
+        GCAT's TSV base URL; files are fetched from ``<base>/launch/launch.tsv``,
+        ``<base>/tables/lv.tsv``, ... (:data:`upstream.UPSTREAM_FILES`).
+    warn, step
+        A warning; the start of each step.
+    on_start, on_bytes
+        Download progress: a file starts (with its size when known); bytes arrived.
+
+    Raises
+    ------
+    DataError
+        A download failed (:class:`SourceUnavailableError`), a file is malformed
+        (:class:`SourceValidationError`, naming file, line and column), another update is
+        running; ``raw/`` and ``processed/`` are then exactly as they were.
+    """
+    started = time.perf_counter()
+    with update_lock(raw_dir):
+        _remove_leftovers(raw_dir, processed_dir.parent)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=raw_dir))
+        try:
+            folder = staging / upstream.UPSTREAM
+            folder.mkdir()
+            step("downloading")
+            files = {
+                name: download_file(
+                    upstream.file_url(base, name),
+                    folder / name,
+                    name=name,
+                    on_start=on_start,
+                    on_bytes=on_bytes,
+                )
+                for name in upstream.UPSTREAM_FILES
+            }
+            record = upstream.UpstreamRecord(
+                base=base,
+                downloaded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                files=files,
+            )
+            record.write(folder)
+            previous = _current_launches(processed_dir)
+            if previous is not None and is_current(record, raw_dir, processed_dir):
+                cutoff = _cutoff(previous)
+                return UpdateResult(
+                    changed=False,
+                    record=record,
+                    cutoff_before=cutoff,
+                    cutoff_after=cutoff,
+                    seconds=time.perf_counter() - started,
+                )
+            prepared = prepare_build(sources, raw_dir, upstream_dir=folder, warn=warn, step=step)
+            step("writing tables")
+            staged = stage_tables(
+                prepared.tables, processed_dir, info=prepared.info, prefix=STAGING_PREFIX
+            )
+            try:
+                folder.chmod(0o755)
+                swap_in(folder, raw_dir / upstream.UPSTREAM)
+                swap_in(staged, processed_dir)
+            finally:
+                shutil.rmtree(staged, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    launches = prepared.tables[s.LAUNCHES]
+    known = set() if previous is None else set(previous[s.LAUNCH_TAG])
+    return UpdateResult(
+        changed=True,
+        record=record,
+        rows={name: len(frame) for name, frame in prepared.tables.items()},
+        cutoff_before=_cutoff(previous),
+        cutoff_after=_cutoff(launches),
+        new_launches=int((~launches[s.LAUNCH_TAG].isin(known)).sum()),
+        seconds=time.perf_counter() - started,
+    )

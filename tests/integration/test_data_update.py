@@ -1,0 +1,398 @@
+"""`tminus data update` end to end, against a ``file://`` upstream the test builds.
+
+No network reaches CI, and the mirror holds no whole ``launch.tsv`` (1957 to this week), so
+the test writes one in GCAT's layout (``<base>/launch/launch.tsv``, ``<base>/tables/*.tsv``):
+the launch log's launches re-rendered one row per launch in the ``launch.tsv`` format, the
+mirror's 2025 slice as it is (its suborbital rows included, and its rows for the launches the
+log also holds), and three launches after the data cutoff (two Falcon 9 flights and an
+Electron failure in January 2026). The reference tables are the mirror's.
+
+The update runs as the scheduler runs it, a ``tminus`` process, beside a live ``tminus serve``
+that started before any model existed: the new launches must reach the tables, the model
+metadata and the served answers, without a restart. Corrupt variants of the upstream (a
+truncated line, a bad date, a missing file, an HTTP 404) must leave the tables, the installed
+download and the registry byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.live_server import serve, tminus_command
+
+from tminus.data import schema as s
+from tminus.data.report import launches_per_year
+from tminus.data.tables import build_info, data_cutoff, load_table
+from tminus.registry.store import Registry
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = ROOT / "datasets" / "sources.toml"
+MERGED_FLAGS = ("Apoflag", "RangeFlag")
+# The launches after the mirror's cutoff (2025-12-30) that the upstream adds.
+NEW_TAGS = ("2026-001", "2026-002", "2026-F01")
+LAST_DATE = "2026-01-20"
+TRUNCATED_LINE = 3000  # a line of the synthetic launch.tsv the truncation cuts short
+
+
+def _fields(line: str) -> list[str]:
+    return line.rstrip("\n").split("\t")
+
+
+def _launch_tsv(mirror: Path) -> str:
+    """A whole ``launch.tsv`` (header + one row per launch) built from the mirror's files."""
+    recent = (mirror / "gcat_launch_recent" / "launch_2025.tsv").read_text(encoding="utf-8")
+    header, *slice_rows = [line for line in recent.split("\n") if line]
+    names = [n.strip() for n in header.lstrip("#").split("\t") if n.strip() not in MERGED_FLAGS]
+    in_slice = {_fields(row)[0].strip() for row in slice_rows}
+
+    log = (mirror / "gcat" / "launchlog.tsv").read_text(encoding="utf-8").split("\n")
+    log_names = [n.strip() for n in log[0].lstrip("#").split("\t")]
+    rows: list[str] = []
+    seen: set[str] = set()
+    for line in log[1:]:
+        if not line or line.startswith("#"):
+            continue
+        values = dict(zip(log_names, _fields(line), strict=True))
+        tag = values["Launch_Tag"].strip()
+        if tag in seen or tag in in_slice:  # one row per launch; the slice's row is newer
+            continue
+        seen.add(tag)
+        values["LaunchCode"] = values["Launch_Code"]
+        rows.append("\t".join(values.get(name, "-") for name in names))
+
+    def synthetic(template: str, **changes: str) -> str:
+        values = dict(zip(names, _fields(template), strict=True))
+        values.update(changes)
+        return "\t".join(values[name] for name in names)
+
+    falcon = next(r for r in reversed(slice_rows) if _fields(r)[3] == "Falcon 9")
+    electron = next(r for r in reversed(slice_rows) if _fields(r)[3] == "Electron")
+    new = [
+        synthetic(falcon, Launch_Tag="2026-001 ", Launch_Date="2026 Jan  3 1200"),
+        synthetic(falcon, Launch_Tag="2026-002 ", Launch_Date="2026 Jan 10 0530:12"),
+        synthetic(
+            electron,
+            Launch_Tag="2026-F01  ",
+            Launch_Date="2026 Jan 20 0300",
+            LaunchCode="OF",
+            FailCode="S2",
+        ),
+    ]
+    return "\n".join([header, *rows, *slice_rows, *new]) + "\n"
+
+
+def _make_upstream(mirror: Path, root: Path) -> Path:
+    (root / "launch").mkdir(parents=True)
+    (root / "tables").mkdir()
+    (root / "launch" / "launch.tsv").write_text(_launch_tsv(mirror), encoding="utf-8")
+    for name in ("lv.tsv", "sites.tsv", "lp.tsv", "orgs.tsv"):
+        shutil.copyfile(mirror / "gcat" / name, root / "tables" / name)
+    return root
+
+
+def tree_digest(root: Path) -> str:
+    """sha256 over every file under ``root``: relative path and bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _tminus(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMINUS_")}
+    return subprocess.run(
+        [*tminus_command(), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class World:
+    """A data folder built from the mirror, a registry, and the upstream to update from."""
+
+    data: Path
+    models: Path
+    upstream: Path
+
+    def update(self, base: str | None = None, *extra: str) -> subprocess.CompletedProcess[str]:
+        """``tminus data update`` as a scheduler runs it."""
+        return _tminus(
+            "data",
+            "update",
+            "--upstream",
+            base or self.upstream.as_uri(),
+            "--data-dir",
+            str(self.data),
+            "--models-dir",
+            str(self.models),
+            "--manifest",
+            str(MANIFEST),
+            *extra,
+        )
+
+    def digests(self) -> dict[str, str]:
+        """Everything an update may change."""
+        installed = self.data / "raw" / "gcat_upstream"
+        return {
+            "processed": tree_digest(self.data / "processed"),
+            "upstream download": tree_digest(installed) if installed.exists() else "",
+            "registry": tree_digest(self.models),
+        }
+
+    def leftovers(self) -> list[Path]:
+        """Temporary folders an update left behind."""
+        return [
+            p
+            for folder in (self.data, self.data / "raw")
+            for p in folder.iterdir()
+            if p.name.startswith(".tmp")
+        ]
+
+
+@pytest.fixture(scope="module")
+def world(
+    processed_dir: Path, data_mirror: Path, tmp_path_factory: pytest.TempPathFactory
+) -> World:
+    root = tmp_path_factory.mktemp("update")
+    data = root / "data"
+    shutil.copytree(processed_dir.parent / "raw", data / "raw")
+    shutil.copytree(processed_dir, data / "processed")
+    (root / "models").mkdir()
+    return World(
+        data=data, models=root / "models", upstream=_make_upstream(data_mirror, root / "up")
+    )
+
+
+@pytest.fixture(scope="module")
+def first_update(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The first update, run while a service that has no model yet is serving the registry.
+
+    Yields what the service answered about Electron after it switched to the new champions.
+    """
+    assert load_table(s.LAUNCHES, world.data / "processed")[s.LAUNCH_TAG].isin(NEW_TAGS).sum() == 0
+    workdir = tmp_path_factory.mktemp("serve")
+    with serve(world.models, workdir, reload_interval_s=0.5, wait_for="/healthz") as server:
+        assert httpx.get(f"{server.url}/readyz", timeout=5).status_code == 503  # nothing yet
+        done = world.update()
+        assert done.returncode == 0, done.stderr + done.stdout
+        deadline = time.monotonic() + 60
+        while httpx.get(f"{server.url}/readyz", timeout=5).status_code != 200:
+            assert time.monotonic() < deadline, server.output()
+            time.sleep(0.25)
+        answer = httpx.get(f"{server.url}/v1/vehicles", params={"q": "Electron"}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        yield json.dumps({"stdout": done.stdout, "stderr": done.stderr, "vehicles": answer.json()})
+
+
+def test_update_brings_the_new_launches_into_the_tables(world: World, first_update: str) -> None:
+    processed = world.data / "processed"
+    launches = load_table(s.LAUNCHES, processed)
+    assert launches[s.LAUNCH_TAG].isin(NEW_TAGS).sum() == 3
+    assert len(launches) == 7177 + 3  # the mirror's record and the three new launches
+    per_year = launches_per_year(launches).set_index("year")
+    assert per_year.loc[2025].tolist() == [330, 12]  # the same 2025 from the full list
+    assert per_year.loc[2024].tolist() == [264, 6]
+    assert per_year.loc[2026].tolist() == [3, 1]
+    failure = launches.set_index(s.LAUNCH_TAG).loc["2026-F01"]
+    assert (failure[s.VEHICLE], bool(failure[s.FAILED]), failure[s.FAIL_CODE]) == (
+        "Electron",
+        True,
+        "S2",
+    )
+    assert data_cutoff(processed).isoformat() == LAST_DATE
+
+    info = build_info(processed)
+    assert info["launch_records"] == ["gcat_upstream/launch.tsv"]  # the single source
+    listed = world.upstream / "launch" / "launch.tsv"
+    assert info["sources"]["gcat_upstream/launch.tsv"] == {
+        "sha256": hashlib.sha256(listed.read_bytes()).hexdigest(),
+        "origin": "upstream",
+        "last_launch": LAST_DATE,
+    }
+    assert info["sources"]["gcat_upstream/lv.tsv"]["gcat_stamp"] == "2025 Dec  1 0108:57"
+    assert "gcat/launchlog.tsv" not in info["sources"]
+    record = json.loads((world.data / "raw" / "gcat_upstream" / "_upstream.json").read_text())
+    assert record["base"] == world.upstream.as_uri()
+    assert set(record["files"]) == {"launch.tsv", "lv.tsv", "sites.tsv", "lp.tsv", "orgs.tsv"}
+
+    err = json.loads(first_update)["stderr"]
+    assert "launches 7,180 (3 new), data cutoff 2025-12-30 -> 2026-01-20" in err
+
+
+def test_update_retrains_promotes_and_the_running_service_answers_from_it(
+    world: World, first_update: str
+) -> None:
+    run = json.loads(first_update)
+    registry = Registry(world.models)
+    for model in ("launch_failure", "pad_turnaround", "return_to_flight"):
+        champion = registry.get(model, registry.resolve(model, "champion")).metadata
+        assert champion["data"]["cutoff"] == LAST_DATE, model
+        sources = {entry["path"]: entry for entry in champion["data"]["sources"]}
+        assert sources["gcat_upstream/launch.tsv"]["origin"] == "upstream"
+        assert sources["gcat_upstream/launch.tsv"]["last_launch"] == LAST_DATE
+        assert f"{model} " in run["stdout"] and "promoted to champion" in run["stdout"]
+    # The service started with no model switched to the champions, and knows the new failure.
+    vehicles = run["vehicles"]
+    assert vehicles["data_cutoff"] == LAST_DATE
+    electron = next(v for v in vehicles["vehicles"] if v["name"] == "Electron")
+    assert electron["last_flight"].startswith(LAST_DATE)
+    launches = load_table(s.LAUNCHES, world.data / "processed")
+    flown = launches[launches[s.VEHICLE] == "Electron"]
+    assert (electron["flights"], electron["failures"]) == (len(flown), int(flown[s.FAILED].sum()))
+
+
+def test_a_rerun_and_a_rebuild_change_nothing(world: World, first_update: str) -> None:
+    # `make data` after an update: the downloaded full list stays the single source.
+    rebuilt = _tminus("data", "build", "--data-dir", str(world.data), "--manifest", str(MANIFEST))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "launches from gcat_upstream/launch.tsv" in rebuilt.stderr
+    assert len(load_table(s.LAUNCHES, world.data / "processed")) == 7180
+    before = world.digests()
+    again = world.update()
+    assert again.returncode == 0, again.stderr
+    assert "upstream unchanged" in again.stderr
+    assert "none retrained" in again.stdout
+    assert world.digests() == before
+    assert not world.leftovers()
+
+
+@dataclass(frozen=True)
+class Corruption:
+    change: Callable[[Path], None]  # applied to a copy of the upstream folder
+    code: int
+    message: str  # the start of the error, after "error: update stopped, ...: "
+
+
+def _cut_line(root: Path) -> None:
+    path = root / "launch" / "launch.tsv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[TRUNCATED_LINE - 1] = "\t".join(_fields(lines[TRUNCATED_LINE - 1])[:9])
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _bad_date(root: Path) -> None:
+    path = root / "launch" / "launch.tsv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("2026 Jan 10 0530:12", "2026 Jan 32 0530:12"),
+        encoding="utf-8",
+    )
+
+
+def _line_of(root: Path, text: str) -> int:
+    lines = (root / "launch" / "launch.tsv").read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+CORRUPTIONS = {
+    "truncated line": Corruption(
+        _cut_line, 1, f"launch.tsv line {TRUNCATED_LINE}, column Platform: line has 9 of 26"
+    ),
+    "bad date": Corruption(
+        _bad_date, 1, "launch.tsv line {line}, column Launch_Date: '2026 Jan 32 0530:12' is not"
+    ),
+    "missing file": Corruption(
+        lambda root: (root / "tables" / "lv.tsv").unlink(),
+        2,
+        "cannot download lv.tsv from {base}/tables/lv.tsv: [Errno 2] No such file",
+    ),
+    "HTTP 404": Corruption(
+        lambda root: (root / "tables" / "sites.tsv").unlink(),
+        2,
+        "cannot download sites.tsv from {base}/tables/sites.tsv: HTTP 404",
+    ),
+}
+
+
+@pytest.fixture
+def http_base() -> Iterator[Callable[[Path], str]]:
+    """Serve a folder over HTTP on a free port of 127.0.0.1 (for the 404 case)."""
+    servers: list[ThreadingHTTPServer] = []
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *_: object) -> None:
+            return None
+
+    def start(folder: Path) -> str:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS)
+def test_a_corrupt_upstream_changes_nothing_and_names_the_file(
+    world: World,
+    first_update: str,
+    tmp_path: Path,
+    http_base: Callable[[Path], str],
+    case: str,
+) -> None:
+    corruption = CORRUPTIONS[case]
+    bad = tmp_path / "upstream"
+    shutil.copytree(world.upstream, bad)
+    corruption.change(bad)
+    base = http_base(bad) if case == "HTTP 404" else bad.as_uri()
+    before = world.digests()
+
+    failed = world.update(base)
+    assert failed.returncode == corruption.code, failed.stderr
+    assert "Traceback" not in failed.stderr
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, failed.stderr
+    line = _line_of(bad, "2026 Jan 32") if case == "bad date" else 0
+    expected = corruption.message.format(base=base, line=line)
+    assert errors[0].startswith(f"error: update stopped, tables and models unchanged: {expected}")
+    assert world.digests() == before  # tables, installed download, versions and aliases
+    assert not world.leftovers()
+
+
+def test_next_week_only_the_models_of_the_launches_are_retrained(
+    world: World, first_update: str, tmp_path: Path
+) -> None:
+    later = tmp_path / "upstream"
+    shutil.copytree(world.upstream, later)
+    listed = later / "launch" / "launch.tsv"
+    text = listed.read_text(encoding="utf-8")
+    last = text.rstrip("\n").rsplit("\n", 1)[1].split("\t")
+    last[0], last[2] = "2026-003 ", "2026 Jan 27 1415"
+    last[19], last[20] = "OS", "-"  # LaunchCode, FailCode
+    listed.write_text(text + "\t".join(last) + "\n", encoding="utf-8")
+    registry = Registry(world.models)
+    versions = {m: len(registry.versions(m)) for m in registry.models()}
+
+    run = world.update(later.as_uri())
+    assert run.returncode == 0, run.stderr
+    assert "launches 7,181 (1 new), data cutoff 2026-01-20 -> 2026-01-27" in run.stderr
+    assert "retraining launch_failure, pad_turnaround, return_to_flight:" in run.stdout
+    after = {m: len(registry.versions(m)) for m in registry.models()}
+    assert after == versions | {
+        m: versions[m] + 1 for m in ("launch_failure", "pad_turnaround", "return_to_flight")
+    }
+    latest = registry.get("launch_failure", registry.resolve("launch_failure", "challenger"))
+    assert latest.metadata["data"]["cutoff"] == "2026-01-27"
