@@ -255,3 +255,16 @@ def test_vehicles_and_pads_list_their_state(client: TestClient) -> None:
     pad_state = {(p["site"], p["pad"]): p["state"] for p in pads}
     assert pad_state[("STB", "OLP1")] == "flown"
     assert pad_state[("STB", "OLP2")] == "not yet flown"
+
+
+def test_the_landing_programme_is_read_as_of_the_date(client: TestClient) -> None:
+    early = post(
+        client, "/v1/booster-landing", {"date": "2016-01-01", "landing_type": "RTLS"}
+    )
+    late = post(client, "/v1/booster-landing", {"date": "2026-06-01", "landing_type": "RTLS"})
+    attempts = early["context"]["programme_landing_attempts"]
+    assert 0 < attempts < late["context"]["programme_landing_attempts"]
+    assert early["days_past_cutoff"] == 0 and early["as_of"].startswith("2016-01-01")
+    cutoff = dt.date.fromisoformat(late["data_cutoff"])  # the SpaceX API stopped in 2022
+    assert late["days_past_cutoff"] == (dt.date(2026, 6, 1) - cutoff).days > 1000
+    assert late["context"]["history_read_at_cutoff"]

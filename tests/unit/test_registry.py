@@ -206,3 +206,22 @@ def test_redact_takes_the_registry_location_out_of_messages(
     absolute = tmp_path / "models"
     message = f"models are fine; models/a/b.json bad; {absolute}/c/d.json bad; in {absolute}"
     assert registry.redact(message) == "models are fine; a/b.json bad; c/d.json bad; in <models>"
+
+
+def test_a_champion_this_code_cannot_serve_is_set_aside_when_judging(
+    tmp_path: Path, predictor: LaunchFailurePredictor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade that changes a predictor's state format, the old champion cannot be
+    loaded: a new version is judged against the baselines alone, and the verdict says why."""
+    from tminus.predictors import kinds
+    from tminus.training.pipeline import usable_champion
+
+    registry = Registry(tmp_path)
+    version = _register(registry, predictor)
+    registry.set_alias("launch_failure", "champion", version)
+    metadata, reason = usable_champion(registry, "launch_failure")
+    assert reason is None and metadata is not None
+    monkeypatch.setattr(kinds, "predictor_kinds", lambda: {})  # the kind is no longer known
+    metadata, reason = usable_champion(registry, "launch_failure")
+    assert metadata is None
+    assert reason is not None and version in reason and "cannot be served" in reason

@@ -1,10 +1,17 @@
-"""Booster-landing features: the landing asked about and the programme's experience so far."""
+"""Booster-landing features: the landing asked about and the programme's experience so far.
+
+The programme's experience is every landing attempt with its outcome, read as of a moment
+like the launch history (:class:`~tminus.features.history.Record`): an attempt reads only the
+attempts before it, by training and serving alike.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from typing import Final, Literal
+
+from tminus.features.history import Record
 
 LandingType = Literal["ASDS", "RTLS", "Ocean"]
 LANDING_TYPES: Final = ("ASDS", "RTLS", "Ocean")
@@ -21,17 +28,18 @@ LANDING_FEATURES: Final = (
 )
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LandingExperience:
-    """Landing attempts and successes of the whole programme so far."""
+    """Landing attempts and successes of the whole programme up to a moment."""
 
     attempts: int = 0
     successes: int = 0
 
-    def add(self, *, success: bool) -> None:
-        """Count one landing attempt."""
-        self.attempts += 1
-        self.successes += int(success)
+    @classmethod
+    def at(cls, record: Record, t: float) -> LandingExperience:
+        """The programme's record (attempts as launches, failed landings as failures) at ``t``."""
+        before = record.at(t)
+        return cls(attempts=before.flights, successes=before.flights - before.failures)
 
     @property
     def rate(self) -> float:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Self
 
+from tminus.features.history import Record
 from tminus.features.landing import (
     LANDING_FEATURES,
     LANDING_TYPES,
@@ -14,6 +16,7 @@ from tminus.features.landing import (
     LandingExperience,
     landing_features,
 )
+from tminus.features.timebase import from_day, to_day
 from tminus.predictors.base import (
     Predictor,
     ProbabilityPrediction,
@@ -42,7 +45,7 @@ class LandingQuery:
 class BoosterLandingPredictor(Predictor):
     """Logistic regression with a bootstrap interval, plus the programme's experience."""
 
-    kind: ClassVar[str] = "tminus.booster_landing.v2"
+    kind: ClassVar[str] = "tminus.booster_landing.v3"
     task: ClassVar[str] = "booster_landing"
     output = "probability"
 
@@ -50,29 +53,41 @@ class BoosterLandingPredictor(Predictor):
         self,
         *,
         weights: BootstrapLogistic,
-        experience: LandingExperience,
+        attempts: Record,
+        record_end: float | None,
         default_block: int,
         orbits: list[str],
-        last_day: float | None,
     ) -> None:
         self.weights = weights
-        self.experience = experience
+        # Every landing attempt (as a launch) and failed landing (as a failure), in time order.
+        self.attempts = attempts
+        # The last launch the source lists (the data cutoff), with or without a landing result.
+        self.record_end = record_end
         self.default_block = default_block
         self.orbits = orbits
-        self.last_day = last_day
+
+    @property
+    def last_day(self) -> float | None:
+        """Moment of the last launch the landing record covers (the data cutoff)."""
+        if self.record_end is not None:
+            return self.record_end
+        return self.attempts.launch_days[-1] if self.attempts.launch_days else None
+
+    @property
+    def horizon(self) -> float | None:
+        """Midnight after the last attempt's day: later dates are read here."""
+        last = self.last_day
+        return None if last is None else math.floor(last) + 1.0
 
     def to_state(self) -> dict[str, Any]:
         """JSON-safe state."""
         return {
             "feature_names": list(LANDING_FEATURES),
             "weights": self.weights.to_state(),
-            "experience": {
-                "attempts": self.experience.attempts,
-                "successes": self.experience.successes,
-            },
+            "attempts": self.attempts.to_state(),
+            "record_end": self.record_end,
             "default_block": self.default_block,
             "orbits": list(self.orbits),
-            "last_day": self.last_day,
         }
 
     @classmethod
@@ -80,19 +95,18 @@ class BoosterLandingPredictor(Predictor):
         """Rebuild and validate."""
         if require(state, "feature_names", list) != list(LANDING_FEATURES):
             raise StateError("artifact was fitted on other features than this code computes")
-        exp = require(state, "experience", dict)
-        last = state.get("last_day")
+        try:
+            attempts = Record.from_state(require(state, "attempts", dict))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StateError(f"artifact landing record is malformed: {exc}") from exc
         return cls(
             weights=BootstrapLogistic.from_state(
                 require(state, "weights", dict), len(LANDING_FEATURES)
             ),
-            experience=LandingExperience(
-                attempts=int(require(exp, "attempts", int)),
-                successes=int(require(exp, "successes", int)),
-            ),
+            attempts=attempts,
+            record_end=_opt_day(state.get("record_end")),
             default_block=int(require(state, "default_block", int)),
             orbits=[str(o) for o in require(state, "orbits", list)],
-            last_day=None if last is None else float(last),
         )
 
     def input_schema(self) -> dict[str, Any]:
@@ -115,14 +129,35 @@ class BoosterLandingPredictor(Predictor):
                 suggestions=LANDING_TYPES,
             )
         block = self.default_block if query.block is None else query.block
-        x = landing_features(self.experience, landing_type=query.landing_type, block=block)
+        day = to_day(query.when)
+        horizon = self.horizon
+        t = day if horizon is None else min(day, horizon)
+        experience = LandingExperience.at(self.attempts, t)
+        x = landing_features(experience, landing_type=query.landing_type, block=block)
         p, interval = self.weights.predict(x)
         flags = {"block_assumed": query.block is None}
         context: dict[str, Any] = {
             "landing_type": query.landing_type,
             "block": block,
-            "programme_landing_attempts": self.experience.attempts,
-            "programme_landing_successes": self.experience.successes,
+            "programme_landing_attempts": experience.attempts,
+            "programme_landing_successes": experience.successes,
             "inputs_not_used": list(UNUSED_INPUTS),
+            "history_read_at_cutoff": horizon is not None and day > horizon,
         }
-        return ProbabilityPrediction(probability=p, interval=interval, flags=flags, context=context)
+        last = self.last_day
+        return ProbabilityPrediction(
+            probability=p,
+            interval=interval,
+            flags=flags,
+            context=context,
+            as_of=from_day(t),
+            days_past_cutoff=0 if last is None else max(math.floor(day) - math.floor(last), 0),
+        )
+
+
+def _opt_day(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise StateError(f"artifact state 'record_end' should be a number, got {value!r}")
+    return float(value)

@@ -455,13 +455,21 @@ class ProbabilityAnswer(ProbabilityItem, Provenance):
             "examples": [
                 {
                     "model": "launch_failure",
-                    "version": "20261129T091321123655Z-5e44",
-                    "data_cutoff": "2025-04-04",
+                    "version": "20261201T032828450738Z-b775",
+                    "data_cutoff": "2025-12-30",
                     "attribution": ["Data from GCAT (J. McDowell), CC BY 4.0"],
-                    "probability": 0.008,
-                    "interval": [0.003, 0.015],
-                    "flags": {"unseen_vehicle": False, "unseen_pad": False},
-                    "context": {"vehicle": "Falcon 9", "vehicle_flights": 450},
+                    "probability": 0.0032,
+                    "interval": [0.0005, 0.0077],
+                    "flags": {
+                        "unseen_vehicle": False,
+                        "maiden_flight": False,
+                        "new_pad": False,
+                        "unseen_pad": False,
+                        "pad_unspecified": False,
+                    },
+                    "context": {"vehicle": "Falcon 9", "vehicle_flights": 581},
+                    "as_of": "2025-12-31T00:00:00Z",
+                    "days_past_cutoff": 61,
                 }
             ]
         }
@@ -482,8 +490,8 @@ class QuantileAnswer(QuantileItem, Provenance):
             "examples": [
                 {
                     "model": "pad_turnaround",
-                    "version": "20261129T091838063516Z-aa70",
-                    "data_cutoff": "2025-04-04",
+                    "version": "20261201T032830111086Z-3966",
+                    "data_cutoff": "2025-12-30",
                     "attribution": ["Data from GCAT (J. McDowell), CC BY 4.0"],
                     "start": "2026-03-01T00:00:00Z",
                     "quantiles": {"p10": 8.3, "p50": 28.9, "p90": 96.9},
@@ -492,8 +500,10 @@ class QuantileAnswer(QuantileItem, Provenance):
                         "p50": "2026-03-29T21:36:00Z",
                         "p90": "2026-06-05T21:36:00Z",
                     },
-                    "flags": {"unseen_vehicle": False},
+                    "flags": {"unseen_vehicle": False, "new_pad": False},
                     "context": {"pad": "KSC/LC39A", "pad_flights": 199},
+                    "as_of": "2025-12-31T00:00:00Z",
+                    "days_past_cutoff": 61,
                 }
             ]
         }

@@ -297,7 +297,7 @@ def merge_sources(groups: Sequence[Sequence[Provenance]]) -> list[Provenance]:
 
 
 def sources_line(sources: Sequence[Provenance]) -> str:
-    """'Sources: launch_failure 2026... (data through 2025-04-04); ...'."""
+    """'Sources: launch_failure 2026... (data through 2025-12-30); ...'."""
     parts = [
         f"{s.model} {s.version}"
         + (f" (data through {s.data_cutoff.isoformat()})" if s.data_cutoff else "")

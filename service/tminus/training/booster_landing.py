@@ -9,6 +9,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from tminus.data import schema as S
+from tminus.features.history import Record
 from tminus.features.landing import LANDING_FEATURES, LANDING_TYPES, LandingExperience
 from tminus.features.landing import landing_features as read_features
 from tminus.features.risk import pooled_rate
@@ -39,9 +40,8 @@ class LandingRows:
     years: NDArray[np.int64]
     landing_type: list[str]
     programme_rate: NDArray[np.float64]
-    experience: LandingExperience
+    attempts: Record
     orbits: list[str]
-    last_day: float | None
 
 
 def attempts(table: pd.DataFrame) -> pd.DataFrame:
@@ -55,33 +55,36 @@ def attempts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_rows(table: pd.DataFrame) -> LandingRows:
-    """Walk the attempts in order, reading the programme's experience before each."""
+    """One row per attempt, the programme's experience read as of the attempt's moment.
+
+    Attempts at the same moment (a Falcon Heavy's side boosters) do not see each other.
+    """
     frame = attempts(table)
-    experience = LandingExperience()
+    days = epoch_days(frame[S.BL_LAUNCH_TIME])
+    record = Record()
+    for day, success in zip(days, frame[S.BL_LANDING_SUCCESS], strict=True):
+        record.add(float(day), failed=not bool(success))
     X, y, rate = [], [], []
-    for record in frame.to_dict("records"):
-        block = record[S.BL_BLOCK]
+    for day, row in zip(days, frame.to_dict("records"), strict=True):
+        experience = LandingExperience.at(record, float(day))
+        block = row[S.BL_BLOCK]
         X.append(
             read_features(
                 experience,
-                landing_type=str(record[S.BL_LANDING_TYPE]),
+                landing_type=str(row[S.BL_LANDING_TYPE]),
                 block=1 if pd.isna(block) else int(block),
             )
         )
         rate.append(experience.rate)
-        success = bool(record[S.BL_LANDING_SUCCESS])
-        y.append(float(success))
-        experience.add(success=success)
-    times = frame[S.BL_LAUNCH_TIME]
+        y.append(float(bool(row[S.BL_LANDING_SUCCESS])))
     return LandingRows(
         X=np.array(X, dtype=float),
         y=np.array(y, dtype=float),
-        years=times.dt.year.to_numpy(np.int64),
+        years=frame[S.BL_LAUNCH_TIME].dt.year.to_numpy(np.int64),
         landing_type=frame[S.BL_LANDING_TYPE].astype(str).tolist(),
         programme_rate=np.array(rate),
-        experience=experience,
+        attempts=record,
         orbits=sorted(frame[S.BL_ORBIT].dropna().astype(str).unique().tolist()),
-        last_day=float(epoch_days(times)[-1]) if len(frame) else None,
     )
 
 
@@ -142,10 +145,12 @@ def train(table: pd.DataFrame, *, random_state: int) -> TrainedModel:
     )
     predictor = BoosterLandingPredictor(
         weights=weights,
-        experience=rows.experience,
+        attempts=rows.attempts,
+        record_end=float(epoch_days(table[S.BL_LAUNCH_TIME].dropna()).max())
+        if table[S.BL_LAUNCH_TIME].notna().any()
+        else None,
         default_block=MAX_BLOCK,
         orbits=rows.orbits,
-        last_day=rows.last_day,
     )
     return TrainedModel(
         name="booster_landing",

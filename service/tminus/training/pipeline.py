@@ -21,7 +21,11 @@ import numpy as np
 
 import tminus
 from tminus.data.tables import build_info, data_cutoff, file_sources, load_table, snapshot_hash
-from tminus.registry.errors import AliasNotFoundError
+from tminus.registry.errors import (
+    AliasNotFoundError,
+    ArtifactIntegrityError,
+    UnsafeArtifactError,
+)
 from tminus.registry.store import ModelVersion, Registry, new_version_id
 from tminus.training.backtest import MODEL
 from tminus.training.cards import plots_for, render_card
@@ -171,6 +175,25 @@ class Outcome:
     promoted: bool
 
 
+def usable_champion(registry: Registry, model: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The champion's metadata, if there is one this code can load and serve.
+
+    A champion written by an older version of the code (another predictor kind or state
+    format) or damaged since cannot be served: a new version is then judged against the
+    baselines alone, and the second value says why the champion was set aside.
+    """
+    try:
+        version = registry.resolve(model, "champion")
+    except AliasNotFoundError:
+        return None, None
+    try:
+        registry.load(model, version)
+    except (ArtifactIntegrityError, UnsafeArtifactError) as exc:
+        reason = registry.redact(str(exc))
+        return None, f"the champion {version} cannot be served by this code ({reason})"
+    return registry.get(model, version).metadata, None
+
+
 def register_trained(
     registry: Registry, trained: TrainedModel, processed: Path, *, promote: bool
 ) -> Outcome:
@@ -190,11 +213,10 @@ def register_trained(
         version=version,
     )
     registry.set_alias(trained.name, "challenger", record.version)
-    try:
-        champion = registry.get(trained.name, registry.resolve(trained.name, "champion")).metadata
-    except AliasNotFoundError:
-        champion = None
+    champion, unusable = usable_champion(registry, trained.name)
     verdict = judge(record.metadata, champion)
+    if unusable is not None:
+        verdict.reasons.insert(0, unusable)
     promoted = promote and verdict.promote
     if promoted:
         registry.set_alias(trained.name, "champion", record.version)
