@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tminus.console import err, fail, warn
 from tminus.data.errors import (
     ChecksumMismatchError,
     DataError,
@@ -29,7 +30,6 @@ data_app = typer.Typer(
     help="Get the public sources and build validated launch tables.", no_args_is_help=True
 )
 
-_err = Console(stderr=True, soft_wrap=True)
 _out = Console()
 
 MirrorOption = Annotated[
@@ -57,11 +57,6 @@ ManifestOption = Annotated[
 DEFAULT_MANIFEST_PATH = Path("datasets") / "sources.toml"
 
 
-def warn(message: str) -> None:
-    """Print a warning line on stderr."""
-    _err.print(f"[yellow]warning:[/] {escape(message)}")
-
-
 def _launch_records(content: dict[str, Any]) -> str:
     """``GCAT gcat_upstream/launch.tsv (upstream, last launch 2026-01-20)``, or the mirror's."""
     described = []
@@ -85,11 +80,9 @@ def domain_errors(context: str = "") -> Iterator[None]:
     try:
         yield
     except (ChecksumMismatchError, SourceValidationError, TableValidationError) as exc:
-        _err.print(f"[red]error:[/] {escape(context + str(exc))}")
-        raise typer.Exit(1) from None
+        raise fail(context + str(exc), 1) from None
     except DataError as exc:
-        _err.print(f"[red]error:[/] {escape(context + str(exc))}")
-        raise typer.Exit(2) from None
+        raise fail(context + str(exc), 2) from None
 
 
 def data_dirs(data_dir: Path | None) -> tuple[Path, Path]:
@@ -119,7 +112,7 @@ def fetch(
         sources = load_manifest(manifest)
         total = sum(len(src.files) for src in sources)
         where = f"mirror {chosen}" if chosen is not None else "upstream (download)"
-        with Progress(console=_err, transient=True, disable=not _err.is_terminal) as progress:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
             task = progress.add_task(f"fetching from {where}", total=total)
             fetched = fetch_sources(
                 sources,
@@ -131,7 +124,7 @@ def fetch(
             )
     copied = [f for f in fetched if f.origin != "skipped"]
     changed = sum(f.changed for f in fetched)
-    _err.print(
+    err.print(
         f"fetched {len(copied)} files of {len({f.source for f in copied})} sources into "
         f"{escape(str(raw_dir))} from {escape(where)}"
         + (f" ([yellow]{changed} changed[/])" if changed else "")
@@ -153,7 +146,7 @@ def build(
     raw_dir, processed_dir = data_dirs(data_dir)
     with domain_errors():
         sources = load_manifest(manifest)
-        with Progress(console=_err, transient=True, disable=not _err.is_terminal) as progress:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
             task = progress.add_task("building", total=None)
             result = build_tables(
                 sources,
@@ -165,7 +158,7 @@ def build(
                 advance=lambda _: progress.advance(task),
             )
     rows = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
-    _err.print(
+    err.print(
         f"built {escape(str(result.processed_dir))} in {result.seconds:.1f} s: {escape(rows)}; "
         f"launches from {escape(' + '.join(result.launch_records))}"
     )

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tminus.console import ModelsDirOption, fail
+from tminus.console import ModelsDirOption, err, fail
 from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.errors import RegistryError
 from tminus.registry.store import ModelVersion, Registry
@@ -19,7 +19,6 @@ from tminus.settings import get_settings
 
 models_app = typer.Typer(help="List, inspect and export registered model versions.")
 _out = Console()
-_err = Console(stderr=True)
 
 # Metrics shown per output kind, by their usual names.
 PROBABILITY_METRICS = ("log_loss", "brier", "auc", "ece")
@@ -136,7 +135,7 @@ def list_models(
     if require_champions:
         unusable = missing + _unloadable_champions(registry, listing)
         for model in unusable:
-            _err.print(f"{model}: no usable champion")
+            err.print(f"{model}: no usable champion")
         if unusable:
             raise typer.Exit(1)
 
@@ -149,7 +148,7 @@ def _unloadable_champions(registry: Registry, listing: dict[str, Any]) -> list[s
             try:
                 registry.load_alias(model, "champion")
             except RegistryError as exc:
-                _err.print(f"[yellow]warning:[/yellow] {exc}")
+                err.print(f"[yellow]warning:[/yellow] {exc}")
                 out.append(model)
     return out
 

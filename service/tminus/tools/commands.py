@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from tminus.serving.state import ModelStore
 
 _out = Console()
-_err = Console(stderr=True)
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the full answer as JSON.")]
 

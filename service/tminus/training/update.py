@@ -17,14 +17,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from tminus.console import ModelsDirOption, fail
+from tminus.console import ModelsDirOption, err, fail, warn
 from tminus.data.commands import (
     DEFAULT_MANIFEST_PATH,
     DataDirOption,
     ManifestOption,
     data_dirs,
     domain_errors,
-    warn,
 )
 from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.commands import open_registry
@@ -33,7 +32,6 @@ from tminus.registry.store import Registry
 from tminus.settings import get_settings
 
 _out = Console()
-_err = Console(stderr=True, soft_wrap=True)
 
 UpstreamOption = Annotated[
     str | None,
@@ -116,9 +114,9 @@ def update(
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
-            console=_err,
+            console=err,
             transient=True,
-            disable=not _err.is_terminal,
+            disable=not err.is_terminal,
         ) as progress:
             tasks: dict[str, TaskID] = {}
             status = progress.add_task("update", total=None)
@@ -138,26 +136,26 @@ def update(
             )
     size = sum(f.size for f in result.record.files.values())
     listed = result.record.files["launch.tsv"]
-    _err.print(
+    err.print(
         f"downloaded {len(result.record.files)} files ({_megabytes(size)}) from "
         f"{escape(base)}; launch.tsv sha256 {listed.sha256[:12]}..."
     )
     if result.changed:
-        _err.print(
+        err.print(
             f"built {escape(str(processed_dir))}: launches {result.rows.get('launches', 0):,} "
             f"({result.new_launches:,} new), data cutoff {result.cutoff_before} -> "
             f"{result.cutoff_after}"
         )
     else:
-        _err.print(
+        err.print(
             f"upstream unchanged since the tables were built (data cutoff "
             f"{result.cutoff_after}): tables kept as they were"
         )
     if not train:
-        _err.print(f"done in {time.perf_counter() - started:.1f} s (--no-train: models unchanged)")
+        err.print(f"done in {time.perf_counter() - started:.1f} s (--no-train: models unchanged)")
         return
     _retrain(processed_dir, models_dir)
-    _err.print(f"done in {time.perf_counter() - started:.1f} s")
+    err.print(f"done in {time.perf_counter() - started:.1f} s")
 
 
 def _retrain(processed_dir: Path, models_dir: Path | None) -> None:
