@@ -22,6 +22,7 @@ from tminus.api.errors import BodyLimitMiddleware, install_error_handlers
 from tminus.api.fastpath import PredictionFastPath, fast_routes
 from tminus.api.metrics import Metrics, MetricsMiddleware
 from tminus.api.predict import PREDICTIONS
+from tminus.api.replica import ReplicaHeader
 from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_history
 from tminus.api.routes import models as model_routes
 from tminus.api.state import ModelStore
@@ -139,6 +140,8 @@ def create_app(
     # whose 413 is plain text (see BodyLimitMiddleware).
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    # Outermost: every answer names the replica that gave it (behind a load balancer).
+    app.add_middleware(ReplicaHeader, replica=settings.replica)
     install_error_handlers(
         app,
         bodies={p.path: {"single": p.item, "batch": p.batch} for p in PREDICTIONS.values()},
