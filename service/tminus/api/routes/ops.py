@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from tminus.api.deps import SettingsDep, StoreDep
-from tminus.api.metrics import Metrics
+from tminus.api.metrics import Metrics, render_metrics
 from tminus.api.schemas import Health, Readiness, RefusedInfo
 
 router = APIRouter(tags=["operations"])
@@ -43,6 +43,9 @@ async def readyz(store: StoreDep, settings: SettingsDep) -> JSONResponse:
 
 @router.get("/metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
-    """Prometheus metrics: requests and latency per route and model version, loads, refusals."""
+    """Prometheus metrics: requests and latency per route and model version, loads, refusals.
+
+    With several worker processes, the sum over all of them, whichever one answers.
+    """
     registry: Metrics = request.app.state.metrics
-    return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(render_metrics(registry), media_type=CONTENT_TYPE_LATEST)
