@@ -6,6 +6,8 @@
 #                   where no registry is reachable: tminus-base:bookworm from
 #                   scripts/docker/build-base.sh (make docker-test does that itself)
 #   VENV=...        the project's virtual environment (default .venv)
+#   UPDATER_IMAGE=  also build the updater image of deploy/ (deploy/updater/Dockerfile) on
+#                   IMAGE: the train extra, the data in datasets/ as a seed, the update loop
 #
 # The build itself needs no network: this script stages everything the Dockerfile copies
 # into .build/docker/ first, from the host, where PyPI is reachable:
@@ -85,15 +87,20 @@ for ((minor = glibc_minor; minor >= 17; minor--)); do
     platforms+=(--platform "manylinux_2_${minor}_${arch}")
 done
 platforms+=(--platform "manylinux2014_${arch}")
+# download_wheels DEST REQUIREMENT: REQUIREMENT and its dependencies as wheels for the image.
+download_wheels() {
+    local log="$1.log"
+    if ! "$venv/bin/pip" download --dest "$1" \
+        --only-binary=:all: "${platforms[@]}" \
+        --python-version "$py_version" --implementation cp --abi "$py_abi" \
+        --constraint "$stage/constraints.txt" "$2" >"$log" 2>&1; then
+        grep -v '^WARNING: Location' "$log" | tail -n 30 >&2
+        die "could not download Linux wheels of $2's dependencies (log in $log)"
+    fi
+    rm -f "$1"/tminus-*.whl
+}
 say "downloading the runtime dependencies (CPython $py_version, manylinux $arch)"
-if ! "$venv/bin/pip" download --dest "$stage/wheels" \
-    --only-binary=:all: "${platforms[@]}" \
-    --python-version "$py_version" --implementation cp --abi "$py_abi" \
-    --constraint "$stage/constraints.txt" "$wheel" >"$stage/pip-download.log" 2>&1; then
-    grep -v '^WARNING: Location' "$stage/pip-download.log" | tail -n 30 >&2
-    die "could not download Linux wheels of the dependencies (log in $stage/pip-download.log)"
-fi
-rm -f "$stage/wheels"/tminus-*.whl
+download_wheels "$stage/wheels" "$wheel"
 say "staged $(find "$stage/wheels" -name '*.whl' | wc -l) dependency wheels" \
     "($(du -sh "$stage/wheels" | cut -f1)) and $(du -sh "$stage/models" | cut -f1) of models"
 
@@ -116,3 +123,29 @@ docker build "${build_args[@]}" --tag "$image" --file Dockerfile . \
     || die "docker build failed (see its output above)"
 size="$(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1 / 1e6}')"
 say "built $image in $((SECONDS - start))s; image size $size"
+
+# ---- 4. the updater image of deploy/, on this one ----
+[[ -n "${UPDATER_IMAGE:-}" ]] || exit 0
+updater=".build/docker-updater"
+[[ -d datasets/raw && -d datasets/processed ]] \
+    || die "the updater image takes datasets/raw and datasets/processed as its seed: run 'make data'"
+rm -rf "$updater"
+mkdir -p "$updater/wheels" "$updater/seed/datasets"
+say "downloading the train extra's dependencies for the updater"
+download_wheels "$updater/wheels" "$wheel[train]"
+# The service image has the runtime ones already.
+for have in "$stage/wheels"/*.whl; do
+    rm -f "$updater/wheels/$(basename "$have")"
+done
+cp -R datasets/raw datasets/processed datasets/sources.toml "$updater/seed/datasets/"
+cp deploy/updater/Dockerfile deploy/updater/tminus-update-loop "$updater/"
+say "docker build -t $UPDATER_IMAGE (on $image)"
+start=$SECONDS
+updater_args=(--build-arg "SERVICE_IMAGE=$image")
+if [[ -n "${revision:-}" ]]; then
+    updater_args+=(--label "org.opencontainers.image.revision=$revision")
+fi
+docker build "${updater_args[@]}" --tag "$UPDATER_IMAGE" "$updater" \
+    || die "docker build of the updater image failed (see its output above)"
+size="$(docker image inspect --format '{{.Size}}' "$UPDATER_IMAGE" | awk '{printf "%.0f MB", $1 / 1e6}')"
+say "built $UPDATER_IMAGE in $((SECONDS - start))s; image size $size"
