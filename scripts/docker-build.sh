@@ -51,13 +51,30 @@ if ! "$tminus" models list --require-champions >/dev/null 2>&1; then
     die "not every model has a promoted champion version, so there is nothing to serve." \
         "Run 'make retrain' (gets the data, trains every model, promotes the winners), then build again."
 fi
-rm -rf "$stage/models"
-mkdir -p "$stage/models"
+rm -rf "$stage/models.new"
+mkdir -p "$stage/models.new"
 say "exporting the champion models to $stage/models"
-"$tminus" models export --alias champion --to "$stage/models" \
+"$tminus" models export --alias champion --to "$stage/models.new" \
     || die "'tminus models export --alias champion --to $stage/models' failed"
-[[ -n "$(find "$stage/models" -mindepth 2 -print -quit)" ]] \
+[[ -n "$(find "$stage/models.new" -mindepth 2 -print -quit)" ]] \
     || die "'tminus models export' left $stage/models empty"
+# The same versions as the last build: keep that copy, whose alias files differ only by when
+# they were written, so that Docker's layer cache holds (for the updater image too).
+same_versions() {
+    diff -rq --exclude=aliases "$1" "$2" >/dev/null 2>&1 || return 1
+    local alias
+    for alias in "$1"/*/aliases/*; do
+        [[ "$(grep -o '"version": *"[^"]*"' "$alias")" == \
+            "$(grep -o '"version": *"[^"]*"' "$2/${alias#"$1"/}" 2>/dev/null)" ]] || return 1
+    done
+}
+if [[ -d "$stage/models" ]] && same_versions "$stage/models.new" "$stage/models" \
+    && same_versions "$stage/models" "$stage/models.new"; then
+    rm -rf "$stage/models.new"
+else
+    rm -rf "$stage/models"
+    mv "$stage/models.new" "$stage/models"
+fi
 
 # ---- 2. wheels: the package from a clean copy of the source, its dependencies for Linux ----
 case "$(docker version --format '{{.Server.Arch}}')" in
@@ -72,7 +89,10 @@ mkdir -p "$stage/wheels" "$stage/app" "$stage/src"
 tar --exclude=__pycache__ --exclude='*.egg-info' -c pyproject.toml README.md service \
     | tar -x -C "$stage/src"
 say "building the tminus wheel"
-if ! "$venv/bin/pip" wheel --no-deps --wheel-dir "$stage/app" "$stage/src" \
+# Timestamps in the wheel from the last commit, not the clock: the same source gives the same
+# wheel, so Docker's layer cache holds across builds (and the updater image built on this one).
+epoch="$(git log -1 --format=%ct 2>/dev/null || echo 315532800)"
+if ! SOURCE_DATE_EPOCH="$epoch" "$venv/bin/pip" wheel --no-deps --wheel-dir "$stage/app" "$stage/src" \
     >"$stage/pip-wheel.log" 2>&1; then
     tail -n 30 "$stage/pip-wheel.log" >&2
     die "building the tminus wheel failed (pip wheel $stage/src; log in $stage/pip-wheel.log)"
@@ -138,10 +158,15 @@ for have in "$stage/wheels"/*.whl; do
     rm -f "$updater/wheels/$(basename "$have")"
 done
 cp -R datasets/raw datasets/processed datasets/sources.toml "$updater/seed/datasets/"
+# The image's user reads the seed (tminus data fetch leaves its files readable by root alone).
+chmod -R a+rX "$updater/seed"
 cp deploy/updater/Dockerfile deploy/updater/tminus-update-loop "$updater/"
 say "docker build -t $UPDATER_IMAGE (on $image)"
 start=$SECONDS
 updater_args=(--build-arg "SERVICE_IMAGE=$image")
+if [[ -n "${BASE_IMAGE:-}" ]]; then
+    updater_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
+fi
 if [[ -n "${revision:-}" ]]; then
     updater_args+=(--label "org.opencontainers.image.revision=$revision")
 fi
