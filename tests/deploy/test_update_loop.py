@@ -98,7 +98,7 @@ def test_it_updates_now_and_every_interval_and_a_failed_cycle_does_not_stop_it(
     data, models = tmp_path / "data", tmp_path / "models"
     assert (
         _calls(fake)[:3]
-        == [f"--data-dir {data} --models-dir {models} upstream=file:///upstream"] * 3
+        == [f"--train --data-dir {data} --models-dir {models} upstream=file:///upstream"] * 3
     ), output
     assert "tminus-update: cycle 1 failed with exit code 1" in output
     assert "tminus-update: cycle 2 ok in" in output
