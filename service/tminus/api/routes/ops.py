@@ -43,9 +43,7 @@ async def readyz(store: StoreDep, settings: SettingsDep) -> JSONResponse:
 
 @router.get("/metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
-    """Prometheus metrics: requests and latency per route and model version, loads, refusals.
-
-    With several worker processes, the sum over all of them, whichever one answers.
-    """
+    """Prometheus metrics: requests and latency per route and model version, loads, refusals."""
+    # With several worker processes: the sum over all of them, whichever one answers.
     registry: Metrics = request.app.state.metrics
     return Response(render_metrics(registry), media_type=CONTENT_TYPE_LATEST)
