@@ -245,12 +245,42 @@ class AliasWatcher(threading.Thread):
 
 # ---- the scenario ----------------------------------------------------------------------------
 def _build_upstream(mirror: Path, upstream: Path) -> None:
-    """A GCAT upstream as `tminus data update` reads it: launch/launch.tsv and tables/*.tsv."""
+    """A GCAT upstream as `tminus data update` reads it, built from the mirror's GCAT files.
+
+    ``launch/launch.tsv`` is GCAT's whole launch list, one row per launch: the launch log's
+    launches in the format of the mirror's 2025 slice (whose header also names the two flag
+    columns that GCAT's rows fold into the values before them), the slice itself, and two
+    Falcon 9 launches after the mirror's cutoff, so that the update has news to bring.
+    ``tables/`` holds the mirror's lv, sites, lp and orgs tables.
+    """
+    recent = (mirror / "gcat_launch_recent" / "launch_2025.tsv").read_text(encoding="utf-8")
+    header, *slice_rows = [line for line in recent.split("\n") if line]
+    names = [n.strip() for n in header.lstrip("#").split("\t")]
+    names = [n for n in names if n not in {"Apoflag", "RangeFlag"}]
+    in_slice = {row.split("\t")[0].strip() for row in slice_rows}
+    log = (mirror / "gcat" / "launchlog.tsv").read_text(encoding="utf-8").split("\n")
+    log_names = [n.strip() for n in log[0].lstrip("#").split("\t")]
+    rows: list[str] = []
+    seen: set[str] = set()
+    for line in log[1:]:
+        if not line or line.startswith("#"):
+            continue
+        values = dict(zip(log_names, line.split("\t"), strict=True))
+        tag = values["Launch_Tag"].strip()
+        if tag in seen or tag in in_slice:  # one row per launch (the log has one per payload)
+            continue
+        seen.add(tag)
+        values["LaunchCode"] = values["Launch_Code"]
+        rows.append("\t".join(values.get(name, "-") for name in names))
+    falcon = next(r.split("\t") for r in reversed(slice_rows) if r.split("\t")[3] == "Falcon 9")
+    new = [
+        "\t".join([tag, *falcon[1:2], date, *falcon[3:]])
+        for tag, date in (("2026-001 ", "2026 Jan  3 1200"), ("2026-002 ", "2026 Jan 10 0530:12"))
+    ]
     (upstream / "launch").mkdir(parents=True)
     (upstream / "tables").mkdir()
-    shutil.copy(
-        mirror / "gcat_launch_recent" / "launch_2025.tsv", upstream / "launch" / "launch.tsv"
-    )
+    launches = "\n".join([header, *rows, *slice_rows, *new]) + "\n"
+    (upstream / "launch" / "launch.tsv").write_text(launches, encoding="utf-8")
     for name in ("lv.tsv", "sites.tsv", "lp.tsv", "orgs.tsv"):
         shutil.copy(mirror / "gcat" / name, upstream / "tables" / name)
 
