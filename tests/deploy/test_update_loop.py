@@ -21,16 +21,18 @@ from .manifests import UPDATE_LOOP
 
 FAKE_TMINUS = """#!/bin/sh
 # A stand-in for `tminus`: `data update --help` answers unless $FAKE/no-update exists; each
-# `data update` appends its arguments and TMINUS_UPSTREAM to $FAKE/calls and exits with the
-# number in $FAKE/status (0 if absent).
+# `data update` exits with the number in $FAKE/status (0 if absent), read before it appends
+# its arguments and TMINUS_UPSTREAM to $FAKE/calls (so a test that sees the call recorded may
+# change the status for the next one).
 if [ "$1 $2" != "data update" ]; then exit 64; fi
 if [ "${3:-}" = "--help" ]; then
     if [ -e "$FAKE/no-update" ]; then echo "No such command 'update'." >&2; exit 2; fi
     exit 0
 fi
 shift 2
+status="$(cat "$FAKE/status" 2>/dev/null || echo 0)"
 echo "$* upstream=${TMINUS_UPSTREAM:-}" >>"$FAKE/calls"
-exit "$(cat "$FAKE/status" 2>/dev/null || echo 0)"
+exit "$status"
 """
 
 
