@@ -88,7 +88,7 @@ def test_it_updates_now_and_every_interval_and_a_failed_cycle_does_not_stop_it(
     (fake / "status").write_text("1\n")  # the first cycle fails
     loop = _loop(fake, tmp_path, interval="1")
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while len(_calls(fake)) < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
         (fake / "status").write_text("0\n")
@@ -109,14 +109,14 @@ def test_it_updates_now_and_every_interval_and_a_failed_cycle_does_not_stop_it(
 
 def test_a_stop_signal_ends_it_at_once_even_between_cycles(fake: Path, tmp_path: Path) -> None:
     loop = _loop(fake, tmp_path, interval="3600")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while not _calls(fake) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.2)  # now asleep until the next cycle, an hour away
     asked = time.monotonic()
     loop.send_signal(signal.SIGTERM)
     output, _ = loop.communicate(timeout=10)
-    assert time.monotonic() - asked < 2.0
+    assert time.monotonic() - asked < 5.0  # not the hour it was asleep for, on a busy machine
     assert loop.returncode == 143
     assert "tminus-update: stopping" in output
 
