@@ -14,7 +14,8 @@ IMAGE ?= tminus:latest
 export DATA_MIRROR
 
 .PHONY: help install data update train evaluate retrain promote serve run check lint types contracts \
-        test test-fast bench bench-deps bench-smoke docker-build docker-run docker-test clean
+        test test-fast bench bench-deps bench-smoke docker-build docker-run docker-test \
+        deploy-build deploy-validate deploy-test clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -104,6 +105,15 @@ docker-run: ## Run the image on PORT (MODELS=path mounts another models folder)
 
 docker-test: install ## Build and run the image for real and check a prediction (starts dockerd)
 	scripts/docker-test.sh
+
+deploy-build: install ## The images of deploy/: service, updater and HAProxy balancer (Docker engine)
+	scripts/deploy-build.sh
+
+deploy-validate: install ## deploy/k8s against the pinned Kubernetes schemas; deploy/ against the image
+	$(BIN)/pytest tests/deploy
+
+deploy-test: install ## deploy/compose.yaml for real: 3 replicas, balancer, 60 s of load, kill -9, updater
+	scripts/deploy-test.sh
 
 clean: ## Remove the virtual environment, caches and processed data (keeps models/)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache datasets/processed

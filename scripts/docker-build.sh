@@ -6,6 +6,8 @@
 #                   where no registry is reachable: tminus-base:bookworm from
 #                   scripts/docker/build-base.sh (make docker-test does that itself)
 #   VENV=...        the project's virtual environment (default .venv)
+#   UPDATER_IMAGE=  also build the updater image of deploy/ (deploy/updater/Dockerfile) on
+#                   IMAGE: the train extra, the data in datasets/ as a seed, the update loop
 #
 # The build itself needs no network: this script stages everything the Dockerfile copies
 # into .build/docker/ first, from the host, where PyPI is reachable:
@@ -49,13 +51,30 @@ if ! "$tminus" models list --require-champions >/dev/null 2>&1; then
     die "not every model has a promoted champion version, so there is nothing to serve." \
         "Run 'make retrain' (gets the data, trains every model, promotes the winners), then build again."
 fi
-rm -rf "$stage/models"
-mkdir -p "$stage/models"
+rm -rf "$stage/models.new"
+mkdir -p "$stage/models.new"
 say "exporting the champion models to $stage/models"
-"$tminus" models export --alias champion --to "$stage/models" \
+"$tminus" models export --alias champion --to "$stage/models.new" \
     || die "'tminus models export --alias champion --to $stage/models' failed"
-[[ -n "$(find "$stage/models" -mindepth 2 -print -quit)" ]] \
+[[ -n "$(find "$stage/models.new" -mindepth 2 -print -quit)" ]] \
     || die "'tminus models export' left $stage/models empty"
+# The same versions as the last build: keep that copy, whose alias files differ only by when
+# they were written, so that Docker's layer cache holds (for the updater image too).
+same_versions() {
+    diff -rq --exclude=aliases "$1" "$2" >/dev/null 2>&1 || return 1
+    local alias
+    for alias in "$1"/*/aliases/*; do
+        [[ "$(grep -o '"version": *"[^"]*"' "$alias")" == \
+            "$(grep -o '"version": *"[^"]*"' "$2/${alias#"$1"/}" 2>/dev/null)" ]] || return 1
+    done
+}
+if [[ -d "$stage/models" ]] && same_versions "$stage/models.new" "$stage/models" \
+    && same_versions "$stage/models" "$stage/models.new"; then
+    rm -rf "$stage/models.new"
+else
+    rm -rf "$stage/models"
+    mv "$stage/models.new" "$stage/models"
+fi
 
 # ---- 2. wheels: the package from a clean copy of the source, its dependencies for Linux ----
 case "$(docker version --format '{{.Server.Arch}}')" in
@@ -70,7 +89,10 @@ mkdir -p "$stage/wheels" "$stage/app" "$stage/src"
 tar --exclude=__pycache__ --exclude='*.egg-info' -c pyproject.toml README.md service \
     | tar -x -C "$stage/src"
 say "building the tminus wheel"
-if ! "$venv/bin/pip" wheel --no-deps --wheel-dir "$stage/app" "$stage/src" \
+# Timestamps in the wheel from the last commit, not the clock: the same source gives the same
+# wheel, so Docker's layer cache holds across builds (and the updater image built on this one).
+epoch="$(git log -1 --format=%ct 2>/dev/null || echo 315532800)"
+if ! SOURCE_DATE_EPOCH="$epoch" "$venv/bin/pip" wheel --no-deps --wheel-dir "$stage/app" "$stage/src" \
     >"$stage/pip-wheel.log" 2>&1; then
     tail -n 30 "$stage/pip-wheel.log" >&2
     die "building the tminus wheel failed (pip wheel $stage/src; log in $stage/pip-wheel.log)"
@@ -85,15 +107,20 @@ for ((minor = glibc_minor; minor >= 17; minor--)); do
     platforms+=(--platform "manylinux_2_${minor}_${arch}")
 done
 platforms+=(--platform "manylinux2014_${arch}")
+# download_wheels DEST REQUIREMENT: REQUIREMENT and its dependencies as wheels for the image.
+download_wheels() {
+    local log="$1.log"
+    if ! "$venv/bin/pip" download --dest "$1" \
+        --only-binary=:all: "${platforms[@]}" \
+        --python-version "$py_version" --implementation cp --abi "$py_abi" \
+        --constraint "$stage/constraints.txt" "$2" >"$log" 2>&1; then
+        grep -v '^WARNING: Location' "$log" | tail -n 30 >&2
+        die "could not download Linux wheels of $2's dependencies (log in $log)"
+    fi
+    rm -f "$1"/tminus-*.whl
+}
 say "downloading the runtime dependencies (CPython $py_version, manylinux $arch)"
-if ! "$venv/bin/pip" download --dest "$stage/wheels" \
-    --only-binary=:all: "${platforms[@]}" \
-    --python-version "$py_version" --implementation cp --abi "$py_abi" \
-    --constraint "$stage/constraints.txt" "$wheel" >"$stage/pip-download.log" 2>&1; then
-    grep -v '^WARNING: Location' "$stage/pip-download.log" | tail -n 30 >&2
-    die "could not download Linux wheels of the dependencies (log in $stage/pip-download.log)"
-fi
-rm -f "$stage/wheels"/tminus-*.whl
+download_wheels "$stage/wheels" "$wheel"
 say "staged $(find "$stage/wheels" -name '*.whl' | wc -l) dependency wheels" \
     "($(du -sh "$stage/wheels" | cut -f1)) and $(du -sh "$stage/models" | cut -f1) of models"
 
@@ -116,3 +143,34 @@ docker build "${build_args[@]}" --tag "$image" --file Dockerfile . \
     || die "docker build failed (see its output above)"
 size="$(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1 / 1e6}')"
 say "built $image in $((SECONDS - start))s; image size $size"
+
+# ---- 4. the updater image of deploy/, on this one ----
+[[ -n "${UPDATER_IMAGE:-}" ]] || exit 0
+updater=".build/docker-updater"
+[[ -d datasets/raw && -d datasets/processed ]] \
+    || die "the updater image takes datasets/raw and datasets/processed as its seed: run 'make data'"
+rm -rf "$updater"
+mkdir -p "$updater/wheels" "$updater/seed/datasets"
+say "downloading the train extra's dependencies for the updater"
+download_wheels "$updater/wheels" "$wheel[train]"
+# The service image has the runtime ones already.
+for have in "$stage/wheels"/*.whl; do
+    rm -f "$updater/wheels/$(basename "$have")"
+done
+cp -R datasets/raw datasets/processed datasets/sources.toml "$updater/seed/datasets/"
+# The image's user reads the seed (tminus data fetch leaves its files readable by root alone).
+chmod -R a+rX "$updater/seed"
+cp deploy/updater/Dockerfile deploy/updater/tminus-update-loop "$updater/"
+say "docker build -t $UPDATER_IMAGE (on $image)"
+start=$SECONDS
+updater_args=(--build-arg "SERVICE_IMAGE=$image")
+if [[ -n "${BASE_IMAGE:-}" ]]; then
+    updater_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
+fi
+if [[ -n "${revision:-}" ]]; then
+    updater_args+=(--label "org.opencontainers.image.revision=$revision")
+fi
+docker build "${updater_args[@]}" --tag "$UPDATER_IMAGE" "$updater" \
+    || die "docker build of the updater image failed (see its output above)"
+size="$(docker image inspect --format '{{.Size}}' "$UPDATER_IMAGE" | awk '{printf "%.0f MB", $1 / 1e6}')"
+say "built $UPDATER_IMAGE in $((SECONDS - start))s; image size $size"

@@ -64,17 +64,20 @@ def serve(
     admin_key: str | None = None,
     reload_interval_s: float = 0.5,
     wait_for: str = "/readyz",
+    workers: int = 1,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """Run ``tminus serve`` on ``models_dir`` until the block ends (SIGTERM, then SIGKILL).
 
     The block starts once ``wait_for`` answers 200. The server sees none of the caller's
-    ``TMINUS_*`` settings, only ``admin_key`` if given.
+    ``TMINUS_*`` settings, only ``admin_key`` if given, and ``env`` on top.
     """
     port = free_port()
     log = workdir / f"server-{port}.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TMINUS_")}
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TMINUS_")}
     if admin_key is not None:
-        env["TMINUS_ADMIN_KEY"] = admin_key
+        environ["TMINUS_ADMIN_KEY"] = admin_key
+    environ.update(env or {})
     command = [
         *tminus_command(),
         "serve",
@@ -83,7 +86,7 @@ def serve(
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--models-dir",
         str(models_dir),
         "--reload-interval",
@@ -92,7 +95,7 @@ def serve(
     ]
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=workdir
+            command, stdout=sink, stderr=subprocess.STDOUT, env=environ, cwd=workdir
         )
     server = Server(url=f"http://127.0.0.1:{port}", process=process, log=log, models_dir=models_dir)
     try:

@@ -21,6 +21,7 @@ import tminus
 from tminus.api.errors import BodyLimitMiddleware, install_error_handlers
 from tminus.api.fastpath import PredictionFastPath, fast_routes
 from tminus.api.metrics import Metrics, MetricsMiddleware
+from tminus.api.replica import ReplicaHeader
 from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_history
 from tminus.api.routes import models as model_routes
 from tminus.predictors.kinds import MODEL_NAMES
@@ -145,6 +146,8 @@ def create_app(
     # whose 413 is plain text (see BodyLimitMiddleware).
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    # Outermost: every answer names the replica that gave it (behind a load balancer).
+    app.add_middleware(ReplicaHeader, replica=settings.replica)
     install_error_handlers(
         app,
         bodies={spec.path: {"single": spec.item, "batch": spec.batch} for spec in MODELS},

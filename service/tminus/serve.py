@@ -6,8 +6,13 @@ that ``tminus --help`` stays fast and ``serve`` can cap native thread pools firs
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any, Final
 
 import typer
@@ -70,17 +75,52 @@ def serve(
         f"({workers} worker{'' if workers == 1 else 's'})",
         err=True,
     )
-    uvicorn.run(
-        "tminus.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=level,
-        log_config=log_config(level),
-        access_log=access_log,
-        timeout_graceful_shutdown=10,
-    )
+    with shared_metrics_dir(workers) as metrics_dir:
+        if metrics_dir is not None:
+            typer.echo(f"the workers share their metrics in {metrics_dir}", err=True)
+        uvicorn.run(
+            "tminus.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=level,
+            log_config=log_config(level),
+            access_log=access_log,
+            timeout_graceful_shutdown=10,
+        )
+
+
+@contextlib.contextmanager
+def shared_metrics_dir(workers: int) -> Iterator[Path | None]:
+    """The folder in which worker processes share their metrics, if they do (see api/metrics).
+
+    ``PROMETHEUS_MULTIPROC_DIR`` names it: a folder given there is emptied of an earlier run's
+    values first (they would be added to this run's); with several workers and none given, a
+    temporary folder is made for this run and removed at the end. One worker without it keeps
+    its metrics in memory. Set in the environment, so the worker processes inherit it.
+    """
+    from tminus.api.metrics import MULTIPROC_ENV
+
+    given = os.environ.get(MULTIPROC_ENV)
+    if given:
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind in ("counter", "gauge", "histogram", "summary"):
+            for stale in folder.glob(f"{kind}_*.db"):
+                stale.unlink()
+        yield folder
+        return
+    if workers == 1:
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="tminus-metrics-"))
+    os.environ[MULTIPROC_ENV] = str(folder)
+    try:
+        yield folder
+    finally:
+        os.environ.pop(MULTIPROC_ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def log_config(level: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ never computed from ``__file__``.
 
 from __future__ import annotations
 
+import socket
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +41,12 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, description="Key for that endpoint.")
     reload_interval_s: float = Field(
         default=2.0, ge=0.1, le=3600, description="How often the service checks aliases."
+    )
+    replica: str = Field(
+        default_factory=socket.gethostname,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$",
+        description="This replica's name, sent as X-TMinus-Replica and in /readyz "
+        "(default: the host name, i.e. the container or pod name).",
     )
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -128,6 +129,38 @@ def test_alive_and_ready_with_every_champion(client: TestClient, champion_regist
     assert ready.status_code == 200
     assert ready.json()["models"] == _champions(champion_registry)
     assert ready.json()["missing"] == []
+
+
+def test_every_answer_names_the_replica_and_readyz_its_versions(
+    champion_registry: Path, tmp_path: Path
+) -> None:
+    settings = Settings(models_dir=champion_registry, replica="tminus-7")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as named:
+        path, item, _ = ROUTES["launch_failure"]
+        answers = {
+            "fast-path prediction": named.post(path, json=item),
+            "routed prediction": named.post(path, content=json.dumps(item)),
+            "422": named.post(path, json={"vehicle": "Falcon 9"}),
+            "404": named.get("/nowhere"),
+            "healthz": named.get("/healthz"),
+            "metrics": named.get("/metrics"),
+            "readyz": named.get("/readyz"),
+        }
+        assert {k: a.headers.get("x-tminus-replica") for k, a in answers.items()} == dict.fromkeys(
+            answers, "tminus-7"
+        )
+        assert answers["readyz"].json()["replica"] == "tminus-7"
+        assert answers["readyz"].json()["models"] == _champions(champion_registry)
+    with TestClient(create_app(_settings(tmp_path / "empty"))) as empty:
+        ready = empty.get("/readyz")
+        assert ready.status_code == 503
+        # By default a replica is its host's name: the container or pod name.
+        assert ready.json()["replica"] == ready.headers["x-tminus-replica"] == socket.gethostname()
+
+
+def test_a_replica_name_is_a_plain_name() -> None:
+    with pytest.raises(ValueError, match="replica"):
+        Settings(replica="a\r\nSet-Cookie: x")
 
 
 def test_not_ready_while_a_model_has_no_champion(tmp_path: Path) -> None:

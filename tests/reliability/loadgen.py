@@ -5,8 +5,9 @@ sends ``rate * seconds`` single launch-failure predictions, paced at ``rate`` pe
 ``--connections`` keep-alive connections (raw asyncio streams: an HTTP library would cost more
 CPU than the server it measures, on a shared two-core machine). For every request it records
 when it was sent and when its answer was read (``time.monotonic()``, which other processes on
-the same machine share), the status and the model version the answer names, and writes them
-as JSON. Connection failures and timeouts are recorded as errors, never retried. It prints one
+the same machine share), the status, the model version the answer names and the replica that
+gave it (``X-TMinus-Replica``, for a load balancer in front of several), and writes them as
+JSON. Connection failures and timeouts are recorded as errors, never retried. It prints one
 line ``started <monotonic time>`` once connected and a summary line at the end.
 
 Bounded: it stops after ``rate * seconds`` requests or ``seconds + --grace`` seconds,
@@ -33,6 +34,7 @@ BODIES = [
     b'{"vehicle": "Falcon Heavy", "date": "2026-05-20", "site": "KSC", "pad": "LC39A"}',
 ]
 VERSION_KEY = b'"version":"'
+REPLICA_HEADER = b"x-tminus-replica:"
 
 
 def _request(host: str, body: bytes) -> bytes:
@@ -51,8 +53,8 @@ class Run:
         self.rate = rate
         self.start = start
         self.slots = itertools.count()
-        # (sent, received, status, version) per request, in slot order once sorted
-        self.answers: list[tuple[float, float, int, str | None]] = []
+        # (sent, received, status, version, replica) per request, in time order once sorted
+        self.answers: list[tuple[float, float, int, str | None, str | None]] = []
         self.errors: list[str] = []
 
 
@@ -77,9 +79,13 @@ async def _connection(host: str, port: int, run: Run, deadline: float) -> None:
                 head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), deadline - sent)
                 status = int(head[9:12])
                 length = 0
+                replica = None
                 for line in head.split(b"\r\n"):
-                    if line[:15].lower() == b"content-length:":
+                    name = line[:17].lower()
+                    if name[:15] == b"content-length:":
                         length = int(line[15:])
+                    elif name == REPLICA_HEADER:
+                        replica = line[17:].strip().decode()
                 body = await asyncio.wait_for(reader.readexactly(length), deadline - sent)
             except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 run.errors.append(f"slot {slot}: {type(exc).__name__}: {exc}")
@@ -90,7 +96,7 @@ async def _connection(host: str, port: int, run: Run, deadline: float) -> None:
             if at >= 0:
                 start = at + len(VERSION_KEY)
                 version = body[start : body.index(b'"', start)].decode()
-            run.answers.append((sent, received, status, version))
+            run.answers.append((sent, received, status, version, replica))
     finally:
         writer.close()
 
@@ -115,7 +121,7 @@ async def _main(args: argparse.Namespace) -> int:
     unanswered = total - len(run.answers) - len(run.errors)
     if unanswered > 0:
         run.errors.append(f"{unanswered} requests not answered before the deadline")
-    elapsed = max((r for _, r, _, _ in run.answers), default=start) - start
+    elapsed = max((answer[1] for answer in run.answers), default=start) - start
     Path(args.out).write_text(
         json.dumps(
             {

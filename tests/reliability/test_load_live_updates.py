@@ -51,6 +51,7 @@ class Answer:
     received: float
     status: int
     version: str | None
+    replica: str | None
 
 
 @dataclass(frozen=True)

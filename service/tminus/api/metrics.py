@@ -2,15 +2,26 @@
 
 Each app owns its :class:`CollectorRegistry`, so several apps (tests) never clash. The
 middleware is plain ASGI (no per-request task or body copy) to keep its cost in microseconds.
+
+Several worker processes (``tminus serve --workers N``) share one listening socket, so a scrape
+reaches one of them at random. They therefore run in prometheus_client's multiprocess mode:
+``tminus serve`` points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder before the workers
+start, each worker writes its values there, and ``/metrics`` answers the sum over all of them
+(:func:`render_metrics`). Counters and histograms add up; the loaded-version gauge counts the
+live workers serving each version. One worker (the default) keeps everything in memory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import time
+from pathlib import Path
 from typing import Any, Final
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import multiprocess as prometheus_multiprocess
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,6 +49,9 @@ BUCKETS: Final = (
 MODEL_KEY: Final = "tminus.model"
 VERSION_KEY: Final = "tminus.version"
 UNMATCHED: Final = "<unmatched>"
+# Set before the worker processes start (and so before they import prometheus_client).
+MULTIPROC_ENV: Final = "PROMETHEUS_MULTIPROC_DIR"
+_LIVE_GAUGE_FILE: Final = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
 
 
 class Metrics(StoreListener):
@@ -67,15 +81,19 @@ class Metrics(StoreListener):
         )
         self.loaded_version = Gauge(
             "tminus_model_loaded",
-            "1 for the version each model is served from.",
+            "Worker processes serving each model version (1 for the served version with one "
+            "worker; 0 for a version no longer served).",
             ("model", "version"),
             registry=self.registry,
+            multiprocess_mode="livesum",
         )
         self.loaded_at = Gauge(
             "tminus_model_loaded_timestamp_seconds",
-            "When the served version of each model was loaded (Unix time).",
+            "When the served version of each model was loaded (Unix time; the latest load "
+            "among the workers).",
             ("model",),
             registry=self.registry,
+            multiprocess_mode="livemax",
         )
         self.reloads = Counter(
             "tminus_model_reloads",
@@ -96,6 +114,8 @@ class Metrics(StoreListener):
     def loaded(self, served: ServedModel, previous: ServedModel | None) -> None:
         """Move the loaded-version gauge and count the swap."""
         if previous is not None:
+            # Zero first: in multiprocess mode the value lives in a file that remove() leaves.
+            self.loaded_version.labels(previous.name, previous.version).set(0)
             with contextlib.suppress(KeyError):
                 self.loaded_version.remove(previous.name, previous.version)
         self.loaded_version.labels(served.name, served.version).set(1)
@@ -132,6 +152,42 @@ class Metrics(StoreListener):
                 model, version
             )
         child.inc(items)
+
+
+def multiprocess_dir() -> Path | None:
+    """The folder the worker processes share their metrics in, if they do."""
+    value = os.environ.get(MULTIPROC_ENV)
+    return Path(value) if value else None
+
+
+def render_metrics(metrics: Metrics) -> bytes:
+    """The text exposition of ``metrics``, or of every worker's metrics in multiprocess mode."""
+    folder = multiprocess_dir()
+    if folder is None:
+        return generate_latest(metrics.registry)
+    forget_dead_workers(folder)
+    registry = CollectorRegistry()
+    # prometheus_client leaves its multiprocess helpers untyped.
+    prometheus_multiprocess.MultiProcessCollector(registry, path=str(folder))  # type: ignore[no-untyped-call]
+    return generate_latest(registry)
+
+
+def forget_dead_workers(folder: Path) -> None:
+    """Drop the live gauges of worker processes that are gone (e.g. killed and replaced).
+
+    Their counters and histograms stay: what a dead worker counted was still served.
+    """
+    for path in folder.glob("gauge_live*.db"):
+        match = _LIVE_GAUGE_FILE.match(path.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            prometheus_multiprocess.mark_process_dead(pid, str(folder))  # type: ignore[no-untyped-call]
+        except PermissionError:  # alive, another user's
+            continue
 
 
 def note_served(request: Request, served: ServedModel, items: int) -> None:

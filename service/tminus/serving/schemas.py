@@ -664,6 +664,9 @@ class Readiness(ResponseSchema):
     """Whether every served model is loaded and verified."""
 
     status: Literal["ready", "not_ready"]
+    replica: str = Field(
+        description="The replica that answered (TMINUS_REPLICA; also the X-TMinus-Replica header)."
+    )
     models: dict[str, str] = Field(description="Model -> served version.")
     missing: list[str] = Field(description="Models not loaded yet.")
     refused: dict[str, RefusedInfo]
