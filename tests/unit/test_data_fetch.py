@@ -41,8 +41,11 @@ def _mirror(tmp_path: Path, content: bytes = CONTENT) -> Path:
 
 def test_copies_a_verified_file(tmp_path: Path) -> None:
     fetched = fetch_sources((_source(),), tmp_path / "raw", mirror=_mirror(tmp_path))
-    assert (tmp_path / "raw" / "src" / "data.tsv").read_bytes() == CONTENT
+    copied = tmp_path / "raw" / "src" / "data.tsv"
+    assert copied.read_bytes() == CONTENT
     assert [(f.origin, f.changed) for f in fetched] == [("mirror", False)]
+    # readable by the service's and updater's own users, not only by whoever fetched it
+    assert copied.stat().st_mode & 0o444 == 0o444
 
 
 def test_changed_file_is_refused_naming_it_and_keeps_the_previous_copy(tmp_path: Path) -> None:

@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from tminus.data import schema as s
 from tminus.data import upstream
-from tminus.data.errors import SourceUnavailableError, UpdateInProgressError
+from tminus.data.errors import ShrunkenRecordError, SourceUnavailableError, UpdateInProgressError
 from tminus.data.manifest import load_manifest
-from tminus.data.update import download_file, update_lock
+from tminus.data.update import check_not_shrunken, download_file, update_lock
 
 CONTENT = b"#Launch_Tag\tLaunch_Date\n2026-001\t2026 Jan  3\n"
 
@@ -121,3 +123,21 @@ def test_a_second_update_while_one_runs_is_refused(tmp_path: Path) -> None:
         pass
     with update_lock(tmp_path / "raw"):  # released: the next one may run
         pass
+
+
+def _record(n: int, *, start: str = "2000-01-01") -> pd.DataFrame:
+    times = pd.date_range(start, periods=n, freq="D", tz="UTC")
+    return pd.DataFrame({s.LAUNCH_TAG: [f"T{i:05d}" for i in range(n)], s.LAUNCH_TIME: times})
+
+
+def test_a_list_that_would_lose_much_of_the_record_is_refused() -> None:
+    """A well-formed but partial launch.tsv (a truncated copy) must not replace the record."""
+    previous = _record(1000)
+    check_not_shrunken(previous, _record(1010))  # the record plus ten new launches: fine
+    revised = pd.concat([_record(1000).iloc[20:], _record(5, start="2010-01-01")])
+    check_not_shrunken(previous, revised)  # GCAT revised a few tags: fine
+    with pytest.raises(ShrunkenRecordError, match=r"launch.tsv: keeps 289 of the 1,000"):
+        check_not_shrunken(previous, _record(1000).iloc[-289:])
+    with pytest.raises(ShrunkenRecordError, match="ends on 2002-09-06, before .* 2002-09-26"):
+        check_not_shrunken(previous, _record(980))  # an older copy: the last 20 launches gone
+    check_not_shrunken(None, _record(3))  # nothing to lose yet

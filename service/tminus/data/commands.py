@@ -21,6 +21,7 @@ from tminus.console import err, fail, warn
 from tminus.data.errors import (
     ChecksumMismatchError,
     DataError,
+    ShrunkenRecordError,
     SourceValidationError,
     TableValidationError,
 )
@@ -79,7 +80,12 @@ def domain_errors(context: str = "") -> Iterator[None]:
     """
     try:
         yield
-    except (ChecksumMismatchError, SourceValidationError, TableValidationError) as exc:
+    except (
+        ChecksumMismatchError,
+        ShrunkenRecordError,
+        SourceValidationError,
+        TableValidationError,
+    ) as exc:
         raise fail(context + str(exc), 1) from None
     except DataError as exc:
         raise fail(context + str(exc), 2) from None

@@ -89,6 +89,10 @@ class TableValidationError(DataError):
     """A processed table breaks its schema (a parsing bug or an unforeseen source value)."""
 
 
+class ShrunkenRecordError(DataError):
+    """A new launch list that would lose much of the record, or end before it (refused)."""
+
+
 class MissingTableError(DataError):
     """A processed table has not been built yet."""
 

@@ -63,7 +63,9 @@ def check_file(
 
 
 def _install(tmp: Path, dest: Path) -> None:
+    """Rename ``tmp`` onto ``dest``, readable by everyone (mkstemp makes files private)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp.chmod(0o644)
     tmp.replace(dest)
 
 

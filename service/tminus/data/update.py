@@ -28,13 +28,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
 from tminus.data import schema as s
 from tminus.data import upstream
 from tminus.data.build import prepare_build, stage_tables, swap_in
-from tminus.data.errors import DataError, SourceUnavailableError, UpdateInProgressError
+from tminus.data.errors import (
+    DataError,
+    ShrunkenRecordError,
+    SourceUnavailableError,
+    UpdateInProgressError,
+)
 from tminus.data.manifest import Source
 from tminus.data.tables import build_info, load_table
 
@@ -185,6 +191,39 @@ def _cutoff(launches: pd.DataFrame | None) -> date | None:
     return pd.Timestamp(launches[s.LAUNCH_TIME].max()).date()
 
 
+# A new launch list must keep at least this share of the launches the current record holds.
+MIN_KEPT: Final = 0.95
+
+
+def check_not_shrunken(previous: pd.DataFrame | None, launches: pd.DataFrame) -> None:
+    """Refuse a launch list that loses much of the current record or ends before it.
+
+    GCAT revises its history (a tag renamed, a launch recoded), so a few launches may go; a
+    well-formed but partial file (a truncated copy, a filtered export) would otherwise replace
+    decades of record and retrain every model on it.
+
+    Raises
+    ------
+    ShrunkenRecordError
+        Naming ``launch.tsv``, how many launches it keeps and where it ends.
+    """
+    if previous is None or previous.empty:
+        return
+    kept = int(previous[s.LAUNCH_TAG].isin(set(launches[s.LAUNCH_TAG])).sum())
+    before, after = _cutoff(previous), _cutoff(launches)
+    if kept < MIN_KEPT * len(previous):
+        raise ShrunkenRecordError(
+            f"{upstream.LAUNCH_LIST}: keeps {kept:,} of the {len(previous):,} launches on record "
+            f"(it holds {len(launches):,}); refusing a list that would lose more than "
+            f"{1 - MIN_KEPT:.0%} of the record (a partial or truncated copy?)"
+        )
+    if before is not None and (after is None or after < before):
+        raise ShrunkenRecordError(
+            f"{upstream.LAUNCH_LIST}: ends on {after}, before the record's last launch on "
+            f"{before}; refusing a list older than the data it would replace"
+        )
+
+
 def update_data(
     sources: tuple[Source, ...],
     raw_dir: Path,
@@ -254,6 +293,7 @@ def update_data(
                     seconds=time.perf_counter() - started,
                 )
             prepared = prepare_build(sources, raw_dir, upstream_dir=folder, warn=warn, step=step)
+            check_not_shrunken(previous, prepared.tables[s.LAUNCHES])
             step("writing tables")
             staged = stage_tables(
                 prepared.tables, processed_dir, info=prepared.info, prefix=STAGING_PREFIX
