@@ -81,6 +81,8 @@ def serve(
         uvicorn.run(
             "tminus.app:create_app",
             factory=True,
+            # httptools, writing each response whole (see tminus.api.server)
+            http="tminus.api.server:WholeResponseProtocol",
             host=host,
             port=port,
             workers=workers,

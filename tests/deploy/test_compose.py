@@ -539,8 +539,11 @@ def _switches(run: Run) -> list[Switch]:
     for move in run.moves:
         for container in run.replicas:
             polls = [p for p in run.polls if p.container == container]
+            # Up: it answered /readyz around the move (a poll that timed out on a busy
+            # machine does not make a replica down; the killed one answers none).
             up_at_move = any(
-                p.status == 200 and p.sent <= move.at <= p.received + 0.5 for p in polls
+                p.status == 200 and move.at - SWITCH_WINDOW_S <= p.received <= move.at + 0.5
+                for p in polls
             )
             first_new = next(
                 (
