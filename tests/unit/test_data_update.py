@@ -138,6 +138,6 @@ def test_a_list_that_would_lose_much_of_the_record_is_refused() -> None:
     check_not_shrunken(previous, revised)  # GCAT revised a few tags: fine
     with pytest.raises(ShrunkenRecordError, match=r"launch.tsv: keeps 289 of the 1,000"):
         check_not_shrunken(previous, _record(1000).iloc[-289:])
-    with pytest.raises(ShrunkenRecordError, match="ends on 2002-09-06, before .* 2002-09-26"):
+    with pytest.raises(ShrunkenRecordError, match=r"ends on 2002-09-06, before .* 2002-09-26"):
         check_not_shrunken(previous, _record(980))  # an older copy: the last 20 launches gone
     check_not_shrunken(None, _record(3))  # nothing to lose yet
