@@ -258,9 +258,7 @@ def test_vehicles_and_pads_list_their_state(client: TestClient) -> None:
 
 
 def test_the_landing_programme_is_read_as_of_the_date(client: TestClient) -> None:
-    early = post(
-        client, "/v1/booster-landing", {"date": "2016-01-01", "landing_type": "RTLS"}
-    )
+    early = post(client, "/v1/booster-landing", {"date": "2016-01-01", "landing_type": "RTLS"})
     late = post(client, "/v1/booster-landing", {"date": "2026-06-01", "landing_type": "RTLS"})
     attempts = early["context"]["programme_landing_attempts"]
     assert 0 < attempts < late["context"]["programme_landing_attempts"]
