@@ -76,7 +76,9 @@ REFERENCE = Reference(
         ("Lifter", "GTO", 4_000, ("feasible", "demonstrated", 7_076.0)),
         ("Lifter", "GTO", 9_000, ("infeasible", "rated", 4_850.0)),  # variant A flies now
         ("Lifter", "LEO", 20_000, ("infeasible", "rated", 13_150.0)),
-        ("Lifter", "SSO", 3_000, ("feasible", "demonstrated", 4_000.0)),
+        # Both the 4,000 kg carried to SSO and the GTO rule cover it: the larger decides.
+        ("Lifter", "SSO", 3_000, ("feasible", "rule", 4_850.0)),
+        ("Heavy", "GTO", 5_000, ("feasible", "rated", 22_200.0)),
         ("Lifter", "SSO", 4_500, ("feasible", "rule", 4_850.0)),  # within the GTO rating
         ("Lifter", "SSO", 6_000, ("unknown", "none", None)),  # between GTO and LEO ratings
         ("Lifter", "GEO", 4_800, ("feasible", "rule", 4_850.0)),  # via GTO

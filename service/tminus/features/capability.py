@@ -230,19 +230,23 @@ def assess_capacity(
             f"The record shows {vehicle} carrying {kg(shown.mass_kg)} to {checked} "
             f"(launch {shown.launch_tag}, {day_text(shown.day)}; SpaceX API masses)."
         )
+    # Every figure that covers the mass; the verdict rests on the largest (ties: a rating
+    # before a demonstration before a rule), so the margin is the most the record supports.
+    covering: list[tuple[float, int, Basis]] = []
     if shown is not None and shown.mass_kg >= mass_kg:
-        return _with(base, "feasible", "demonstrated", shown.mass_kg, demonstrated=shown)
+        covering.append((shown.mass_kg, 1, "demonstrated"))
     deciding = DECIDING.get(checked)
     own = ratings.get(deciding) if deciding else None
-    if own is not None:
-        if own.low >= mass_kg:
-            basis: Basis = "rated" if deciding == checked else "rule"
-            return _with(base, "feasible", basis, own.low, demonstrated=shown)
-        if own.high < mass_kg:
-            return _with(base, "infeasible", "rated" if deciding == checked else "rule", own.high)
     gto = ratings.get(S.ORBIT_GTO)
-    if checked in BELOW_GTO and gto is not None and gto.low >= mass_kg:
-        return _with(base, "feasible", "rule", gto.low, demonstrated=shown)
+    if own is not None and own.low >= mass_kg:
+        covering.append((own.low, 2 if deciding == checked else 0, _basis(deciding, checked)))
+    elif checked in BELOW_GTO and gto is not None and gto.low >= mass_kg:
+        covering.append((gto.low, 0, "rule"))
+    if covering:
+        figure, _, basis = max(covering)
+        return _with(base, "feasible", basis, figure, demonstrated=shown)
+    if own is not None and own.high < mass_kg:
+        return _with(base, "infeasible", _basis(deciding, checked), own.high)
     bounds = [ratings.get(S.ORBIT_LEO)]
     if checked in ABOVE_GTO:
         bounds.append(gto)
@@ -250,6 +254,11 @@ def assess_capacity(
         if bound is not None and bound.high < mass_kg:
             return _with(base, "infeasible", "bound", bound.high)
     return _with(base, "unknown", "none", None, demonstrated=shown)
+
+
+def _basis(deciding: str | None, checked: str) -> Basis:
+    """A class's own rating is 'rated'; another class's (GEO's GTO rating) is a 'rule'."""
+    return "rated" if deciding == checked else "rule"
 
 
 def _with(
