@@ -259,6 +259,8 @@ def _season(match: re.Match[str], today: dt.date) -> Period | None:
             if (which == "next" and span[0] > today) or (which != "next" and span[1] >= today):
                 year = candidate
                 break
+    if year is None:
+        return None
     begin_year = year - 1 if start_month == 12 else year
     span = _span(begin_year, start_month, 3)
     if span is None:
