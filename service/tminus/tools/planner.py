@@ -78,8 +78,21 @@ from tminus.tools.schemas import (
 
 # (vehicle, pad) pairs one plan may evaluate; every recently active pair fits well within it.
 MAX_PAIRS: Final = 400
-# Exclusions listed in one answer (the total is always given).
+# Exclusions listed in one answer (the total and the count per reason are always given),
+# the ones that answer "what can carry it, from where, when" first.
 MAX_EXCLUDED: Final = 50
+REASON_ORDER: Final = (
+    "unknown_vehicle",
+    "capacity_exceeded",
+    "orbit_not_reached_from_site",
+    "risk_above_tolerance",
+    "pad_busy",
+    "vehicle_not_active",
+    "pad_not_active",
+    "no_known_pad",
+    "provider_not_allowed",
+    "site_not_allowed",
+)
 YEAR_DAYS: Final = 365.25
 
 
@@ -863,7 +876,9 @@ class _Plan:
             options=shown,
             options_total=len(options),
             options_unknown_capacity=sum(1 for o in options if o.unknown),
-            excluded=self.excluded[:MAX_EXCLUDED],
+            excluded=sorted(self.excluded, key=lambda e: REASON_ORDER.index(e.reason))[
+                :MAX_EXCLUDED
+            ],
             excluded_total=len(self.excluded),
             excluded_by_reason=dict(Counter(e.reason for e in self.excluded)),
             notes=self.notes,
