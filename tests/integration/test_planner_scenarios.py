@@ -39,15 +39,26 @@ def gto_5t(snapshot: Snapshot) -> PlanResponse:
     return plan(snapshot, payload_mass_kg=5000, orbit="GTO", max_options=100)
 
 
-def test_5t_to_gto_excludes_electron_and_pslv_xl_by_capacity(gto_5t: PlanResponse) -> None:
+def test_5t_to_gto_excludes_electron_and_pslv_xl_by_capacity(
+    snapshot: Snapshot, gto_5t: PlanResponse
+) -> None:
     assert gto_5t.options_total <= 100  # every kept option is shown: none is cut off
-    excluded = {e.vehicle: e for e in gto_5t.excluded if e.reason == "capacity_exceeded"}
+    assert not options_of(gto_5t, "Electron") and not options_of(gto_5t, "PSLV-XL")
+    assert gto_5t.excluded_by_reason["capacity_exceeded"] >= 2
+    # Named, each exclusion is listed with the figure behind it.
+    named = plan(
+        snapshot,
+        vehicles=["Falcon 9", "Ariane 64", "Electron", "PSLV-XL"],
+        payload_mass_kg=5000,
+        orbit="GTO",
+    )
+    excluded = {e.vehicle: e for e in named.excluded if e.reason == "capacity_exceeded"}
+    assert set(excluded) == {"Electron", "PSLV-XL"}
     # Electron: GCAT gives no GTO figure, and its 150 kg to LEO bounds every orbit.
     assert "150 kg to LEO" in excluded["Electron"].message
     # PSLV-XL: GCAT rates it 1,000 kg to GTO.
     assert "1,000 kg to GTO" in excluded["PSLV-XL"].message
-    assert not options_of(gto_5t, "Electron") and not options_of(gto_5t, "PSLV-XL")
-    assert gto_5t.excluded_by_reason["capacity_exceeded"] >= 2
+    assert {o.vehicle for o in named.options} == {"Falcon 9", "Ariane 64"}
 
 
 def test_5t_to_gto_keeps_falcon_9_on_the_mass_it_carried(gto_5t: PlanResponse) -> None:
@@ -59,10 +70,14 @@ def test_5t_to_gto_keeps_falcon_9_on_the_mass_it_carried(gto_5t: PlanResponse) -
     assert (check.status, check.basis, check.capacity_kg) == ("feasible", "demonstrated", 7076)
     assert check.margin_kg == 2076 and check.margin_fraction == pytest.approx(2076 / 5000)
     assert any("4,850 kg to GTO" in e for e in check.evidence)
+
+
+def test_5t_to_gto_is_not_planned_from_vandenberg(snapshot: Snapshot) -> None:
+    answer = plan(snapshot, vehicles=["Falcon 9"], payload_mass_kg=5000, orbit="GTO")
     never = {
-        (e.vehicle, e.site) for e in gto_5t.excluded if e.reason == "orbit_not_reached_from_site"
+        (e.vehicle, e.site) for e in answer.excluded if e.reason == "orbit_not_reached_from_site"
     }
-    assert ("Falcon 9", "VSFBS") in never
+    assert never == {("Falcon 9", "VSFBS")}
 
 
 def test_5t_to_gto_keeps_ariane_64_as_a_flagged_maiden_flight(gto_5t: PlanResponse) -> None:

@@ -98,7 +98,7 @@ class GcatInputs:
     lp: RawFile
     orgs: RawFile
     # Where the launches went: payload rows (the launch log) and their orbits (psatcat.tsv).
-    # From the mirror's GCAT folder even when the launches come from the full list.
+    # Not read when the full list is the single source: its Category names every launch's.
     payload_log: RawFile | None = None
     psatcat: RawFile | None = None
 
@@ -136,12 +136,6 @@ def gcat_inputs(
     """
     origins = origins if origins is not None else read_origins(raw_dir)
     folder = upstream_dir if upstream_dir is not None else raw_dir / upstream.UPSTREAM
-
-    def mirrored(name: str) -> RawFile | None:
-        key = f"{GCAT}/{name}"
-        path = raw_dir / GCAT / name
-        return RawFile(key, path, origins.get(key, UNKNOWN_ORIGIN)) if path.is_file() else None
-
     if (folder / upstream.LAUNCH_LIST).is_file():
 
         def downloaded(name: str) -> RawFile:
@@ -154,8 +148,6 @@ def gcat_inputs(
             sites=downloaded(upstream.SITES),
             lp=downloaded(upstream.LP),
             orgs=downloaded(upstream.ORGS),
-            payload_log=mirrored(LAUNCHLOG_FILE),
-            psatcat=mirrored(orbits.PSATCAT_FILE),
         )
 
     def fetched(source: str, name: str) -> RawFile:
