@@ -759,6 +759,17 @@ NEW_PHRASINGS: list[ToolCall] = [
         },
     ),
     (
+        "plan a 100 kg sun-synchronous launch from Mahia or Vandenberg in Q1 2027",
+        "plan_mission",
+        {
+            "sites": ["MAHIA", "VSFBS"],
+            "earliest_date": "2027-01-01",
+            "latest_date": "2027-03-31",
+            "payload_mass_kg": 100.0,
+            "orbit": "SSO",
+        },
+    ),
+    (
         "Electron from Mahia to the Moon with 30 kg in 2027",
         "plan_mission",
         {

@@ -276,6 +276,7 @@ class Interpretation:
     pad_written: str | None = None
     site: str | None = None
     site_written: str | None = None
+    other_sites: tuple[str, ...] = ()  # more sites named ("from Mahia or Vandenberg")
     date: dt.datetime | None = None
     window: tuple[dt.datetime, dt.datetime] | None = None
     periods: tuple[Period, ...] = ()
@@ -310,6 +311,8 @@ class Interpretation:
             out["pad"] = {"written": self.pad_written, "site": self.pad[0], "pad": self.pad[1]}
         if self.site is not None:
             out["site"] = {"written": self.site_written, "site": self.site}
+        if self.other_sites:
+            out["other_sites"] = list(self.other_sites)
         if self.periods:
             out["dates"] = [
                 {
@@ -451,8 +454,8 @@ class QuestionParser:
             return None, written, []
         return None, None, []
 
-    def find_site(self, text: str, original: str) -> Reading | None:
-        """The first site named: by name ('Cape Canaveral', 'Kourou') or GCAT code ('KSC')."""
+    def find_sites(self, text: str, original: str) -> list[Reading]:
+        """The sites named, in order: by name ('Cape Canaveral', 'Kourou') or code ('KSC')."""
         tokens = [(m.start(), m.end()) for m in RE_TOKEN.finditer(text)]
         found: list[Reading] = []
         for n in (3, 2, 1):
@@ -465,11 +468,14 @@ class QuestionParser:
                     code = as_code
                 if code is not None:
                     found.append(Reading(written, start, end, code))
-        if not found:
-            return None
         # Longest first at each position: "cape canaveral" over "canaveral".
         found.sort(key=lambda r: (r.start, -(r.end - r.start)))
-        return found[0]
+        kept: list[Reading] = []
+        for reading in found:
+            overlaps = any(k.start < reading.end and reading.start < k.end for k in kept)
+            if not overlaps and reading.value not in {k.value for k in kept}:
+                kept.append(reading)
+        return kept
 
     # ---- the whole question ------------------------------------------------------------
     def parse(self, question: str, today: dt.date) -> Interpretation:
@@ -495,9 +501,9 @@ class QuestionParser:
         spans += [m.span() for m in RE_PAD.finditer(text)]
         extras, extra_spans = _extras(mask(text))
         spans += extra_spans
-        site = self.find_site(mask(text), mask(original))
-        if site is not None:
-            spans.append((site.start, site.end))
+        sites = self.find_sites(mask(text), mask(original))
+        spans += [(r.start, r.end) for r in sites]
+        site = sites[0] if sites else None
         others = self.find_vehicles(mask(text))
         spans += [(m.start, m.end) for m in others]
         vehicles: dict[str, Mention] = {}
@@ -519,6 +525,7 @@ class QuestionParser:
             pad_written=pad_written,
             site=None if site is None else str(site.value),
             site_written=None if site is None else site.written,
+            other_sites=tuple(str(r.value) for r in sites[1:]),
             date=date,
             window=window,
             periods=periods,
@@ -703,6 +710,8 @@ def understood_line(parsed: Interpretation, today: dt.date, *, date_used: str | 
         parts.append(f"pad {parsed.pad[0]}/{parsed.pad[1]} ({parsed.pad_written!r})")
     elif parsed.site is not None:
         parts.append(f"site {parsed.site} ({parsed.site_written!r})")
+    if parsed.other_sites:
+        parts.append("also sites " + ", ".join(parsed.other_sites))
     for period in parsed.periods:
         parts.append(f"{period.text!r} = {period.describe()}")
     if parsed.payload_mass_kg is not None:
@@ -809,6 +818,11 @@ class OfflineAnswerer:
         )
         if (first := self._first_day(parsed, args["date"])) is not None:
             out.lines.append(first)
+        if parsed.other_sites and parsed.pad is None:
+            out.lines.append(
+                f"One launch is from one site: this is for {parsed.site}, not "
+                f"{', '.join(parsed.other_sites)}; a plan compares sites."
+            )
         flights, failures = ctx.get("vehicle_flights"), ctx.get("vehicle_failures")
         if isinstance(flights, int) and isinstance(failures, int):
             out.lines.append(
@@ -973,7 +987,7 @@ class OfflineAnswerer:
             if (value := getattr(parsed, key)) is not None:
                 args[key] = value
         if parsed.where is not None:
-            args["sites"] = [parsed.where]
+            args["sites"] = list(dict.fromkeys([parsed.where, *parsed.other_sites]))
         args["max_options"] = 3
         if (end - start).days // 7 + 1 > 120:
             args["date_step_days"] = (end - start).days // 119 + 1
