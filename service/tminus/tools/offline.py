@@ -811,8 +811,10 @@ class OfflineAnswerer:
         elif parsed.site:
             where = f" from {parsed.site}"
         ctx = result.context
+        subject = w.a(vehicle)
         out.lines.append(
-            f"A {vehicle} launch{where} on {args['date']}: failure probability "
+            f"{subject[0].upper()}{subject[1:]} launch{where} on {args['date']}: "
+            "failure probability "
             f"{w.percent(result.probability)} (90% interval {w.interval(*result.interval)}) "
             f"{w.cite(result.model, result.version)}."
         )
@@ -998,7 +1000,8 @@ class OfflineAnswerer:
         what = ""
         if result.payload_mass_kg is not None or result.orbit is not None:
             mass = f"{result.payload_mass_kg:,.0f} kg" if result.payload_mass_kg else "a payload"
-            what = f", {mass} to {result.orbit or 'LEO'}"
+            where = {"LUNAR": "the Moon", "ESCAPE": "escape"}.get(result.orbit or "LEO")
+            what = f", {mass} to {where or result.orbit or 'LEO'}"
         if len(parsed.vehicles) >= 2:
             out.lines.extend(_named_verdicts(parsed, result))
         if not result.options:
@@ -1009,6 +1012,11 @@ class OfflineAnswerer:
             counted = w.plural(feasible, "feasible option")
             if unknown:
                 counted += f" and {w.plural(unknown, 'option')} of unknown capacity"
+            if feasible == 0 and unknown:
+                counted = (
+                    f"{w.plural(unknown, 'option')}, none known to carry it (capacity unknown, "
+                    "flagged)"
+                )
             out.lines.append(f"For {window}{what}, the best of {counted}:")
             for option in result.options:
                 out.lines.append(f"{option.rank}. {_option_line(option)}")
