@@ -150,6 +150,38 @@ def test_the_reference_tables(built: Path) -> None:
     assert sum(key in pads.index for key in keys) / len(keys) > 0.9
 
 
+def test_where_launches_went(built: Path) -> None:
+    """launch_orbits on the mirror: classes from psatcat and the 2025 list, SpaceX masses."""
+    table = load_table(s.LAUNCH_ORBITS, built / "processed")
+    launches = load_table(s.LAUNCHES, built / "processed").set_index(s.LAUNCH_TAG)
+    # Only launches that did not fail, and most of those since 2015 have a class.
+    assert not launches.loc[table[s.LO_LAUNCH_TAG].unique(), s.FAILED].any()
+    recent = launches[(launches[s.LAUNCH_TIME].dt.year >= 2015) & ~launches[s.FAILED]]
+    assert recent.index.isin(table[s.LO_LAUNCH_TAG]).mean() > 0.9
+
+    def reached(vehicle: str, site: str) -> set[str]:
+        rows = table[(table[s.LO_VEHICLE] == vehicle) & (table[s.LO_SITE] == site)]
+        return set(rows[s.LO_ORBIT_CLASS])
+
+    assert {"LEO", "SSO"} <= reached("Electron", "MAHIA")
+    assert "SSO" not in reached("Electron", "MARS")  # Wallops never launched to SSO
+    assert {"GEO", "GTO", "SSO"} <= reached("Falcon 9", "CC")
+    assert not reached("Falcon 9", "VSFBS") & {"GEO", "GTO"}
+    assert "GEO" in reached("Ariane 5ECA", "CSG")
+    # The SpaceX API's heaviest Falcon 9 payload to GTO: Telstar 19V, 7,076 kg (2018).
+    gto = table[(table[s.LO_VEHICLE] == "Falcon 9") & (table[s.LO_ORBIT_CLASS] == "GTO")]
+    heaviest = gto.loc[gto[s.LO_PAYLOAD_MASS_KG].idxmax()]
+    assert (heaviest[s.LO_PAYLOAD_MASS_KG], heaviest[s.LO_LAUNCH_TAG]) == (7076.0, "2018-059")
+    # The 2025 launch list names the variant that flew, and its orbit words.
+    falcon_2025 = table[(table[s.LO_VEHICLE] == "Falcon 9") & table[s.LO_VARIANT].notna()]
+    assert set(falcon_2025[s.LO_VARIANT]) == {"FT5"}
+    assert (falcon_2025[s.LO_SOURCE].str.contains("launch_list")).all()
+    info = build_info(built / "processed")
+    assert {"gcat/psatcat.tsv", "spacex_api_v4/payloads.json"} <= set(
+        info["table_sources"][s.LAUNCH_ORBITS]
+    )
+
+
 def test_every_table_is_built_and_valid(built: Path) -> None:
     rows = {}
     for name in s.TABLES:

@@ -68,10 +68,12 @@ def test_plan_ranks_feasible_options_and_explains_each(client: TestClient) -> No
         assert f"[launch_failure {versions['launch_failure']}]" in text
         assert f"[pad_turnaround {versions['pad_turnaround']}]" in text
         assert o["reasons"][0].startswith(f"Ranked {ordinal(o['risk_rank'])} of {len(options)}")
-    # Falcon 9's retired Vandenberg pad entry (VS/SLC4E) is excluded with its reason.
-    retired = [e for e in answer["excluded"] if e["reason"] == "retired_pad"]
-    assert any(e["vehicle"] == "Falcon 9" and e["site"] == "VS" for e in retired)
-    assert "data cutoff" in retired[0]["message"]
+    # Falcon 9's old Vandenberg pad entry (VS/SLC4E) is excluded with its reason; whether a
+    # pad is retired is not in the public data, and the message says so.
+    idle = [e for e in answer["excluded"] if e["reason"] == "pad_not_active"]
+    assert any(e["vehicle"] == "Falcon 9" and e["site"] == "VS" for e in idle)
+    assert "data cutoff" in idle[0]["message"] and "not in the public data" in idle[0]["message"]
+    assert answer["excluded_by_reason"]["pad_not_active"] == len(idle)
 
 
 def ordinal(n: int) -> str:
@@ -91,8 +93,8 @@ def test_plan_excludes_with_reasons(client: TestClient) -> None:
         vehicles=["Falcn 9", "Soyuz-U", "Electron", "Atlas V 401", "Xyzzy Rocket 9000"],
         providers=["RLABN", "SPX"],
         max_failure_probability=0.01,
-        payload_mass_kg=500,
-        orbit="SSO",
+        payload_mass_kg=100,
+        orbit="sun-synchronous",
     )
     reasons = {(e["vehicle"], e["reason"]) for e in answer["excluded"]}
     assert ("Falcn 9", "unknown_vehicle") in reasons
@@ -101,28 +103,37 @@ def test_plan_excludes_with_reasons(client: TestClient) -> None:
     assert ("Xyzzy Rocket 9000", "unknown_vehicle") in reasons
     assert ("Soyuz-U", "provider_not_allowed") in reasons  # provider checked first
     assert ("Atlas V 401", "provider_not_allowed") in reasons
-    # Electron's risk is above 1% on every date: excluded, with its lowest probability.
+    # Electron's risk is above 1% on every date from Mahia: excluded, with its lowest
+    # probability; its Wallops pad never launched to SSO.
     electron = [e for e in answer["excluded"] if e["vehicle"] == "Electron"]
-    reasons_electron = {e["reason"] for e in electron}
-    assert "risk_above_tolerance" in reasons_electron
-    assert reasons_electron <= {"risk_above_tolerance", "pad_busy"}
+    reasons_electron = {(e["site"], e["reason"]) for e in electron}
+    assert ("MAHIA", "risk_above_tolerance") in reasons_electron
+    assert ("MARS", "orbit_not_reached_from_site") in reasons_electron
+    assert {r for _, r in reasons_electron} <= {
+        "risk_above_tolerance",
+        "pad_busy",
+        "orbit_not_reached_from_site",
+    }
     risky = next(e for e in electron if e["reason"] == "risk_above_tolerance")
     assert "above your tolerance of 1.00%" in risky["message"]
     assert answer["options"] == []
-    notes = " ".join(answer["notes"])
-    assert "Payload mass (500 kg) was not checked" in notes and "no vehicle capacity" in notes
-    assert "'SSO' was not used" in notes
+    # The orbit was read as SSO, and how capacity to it is judged is said once.
+    assert answer["orbit"] == "SSO" and answer["payload_mass_kg"] == 100
+    assert answer["capacity_rule"].startswith("SSO: GCAT gives no SSO figure")
+    assert any(n.startswith("Capacity rule: SSO") for n in answer["notes"])
+    assert any("not in the public data" in limit for limit in answer["limits"])
     assert answer["excluded_total"] == len(answer["excluded"])
 
 
-def test_plan_marks_retired_vehicles(client: TestClient) -> None:
+def test_plan_marks_vehicles_that_are_not_active(client: TestClient) -> None:
     answer = plan(client, vehicles=["Soyuz-U", "Space Shuttle"])
-    assert {e["reason"] for e in answer["excluded"]} == {"retired_vehicle"}
+    assert {e["reason"] for e in answer["excluded"]} == {"vehicle_not_active"}
     shuttle = next(e for e in answer["excluded"] if e["vehicle"] == "Space Shuttle")
     assert "last flew on 2011-07-08" in shuttle["message"]
-    # The threshold is a parameter: 20 years back, the Shuttle is not retired.
+    assert "not in the public data" in shuttle["message"]  # retirement is not guessed
+    # The threshold is a parameter: 20 years back, the Shuttle counts as active.
     longer = plan(client, vehicles=["Space Shuttle"], retired_after_years=20)
-    assert not any(e["reason"] == "retired_vehicle" for e in longer["excluded"])
+    assert not any(e["reason"] == "vehicle_not_active" for e in longer["excluded"])
 
 
 def test_plan_without_vehicles_considers_recent_ones_within_the_filters(
@@ -162,7 +173,10 @@ def test_plan_pad_busy_when_the_window_closes_before_the_pad_is_free(client: Tes
         ({"max_failure_probability": 0}, ["body", "max_failure_probability"], "greater than"),
         ({"max_options": 1000}, ["body", "max_options"], "less than or equal"),
         ({"vehicles": []}, ["body", "vehicles"], "at least 1"),
-        ({"rank_by": "price"}, ["body", "rank_by"], "'risk' or 'date'"),
+        ({"rank_by": "price"}, ["body", "rank_by"], "'risk', 'date' or 'margin'"),
+        ({"rank_by": "margin"}, ["body"], "needs payload_mass_kg"),
+        ({"orbit": "Pluto orbit"}, ["body", "orbit"], "orbit classes are LEO, SSO"),
+        ({"payload_mass_kg": 0}, ["body", "payload_mass_kg"], "greater than"),
         ({"colour": "red"}, ["body"], "colour"),
     ],
 )
@@ -179,6 +193,11 @@ def test_plan_suggests_close_site_codes(client: TestClient) -> None:
     response = client.post("/v1/plan", json=WINDOW | {"sites": ["KCS"]})
     assert response.status_code == 422
     assert "KSC" in response.json()["detail"][0]["suggestions"]
+
+
+def test_plan_takes_sites_by_name(client: TestClient) -> None:
+    answer = plan(client, vehicles=["Falcon 9"], sites=["Cape Canaveral", "Vandenberg"])
+    assert {o["site"] for o in answer["options"]} == {"CC", "VSFBS"}
 
 
 # ---- /v1/tools ---------------------------------------------------------------------------

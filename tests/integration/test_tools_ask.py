@@ -298,6 +298,63 @@ def test_a_slow_llm_is_a_504_and_an_unreachable_one_a_502(snapshot: Snapshot) ->
     assert "TMINUS_LLM_BASE_URL" in caught.value.message
 
 
+# ---- a planning conversation ---------------------------------------------------------------
+def test_a_planning_conversation_uses_feasibility_exclusions_and_margins(
+    snapshot: Snapshot,
+) -> None:
+    """The "LLM" plans a 3 t payload to SSO, sees Electron excluded for capacity and each
+    option's margin, then asks again for the options ranked by margin."""
+    window = {"earliest_date": "2027-03-01", "latest_date": "2027-05-31"}
+    first = window | {
+        "vehicles": ["Falcon 9", "Electron"],
+        "payload_mass_kg": 3000,
+        "orbit": "sun-synchronous",  # a common name, read as SSO
+    }
+    second = window | {
+        "vehicles": ["Falcon 9"],
+        "payload_mass_kg": 3000,
+        "orbit": "SSO",
+        "rank_by": "margin",
+        "max_options": 2,
+    }
+    llm = ScriptedLLM(
+        calls(("plan_mission", json.dumps(first))),
+        calls(("plan_mission", json.dumps(second))),
+        says("Falcon 9 can carry 3 t to SSO; Electron cannot (rated 150 kg to LEO)."),
+    )
+    with serving(llm.app) as url:
+        answer = ask(
+            "Which is safer for a 3 t payload to SSO in spring 2027, Falcon 9 or Electron?",
+            snapshot,
+            config(url),
+        )
+    # The LLM was offered the planner's inputs: orbit classes, payload mass, margin ranking.
+    plan_tool = next(t for t in llm.requests[0]["tools"] if t["function"]["name"] == "plan_mission")
+    assert "feasibility" in plan_tool["function"]["description"]
+    properties = plan_tool["function"]["parameters"]["properties"]
+    assert "SSO" in properties["orbit"]["anyOf"][0]["enum"]
+    assert "margin" in properties["rank_by"]["enum"]
+    assert "capacity" in properties["payload_mass_kg"]["description"]
+    # ... and got back feasibility, the exclusion with its reason, and margins.
+    result = json.loads(llm.tool_messages(1)[-1]["content"])
+    assert result["orbit"] == "SSO" and result["capacity_rule"].startswith("SSO:")
+    (electron,) = [e for e in result["excluded"] if e["vehicle"] == "Electron"]
+    assert electron["reason"] == "capacity_exceeded"
+    assert "150 kg to LEO" in electron["message"]
+    for option in result["options"]:
+        assert option["vehicle"] == "Falcon 9"
+        check = option["feasibility"]
+        assert check["status"] == "feasible" and check["margin_kg"] > 0
+        assert check["version"] == snapshot.get("launch_failure").version
+    ranked = json.loads(llm.tool_messages(2)[-1]["content"])
+    assert ranked["rank_by"] == "margin" and len(ranked["options"]) == 2
+    assert [o["margin_rank"] for o in ranked["options"]] == [1, 2]
+    assert [c.name for c in answer.tool_calls] == ["plan_mission", "plan_mission"]
+    assert all(c.ok for c in answer.tool_calls)
+    assert {s.model for s in answer.sources} == {"launch_failure", "pad_turnaround"}
+    assert answer.answer.startswith("Falcon 9 can carry 3 t to SSO")
+
+
 # ---- through the service -------------------------------------------------------------------
 def test_post_ask_runs_the_loop_with_the_configured_llm(champion_registry: Path) -> None:
     llm = ScriptedLLM(

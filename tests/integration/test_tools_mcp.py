@@ -63,6 +63,8 @@ CALLS: dict[str, tuple[dict[str, Any], str | None]] = {
             "earliest_date": "2026-03-01",
             "latest_date": "2026-04-30",
             "vehicles": ["Falcon 9", "Electron"],
+            "payload_mass_kg": 3000,
+            "orbit": "sun-synchronous",
             "max_options": 3,
         },
         "/v1/plan",
@@ -96,6 +98,26 @@ def test_every_tool_is_listed_with_its_schemas(snapshot: Snapshot) -> None:
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
         assert tool.description and len(tool.description) > 80
         assert tool.annotations is not None and tool.annotations.read_only_hint
+    # The planner's inputs and outputs: orbit classes, payload mass, margin ranking, and
+    # per-option feasibility with exclusion reasons.
+    plan = tools["plan_mission"]
+    properties = plan.input_schema["properties"]
+    assert properties["orbit"]["anyOf"][0]["enum"] == [
+        "LEO",
+        "SSO",
+        "MEO",
+        "GTO",
+        "GEO",
+        "HEO",
+        "LUNAR",
+        "ESCAPE",
+    ]
+    assert "margin" in properties["rank_by"]["enum"]
+    assert "capacity" in properties["payload_mass_kg"]["description"]
+    assert plan.output_schema is not None
+    output = json.dumps(plan.output_schema)
+    for field in ("feasibility", "margin_kg", "capacity_exceeded", "orbit_not_reached_from_site"):
+        assert field in output, field
 
 
 def test_every_tool_answers_with_structured_output(
@@ -124,6 +146,15 @@ def test_every_tool_answers_with_structured_output(
     plan = by_name["plan_mission"].structured_content
     assert plan["options"] and all(o["reasons"] for o in plan["options"])
     assert {s["model"] for s in plan["sources"]} == {"launch_failure", "pad_turnaround"}
+    # The planner's feasibility, exclusions with reasons and margins reach the MCP client.
+    assert plan["orbit"] == "SSO" and plan["payload_mass_kg"] == 3000
+    for option in plan["options"]:
+        assert option["vehicle"] == "Falcon 9"
+        assert option["feasibility"]["status"] == "feasible"
+        assert option["feasibility"]["margin_kg"] > 0
+    assert {e["reason"] for e in plan["excluded"] if e["vehicle"] == "Electron"} == {
+        "capacity_exceeded"
+    }
 
 
 @pytest.mark.parametrize(

@@ -41,12 +41,12 @@ def variants() -> pd.DataFrame:
     """GCAT's vehicle list for :func:`launches`: the three flown vehicles and 'Alpha 3', which
     has not flown, plus a suborbital rocket that the catalogue must leave out."""
     rows = [
-        ("Alpha 1", None, "Alpha", "AAA", 1000.0, None, "O"),
-        ("Alpha 2", "A", "Alpha", "AAA", 2000.0, 500.0, "O"),
-        ("Alpha 2", "B", "Alpha", "AAA", 2500.0, 700.0, "O"),
-        ("Alpha 3", None, "Alpha", "AAA", 5000.0, 1500.0, "O"),
-        ("Beta", None, "Beta", "BBB", None, None, "O"),
-        ("Sounder", None, "Sounder", "CCC", None, None, "R"),
+        ("Alpha 1", None, "Alpha", "AAA", 1000.0, None, "O", None),
+        ("Alpha 2", "A", "Alpha", "AAA", 2000.0, 500.0, "O", None),
+        ("Alpha 2", "B", "Alpha", "AAA", 2500.0, 700.0, "O", None),
+        ("Alpha 3", None, "Alpha", "AAA", 5000.0, 1500.0, "O", None),
+        ("Beta", None, "Beta", "BBB", None, None, "O", None),
+        ("Sounder", None, "Sounder", "CCC", None, None, "R", None),
     ]
     return pd.DataFrame(
         rows,
@@ -58,8 +58,34 @@ def variants() -> pd.DataFrame:
             S.VV_LEO_CAPACITY_KG,
             S.VV_GTO_CAPACITY_KG,
             S.VV_CLASS,
+            S.VV_ALIAS,
         ],
     )
+
+
+def orbits(*, seed: int = 0) -> pd.DataFrame:
+    """Where :func:`launches` went: Alpha to LEO (Alpha 2 also to GTO, 600 kg), Beta to SSO."""
+    frame = launches(seed=seed)
+    ok = frame[~frame[S.FAILED]]
+    alpha = ok[S.VEHICLE].str.startswith("Alpha").to_numpy()
+    rows = pd.DataFrame(
+        {
+            S.LO_LAUNCH_TAG: ok[S.LAUNCH_TAG],
+            S.LO_LAUNCH_TIME: ok[S.LAUNCH_TIME],
+            S.LO_VEHICLE: ok[S.VEHICLE],
+            S.LO_SITE: ok[S.SITE],
+            S.LO_PAD: ok[S.PAD],
+            S.LO_ORBIT_CLASS: np.where(alpha, S.ORBIT_LEO, S.ORBIT_SSO),
+            S.LO_PAYLOADS: 1,
+            S.LO_PAYLOAD_MASS_KG: np.nan,
+            S.LO_VARIANT: None,
+            S.LO_SOURCE: S.SOURCE_PSATCAT,
+        }
+    )
+    gto = rows[rows[S.LO_VEHICLE] == "Alpha 2"].assign(
+        **{S.LO_ORBIT_CLASS: S.ORBIT_GTO, S.LO_PAYLOAD_MASS_KG: 600.0, S.LO_VARIANT: "A"}
+    )
+    return pd.concat([rows, gto]).sort_values(S.LO_LAUNCH_TIME, kind="stable")
 
 
 def pads() -> pd.DataFrame:

@@ -161,3 +161,27 @@ def test_pad_turnaround_answers_a_new_pad_and_refuses_a_pad_no_table_knows() -> 
     assert not used.flags["new_pad"] and used.days_past_cutoff and used.days_past_cutoff > 3000
     with pytest.raises(QueryError, match="no pad"):
         predictor.predict(PadQuery(pad="LC77", when=LATER))
+
+
+def test_sites_by_name_prefer_the_one_in_use_and_read_english_names() -> None:
+    from tminus.features.reference import Reference, SiteRef
+
+    history = LaunchHistory()
+    for day, site, pad in ((1.0, "VS", "SLC4E"), (2.0, "VSFBS", "SLC4E"), (3.0, "CC", "LC40")):
+        history.record(
+            day=day, vehicle="V", family="F", provider="P", site=site, pad=pad, failed=False
+        )
+    reference = Reference(
+        sites={
+            "VS": SiteRef("VS", "Vandenberg"),  # the old code of the same place, listed first
+            "VSFBS": SiteRef("VSFBS", "Vandenberg"),
+            "CC": SiteRef("CC", "Canaveral"),
+        }
+    )
+    catalogue = Catalogue(history, reference)
+    assert catalogue.resolve_site("Vandenberg") == "VSFBS"  # the one that launched last
+    assert catalogue.resolve_site("Cape Canaveral") == "CC"  # GCAT's short name: Canaveral
+    assert catalogue.resolve_site("cc") == "CC"
+    assert catalogue.site_names()["canaveral"] == "CC"
+    with pytest.raises(QueryError):
+        catalogue.resolve_site("Cap Canaveral")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tminus.data import gcat, ll2, reference
+from tminus.data import gcat, ll2, orbits, reference
 from tminus.data import schema as s
 from tminus.data.build import write_tables
 from tminus.data.errors import MissingTableError, TableValidationError
@@ -45,13 +45,15 @@ def _tables() -> dict[str, pd.DataFrame]:
     lv = gcat.parse_gcat_text(LV, file="lv.tsv")
     sites = gcat.parse_gcat_text(SITES, file="sites.tsv")
     lp = gcat.parse_gcat_text(LP, file="lp.tsv")
+    launches = gcat.build_launches(log, lv, sites)
     return {
-        s.LAUNCHES: gcat.build_launches(log, lv, sites),
+        s.LAUNCHES: launches,
         s.BOOSTER_LANDINGS: flatten_cores([], [], [], []),
         s.WEATHER_EVENTS: events_table([]),
         s.NET_HISTORY: ll2.history_table([]),
         s.VEHICLE_VARIANTS: reference.build_vehicle_variants(lv),
         s.PADS_REFERENCE: reference.build_pads_reference(sites, lp),
+        s.LAUNCH_ORBITS: orbits.build_launch_orbits(launches),
     }
 
 

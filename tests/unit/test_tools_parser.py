@@ -172,3 +172,93 @@ def test_impossible_dates_are_named_not_silently_replaced() -> None:
         "2026-13-01",
     ]
     assert impossible_dates("risk of Falcon 9 on 2026-02-28") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "mass"),
+    [
+        ("a 3 t payload", 3000.0),
+        ("a 3t payload", 3000.0),
+        ("3,000 kg to LEO", 3000.0),
+        ("1.5 tonnes to GTO", 1500.0),
+        ("a 2.5-tonne satellite", 2500.0),
+        ("800kg to SSO", 800.0),
+        ("12 metric tons", 12000.0),
+        ("1000 lbs", 453.6),
+        ("on its 3rd flight", None),  # not a mass
+        ("in 3 times", None),
+    ],
+)
+def test_masses_as_planners_write_them(
+    catalogue: Catalogue, question: str, mass: float | None
+) -> None:
+    assert interpret(question, catalogue, today=TODAY).payload_mass_kg == mass
+
+
+@pytest.mark.parametrize(
+    ("question", "orbit"),
+    [
+        ("to SSO", "SSO"),
+        ("to a sun-synchronous orbit", "SSO"),
+        ("into sun synchronous orbit", "SSO"),
+        ("to GTO", "GTO"),
+        ("to geostationary orbit", "GEO"),
+        ("a geosynchronous transfer orbit", "GTO"),
+        ("to the Moon", "LUNAR"),
+        ("a lunar mission", "LUNAR"),
+        ("to the ISS", "LEO"),
+        ("to low Earth orbit", "LEO"),
+        ("to Mars", "ESCAPE"),
+        ("a Molniya orbit", "HEO"),
+        ("to medium Earth orbit", "MEO"),
+        ("no orbit here", None),
+    ],
+)
+def test_orbits_as_planners_write_them(
+    catalogue: Catalogue, question: str, orbit: str | None
+) -> None:
+    assert interpret(question, catalogue, today=TODAY).orbit == orbit
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"),
+    [
+        ("at most 5% risk", 0.05),
+        ("under 2% risk", 0.02),
+        ("risk below 1.5%", 0.015),
+        ("no more than 3%", 0.03),
+        ("4% max", 0.04),
+    ],
+)
+def test_risk_limits(catalogue: Catalogue, question: str, limit: float) -> None:
+    assert interpret(question, catalogue, today=TODAY).max_failure_probability == limit
+
+
+def test_a_mass_or_an_orbit_makes_a_risk_question_a_plan(catalogue: Catalogue) -> None:
+    # The planner checks what can carry it there; compare_vehicles would drop both.
+    compared = interpret(
+        "which is safer, Falcon 9 or Electron, for 3 t to SSO", catalogue, today=TODAY
+    )
+    assert compared.intent == "plan" and compared.names == ["Falcon 9", "Electron"]
+    single = interpret("risk of Electron with 100 kg to SSO", catalogue, today=TODAY)
+    assert single.intent == "plan"
+    plain = interpret("risk of Electron next month", catalogue, today=TODAY)
+    assert plain.intent == "launch_risk"
+
+
+def test_words_not_read_are_reported_not_dropped(catalogue: Catalogue) -> None:
+    parsed = interpret(
+        "what's the cheapest rocket for a purple satellite next month", catalogue, today=TODAY
+    )
+    assert parsed.ignored == ("cheapest", "purple")
+    read = interpret(
+        "what is the chance a Falcon 9 launch fails next month", catalogue, today=TODAY
+    )
+    assert read.ignored == ()
+
+
+def test_exact_names_are_read_before_dates(catalogue: Catalogue) -> None:
+    # "Start" is a vehicle name but also a question word: never a vehicle alone.
+    parsed = interpret("risk of Vega C on may 5 2026", catalogue, today=TODAY)
+    assert parsed.names == ["Vega C"] and parsed.date is not None
+    assert parsed.date.date().isoformat() == "2026-05-05"

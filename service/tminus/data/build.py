@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from tminus.data import gcat, launch_list, ll2, reference, spacex, upstream, weather
+from tminus.data import gcat, launch_list, ll2, orbits, reference, spacex, upstream, weather
 from tminus.data import schema as s
 from tminus.data.errors import ChecksumMismatchError, SourceUnavailableError
 from tminus.data.fetch import check_file, read_origins
@@ -50,6 +50,7 @@ TABLE_KEYS: dict[str, str | None] = {
     s.NET_HISTORY: s.NH_LAUNCH_ID,
     s.VEHICLE_VARIANTS: s.VV_VEHICLE,
     s.PADS_REFERENCE: s.PR_SITE,
+    s.LAUNCH_ORBITS: s.LO_LAUNCH_TAG,
 }
 # What a build without a mirror-only source lacks.
 MISSING_MEANS = {
@@ -96,6 +97,10 @@ class GcatInputs:
     sites: RawFile
     lp: RawFile
     orgs: RawFile
+    # Where the launches went: payload rows (the launch log) and their orbits (psatcat.tsv).
+    # Not read when the full list is the single source: its Category names every launch's.
+    payload_log: RawFile | None = None
+    psatcat: RawFile | None = None
 
     @property
     def launch_records(self) -> list[RawFile]:
@@ -157,6 +162,8 @@ def gcat_inputs(
         sites=fetched(GCAT, upstream.SITES),
         lp=fetched(GCAT, upstream.LP),
         orgs=fetched(GCAT, upstream.ORGS),
+        payload_log=fetched(GCAT, LAUNCHLOG_FILE),
+        psatcat=fetched(GCAT, orbits.PSATCAT_FILE),
     )
 
 
@@ -167,6 +174,9 @@ class GcatTables:
     tables: dict[str, pd.DataFrame]
     notes: dict[str, dict[str, str]]
     table_files: dict[str, list[str]]
+    # The orbit classes GCAT's files give each launch (launch_orbits adds the SpaceX masses).
+    orbits_from_log: pd.DataFrame | None = None
+    orbits_from_list: pd.DataFrame | None = None
 
 
 def _last_launch(launches: pd.DataFrame) -> dict[str, str]:
@@ -176,7 +186,8 @@ def _last_launch(launches: pd.DataFrame) -> dict[str, str]:
 
 
 def parse_gcat(inputs: GcatInputs, *, warn: Notify = _ignore) -> GcatTables:
-    """Parse and validate the GCAT files: ``launches``, ``vehicle_variants``, ``pads_reference``.
+    """Parse and validate the GCAT files: ``launches``, ``vehicle_variants``, ``pads_reference``,
+    and the orbit classes each launch reached (see :mod:`tminus.data.orbits`).
 
     Raises
     ------
@@ -186,7 +197,10 @@ def parse_gcat(inputs: GcatInputs, *, warn: Notify = _ignore) -> GcatTables:
         A file is missing.
     """
     texts: dict[str, str] = {}
-    for raw in (*inputs.launch_records, inputs.lv, inputs.sites, inputs.lp, inputs.orgs):
+    extra = [f for f in (inputs.payload_log, inputs.psatcat) if f is not None]
+    for raw in (*inputs.launch_records, inputs.lv, inputs.sites, inputs.lp, inputs.orgs, *extra):
+        if raw.key in texts:
+            continue
         if not raw.path.is_file():
             raise SourceUnavailableError(
                 f"{raw.path} is missing: run `tminus data fetch` (or `make data`) first"
@@ -206,6 +220,8 @@ def parse_gcat(inputs: GcatInputs, *, warn: Notify = _ignore) -> GcatTables:
     orgs = table(inputs.orgs, (gcat.ORGS_CODE, gcat.STATE_CODE))
 
     parts: list[pd.DataFrame] = []
+    listed: pd.DataFrame | None = None
+    log: pd.DataFrame | None = None
     if inputs.launchlog is not None:
         log = gcat.parse_gcat_text(
             texts[inputs.launchlog.key],
@@ -226,6 +242,38 @@ def parse_gcat(inputs: GcatInputs, *, warn: Notify = _ignore) -> GcatTables:
         parts.append(from_list)
     launches = parts[0] if len(parts) == 1 else launch_list.merge_launches(parts[0], parts[1])
 
+    from_log: pd.DataFrame | None = None
+    orbit_files: list[str] = []
+    if inputs.payload_log is not None and inputs.psatcat is not None:
+        same_log = inputs.launchlog is not None and inputs.launchlog.key == inputs.payload_log.key
+        payload_rows = (
+            gcat.parse_gcat_text(
+                texts[inputs.payload_log.key],
+                file=inputs.payload_log.path.name,
+                required=orbits.LOG_COLUMNS,
+            )
+            if log is None or not same_log
+            else log
+        )
+        orbits.require_columns(payload_rows, orbits.LOG_COLUMNS, file=inputs.payload_log.path.name)
+        catalogue = gcat.parse_gcat_text(
+            texts[inputs.psatcat.key],
+            file=inputs.psatcat.path.name,
+            required=orbits.PSATCAT_COLUMNS,
+        )
+        from_log = orbits.launchlog_classes(
+            payload_rows,
+            orbits.payload_orbits(catalogue, file=inputs.psatcat.path.name),
+            launches,
+        )
+        orbit_files += [inputs.payload_log.key, inputs.psatcat.key]
+    list_orbits: pd.DataFrame | None = None
+    if listed is not None and inputs.launch_list is not None:
+        list_orbits = orbits.launch_list_classes(
+            listed, launches, file=inputs.launch_list.path.name, warn=warn
+        )
+        orbit_files.append(inputs.launch_list.key)
+
     launch_keys = [f.key for f in inputs.launch_records]
     context = [inputs.lv.key, inputs.sites.key] + ([inputs.orgs.key] if inputs.launch_list else [])
     return GcatTables(
@@ -241,7 +289,10 @@ def parse_gcat(inputs: GcatInputs, *, warn: Notify = _ignore) -> GcatTables:
             s.LAUNCHES: [*launch_keys, *context],
             s.VEHICLE_VARIANTS: [inputs.lv.key],
             s.PADS_REFERENCE: [inputs.sites.key, inputs.lp.key],
+            s.LAUNCH_ORBITS: sorted({*launch_keys, *context, *orbit_files}),
         },
+        orbits_from_log=from_log,
+        orbits_from_list=list_orbits,
     )
 
 
@@ -360,6 +411,16 @@ def parse_sources(
     step("booster landings (SpaceX API)")
     tables[s.BOOSTER_LANDINGS] = spacex.read_booster_landings(raw_dir / SPACEX)
     table_files[s.BOOSTER_LANDINGS] = files_of(SPACEX)
+
+    step("where launches went (GCAT payloads and launch list, SpaceX masses)")
+    launches = tables[s.LAUNCHES]
+    tables[s.LAUNCH_ORBITS] = orbits.build_launch_orbits(
+        launches,
+        from_log=gcat_tables.orbits_from_log,
+        from_list=gcat_tables.orbits_from_list,
+        from_spacex=orbits.match_spacex(orbits.read_spacex_masses(raw_dir / SPACEX), launches),
+    )
+    table_files[s.LAUNCH_ORBITS] = sorted({*table_files[s.LAUNCH_ORBITS], *files_of(SPACEX)})
 
     step("weather events (BRAVO)")
     wx = source_by_name(sources, CAPE_WEATHER)

@@ -20,6 +20,7 @@ LV_MANUFACTURER: Final = "LV_Manufacturer"
 LEO_CAPACITY: Final = "LEO_Capacity"
 GTO_CAPACITY: Final = "GTO_Capacity"
 LV_CLASS: Final = "Class"
+LV_ALIAS: Final = "LV_Alias"
 LV_COLUMNS: Final = (
     gcat.LV_NAME,
     LV_VARIANT,
@@ -102,12 +103,19 @@ def build_vehicle_variants(lv: pd.DataFrame, *, file: str = "lv.tsv") -> pd.Data
             s.VV_LEO_CAPACITY_KG: capacity_kg(lv[LEO_CAPACITY], file=file, column=LEO_CAPACITY),
             s.VV_GTO_CAPACITY_KG: capacity_kg(lv[GTO_CAPACITY], file=file, column=GTO_CAPACITY),
             s.VV_CLASS: gcat.null_if_dash(lv[LV_CLASS]),
+            # Optional: an older lv.tsv without LV_Alias gives no aliases.
+            s.VV_ALIAS: (
+                gcat.null_if_dash(lv[LV_ALIAS])
+                if LV_ALIAS in lv
+                else pd.Series(None, index=lv.index, dtype="object")
+            ),
         },
         index=lv.index,
     )
     return table.reset_index(drop=True).astype(
         dict.fromkeys(
-            (s.VV_VEHICLE, s.VV_VARIANT, s.VV_FAMILY, s.VV_MANUFACTURER, s.VV_CLASS), "str"
+            (s.VV_VEHICLE, s.VV_VARIANT, s.VV_FAMILY, s.VV_MANUFACTURER, s.VV_CLASS, s.VV_ALIAS),
+            "str",
         )
     )
 

@@ -15,6 +15,7 @@ WEATHER_EVENTS: Final = "weather_events"
 NET_HISTORY: Final = "net_history"
 VEHICLE_VARIANTS: Final = "vehicle_variants"
 PADS_REFERENCE: Final = "pads_reference"
+LAUNCH_ORBITS: Final = "launch_orbits"
 TABLES: Final = (
     LAUNCHES,
     BOOSTER_LANDINGS,
@@ -22,6 +23,7 @@ TABLES: Final = (
     NET_HISTORY,
     VEHICLE_VARIANTS,
     PADS_REFERENCE,
+    LAUNCH_ORBITS,
 )
 # vehicle_variants and pads_reference describe things, not events: they have no date column.
 
@@ -122,6 +124,7 @@ VV_MANUFACTURER: Final = "manufacturer"  # str | null, LV_Manufacturer
 VV_LEO_CAPACITY_KG: Final = "leo_capacity_kg"  # float | null; GCAT's '-' and 0 (no figure): null
 VV_GTO_CAPACITY_KG: Final = "gto_capacity_kg"  # float | null; as above
 VV_CLASS: Final = "vehicle_class"  # str | null, lv.tsv Class: O orbital; others suborbital, ...
+VV_ALIAS: Final = "alias"  # str | null, LV_Alias: another name GCAT gives the vehicle ("Proton-K")
 VEHICLE_CLASS_ORBITAL: Final = "O"
 
 # ---- pads_reference: one row per (launch site, pad) from sites.tsv joined to lp.tsv ------
@@ -132,6 +135,46 @@ PR_SITE_NAME: Final = "site_name"  # str | null, sites.tsv ShortName
 PR_SITE_LONG_NAME: Final = "site_long_name"  # str | null, sites.tsv Name
 PR_PAD_START: Final = "pad_start"  # str | null, lp.tsv TStart as given ("1965 Apr 12")
 PR_PAD_STOP: Final = "pad_stop"  # str | null, lp.tsv TStop as given; "*" = still open
+
+# ---- launch_orbits: one row per (launch that did not fail, orbit class it reached) ---------
+# Where launches went. Classes come from GCAT's payload catalogue (psatcat.tsv: each payload's
+# perigee, apogee and inclination, joined to its launch through launchlog.tsv's payload rows),
+# from GCAT's launch list (launch.tsv: the orbit word of its Category, "Sat SSO D", or a Dest
+# naming one), and from the SpaceX API (each payload's orbit and mass, Falcon launches to 2022).
+LO_LAUNCH_TAG: Final = "launch_tag"  # str, the launches table's launch_tag
+LO_LAUNCH_TIME: Final = "launch_time"  # datetime64[ns, UTC], as in launches
+LO_VEHICLE: Final = "vehicle"  # str, as in launches
+LO_SITE: Final = "site"  # str, as in launches
+LO_PAD: Final = "pad"  # str | null, as in launches
+LO_ORBIT_CLASS: Final = "orbit_class"  # str, one of ORBIT_CLASSES
+LO_PAYLOADS: Final = "payloads"  # Int64 | null, payloads psatcat.tsv puts in this class
+LO_PAYLOAD_MASS_KG: Final = "payload_mass_kg"  # float | null, SpaceX API masses to this class
+LO_VARIANT: Final = "variant"  # str | null, launch.tsv Variant of the vehicle that flew ("FT5")
+LO_SOURCE: Final = "source"  # str, where the class came from: psatcat, launch_list, spacex
+# joined by "+" when several agree ("launch_list+psatcat")
+
+# Orbit classes, from the least to the most demanding family of destinations.
+ORBIT_LEO: Final = "LEO"  # low Earth orbit, mean height below 2,000 km (SSO apart)
+ORBIT_SSO: Final = "SSO"  # sun-synchronous LEO: inclination 95-104 degrees
+ORBIT_MEO: Final = "MEO"  # medium Earth orbit: above LEO, period under 23 h, eccentricity < 0.5
+ORBIT_GTO: Final = "GTO"  # geostationary transfer: perigee in LEO, apogee near GEO
+ORBIT_GEO: Final = "GEO"  # geosynchronous: period 23-25 h
+ORBIT_HEO: Final = "HEO"  # highly elliptical or high Earth orbit (Molniya, TESS), not GTO
+ORBIT_LUNAR: Final = "LUNAR"  # to the Moon: translunar orbit, lunar orbit or landing
+ORBIT_ESCAPE: Final = "ESCAPE"  # beyond the Moon: Sun-Earth L1/L2, heliocentric, planetary
+ORBIT_CLASSES: Final = (
+    ORBIT_LEO,
+    ORBIT_SSO,
+    ORBIT_MEO,
+    ORBIT_GTO,
+    ORBIT_GEO,
+    ORBIT_HEO,
+    ORBIT_LUNAR,
+    ORBIT_ESCAPE,
+)
+SOURCE_PSATCAT: Final = "psatcat"
+SOURCE_LAUNCH_LIST: Final = "launch_list"
+SOURCE_SPACEX: Final = "spacex"
 
 # ---- column order of each table (the order the parquet files hold) ------------------------
 LAUNCHES_COLUMNS: Final = (
@@ -200,6 +243,7 @@ VEHICLE_VARIANTS_COLUMNS: Final = (
     VV_LEO_CAPACITY_KG,
     VV_GTO_CAPACITY_KG,
     VV_CLASS,
+    VV_ALIAS,
 )
 PADS_REFERENCE_COLUMNS: Final = (
     PR_SITE,
@@ -209,4 +253,16 @@ PADS_REFERENCE_COLUMNS: Final = (
     PR_SITE_LONG_NAME,
     PR_PAD_START,
     PR_PAD_STOP,
+)
+LAUNCH_ORBITS_COLUMNS: Final = (
+    LO_LAUNCH_TAG,
+    LO_LAUNCH_TIME,
+    LO_VEHICLE,
+    LO_SITE,
+    LO_PAD,
+    LO_ORBIT_CLASS,
+    LO_PAYLOADS,
+    LO_PAYLOAD_MASS_KG,
+    LO_VARIANT,
+    LO_SOURCE,
 )

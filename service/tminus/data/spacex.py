@@ -67,6 +67,18 @@ def _field(
     return value
 
 
+def text_field(record: Record, key: str, *, file: str) -> str | None:
+    """``record[key]`` as text or None; anything else is an error naming the file and record."""
+    value: str | None = _field(record, key, (str,), file=file, where=f"id {record.get('id')!r}")
+    return value
+
+
+def number_field(record: Record, key: str, *, file: str) -> float | None:
+    """``record[key]`` as a number or None; anything else is an error naming file and record."""
+    value = _field(record, key, (int, float), file=file, where=f"id {record.get('id')!r}")
+    return None if value is None else float(value)
+
+
 def _index(records: Sequence[Record], *, file: str) -> dict[str, Record]:
     by_id: dict[str, Record] = {}
     for i, record in enumerate(records):

@@ -120,6 +120,7 @@ VEHICLE_VARIANTS_SCHEMA: Final = pa.DataFrameSchema(
         s.VV_LEO_CAPACITY_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
         s.VV_GTO_CAPACITY_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
         s.VV_CLASS: _text(nullable=True),
+        s.VV_ALIAS: _text(nullable=True),
     },
     strict=True,
     ordered=True,
@@ -142,6 +143,27 @@ PADS_REFERENCE_SCHEMA: Final = pa.DataFrameSchema(
     name=s.PADS_REFERENCE,
 )
 
+LAUNCH_ORBITS_SCHEMA: Final = pa.DataFrameSchema(
+    {
+        s.LO_LAUNCH_TAG: _text(),
+        s.LO_LAUNCH_TIME: pa.Column(UTC_NS),
+        s.LO_VEHICLE: _text(),
+        s.LO_SITE: _text(),
+        s.LO_PAD: _text(nullable=True),
+        s.LO_ORBIT_CLASS: pa.Column(STR, pa.Check.isin(list(s.ORBIT_CLASSES))),
+        s.LO_PAYLOADS: pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        s.LO_PAYLOAD_MASS_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
+        s.LO_VARIANT: _text(nullable=True),
+        s.LO_SOURCE: pa.Column(
+            STR, pa.Check.str_matches(r"^(launch_list|psatcat|spacex)(\+(psatcat|spacex))*$")
+        ),
+    },
+    strict=True,
+    ordered=True,
+    unique=[s.LO_LAUNCH_TAG, s.LO_ORBIT_CLASS],
+    name=s.LAUNCH_ORBITS,
+)
+
 SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
     s.LAUNCHES: LAUNCHES_SCHEMA,
     s.BOOSTER_LANDINGS: BOOSTER_LANDINGS_SCHEMA,
@@ -149,6 +171,7 @@ SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
     s.NET_HISTORY: NET_HISTORY_SCHEMA,
     s.VEHICLE_VARIANTS: VEHICLE_VARIANTS_SCHEMA,
     s.PADS_REFERENCE: PADS_REFERENCE_SCHEMA,
+    s.LAUNCH_ORBITS: LAUNCH_ORBITS_SCHEMA,
 }
 
 

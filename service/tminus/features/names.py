@@ -31,6 +31,30 @@ _VEHICLE_ALIASES = (
     (re.compile(r"^longmarch"), "changzheng"),
     (re.compile(r"^cz(?=\d)"), "changzheng"),
 )
+# English names of launch sites that GCAT spells otherwise (its short names are "Canaveral",
+# "Baykonur", "Vostochniy", ...): folded alias -> folded GCAT short name.
+_SITE_ALIASES: dict[str, str] = {
+    "cape": "canaveral",
+    "thecape": "canaveral",
+    "capecanaveral": "canaveral",
+    "capecanaveralsfs": "canaveral",
+    "ccsfs": "canaveral",
+    "kennedyspacecenter": "kennedy",
+    "kennedyspacecentre": "kennedy",
+    "vandenbergsfb": "vandenberg",
+    "vandenbergspaceforcebase": "vandenberg",
+    "baikonur": "baykonur",
+    "vostochny": "vostochniy",
+    "guianaspacecentre": "kourou",
+    "guianaspacecenter": "kourou",
+    "frenchguiana": "kourou",
+    "satishdhawan": "sriharikota",
+    "bocachica": "starbase",
+    "wallops": "wallopsmars",
+    "wallopsisland": "wallopsmars",
+    "mahiapeninsula": "mahia",
+    "rocketlablaunchcomplex1": "mahia",
+}
 # Pad spellings: "SLC-40", "Space Launch Complex 40" and "LC-40" all mean GCAT's LC40.
 _PAD_ALIASES = (
     (re.compile(r"^(spacelaunchcomplex|launchcomplex|slc)"), "lc"),
@@ -52,6 +76,12 @@ def normalise_vehicle(name: str) -> str:
     for pattern, replacement in _VEHICLE_ALIASES:
         key = pattern.sub(replacement, key)
     return key
+
+
+def normalise_site(name: str) -> str:
+    """A site name folded, with English names mapped to GCAT's ('Cape Canaveral', 'Baikonur')."""
+    key = normalise_name(name)
+    return _SITE_ALIASES.get(key, key)
 
 
 def normalise_pad(name: str) -> str:

@@ -25,7 +25,12 @@ from datetime import datetime
 from typing import Final, Literal
 
 from tminus.features.history import LaunchHistory, pad_key
-from tminus.features.names import NameIndex, normalise_name, normalise_pad, normalise_vehicle
+from tminus.features.names import (
+    NameIndex,
+    normalise_pad,
+    normalise_site,
+    normalise_vehicle,
+)
 from tminus.features.reference import PadRef, Reference
 from tminus.features.timebase import from_day
 from tminus.predictors.base import QueryError
@@ -138,11 +143,18 @@ class Catalogue:
         self._pad_codes = NameIndex((ref.pad for ref in self._pads.values()), normalise_pad)
         sites = {ref.site for ref in self._pads.values()}
         self._sites = NameIndex(sites)
-        # Sites by their short names too ('Kourou', 'Mahia', 'Vandenberg').
+        # Sites by their short names too ('Kourou', 'Mahia', 'Vandenberg'); a name several site
+        # codes share (Vandenberg's VS, VSFB and VSFBS) is the one that launched most recently.
+        last: dict[str, float] = {}
+        for record in history.pads.values():
+            if record.days:
+                last[record.site] = max(last.get(record.site, float("-inf")), record.days[-1])
         self._site_names: dict[str, str] = {}
-        for code, site in self.reference.sites.items():
+        for code, site in sorted(
+            self.reference.sites.items(), key=lambda item: -last.get(item[0], float("-inf"))
+        ):
             if code in sites and site.short_name:
-                self._site_names.setdefault(normalise_name(site.short_name), code)
+                self._site_names.setdefault(normalise_site(site.short_name), code)
 
     # ---- what is known ---------------------------------------------------------------------
     @property
@@ -270,9 +282,14 @@ class Catalogue:
             )
         return VehicleMatch(asked=asked, name=asked, family=asked, provider=None, matched="unknown")
 
+    def site_names(self) -> dict[str, str]:
+        """Folded site names ('canaveral', 'kourou', 'vandenberg') -> the site code they mean."""
+        return dict(self._site_names)
+
     def resolve_site(self, site: str) -> str:
-        """The GCAT code of a site given by code or short name; raises :class:`QueryError`."""
-        known = self._sites.resolve(site) or self._site_names.get(normalise_name(site))
+        """The GCAT code of a site given by code, short name or English name ('Cape
+        Canaveral', 'Kourou'); raises :class:`QueryError`."""
+        known = self._sites.resolve(site) or self._site_names.get(normalise_site(site))
         if known is not None:
             return known
         close = self._sites.near_misses(site)

@@ -65,7 +65,8 @@ def plan(
         typer.Option("--vehicle", "-v", help="An allowed vehicle (repeat for several)."),
     ] = None,
     site: Annotated[
-        list[str] | None, typer.Option("--site", help="An allowed GCAT site code, e.g. CC.")
+        list[str] | None,
+        typer.Option("--site", help="An allowed site: GCAT code (CC) or name (Kourou)."),
     ] = None,
     provider: Annotated[
         list[str] | None, typer.Option("--provider", help="An allowed GCAT provider, e.g. SPX.")
@@ -75,10 +76,16 @@ def plan(
         typer.Option("--max-risk", help="Risk tolerance: highest failure probability (0-1)."),
     ] = None,
     payload_mass_kg: Annotated[
-        float | None, typer.Option("--payload-mass", help="Payload mass in kg (noted).")
+        float | None,
+        typer.Option("--payload-mass", help="Payload mass in kg, checked against capacity."),
     ] = None,
-    orbit: Annotated[str | None, typer.Option("--orbit", help="Orbit class (noted).")] = None,
-    rank_by: Annotated[str, typer.Option("--rank-by", help="'risk' or 'date'.")] = "risk",
+    orbit: Annotated[
+        str | None,
+        typer.Option(
+            "--orbit", help="Orbit class: LEO, SSO, MEO, GTO, GEO, HEO, LUNAR, ESCAPE (or a name)."
+        ),
+    ] = None,
+    rank_by: Annotated[str, typer.Option("--rank-by", help="'risk', 'date' or 'margin'.")] = "risk",
     max_options: Annotated[int, typer.Option("--max-options", help="Options shown.")] = 10,
     models_dir: ModelsDirOption = None,
     as_json: AsJson = False,
@@ -112,18 +119,26 @@ def plan(
     if as_json:
         _out.print_json(answer.model_dump_json())
         return
-    table = Table(title=f"Options {answer.earliest_date.date()} to {answer.latest_date.date()}")
-    for column in ("#", "vehicle", "pad", "date", "failure p (90% interval)", "pad free ~"):
+    title = f"Options {answer.earliest_date.date()} to {answer.latest_date.date()}"
+    if answer.payload_mass_kg is not None or answer.orbit is not None:
+        mass = f"{answer.payload_mass_kg:,.0f} kg" if answer.payload_mass_kg else "payload"
+        title += f", {mass} to {answer.orbit or 'LEO'}"
+    table = Table(title=title)
+    for column in ("#", "vehicle", "pad", "date", "failure p (90% interval)", "capacity", "flags"):
         table.add_column(column)
     for o in answer.options:
-        f = o.failure
+        f, c = o.failure, o.feasibility
+        capacity = c.status.replace("_", " ")
+        if c.margin_kg is not None:
+            capacity += f", margin {c.margin_kg:,.0f} kg ({c.basis})"
         table.add_row(
             str(o.rank),
             o.vehicle,
             f"{o.site}/{o.pad}",
             o.date.date().isoformat(),
             f"{f.probability:.2%} ({f.interval[0]:.2%}-{f.interval[1]:.2%})",
-            o.pad_readiness.dates.p50.date().isoformat(),
+            capacity,
+            ", ".join(sorted(o.flags)),
         )
     _out.print(table)
     # Sentences cite "[model version]": print them as text, not as rich markup.
@@ -132,11 +147,12 @@ def plan(
         for reason in o.reasons:
             _out.print(f"   {reason}", markup=False, highlight=False)
     if answer.excluded:
-        _out.print(f"Excluded ({answer.excluded_total})", style="bold", markup=False)
+        counts = ", ".join(f"{n} {reason}" for reason, n in answer.excluded_by_reason.items())
+        _out.print(f"Excluded ({answer.excluded_total}: {counts})", style="bold", markup=False)
         for e in answer.excluded:
             where = f" {e.site}/{e.pad}" if e.pad else ""
             _out.print(f"   {e.vehicle}{where}: {e.reason}: {e.message}", markup=False)
-    for note in answer.notes:
+    for note in [*answer.notes, *answer.limits]:
         _out.print(note, style="dim", markup=False, highlight=False)
 
 

@@ -12,7 +12,6 @@ from tminus.serving.models import MODELS_BY_NAME
 from tminus.serving.schemas import LaunchItem, ProbabilityBatchAnswer, ProbabilityItem
 from tminus.serving.state import Snapshot
 from tminus.tools import wording as w
-from tminus.tools.planner import planner_index
 from tminus.tools.schemas import (
     CompareRequest,
     Comparison,
@@ -58,7 +57,7 @@ def compare_vehicles(snapshot: Snapshot, request: CompareRequest) -> Comparison:
     """
     answer = _predict(snapshot, request)
     served, catalogue = catalogue_source(snapshot)
-    index = planner_index(served, catalogue)
+    index = served.memo("vehicles_by_name", lambda: {v.name: v for v in catalogue.vehicles()})
     # The same vehicle spelt twice ("Falcon 9", "falcon-9") is compared once.
     unique: dict[str, ProbabilityItem] = {}
     for requested, item in zip(request.vehicles, answer.items, strict=True):
@@ -66,7 +65,7 @@ def compare_vehicles(snapshot: Snapshot, request: CompareRequest) -> Comparison:
     ranked = sorted(unique.items(), key=lambda kv: (kv[1].probability, kv[0]))
     rows = []
     for rank, (name, item) in enumerate(ranked, 1):
-        entry = index.vehicles.get(name)
+        entry = index.get(name)
         rows.append(
             VehicleComparison(
                 rank=rank,

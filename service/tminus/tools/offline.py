@@ -1,35 +1,61 @@
-"""Answers without an LLM: a deterministic parser for the common question shapes.
+"""Answers without an LLM: a deterministic parser for the questions planners ask.
 
-:class:`QuestionParser` reads a question into an :class:`Interpretation` (what is asked, which
-vehicles and pad, which date or window) with the catalogue's names: vehicles are matched
-exactly after folding case and punctuation ("vega-c", "Long March 2D"), then fuzzily
-("Falcn 9", "electorn"); pads by their spellings ("SLC-40", "LC-39A", "pad 39A"). Dates are
-read relative to ``today``: "next month", "in 3 weeks", "on 2026-03-01", "June 2026".
+:class:`QuestionParser` reads a question into an :class:`Interpretation`, with the catalogue's
+names and each thing as it was written:
 
-:func:`answer_offline` then calls the same tools an LLM would (:mod:`tminus.tools.toolbox`) and
-writes the answer from their numbers, each followed by its model version, and says that it
-answered without an LLM.
+- **what** is asked (launch risk, pad turnaround, comparison, return to flight, booster
+  landing, weather scrub, a plan, pad or vehicle lists);
+- **vehicles**: exact names after folding ("vega-c", "Long March 2D"), family and series names
+  ("Vulcan", "Ariane 6": the most recently flown variant), then near misses ("Falcn 9");
+- **where**: a pad ("SLC-40", "pad 39A") or a site by code or name ("KSC", "Cape Canaveral",
+  "Vandenberg", "Kourou", "Jiuquan", "Mahia");
+- **when** (:mod:`tminus.tools.dates`): "next March", "spring 2027", "Q3 2027", "in six weeks",
+  "by the end of next year", "between May and July", "on 2026-03-01";
+- **what and where to**: a payload mass ("3 t", "3,000 kg", "1.5 tonnes", "800kg") and an
+  orbit ("SSO", "sun-synchronous", "GTO", "geostationary", "to the Moon", "ISS");
+- a risk limit ("at most 5%"), and the booster and weather details.
+
+Every span read is kept; the words left over that carry meaning are reported as ignored, so a
+question is never silently answered as another. :func:`answer_offline` then calls the same
+tools an LLM would (:mod:`tminus.tools.toolbox`) and writes the answer from their numbers, each
+followed by its model version; it says what it understood and that it answered without an LLM.
+A question that names a payload mass or an orbit is answered by the planner, which checks what
+can carry it there.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 
-from tminus.features.names import NEAR_MISS_SCORE, NameIndex, normalise_pad, normalise_vehicle
+from tminus.features.names import (
+    NEAR_MISS_SCORE,
+    NameIndex,
+    normalise_name,
+    normalise_pad,
+    normalise_site,
+    normalise_vehicle,
+)
+from tminus.features.orbits import PHRASES, PLANETS
 from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue
 from tminus.serving.catalogue import catalogue_source
 from tminus.serving.schemas import PadList, ProbabilityAnswer, QuantileAnswer, VehicleList
 from tminus.serving.state import Snapshot
 from tminus.tools import wording as w
-from tminus.tools.schemas import AskResponse, Comparison, PlanResponse, ToolCallRecord
+from tminus.tools.dates import Period, find_dates, find_periods, impossible_dates
+from tminus.tools.schemas import (
+    MAX_WINDOW_DAYS,
+    AskResponse,
+    Comparison,
+    PlanResponse,
+    ToolCallRecord,
+)
 from tminus.tools.toolbox import (
     ToolCallError,
     call_tool,
@@ -37,6 +63,16 @@ from tminus.tools.toolbox import (
     sources_line,
     success_record,
 )
+
+__all__ = [
+    "Interpretation",
+    "Mention",
+    "QuestionParser",
+    "answer_offline",
+    "find_dates",
+    "impossible_dates",
+    "interpret",
+]
 
 Intent = Literal[
     "launch_risk",
@@ -50,15 +86,18 @@ Intent = Literal[
     "list_vehicles",
     "unknown",
 ]
+How = Literal["exact", "family", "series", "near_miss"]
 
 OFFLINE_NOTE: Final = (
     "Answered without an LLM, by T-Minus' deterministic parser; set TMINUS_LLM_BASE_URL and "
     "TMINUS_LLM_MODEL for free-form questions."
 )
 SHAPES: Final = (
-    "risk of <vehicle> [from <pad>] [next month | in 3 weeks | on 2026-03-01]",
+    "risk of <vehicle> [from <pad or site>] [next March | in 3 weeks | on 2026-03-01]",
     "when can <pad> launch next",
     "compare <vehicle> and <vehicle> [and ...]",
+    "which is safer for a <3 t> payload to <SSO> in <spring 2027>, <vehicle> or <vehicle>",
+    "what can carry <5,000 kg> to <GTO> from <Kourou> in <Q3 2027> [at most 5% risk]",
     "return to flight after a <vehicle> failure",
     "will the booster land on a drone ship (ASDS / RTLS) on its 5th flight",
     "weather scrub odds at the Cape on <date> [with 25 kt wind]",
@@ -75,50 +114,54 @@ STOPWORDS: Final = frozenset(
         land landing landings launch launches launched likely list month months new next odds of
         on or orbit pad pads plan probability rate reliability return risk risky rocket rockets
         safe safer ship scrub show start than that the their this to today tomorrow use uses
-        vehicle vehicles versus vs weather week weeks what when which will with would year years""",
+        vehicle vehicles versus vs weather week weeks what when which will with would year years
+        carry lift payload payloads mission satellite""",
     )
 )
-MONTHS: Final = {
-    name.lower(): index
-    for index in range(1, 13)
-    for name in (calendar.month_name[index], calendar.month_abbr[index])
-}
-MONTHS["sept"] = 9
-NUMBER_WORDS: Final = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # noqa: E501
-_NUMBER = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-RE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-RE_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})\b")
-RE_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
-RE_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?,?\s+(\d{{4}})\b")
-RE_MONTH = re.compile(rf"\b(?:in|during|for|by|on)\s+({_MONTH})\b")
-RE_IN = re.compile(rf"\bin\s+{_NUMBER}\s+(day|week|month|year)s?\b")
-RE_NEXT = re.compile(r"\bnext\s+(week|month|year)\b")
+# Words a question is made of that name nothing to look up: never reported as ignored.
+QUESTION_WORDS: Final = STOPWORDS | frozenset(
+    re.findall(
+        r"\w+",
+        """i we my our me us you your please tell know want need like should shall may might
+        must get got go going put send sending take taking choose pick best better good option
+        options window windows planning planned plans cheap soon possible possibly probably
+        there these those them they then also just only some none most least more less lowest
+        highest minimum max maximum limit limits tolerance under below above over up down
+        percent per cent no not yes time times much many long short until till through thru
+        ready free available again next last first second third fourth fifth th st nd rd
+        successful success succeed work works odds around near early mid late end beginning
+        kind sort type one two three four five six seven eight nine ten twelve couple few
+        lifted carried carrying lifting deliver delivery delivering reach reaching go into
+        rockets launcher launchers spacecraft sat sats mass weighing weighs weight heavy light
+        kilograms kilogram kg kgs tonnes tonne tons ton metric low high earth percentage
+        chance quarter half season spring summer autumn fall winter grounded grounding again
+        flies flying flown flew landed lands return returns returning turnaround site sites
+        ocean barge expendable zone lz wind winds knots kt kts lightning field mill rain
+        sorry hmm ok okay hi hello there meaning life able capable lander landers probe
+        probes orbiter rover cubesat cubesats constellation spaceship capsule crew cargo
+        whats""",
+    )
+)
 RE_PAD = re.compile(
     r"\b(?:space\s+launch\s+complex|launch\s+complex|launch\s+pad|slc|lc|ela|pad)"
     r"[\s-]*\d{1,3}[a-z]?(?:/\d{1,2})?\b",
     re.IGNORECASE,
 )
-RE_TOKEN = re.compile(r"[a-z0-9]+", re.IGNORECASE)
-RE_MASS = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s*(kg|kilograms?|t|tonnes?|tons?)\b")
-RE_ORBIT = re.compile(r"\b(leo|sso|gto|geo|meo|heo|polar|iss|tli|lunar|gso)\b")
-RE_PERCENT = re.compile(
-    r"\b(?:under|below|less than|at most|max(?:imum)?|within|<=?)\s*(\d+(?:\.\d+)?)\s*%"
+RE_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
+RE_MASS = re.compile(
+    r"\b(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*-?\s*"
+    r"(kg|kgs|kilograms?|kilos?|metric\s+tons?|tonnes?|tons?|t|lbs?|pounds?)\b"
+)
+RE_PERCENT = (
+    re.compile(
+        r"\b(?:under|below|less\s+than|at\s+most|max(?:imum)?|within|no\s+more\s+than|up\s+to"
+        r"|not\s+above|<=?)\s*(\d+(?:\.\d+)?)\s*%"
+    ),
+    re.compile(
+        r"\b(?:risk|chance|probability)\s+(?:limit\s+|tolerance\s+)?(?:of\s+)?(?:below|under"
+        r"|at\s+most|no\s+more\s+than|<=?)?\s*(\d+(?:\.\d+)?)\s*%"
+    ),
+    re.compile(r"\b(\d+(?:\.\d+)?)\s*%\s*(?:max(?:imum)?|or\s+less|at\s+most)\b"),
 )
 RE_CORE_FLIGHT = (
     re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+(?:flight|mission|launch)\b"),
@@ -140,6 +183,7 @@ RE_RTF = re.compile(
 RE_PLAN = re.compile(
     r"\bplan\b|\bplanning\b|which (?:vehicle|rocket|pad|launcher|option)|best (?:vehicle|rocket"
     r"|option|pad|launcher|date)|\boptions?\b|\bwindow\b|\bbetween\b.+\band\b"
+    r"|\bcarry\b|\blift\b|what (?:can|could) (?:launch|take|fly|carry|lift)"
 )
 RE_COMPARE = re.compile(
     r"\bcompare|\bcomparison|\bvs\.?\b|\bversus\b|\bwhich is (?:safer|riskier|more reliable)"
@@ -148,9 +192,6 @@ RE_COMPARE = re.compile(
 RE_PAD_NEXT = re.compile(
     r"when can|how soon|turnaround|next launch (?:from|at|of|on)|launch (?:again|next)"
     r"|(?:be )?(?:free|available|ready) again|\bnext from\b"
-)
-RE_RISK = re.compile(
-    r"\brisk|\bfail|\bsafe|\bchance|\bprobabilit|\blikel|\bodds\b|\breliab|\bsuccess"
 )
 RE_LIST_PADS = re.compile(r"\b(?:which|what|list)\s+(?:launch\s+)?pads\b|\bpads\b.*\buse")
 RE_LIST_VEHICLES = re.compile(
@@ -161,11 +202,36 @@ LANDING_WORDS: Final = (
     (re.compile(r"\bocean\b|\bexpendable\b|\bsplash"), "Ocean"),
     (re.compile(r"\basds\b|drone\s*ship|\bbarge\b|\bocisly\b|\bjrti\b|\basog\b"), "ASDS"),
 )
+KG_PER: Final = {"t": 1000.0, "ton": 1000.0, "tonne": 1000.0, "metric": 1000.0, "lb": 0.45359237}
+MAX_MASS_KG: Final = 300_000.0
 
 
-# ---- dates -------------------------------------------------------------------------------
-# A date past the calendar's end ("in 100000 years") reads as its last day, which the tools
-# then refuse as out of range, saying which dates they take.
+def _orbit_pattern() -> re.Pattern[str]:
+    """Orbit words, longest first; a planet only after "to" ("to Mars")."""
+    phrases = sorted(
+        ((p, code) for code, ps in PHRASES.items() for p in ps), key=lambda pc: -len(pc[0])
+    )
+    words = [re.escape(p).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?") for p, _ in phrases]
+    codes = r"leo|sso|meo|gto|geo|heo"
+    planets = "|".join(re.escape(p) for p in PLANETS)
+    return re.compile(
+        rf"\b(?:(?:to|into|for|at)\s+(?:the\s+)?)?({codes}|{'|'.join(words)})\b"
+        rf"|\b(?:to|towards?|bound\s+for)\s+({planets})\b"
+    )
+
+
+RE_ORBIT: Final = _orbit_pattern()
+ORBIT_OF: Final[Mapping[str, str]] = {
+    **{normalise_name(p): code for code, ps in PHRASES.items() for p in ps},
+    **{normalise_name(p): "ESCAPE" for p in PLANETS},
+    **{code.lower(): code.upper() for code in ("leo", "sso", "meo", "gto", "geo", "heo")},
+}
+
+
+def _utc(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
 def _add_days(day: dt.date, days: int) -> dt.date:
     try:
         return day + dt.timedelta(days=days)
@@ -173,109 +239,31 @@ def _add_days(day: dt.date, days: int) -> dt.date:
         return dt.date.max
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else NUMBER_WORDS[text]
-
-
-def _month(name: str) -> int:
-    key = name.lower().rstrip(".")
-    return MONTHS.get(key) or MONTHS[key[:3]]
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def impossible_dates(text: str) -> list[str]:
-    """ISO-looking dates in ``text`` that name no calendar day ("2026-02-30")."""
-    return [
-        m.group()
-        for m in RE_ISO.finditer(text)
-        if _safe_date(int(m[1]), int(m[2]), int(m[3])) is None
-    ]
-
-
-def find_dates(text: str, today: dt.date) -> list[tuple[int, dt.date, dt.date | None]]:
-    """Dates mentioned in ``text``: (position, date, end of the period it names, if any).
-
-    ``text`` is lower-case. A month ("June 2026", "next month") names a period: its first day
-    is the date and its last day the end.
-    """
-    found: list[tuple[int, dt.date, dt.date | None]] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(match: re.Match[str], date: dt.date | None, end: dt.date | None = None) -> None:
-        span = match.span()
-        if date is None or any(s < span[1] and span[0] < e for s, e in taken):
-            return
-        taken.append(span)
-        found.append((span[0], date, end))
-
-    def month_end(first: dt.date) -> dt.date:
-        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-    for m in RE_ISO.finditer(text):
-        add(m, _safe_date(int(m[1]), int(m[2]), int(m[3])))
-    for m in RE_DAY_MONTH_YEAR.finditer(text):
-        add(m, _safe_date(int(m[3]), _month(m[2]), int(m[1])))
-    for m in RE_MONTH_DAY_YEAR.finditer(text):
-        add(m, _safe_date(int(m[3]), _month(m[1]), int(m[2])))
-    for m in RE_MONTH_YEAR.finditer(text):
-        first = _safe_date(int(m[2]), _month(m[1]), 1)
-        add(m, first, month_end(first) if first else None)
-    for m in RE_IN.finditer(text):
-        n, unit = _number(m[1]), m[2]
-        if unit == "day":
-            add(m, _add_days(today, n))
-        elif unit == "week":
-            add(m, _add_days(today, 7 * n))
-        elif unit == "month":
-            add(m, _add_months(today, n))
-        else:
-            add(m, _add_months(today, 12 * n))
-    for m in RE_NEXT.finditer(text):
-        if m[1] == "week":
-            add(m, today + dt.timedelta(days=7), today + dt.timedelta(days=13))
-        elif m[1] == "month":
-            first = _add_months(today.replace(day=1), 1)
-            add(m, first, month_end(first))
-        else:
-            add(m, dt.date(today.year + 1, 1, 1), dt.date(today.year + 1, 12, 31))
-    for m in RE_MONTH.finditer(text):
-        month = _month(m[1])
-        year = today.year if month > today.month else today.year + 1
-        first = dt.date(year, month, 1)
-        add(m, first, month_end(first))
-    for word, offset in (("tomorrow", 1), ("today", 0)):
-        for m in re.finditer(rf"\b{word}\b", text):
-            add(m, today + dt.timedelta(days=offset))
-    return sorted(found)
-
-
-def _utc(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
-# ---- names -------------------------------------------------------------------------------
+# ---- what was read ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Mention:
-    """A name found in the question: what was written and what it was read as."""
+    """A name found in the question: what was written and what it was read as.
+
+    ``how``: ``exact``, ``family`` or ``series`` (the most recently flown variant of what was
+    written), or ``near_miss`` (a typo of a known name).
+    """
 
     written: str
     name: str
     exact: bool
     start: int = 0
+    how: How = "exact"
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Something read from the question: as written, where, and what it was read as."""
+
+    written: str
+    start: int
+    end: int
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -286,23 +274,65 @@ class Interpretation:
     vehicles: tuple[Mention, ...] = ()
     pad: tuple[str, str] | None = None
     pad_written: str | None = None
+    site: str | None = None
+    site_written: str | None = None
+    other_sites: tuple[str, ...] = ()  # more sites named ("from Mahia or Vandenberg")
     date: dt.datetime | None = None
     window: tuple[dt.datetime, dt.datetime] | None = None
+    periods: tuple[Period, ...] = ()
     landing_type: Literal["ASDS", "RTLS", "Ocean"] = "ASDS"
     core_flight: int = 1
     payload_mass_kg: float | None = None
+    mass_written: str | None = None
     orbit: str | None = None
+    orbit_written: str | None = None
     max_failure_probability: float | None = None
     weather: Mapping[str, float] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
         """The vehicles, as catalogue names, in the order they were mentioned."""
         return [m.name for m in self.vehicles]
 
+    @property
+    def where(self) -> str | None:
+        """The site asked about: the pad's, else the one named."""
+        return self.pad[0] if self.pad is not None else self.site
+
+    def summary(self) -> dict[str, Any]:
+        """What was read, as plain data (``AskResponse.understood_as``)."""
+        out: dict[str, Any] = {"intent": self.intent}
+        if self.vehicles:
+            out["vehicles"] = [
+                {"written": m.written, "name": m.name, "how": m.how} for m in self.vehicles
+            ]
+        if self.pad is not None:
+            out["pad"] = {"written": self.pad_written, "site": self.pad[0], "pad": self.pad[1]}
+        if self.site is not None:
+            out["site"] = {"written": self.site_written, "site": self.site}
+        if self.other_sites:
+            out["other_sites"] = list(self.other_sites)
+        if self.periods:
+            out["dates"] = [
+                {
+                    "written": p.text,
+                    "first": p.first.isoformat(),
+                    "last": None if p.last is None else p.last.isoformat(),
+                }
+                for p in self.periods
+            ]
+        if self.payload_mass_kg is not None:
+            out["payload_mass_kg"] = {"written": self.mass_written, "kg": self.payload_mass_kg}
+        if self.orbit is not None:
+            out["orbit"] = {"written": self.orbit_written, "class": self.orbit}
+        if self.max_failure_probability is not None:
+            out["max_failure_probability"] = self.max_failure_probability
+        return out
+
 
 class QuestionParser:
-    """Reads questions with one catalogue's vehicle and pad names."""
+    """Reads questions with one catalogue's vehicle, site and pad names."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
@@ -317,12 +347,47 @@ class QuestionParser:
         self.order = {name: i for i, name in enumerate(self.keys.values())}
         # Near misses by the one rule of tminus.features.names (a typo of a known name).
         self.names = NameIndex(self.keys.values(), normalise_vehicle)
+        self.families = self._family_keys()
+        self.site_names = catalogue.site_names()
+        self.site_codes = {p.site for p in catalogue.pads()}
+
+    def _family_keys(self) -> dict[str, str]:
+        """Family names people write ('Vulcan', 'Starship') -> the latest variant.
+
+        Only a family whose name starts every vehicle name that starts with it, and its
+        latest variant's: GCAT's family 'Ariane5' also holds Ariane 62, and 'Ariane 5' means
+        Ariane 5.
+        """
+        by_family: dict[str, list[str]] = {}
+        for name in self.keys.values():
+            by_family.setdefault(self.catalogue.family_of(name), []).append(name)
+        out: dict[str, str] = {}
+        for family, members in by_family.items():
+            key = normalise_vehicle(family)
+            if len(key) < 4 or key in self.keys:
+                continue
+            starting = [n for k, n in self.keys.items() if k.startswith(key)]
+            if not starting or any(self.catalogue.family_of(n) != family for n in starting):
+                continue
+            latest = min(members, key=lambda n: self.order[n])
+            if normalise_vehicle(latest).startswith(key):
+                out[key] = latest
+        return out
+
+    def _series(self, key: str) -> str | None:
+        """The latest variant of the one family whose names start with ``key`` ('Ariane 6')."""
+        if len(key) < 4 or not re.search(r"[a-z]{3}", key):
+            return None
+        starting = [n for k, n in self.keys.items() if k.startswith(key) and k != key]
+        if not starting or len({self.catalogue.family_of(n) for n in starting}) != 1:
+            return None
+        return min(starting, key=lambda n: self.order[n])
 
     # ---- vehicles ----------------------------------------------------------------------
-    def find_vehicles(self, text: str) -> list[Mention]:
-        """Vehicles mentioned in ``text``, in order, each once."""
+    def find_vehicles(self, text: str, *, exact_only: bool = False) -> list[Mention]:
+        """Vehicles mentioned in ``text``, in order, each once (``exact_only``: exact names)."""
         tokens = [(m.start(), m.end(), m.group().lower()) for m in RE_TOKEN.finditer(text)]
-        candidates: list[tuple[float, int, int, int, str, bool]] = []
+        candidates: list[tuple[float, int, int, int, str, How]] = []
         for n in range(5, 0, -1):
             for i in range(len(tokens) - n + 1):
                 span = tokens[i : i + n]
@@ -331,31 +396,41 @@ class QuestionParser:
                 key = normalise_vehicle(written)
                 if key in self.keys and not (n == 1 and words[0] in STOPWORDS):
                     # Exact names may contain question words ("New Glenn"), not be one ("Start").
-                    candidates.append((1.0, n, i, i + n, self.keys[key], True))
+                    candidates.append((1.0, n, i, i + n, self.keys[key], "exact"))
                     continue
-                if words[0] in STOPWORDS or words[-1] in STOPWORDS:
+                if exact_only or words[0] in STOPWORDS or words[-1] in STOPWORDS:
+                    continue
+                if key in self.families:
+                    candidates.append((0.999, n, i, i + n, self.families[key], "family"))
+                    continue
+                series = self._series(key)
+                if series is not None:
+                    candidates.append((0.999, n, i, i + n, series, "series"))
                     continue
                 if len(key) < 4 or not re.search(r"[a-z]{3}", key):
                     continue
                 for close, score in self.names.scored(written, score=NEAR_MISS_SCORE, n=3):
-                    candidates.append((score / 100, n, i, i + n, close, False))
-        # Best first: exact, then closest, then longest, then most recently flown.
+                    candidates.append((score / 100, n, i, i + n, close, "near_miss"))
+        # Best first: exact, then family or series, then closest, then longest, then most
+        # recently flown.
         candidates.sort(key=lambda c: (-c[0], -c[1], self.order[c[4]], c[2]))
         used: set[int] = set()
         mentions: list[Mention] = []
-        for _score, _n, start, end, name, exact in candidates:
+        for _score, _n, start, end, name, how in candidates:
             if used.intersection(range(start, end)):
                 continue
             used.update(range(start, end))
-            written = text[tokens[start][0] : tokens[end - 1][1]]
-            mentions.append(Mention(written, name, exact, tokens[start][0]))
+            first, last = tokens[start][0], tokens[end - 1][1]
+            mentions.append(
+                Mention(text[first:last], name, how == "exact", first, how=how, end=last)
+            )
         mentions.sort(key=lambda m: m.start)
         unique: dict[str, Mention] = {}
         for mention in mentions:
             unique.setdefault(mention.name, mention)
         return list(unique.values())
 
-    # ---- pads --------------------------------------------------------------------------
+    # ---- pads and sites ----------------------------------------------------------------
     def find_pad(self, text: str) -> tuple[tuple[str, str] | None, str | None, list[str]]:
         """The first pad mentioned: ``(site, pad)``, as written, and suggestions if unresolved."""
         for match in RE_PAD.finditer(text):
@@ -379,30 +454,83 @@ class QuestionParser:
             return None, written, []
         return None, None, []
 
+    def find_sites(self, text: str, original: str) -> list[Reading]:
+        """The sites named, in order: by name ('Cape Canaveral', 'Kourou') or code ('KSC')."""
+        tokens = [(m.start(), m.end()) for m in RE_TOKEN.finditer(text)]
+        found: list[Reading] = []
+        for n in (3, 2, 1):
+            for i in range(len(tokens) - n + 1):
+                start, end = tokens[i][0], tokens[i + n - 1][1]
+                written = text[start:end]
+                code = self.site_names.get(normalise_site(written))
+                as_code = original[start:end]
+                if code is None and n == 1 and as_code.isupper() and as_code in self.site_codes:
+                    code = as_code
+                if code is not None:
+                    found.append(Reading(written, start, end, code))
+        # Longest first at each position: "cape canaveral" over "canaveral".
+        found.sort(key=lambda r: (r.start, -(r.end - r.start)))
+        kept: list[Reading] = []
+        for reading in found:
+            overlaps = any(k.start < reading.end and reading.start < k.end for k in kept)
+            if not overlaps and reading.value not in {k.value for k in kept}:
+                kept.append(reading)
+        return kept
+
     # ---- the whole question ------------------------------------------------------------
     def parse(self, question: str, today: dt.date) -> Interpretation:
         """What ``question`` asks; ``intent`` is "unknown" when no shape fits."""
-        text = " ".join(question.lower().split())
-        pad, pad_written, _suggestions = self.find_pad(text)
-        # Pad codes are not vehicle names: blank them before looking for vehicles.
-        masked = RE_PAD.sub(lambda m: " " * len(m.group()), text)
-        vehicles = self.find_vehicles(masked)
-        dates = find_dates(masked, today)
-        date = _utc(dates[0][1]) if dates else None
-        window = None
-        if len(dates) >= 2:
-            window = (_utc(dates[0][1]), _utc(dates[-1][2] or dates[-1][1]))
-        elif dates:
-            end = dates[0][2]
-            window = (_utc(dates[0][1]), _utc(end or _add_days(dates[0][1], 30)))
+        original = " ".join(question.split())
+        text = original.lower()
+        if len(text) != len(original):  # a letter whose lower case is longer: no code matching
+            original = text
+        spans: list[tuple[int, int]] = []
+
+        def mask(source: str) -> str:
+            chars = list(source)
+            for start, end in spans:
+                chars[start:end] = " " * (end - start)
+            return "".join(chars)
+
+        # Exact vehicle names first: "Long March 5" is not the 5th of March.
+        exact = self.find_vehicles(text, exact_only=True)
+        spans += [(m.start, m.end) for m in exact]
+        periods = tuple(find_periods(mask(text), today))
+        spans += [(p.start, p.end) for p in periods]
+        pad, pad_written, _suggestions = self.find_pad(mask(text))
+        spans += [m.span() for m in RE_PAD.finditer(text)]
+        extras, extra_spans = _extras(mask(text))
+        spans += extra_spans
+        sites = self.find_sites(mask(text), mask(original))
+        spans += [(r.start, r.end) for r in sites]
+        site = sites[0] if sites else None
+        others = self.find_vehicles(mask(text))
+        spans += [(m.start, m.end) for m in others]
+        vehicles: dict[str, Mention] = {}
+        for mention in sorted([*exact, *others], key=lambda m: m.start):
+            vehicles.setdefault(mention.name, mention)
+        date, window = None, None
+        if periods:
+            first = periods[0]
+            date = _utc(first.first)
+            if len(periods) >= 2:
+                last = periods[-1]
+                window = (_utc(first.first), _utc(last.last or last.first))
+            else:
+                window = (_utc(first.first), _utc(first.last or _add_days(first.first, 30)))
         base = Interpretation(
             intent="unknown",
-            vehicles=tuple(vehicles),
+            vehicles=tuple(vehicles.values()),
             pad=pad,
             pad_written=pad_written,
+            site=None if site is None else str(site.value),
+            site_written=None if site is None else site.written,
+            other_sites=tuple(str(r.value) for r in sites[1:]),
             date=date,
             window=window,
-            **_extras(text),
+            periods=periods,
+            ignored=tuple(_leftovers(mask(text))),
+            **extras,
         )
         return replace(base, intent=_intent(text, base))
 
@@ -410,56 +538,103 @@ class QuestionParser:
 _EPOCH: Final = dt.datetime(1957, 1, 1, tzinfo=dt.UTC)
 
 
-def _extras(text: str) -> dict[str, Any]:
-    """Landing type, core flight, payload mass, orbit, risk tolerance and weather readings."""
+def _mass(match: re.Match[str]) -> float:
+    value = float(match[1].replace(",", ""))
+    unit = match[2].split()[0].rstrip("s")
+    if unit.startswith("pound"):
+        unit = "lb"
+    return value * KG_PER.get(unit, 1.0)
+
+
+def _extras(text: str) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """Landing type, core flight, payload mass, orbit, risk limit and weather readings, and
+    the spans of ``text`` each was read from."""
     out: dict[str, Any] = {}
+    spans: list[tuple[int, int]] = []
     for pattern, kind in LANDING_WORDS:
-        if pattern.search(text):
+        if m := pattern.search(text):
             out["landing_type"] = kind
+            spans.append(m.span())
             break
     for pattern in RE_CORE_FLIGHT:
         if m := pattern.search(text):
             out["core_flight"] = max(1, min(int(m[1]), 50))
+            spans.append(m.span())
             break
     else:
         if m := RE_REUSED.search(text):
             out["core_flight"] = max(1, min(int(m[1]) + 1, 50))
+            spans.append(m.span())
     if m := RE_MASS.search(text):
-        value = float(m[1].replace(",", ""))
-        mass = value * 1000 if m[2].startswith("t") else value
-        if 0 <= mass <= 300_000:
-            out["payload_mass_kg"] = mass
+        mass = _mass(m)
+        spans.append(m.span())
+        if 0 < mass <= MAX_MASS_KG:
+            out["payload_mass_kg"] = round(mass, 1)
+            out["mass_written"] = m.group()
     if m := RE_ORBIT.search(text):
-        out["orbit"] = m[1].upper()
-    if m := RE_PERCENT.search(text):
-        share = float(m[1]) / 100
-        if 0 < share <= 1:
-            out["max_failure_probability"] = share
+        written = m[1] or m[2]
+        out["orbit"] = ORBIT_OF.get(normalise_name(written))
+        out["orbit_written"] = written
+        spans.append(m.span())
+    for pattern in RE_PERCENT:
+        if m := pattern.search(text):
+            spans.append(m.span())
+            share = float(m[1]) / 100
+            if 0 < share <= 1:
+                out["max_failure_probability"] = share
+            break
     weather: dict[str, float] = {}
     if m := RE_WIND.search(text):
         weather["max_peak_wind"] = min(float(m[1]), 300.0)
+        spans.append(m.span())
     if m := RE_LIGHTNING.search(text):
         weather["lightning_count"] = float(m[1] or m[2])
-    elif re.search(r"\bno lightning\b", text):
+        spans.append(m.span())
+    elif m := re.search(r"\bno lightning\b", text):
         weather["lightning_count"] = 0.0
+        spans.append(m.span())
     out["weather"] = weather
-    return out
+    return out, spans
+
+
+def _leftovers(masked: str) -> list[str]:
+    """Runs of words left unread that name something (not question words)."""
+    runs: list[list[str]] = []
+    previous_end = -2
+    for m in RE_TOKEN.finditer(masked):
+        word = m.group().lower()
+        stem = word.split("'")[0]  # what's, it's, can't
+        known = stem in QUESTION_WORDS or (word.isdigit() and len(word) <= 2)
+        if known:
+            continue
+        if runs and masked[previous_end : m.start()].strip() == "":
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        previous_end = m.end()
+    return [" ".join(run) for run in runs]
 
 
 def _intent(text: str, parsed: Interpretation) -> Intent:
     vehicles = len(parsed.vehicles)
+    checks_capacity = parsed.payload_mass_kg is not None or parsed.orbit is not None
     if RE_WEATHER.search(text):
         return "weather_scrub"
     if RE_BOOSTER.search(text) and not RE_PAD_NEXT.search(text):
         return "booster_landing"
     if RE_RTF.search(text) and vehicles:
         return "return_to_flight"
-    if RE_PLAN.search(text) and (vehicles != 1 or "plan" in text):
+    if RE_PLAN.search(text) and (vehicles != 1 or "plan" in text or checks_capacity):
+        return "plan"
+    if checks_capacity:
+        # What can carry it there is part of the answer: the planner checks it.
         return "plan"
     if vehicles >= 2 and RE_COMPARE.search(text):
         return "compare"
     if parsed.pad is not None and (RE_PAD_NEXT.search(text) or not vehicles):
         return "pad_next"
+    if parsed.site is not None and not vehicles and (parsed.periods or "launch" in text):
+        return "plan"  # what can launch from a site, and when
     if RE_LIST_PADS.search(text) and vehicles:
         return "list_pads"
     if vehicles >= 2:
@@ -481,6 +656,7 @@ class _Answer:
     records: list[ToolCallRecord] = field(default_factory=list)
     sources: list[list[Any]] = field(default_factory=list)
     understood: bool = True
+    notes: list[str] = field(default_factory=list)
 
     def call(self, name: str, arguments: dict[str, Any]) -> BaseModel | None:
         """Call a tool, record it; on failure write why and return None."""
@@ -512,7 +688,42 @@ def _quantile_sentence(answer: QuantileAnswer) -> str:
 
 
 def _readings(parsed: Interpretation) -> str:
-    return "; ".join(f"read {m.written!r} as {m.name}" for m in parsed.vehicles if not m.exact)
+    out = []
+    for m in parsed.vehicles:
+        if m.how == "near_miss":
+            out.append(f"read {m.written!r} as {m.name}")
+        elif m.how in ("family", "series"):
+            out.append(f"read {m.written!r} as {m.name}, the most recently flown of that name")
+    return "; ".join(out)
+
+
+def _quoted(items: Iterable[str]) -> str:
+    return ", ".join(repr(i) for i in items)
+
+
+def understood_line(parsed: Interpretation, today: dt.date, *, date_used: str | None) -> str:
+    """'Understood: ...' in a sentence: what was read, as what, and the date the answer is for."""
+    parts = [parsed.intent.replace("_", " ")]
+    if parsed.vehicles:
+        parts.append("vehicles " + ", ".join(m.name for m in parsed.vehicles))
+    if parsed.pad is not None:
+        parts.append(f"pad {parsed.pad[0]}/{parsed.pad[1]} ({parsed.pad_written!r})")
+    elif parsed.site is not None:
+        parts.append(f"site {parsed.site} ({parsed.site_written!r})")
+    if parsed.other_sites:
+        parts.append("also sites " + ", ".join(parsed.other_sites))
+    for period in parsed.periods:
+        parts.append(f"{period.text!r} = {period.describe()}")
+    if parsed.payload_mass_kg is not None:
+        parts.append(f"payload {parsed.payload_mass_kg:,.0f} kg ({parsed.mass_written!r})")
+    if parsed.orbit is not None:
+        parts.append(f"orbit {parsed.orbit} ({parsed.orbit_written!r})")
+    if parsed.max_failure_probability is not None:
+        parts.append(f"risk limit {w.percent(parsed.max_failure_probability)}")
+    text = "Understood: " + "; ".join(parts) + "."
+    if not parsed.periods and date_used is not None:
+        text += f" No date was read, so the answer is for {date_used}."
+    return text
 
 
 class OfflineAnswerer:
@@ -525,6 +736,7 @@ class OfflineAnswerer:
         self.catalogue = catalogue
         self.cutoff = catalogue.cutoff
         self.parser = served.memo("question_parser", lambda: QuestionParser(catalogue))
+        self.date_used: str | None = None
 
     def answer(self, question: str) -> AskResponse:
         """The offline answer to ``question``."""
@@ -544,9 +756,18 @@ class OfflineAnswerer:
                 f"\n\nNo such day: {', '.join(unreadable)}; that date was ignored and the "
                 "answer is for the date shown above."
             )
+        if parsed.intent != "unknown":
+            text += "\n\n" + understood_line(parsed, self.today, date_used=self.date_used)
+        ignored = [i for i in parsed.ignored if i not in unreadable]
+        if ignored:
+            text += (
+                f"\n\nNot understood, so not used: {_quoted(ignored)}. The answer above "
+                "does not take them into account."
+            )
         text += "\n\n" + OFFLINE_NOTE
         notes = [OFFLINE_NOTE, f"Understood as: {parsed.intent.replace('_', ' ')}."]
         notes += [f"{date} is not a calendar day and was ignored." for date in unreadable]
+        notes += out.notes
         return AskResponse(
             question=question,
             answer=text,
@@ -557,27 +778,53 @@ class OfflineAnswerer:
             tool_calls=out.records,
             sources=sources,
             notes=notes,
+            understood_as=parsed.summary(),
+            ignored=ignored,
         )
 
     # ---- one method per intent -----------------------------------------------------------
     def _when(self, parsed: Interpretation) -> dt.datetime:
-        return parsed.date or _utc(self.today)
+        when = parsed.date or _utc(self.today)
+        self.date_used = "today, " + self.today.isoformat() if parsed.date is None else None
+        return when
+
+    def _first_day(self, parsed: Interpretation, date: str) -> str | None:
+        """'2027-03-01 is the first day of 'next march' (2027-03-01 to 2027-03-31).' or None."""
+        period = parsed.periods[0] if parsed.periods else None
+        if period is None or period.last is None or period.last == period.first:
+            return None
+        return f"{date} is the first day of {period.text!r} ({period.describe()})."
 
     def _launch_risk(self, parsed: Interpretation, out: _Answer) -> None:
         vehicle = parsed.names[0]
         args: dict[str, Any] = {"vehicle": vehicle, "date": _iso(self._when(parsed))}
         if parsed.pad is not None:
             args.update(site=parsed.pad[0], pad=parsed.pad[1])
+        elif parsed.site is not None:
+            args["site"] = parsed.site
         result = out.call("predict_launch_failure", args)
         if not isinstance(result, ProbabilityAnswer):
             return
-        where = f" from {parsed.pad[0]}/{parsed.pad[1]}" if parsed.pad else ""
+        where = ""
+        if parsed.pad:
+            where = f" from {parsed.pad[0]}/{parsed.pad[1]}"
+        elif parsed.site:
+            where = f" from {parsed.site}"
         ctx = result.context
+        subject = w.a(vehicle)
         out.lines.append(
-            f"A {vehicle} launch{where} on {args['date']}: failure probability "
+            f"{subject[0].upper()}{subject[1:]} launch{where} on {args['date']}: "
+            "failure probability "
             f"{w.percent(result.probability)} (90% interval {w.interval(*result.interval)}) "
             f"{w.cite(result.model, result.version)}."
         )
+        if (first := self._first_day(parsed, args["date"])) is not None:
+            out.lines.append(first)
+        if parsed.other_sites and parsed.pad is None:
+            out.lines.append(
+                f"One launch is from one site: this is for {parsed.site}, not "
+                f"{', '.join(parsed.other_sites)}; a plan compares sites."
+            )
         flights, failures = ctx.get("vehicle_flights"), ctx.get("vehicle_failures")
         if isinstance(flights, int) and isinstance(failures, int):
             out.lines.append(
@@ -585,6 +832,12 @@ class OfflineAnswerer:
                 f"{w.plural(failures, 'failure')} by "
                 f"{result.as_of.date().isoformat() if result.as_of else 'the data cutoff'} "
                 f"{w.cite(result.model, result.version)}."
+            )
+        mix = ctx.get("pad_mix")
+        if parsed.pad is None and isinstance(mix, dict) and mix:
+            out.lines.append(
+                "No pad was named: the answer mixes the pads it used in the year before "
+                f"({', '.join(sorted(mix))})."
             )
         if result.days_past_cutoff:
             out.lines.append(
@@ -627,10 +880,17 @@ class OfflineAnswerer:
             )
 
     def _compare(self, parsed: Interpretation, out: _Answer) -> None:
-        args = {"vehicles": parsed.names[:8], "date": _iso(self._when(parsed))}
+        when = self._when(parsed)
+        date = _iso(when)
+        args: dict[str, Any] = {"vehicles": parsed.names[:8], "date": date}
         result = out.call("compare_vehicles", args)
         if isinstance(result, Comparison):
             out.lines.extend(result.summary)
+            if (first := self._first_day(parsed, date)) is not None:
+                out.lines.append(
+                    f"Compared on {first.removesuffix('.')}; a plan over the whole period "
+                    "ranks its dates too."
+                )
 
     def _return_to_flight(self, parsed: Interpretation, out: _Answer) -> None:
         vehicle = parsed.names[0]
@@ -676,6 +936,11 @@ class OfflineAnswerer:
         ]
         if any(assumed):
             out.lines.append(f"Assumed: {' and '.join(a for a in assumed if a)}.")
+        if parsed.payload_mass_kg is not None or parsed.orbit is not None:
+            out.lines.append(
+                "The landing model does not use payload mass or orbit (they made its backtest "
+                "worse): they were passed on but do not change this number."
+            )
         if result.data_cutoff is not None:
             out.lines.append(f"The landing data end on {result.data_cutoff.isoformat()}.")
 
@@ -698,42 +963,72 @@ class OfflineAnswerer:
                 "sharper answer."
             )
 
-    def _plan(self, parsed: Interpretation, out: _Answer) -> None:
-        start, end = parsed.window or (
-            _utc(self.today),
-            _utc(self.today + dt.timedelta(days=30)),
-        )
+    def _window(self, parsed: Interpretation, out: _Answer) -> tuple[dt.date, dt.date]:
+        """The plan's window: the period named (at most a year), else the next 30 days."""
+        if parsed.window is None:
+            self.date_used = f"the 30 days from today, {self.today.isoformat()}"
+            return self.today, self.today + dt.timedelta(days=30)
+        start, end = parsed.window[0].date(), parsed.window[1].date()
         if end < start:
             start, end = end, start
-        args: dict[str, Any] = {"earliest_date": _iso(start), "latest_date": _iso(end)}
+        if (end - start).days > MAX_WINDOW_DAYS:
+            cut = start + dt.timedelta(days=MAX_WINDOW_DAYS)
+            out.lines.append(
+                f"The period named runs {start} to {end}; a plan covers at most "
+                f"{MAX_WINDOW_DAYS} days, so this one runs to {cut}."
+            )
+            end = cut
+        return start, end
+
+    def _plan(self, parsed: Interpretation, out: _Answer) -> None:
+        start, end = self._window(parsed, out)
+        args: dict[str, Any] = {"earliest_date": start.isoformat(), "latest_date": end.isoformat()}
         if parsed.vehicles:
             args["vehicles"] = parsed.names[:20]
         for key in ("payload_mass_kg", "orbit", "max_failure_probability"):
             if (value := getattr(parsed, key)) is not None:
                 args[key] = value
-        if parsed.pad is not None:
-            args["sites"] = [parsed.pad[0]]
+        if parsed.where is not None:
+            args["sites"] = list(dict.fromkeys([parsed.where, *parsed.other_sites]))
         args["max_options"] = 3
+        if (end - start).days // 7 + 1 > 120:
+            args["date_step_days"] = (end - start).days // 119 + 1
         result = out.call("plan_mission", args)
         if not isinstance(result, PlanResponse):
             return
         window = f"{args['earliest_date']} to {args['latest_date']}"
+        what = ""
+        if result.payload_mass_kg is not None or result.orbit is not None:
+            mass = f"{result.payload_mass_kg:,.0f} kg" if result.payload_mass_kg else "a payload"
+            where = {"LUNAR": "the Moon", "ESCAPE": "escape"}.get(result.orbit or "LEO")
+            what = f", {mass} to {where or result.orbit or 'LEO'}"
+        if len(parsed.vehicles) >= 2:
+            out.lines.extend(_named_verdicts(parsed, result))
         if not result.options:
-            out.lines.append(f"No option meets the requirements for {window}.")
+            out.lines.append(f"No option meets the requirements for {window}{what}.")
         else:
-            out.lines.append(
-                f"For {window}, the best of {w.plural(result.options_total, 'feasible option')}:"
-            )
+            unknown = result.options_unknown_capacity
+            feasible = result.options_total - unknown
+            counted = w.plural(feasible, "feasible option")
+            if unknown:
+                counted += f" and {w.plural(unknown, 'option')} of unknown capacity"
+            if feasible == 0 and unknown:
+                counted = (
+                    f"{w.plural(unknown, 'option')}, none known to carry it (capacity unknown, "
+                    "flagged)"
+                )
+            out.lines.append(f"For {window}{what}, the best of {counted}:")
             for option in result.options:
-                # The failure sentence and the pad-readiness sentence, with their sources.
-                out.lines.append(f"{option.rank}. {option.reasons[1]} {option.reasons[3]}")
+                out.lines.append(f"{option.rank}. {_option_line(option)}")
         if result.excluded_total:
+            counts = ", ".join(f"{n} {r}" for r, n in result.excluded_by_reason.items())
             shown = "; ".join(
                 f"{e.vehicle}{f' {e.site}/{e.pad}' if e.pad else ''}: {e.reason}"
                 for e in result.excluded[:5]
             )
-            out.lines.append(f"Excluded ({result.excluded_total}): {shown}.")
+            out.lines.append(f"Excluded ({counts}): {shown}.")
         out.lines.extend(result.notes)
+        out.lines.extend(result.limits)
 
     def _list_pads(self, parsed: Interpretation, out: _Answer) -> None:
         vehicle = parsed.names[0]
@@ -772,6 +1067,63 @@ class OfflineAnswerer:
             + "; ".join(SHAPES)
             + "."
         )
+
+
+def _option_line(option: Any) -> str:
+    """One plan option in a sentence: where, when, the risk and the capacity, with sources."""
+    f, c = option.failure, option.feasibility
+    text = (
+        f"{option.vehicle} from {option.site}/{option.pad} on {w.day(option.date)}: failure "
+        f"probability {w.percent(f.probability)} (90% interval {w.interval(*f.interval)}) "
+        f"{w.cite(f.model, f.version)}"
+    )
+    if option.flags.get("maiden_flight"):
+        text += ", a maiden flight (its family's record)"
+    if c.status == "feasible" and c.margin_kg is not None:
+        text += (
+            f"; capacity feasible ({c.basis}), margin {c.margin_kg:,.0f} kg "
+            f"{w.cite(c.model, c.version)}"
+        )
+    elif c.status == "unknown":
+        text += f"; capacity unknown, flagged {w.cite(c.model, c.version)}"
+    return text + "."
+
+
+def _named_verdicts(parsed: Interpretation, result: PlanResponse) -> list[str]:
+    """For each vehicle the question named: its best option, or why it is out."""
+    lines = []
+    best: dict[str, Any] = {}
+    for option in result.options:
+        best.setdefault(option.vehicle, option)
+    for mention in parsed.vehicles:
+        name = mention.name
+        if name in best:
+            option, c = best[name], best[name].feasibility
+            if c.status == "feasible" and c.margin_kg is not None:
+                state = (
+                    f"can carry it ({c.basis}, margin {c.margin_kg:,.0f} kg "
+                    f"{w.cite(c.model, c.version)})"
+                )
+            elif c.status == "unknown":
+                state = f"may carry it: its capacity is unknown {w.cite(c.model, c.version)}"
+            else:
+                state = "is an option (no payload mass was given)"
+            lines.append(f"{name} {state}; its best option is number {option.rank} below.")
+            continue
+        reasons = [e for e in result.excluded if e.vehicle == name]
+        if reasons:
+            lines.append(f"{name} is out: {reasons[0].reason}: {reasons[0].message}.")
+        else:
+            lines.append(f"{name} has no option among the ones shown.")
+    safe = [best[m.name] for m in parsed.vehicles if m.name in best]
+    feasible = [o for o in safe if o.feasibility.status != "unknown"]
+    if len(safe) >= 1:
+        pick = min(feasible or safe, key=lambda o: o.failure.probability)
+        lines.append(
+            f"Of the vehicles you named, {pick.vehicle} is the lowest-risk one that "
+            + ("can carry it." if pick.feasibility.status == "feasible" else "is kept.")
+        )
+    return lines
 
 
 def answer_offline(

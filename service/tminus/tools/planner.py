@@ -1,29 +1,57 @@
-"""The mission planner: feasible (vehicle, pad, date) options, ranked, explained and sourced.
+"""The mission planner: what can carry the payload, from where, and when; ranked and explained.
 
-Options are the allowed vehicles (or every vehicle that flew recently) times the pads each has
-flown from times the dates of the window. For each (vehicle, pad) the pad is taken to be free
-from its last launch on record plus the median of the ``pad_turnaround`` quantiles (and never
-before the earliest date); dates are then tried every ``date_step_days`` until one has a
-``launch_failure`` probability within the risk tolerance. That date is the option's planned
-date. Options are ranked by failure probability and by planned date, and every sentence that
-explains a rank names the model version each number came from.
+A plan reads every history as of one moment: the earliest date of the window, or the end of
+the record for a window after it (the data cutoff; the answer says how far past it the window
+lies). From there:
 
-What cannot be checked is said, not invented: T-Minus has no vehicle capacity or per-pad orbit
-data, so payload mass and orbit are noted, not used to exclude anything.
+1. **Vehicles**: the ones named, or every vehicle that launched in the ``retired_after_years``
+   before that moment, and the variants GCAT lists that have not flown yet, of those families
+   (maiden flights, flagged). Retirements are not in the public data: "active" is only this.
+2. **Capacity** (:mod:`tminus.features.capability`): can the vehicle carry the payload to the
+   orbit? Demonstrated (the record shows the mass carried there), rated (GCAT's figure) or by
+   a stated rule: feasible; a figure below the mass: excluded (``capacity_exceeded``); no
+   figure decides: unknown, flagged and ranked after the feasible options.
+3. **Pads and sites**: each pad the vehicle launched from (a maiden flight: the pads its family
+   used in the year before), if active and allowed, at a site whose record reached the orbit
+   class (else ``orbit_not_reached_from_site``).
+4. **Dates**: the pad is taken to be free from its last launch before the moment read plus the
+   median of the ``pad_turnaround`` quantiles (never before the earliest date); dates are then
+   tried every ``date_step_days`` until one has a ``launch_failure`` probability within the
+   risk tolerance. For a window after the cutoff the pad's calendar is read at the cutoff:
+   its launches since, and its manifest, are not in the data, and the reasons say so.
+5. **Ranks**: by failure probability, by date and by capacity margin, with the Pareto front
+   over the three; every sentence that explains a rank names the model version behind each
+   number.
 
-The predictions go through :mod:`tminus.serving.predict`, the same functions the REST routes call.
+The predictions go through :mod:`tminus.serving.models`, the same entries the REST routes use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
+from tminus.features.capability import (
+    RULE_SHORT,
+    Capacity,
+    assess_capacity,
+    capacity_rule,
+    day_text,
+    kg,
+    site_reach,
+    site_sentence,
+)
+from tminus.features.history import LaunchHistory, pad_key
 from tminus.features.names import NameIndex
+from tminus.features.orbits import describe, reached_words
+from tminus.features.reference import Reached
+from tminus.features.timebase import from_day, to_day
 from tminus.predictors.base import QueryError
-from tminus.predictors.catalogue import Catalogue, PadEntry, VehicleEntry
+from tminus.predictors.catalogue import Catalogue
 from tminus.serving.catalogue import catalogue_source
 from tminus.serving.errors import InvalidInputError, Problem
 from tminus.serving.models import MODELS_BY_NAME
@@ -34,12 +62,13 @@ from tminus.serving.schemas import (
     Provenance,
     QuantileAnswer,
 )
-from tminus.serving.state import ServedModel, Snapshot
+from tminus.serving.state import Snapshot
 from tminus.tools import wording as w
 from tminus.tools.schemas import (
     Exclusion,
     ExclusionReason,
     FailureEstimate,
+    Feasibility,
     PadReadiness,
     PlanOption,
     PlanRequest,
@@ -49,83 +78,114 @@ from tminus.tools.schemas import (
 
 # (vehicle, pad) pairs one plan may evaluate; every recently active pair fits well within it.
 MAX_PAIRS: Final = 400
-# Exclusions listed in one answer (the total is always given).
+# Exclusions listed in one answer (the total and the count per reason are always given),
+# the ones that answer "what can carry it, from where, when" first.
 MAX_EXCLUDED: Final = 50
+REASON_ORDER: Final = (
+    "unknown_vehicle",
+    "capacity_exceeded",
+    "orbit_not_reached_from_site",
+    "risk_above_tolerance",
+    "pad_busy",
+    "vehicle_not_active",
+    "pad_not_active",
+    "no_known_pad",
+    "provider_not_allowed",
+    "site_not_allowed",
+)
 YEAR_DAYS: Final = 365.25
 
 
 @dataclass(frozen=True)
-class PlannerIndex:
-    """The catalogue views a plan needs, built once per served catalogue version."""
+class Vehicle:
+    """A vehicle as of the moment a plan reads: its record then, and whether it has flown."""
 
-    vehicles: dict[str, VehicleEntry]
-    pads_by_vehicle: dict[str, list[PadEntry]]
+    name: str
+    family: str
+    provider: str | None
+    flights: int
+    failures: int
+    first_day: float | None
+    last_day: float | None
+
+    @property
+    def maiden(self) -> bool:
+        """Not flown before the moment read: a maiden flight."""
+        return self.flights == 0
+
+
+@dataclass(frozen=True)
+class Pad:
+    """A pad as of the moment a plan reads: its last launch then."""
+
+    site: str
+    pad: str
+    last_day: float | None
+
+    @property
+    def key(self) -> str:
+        """``site/pad``."""
+        return pad_key(self.site, self.pad)
+
+
+@dataclass(frozen=True)
+class PlannerIndex:
+    """The pads each vehicle launched from before one moment, with each pad's last launch."""
+
+    pads_by_vehicle: dict[str, list[Pad]]
+    pads: dict[str, Pad]
     sites: tuple[str, ...]
     providers: tuple[str, ...]
 
 
-def planner_index(served: ServedModel, catalogue: Catalogue) -> PlannerIndex:
-    """The vehicles, the pads each has flown from, and the known sites and providers."""
-
-    def build() -> PlannerIndex:
-        pads_by_vehicle: dict[str, list[PadEntry]] = {}
-        for entry in catalogue.pads():
-            for vehicle in entry.vehicles:
-                pads_by_vehicle.setdefault(vehicle, []).append(entry)
-        vehicles = {v.name: v for v in catalogue.vehicles()}
-        return PlannerIndex(
-            vehicles=vehicles,
-            pads_by_vehicle=pads_by_vehicle,
-            sites=tuple(sorted({p.site for p in catalogue.pads()})),
-            providers=tuple(sorted({v.provider for v in vehicles.values() if v.provider})),
-        )
-
-    return served.memo("planner_index", build)
+def planner_index(history: LaunchHistory, catalogue: Catalogue, t: float) -> PlannerIndex:
+    """The pads each vehicle launched from before moment ``t``; the known sites, providers."""
+    pads: dict[str, Pad] = {}
+    pads_by_vehicle: dict[str, list[Pad]] = {}
+    for key, record in history.pads.items():
+        at = record.at(t)
+        if at.flights == 0:
+            continue
+        pad = Pad(site=record.site, pad=record.pad, last_day=at.last_day)
+        pads[key] = pad
+        for vehicle, _count in record.vehicles_at(t):
+            pads_by_vehicle.setdefault(vehicle, []).append(pad)
+    providers = {v.provider for v in catalogue.vehicles() if v.provider}
+    return PlannerIndex(
+        pads_by_vehicle=pads_by_vehicle,
+        pads=pads,
+        sites=tuple(sorted({p.site for p in catalogue.pads()})),
+        providers=tuple(sorted(providers)),
+    )
 
 
 @dataclass
 class _Option:
-    """A feasible option before ranking."""
+    """An option before ranking."""
 
-    vehicle: VehicleEntry
-    pad: PadEntry
+    vehicle: Vehicle
+    pad: Pad
     date: dt.datetime
     failure: ProbabilityAnswer
     readiness: QuantileAnswer
     free_from: dt.datetime
     later_for_risk: bool
+    capacity: Capacity
+    site_reached: Reached | None
     risk_rank: int = 0
     date_rank: int = 0
+    margin_rank: int | None = None
     pareto: bool = False
+    ranks: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def unknown(self) -> bool:
+        """Capacity unknown: ranked after the feasible options."""
+        return self.capacity.status == "unknown"
 
-def _resolve_codes(
-    requested: Sequence[str] | None, known: Iterable[str], field: str, what: str
-) -> set[str] | None:
-    """Requested site or provider codes as known ones; unknown ones are a 422 with suggestions."""
-    if requested is None:
-        return None
-    index = NameIndex(known)
-    found: set[str] = set()
-    problems: list[Problem] = []
-    for position, code in enumerate(requested):
-        match = index.resolve(code)
-        if match is not None:
-            found.add(match)
-            continue
-        close = index.closest(code)
-        problems.append(
-            Problem(
-                loc=(field, position),
-                msg=f"unknown {what} {code!r}; {what}s are GCAT codes"
-                + ("; did you mean one of these?" if close else ""),
-                type="unknown_name",
-                suggestions=close,
-            )
-        )
-    if problems:
-        raise InvalidInputError(problems)
-    return found
+    @property
+    def name(self) -> tuple[str, str, str]:
+        return (self.vehicle.name, self.pad.site, self.pad.pad)
 
 
 def _failure(answer: ProbabilityAnswer) -> FailureEstimate:
@@ -137,7 +197,7 @@ def _failure(answer: ProbabilityAnswer) -> FailureEstimate:
     )
 
 
-def _readiness(answer: QuantileAnswer, pad: PadEntry) -> PadReadiness:
+def _readiness(answer: QuantileAnswer, pad: Pad) -> PadReadiness:
     return PadReadiness(
         model=answer.model,
         version=answer.version,
@@ -146,17 +206,6 @@ def _readiness(answer: QuantileAnswer, pad: PadEntry) -> PadReadiness:
         last_launch=answer.start,
         days=answer.quantiles,
         dates=answer.dates,
-    )
-
-
-def _record(vehicle: VehicleEntry, served: ServedModel) -> VehicleRecord:
-    return VehicleRecord(
-        model=served.provenance.model,
-        version=served.version,
-        flights=vehicle.flights,
-        failures=vehicle.failures,
-        first_flight=vehicle.first_flight,
-        last_flight=vehicle.last_flight,
     )
 
 
@@ -175,6 +224,15 @@ def _relative(failure: ProbabilityAnswer, safest: _Option) -> str:
     return text + "."
 
 
+def _dominates(a: _Option, b: _Option) -> bool:
+    """``a`` is at least as good as ``b`` on risk, date and margin, and better on one."""
+    ma = -math.inf if a.capacity.margin_kg is None else a.capacity.margin_kg
+    mb = -math.inf if b.capacity.margin_kg is None else b.capacity.margin_kg
+    pa, pb = a.failure.probability, b.failure.probability
+    no_worse = pa <= pb and a.date <= b.date and ma >= mb
+    return no_worse and (pa < pb or a.date < b.date or ma > mb)
+
+
 class _Plan:
     """One planning run: the request, the snapshot it reads, and what it found."""
 
@@ -185,25 +243,102 @@ class _Plan:
         self.turnaround_model = snapshot.get("pad_turnaround")
         self.catalogue_model, catalogue = catalogue_source(snapshot)
         self.catalogue = catalogue
-        self.index = planner_index(self.catalogue_model, catalogue)
+        self.history = catalogue.history
+        self.reference = catalogue.reference
         self.cutoff = catalogue.cutoff
-        years = dt.timedelta(days=request.retired_after_years * YEAR_DAYS)
-        self.active_since = None if self.cutoff is None else self.cutoff - years
+        earliest = to_day(request.earliest_date)
+        # Every history is read at one moment: the earliest date, or the record's end.
+        self.t = self.history.read_moment(earliest)
+        self.read_at = from_day(self.t) if self.history.last_day is not None else None
+        self.days_past_cutoff = self.history.days_past_cutoff(earliest)
+        self.after_cutoff = self.days_past_cutoff > 0 or self.t < earliest
+        self.at = self.history.at(self.t)
+        self.active_since = self.t - request.retired_after_years * YEAR_DAYS
+        self.index = self._index()
         self.excluded: list[Exclusion] = []
         self.notes: list[str] = []
-        self.sites = _resolve_codes(request.sites, self.index.sites, "sites", "site")
-        self.providers = _resolve_codes(
+        self.sites = self._resolve_sites(request.sites)
+        self.providers = self._resolve_codes(
             request.providers, self.index.providers, "providers", "provider"
         )
 
     # ---- helpers -----------------------------------------------------------------------
+    def _index(self) -> PlannerIndex:
+        def build() -> PlannerIndex:
+            return planner_index(self.history, self.catalogue, self.t)
+
+        if self.t == self.history.horizon:
+            # Every window after the cutoff reads the same moment: build once per version.
+            return self.catalogue_model.memo("planner_index_at_cutoff", build)
+        return build()
+
+    def _resolve_codes(
+        self, requested: Sequence[str] | None, known: Iterable[str], field: str, what: str
+    ) -> set[str] | None:
+        """Requested provider codes as known ones; unknown ones are a 422 with suggestions."""
+        if requested is None:
+            return None
+        index = NameIndex(known)
+        found: set[str] = set()
+        problems: list[Problem] = []
+        for position, code in enumerate(requested):
+            match = index.resolve(code)
+            if match is not None:
+                found.add(match)
+                continue
+            close = index.closest(code)
+            problems.append(
+                Problem(
+                    loc=(field, position),
+                    msg=f"unknown {what} {code!r}; {what}s are GCAT codes"
+                    + ("; did you mean one of these?" if close else ""),
+                    type="unknown_name",
+                    suggestions=close,
+                )
+            )
+        if problems:
+            raise InvalidInputError(problems)
+        return found
+
+    def _resolve_sites(self, requested: Sequence[str] | None) -> set[str] | None:
+        """Requested sites, by code or name ('Cape Canaveral'), as known GCAT site codes."""
+        if requested is None:
+            return None
+        index = NameIndex(self.index.sites)
+        found: set[str] = set()
+        problems: list[Problem] = []
+        for position, name in enumerate(requested):
+            code = index.resolve(name)
+            if code is None:
+                try:
+                    code = self.catalogue.resolve_site(name)
+                except QueryError:
+                    code = None
+            if code is not None:
+                found.add(code)
+                continue
+            close = index.closest(name)
+            problems.append(
+                Problem(
+                    loc=("sites", position),
+                    msg=f"unknown site {name!r}; sites are GCAT codes ('CC', 'CSG') or names "
+                    "('Cape Canaveral', 'Kourou')"
+                    + ("; did you mean one of these?" if close else ""),
+                    type="unknown_name",
+                    suggestions=close,
+                )
+            )
+        if problems:
+            raise InvalidInputError(problems)
+        return found
+
     def exclude(
         self,
         reason: ExclusionReason,
         vehicle: str,
         message: str,
         *,
-        pad: PadEntry | None = None,
+        pad: Pad | None = None,
         suggestions: Sequence[str] = (),
     ) -> None:
         self.excluded.append(
@@ -217,34 +352,43 @@ class _Plan:
             )
         )
 
-    def active(self, last: dt.datetime | None) -> bool:
-        """Whether something that last flew at ``last`` still counts as in service."""
-        return last is not None and (self.active_since is None or last >= self.active_since)
+    def active(self, last_day: float | None) -> bool:
+        """Whether something that last launched on ``last_day`` counts as active."""
+        return last_day is not None and last_day >= self.active_since
 
     @property
     def catalogue_tag(self) -> str:
         return w.cite(self.catalogue_model.name, self.catalogue_model.version)
 
+    @property
+    def when_read(self) -> str:
+        """'the data cutoff 2025-12-30' or 'your earliest date 2026-03-01'."""
+        if self.after_cutoff and self.cutoff is not None:
+            return f"the data cutoff {w.day(self.cutoff)}"
+        return f"your earliest date {w.day(self.request.earliest_date)}"
+
+    def vehicle(self, name: str) -> Vehicle:
+        """``name``'s record as of the moment read."""
+        record = self.at.vehicle(name)
+        return Vehicle(
+            name=name,
+            family=self.catalogue.family_of(name),
+            provider=self.catalogue.provider_of(name, at=self.t),
+            flights=record.flights,
+            failures=record.failures,
+            first_day=record.first_day,
+            last_day=record.last_day,
+        )
+
     # ---- steps -------------------------------------------------------------------------
-    def vehicles(self) -> list[VehicleEntry]:
+    def vehicles(self) -> list[Vehicle]:
         """The vehicles to consider; excluded ones are recorded with their reason."""
-        index, request = self.index, self.request
-        years = f"{request.retired_after_years:g}"
-        since = w.day(self.active_since) if self.active_since else "the data cutoff"
-        if request.vehicles is None:
-            active = [v for v in index.vehicles.values() if self.active(v.last_flight)]
-            chosen = [v for v in active if self.providers is None or v.provider in self.providers]
-            self.notes.append(
-                f"No vehicles were named, so the plan considered the {len(chosen)} vehicles"
-                + (f" of providers {', '.join(sorted(self.providers))}" if self.providers else "")
-                + f" that flew since {since} ({years} years before the data cutoff) "
-                f"{self.catalogue_tag}."
-            )
-            return chosen
-        chosen = []
-        for name in request.vehicles:
+        if self.request.vehicles is None:
+            return self._default_vehicles()
+        chosen: list[Vehicle] = []
+        for name in self.request.vehicles:
             try:
-                match = self.catalogue.resolve_vehicle(name)
+                match = self.catalogue.resolve_vehicle(name, at=self.t)
             except QueryError as exc:
                 self.exclude(
                     "unknown_vehicle",
@@ -254,46 +398,124 @@ class _Plan:
                     suggestions=exc.suggestions,
                 )
                 continue
-            known = match.name if match.known else None
-            if known is None:
+            if not match.known:
                 self.exclude(
                     "unknown_vehicle",
                     name,
-                    f"no flight of {name!r} is on record, so its pads are unknown; "
-                    "see list_vehicles for known names",
+                    f"no vehicle named {name!r} is on record or in GCAT's vehicle list, so its "
+                    "capacity and pads are unknown; see list_vehicles for known names",
                 )
                 continue
-            entry = index.vehicles[known]
+            if match.matched in ("family", "series"):
+                self.notes.append(
+                    f"Read {name!r} as {match.name}, its family's most recently flown variant "
+                    f"as of {self.when_read} {self.catalogue_tag}."
+                )
+            entry = self.vehicle(match.name)
+            if any(v.name == entry.name for v in chosen):
+                continue
             if self.providers is not None and entry.provider not in self.providers:
                 self.exclude(
                     "provider_not_allowed",
-                    known,
-                    f"{known} is flown by {entry.provider or 'an unknown provider'}, "
+                    entry.name,
+                    f"{entry.name} is flown by {entry.provider or 'an unknown provider'}, "
                     f"not by {', '.join(sorted(self.providers))}",
                 )
-            elif not self.active(entry.last_flight):
-                last = w.day(entry.last_flight) if entry.last_flight else "never"
+            elif not entry.maiden and not self.active(entry.last_day):
                 self.exclude(
-                    "retired_vehicle",
-                    known,
-                    f"{known} last flew on {last}, more than {years} years before the data "
-                    f"cutoff {self.catalogue_tag}",
+                    "vehicle_not_active",
+                    entry.name,
+                    f"{entry.name} last flew on {day_text(entry.last_day)}, more than "
+                    f"{self.request.retired_after_years:g} years before {self.when_read}; "
+                    f"whether it is retired is not in the public data {self.catalogue_tag}",
                 )
             else:
                 chosen.append(entry)
         return chosen
 
-    def pairs(self, vehicles: Sequence[VehicleEntry]) -> list[tuple[VehicleEntry, PadEntry]]:
-        """Each vehicle with every active, allowed pad it has flown from."""
+    def _default_vehicles(self) -> list[Vehicle]:
         years = f"{self.request.retired_after_years:g}"
-        out: list[tuple[VehicleEntry, PadEntry]] = []
+        active: list[Vehicle] = []
+        families: set[str] = set()
+        flown_names: set[str] = set()
+        for name, record in self.history.vehicles.items():
+            at = record.at(self.t)
+            if at.flights:
+                flown_names.add(name)
+            if self.active(at.last_day):
+                entry = self.vehicle(name)
+                families.add(entry.family)
+                if self.providers is None or entry.provider in self.providers:
+                    active.append(entry)
+        maiden: list[Vehicle] = []
+        if self.request.include_maiden_flights:
+            for ref in self.reference.vehicles.values():
+                if ref.name in flown_names or ref.family not in families:
+                    continue
+                if ref.alias is not None and ref.alias in flown_names:
+                    continue  # another name of a vehicle that has flown (UR-500K: Proton-K)
+                entry = self.vehicle(ref.name)
+                if self.providers is None or entry.provider in self.providers:
+                    maiden.append(entry)
+        by = f" of providers {', '.join(sorted(self.providers))}" if self.providers else ""
+        text = (
+            f"No vehicles were named, so the plan considered the {len(active)} vehicles{by} "
+            f"that launched in the {years} years before {self.when_read}"
+        )
+        if maiden:
+            text += (
+                f", and {len(maiden)} variant{'s' if len(maiden) != 1 else ''} of their "
+                "families GCAT lists that had not flown by then, as maiden flights ("
+                + ", ".join(v.name for v in maiden)
+                + ")"
+            )
+        self.notes.append(text + f" {self.catalogue_tag}.")
+        return active + maiden
+
+    def capacity(self, vehicle: Vehicle) -> Capacity | None:
+        """The vehicle's capacity to the orbit; None (recorded) when it cannot carry the mass."""
+        request = self.request
+        found = assess_capacity(
+            self.reference, vehicle.name, request.orbit, request.payload_mass_kg, self.t
+        )
+        if found.status != "infeasible":
+            return found
+        assert request.payload_mass_kg is not None
+        self.exclude(
+            "capacity_exceeded",
+            vehicle.name,
+            f"{vehicle.name} cannot carry {kg(request.payload_mass_kg)} to "
+            f"{request.orbit or 'LEO'}: {_why_not(found)} {self.catalogue_tag}",
+        )
+        return None
+
+    def pads_of(self, vehicle: Vehicle) -> list[Pad]:
+        """The pads a vehicle launched from before the moment read; a maiden flight's family's."""
+        if not vehicle.maiden:
+            return self.index.pads_by_vehicle.get(vehicle.name, [])
+        mix = self.at.pad_mix(vehicle.name, vehicle.family)
+        return [self.index.pads[key] for key, _share in mix if key in self.index.pads]
+
+    def pairs(
+        self, vehicles: Sequence[Vehicle]
+    ) -> list[tuple[Vehicle, Pad, Capacity, Reached | None]]:
+        """Each vehicle that can carry the payload with every active, allowed pad it can use,
+        at a site that reached the orbit."""
+        request = self.request
+        years = f"{request.retired_after_years:g}"
+        out: list[tuple[Vehicle, Pad, Capacity, Reached | None]] = []
         for vehicle in vehicles:
-            pads = self.index.pads_by_vehicle.get(vehicle.name, [])
+            capacity = self.capacity(vehicle)
+            if capacity is None:
+                continue
+            pads = self.pads_of(vehicle)
             if not pads:
+                where = "its family's" if vehicle.maiden else "its"
                 self.exclude(
                     "no_known_pad",
                     vehicle.name,
-                    f"no launch of {vehicle.name} from a known pad is on record",
+                    f"no launch of {vehicle.name} ({where} record) from a known pad is on "
+                    f"record before {self.when_read}",
                 )
             for pad in pads:
                 where = f"{pad.site}/{pad.pad}"
@@ -304,17 +526,30 @@ class _Plan:
                         f"{where} is at site {pad.site}, not at {', '.join(sorted(self.sites))}",
                         pad=pad,
                     )
-                elif not self.active(pad.last_flight):
-                    last = w.day(pad.last_flight) if pad.last_flight else "never"
+                    continue
+                if not self.active(pad.last_day):
                     self.exclude(
-                        "retired_pad",
+                        "pad_not_active",
                         vehicle.name,
-                        f"{where} last launched on {last}, more than {years} years before the "
-                        f"data cutoff {self.catalogue_tag}",
+                        f"{where} last launched on {day_text(pad.last_day)}, more than {years} "
+                        f"years before {self.when_read}; whether it is retired is not in the "
+                        f"public data {self.catalogue_tag}",
                         pad=pad,
                     )
-                else:
-                    out.append((vehicle, pad))
+                    continue
+                reached = None
+                if request.orbit is not None and self.reference.orbits.known:
+                    reached = site_reach(self.reference, pad.site, request.orbit, self.t)
+                    if reached.launches == 0:
+                        self.exclude(
+                            "orbit_not_reached_from_site",
+                            vehicle.name,
+                            f"{pad.site} has never launched to {reached_words(request.orbit)} "
+                            f"before {self.when_read} {self.catalogue_tag}",
+                            pad=pad,
+                        )
+                        continue
+                out.append((vehicle, pad, capacity, reached))
         if len(out) > MAX_PAIRS:
             raise InvalidInputError(
                 [
@@ -328,11 +563,13 @@ class _Plan:
             )
         return out
 
-    def evaluate(self, vehicle: VehicleEntry, pad: PadEntry) -> _Option | None:
+    def evaluate(
+        self, vehicle: Vehicle, pad: Pad, capacity: Capacity, reached: Reached | None
+    ) -> _Option | None:
         """The option for one (vehicle, pad), or None (recorded as excluded)."""
         request = self.request
-        last = pad.last_flight
-        assert last is not None  # pairs() keeps active pads only
+        assert pad.last_day is not None  # pairs() keeps active pads only
+        last = from_day(pad.last_day)
         readiness = MODELS_BY_NAME["pad_turnaround"].run_one(
             self.snapshot, PadItem(pad=pad.pad, site=pad.site, vehicle=vehicle.name, date=last)
         )
@@ -369,6 +606,8 @@ class _Plan:
                     readiness=readiness,
                     free_from=free_from,
                     later_for_risk=date > free_from,
+                    capacity=capacity,
+                    site_reached=reached,
                 )
             lowest = answer if lowest is None or answer.probability < lowest.probability else lowest
             date += step
@@ -385,69 +624,154 @@ class _Plan:
         return None
 
     # ---- ranking and explanations ----------------------------------------------------------
-    @staticmethod
-    def rank(options: list[_Option]) -> None:
-        """Set the risk rank, date rank and Pareto flag of every option."""
-
-        def name(o: _Option) -> tuple[str, str, str]:
-            return (o.vehicle.name, o.pad.site, o.pad.pad)
-
-        by_risk = sorted(options, key=lambda o: (o.failure.probability, o.date, name(o)))
-        by_date = sorted(options, key=lambda o: (o.date, o.failure.probability, name(o)))
+    def rank(self, options: list[_Option]) -> None:
+        """Set the risk, date and margin ranks of every option and its Pareto flag."""
+        by_risk = sorted(options, key=lambda o: (o.failure.probability, o.date, o.name))
+        by_date = sorted(options, key=lambda o: (o.date, o.failure.probability, o.name))
         for position, option in enumerate(by_risk, 1):
             option.risk_rank = position
         for position, option in enumerate(by_date, 1):
             option.date_rank = position
-        # Sweep by date: an option is dominated when an option no later is lower-risk.
-        best: _Option | None = None
-        for option in by_date:
-            p = option.failure.probability
-            dominated = best is not None and (
-                best.failure.probability < p
-                or (best.failure.probability == p and best.date < option.date)
+        if self.request.payload_mass_kg is not None:
+            by_margin = sorted(
+                options,
+                key=lambda o: (
+                    -(o.capacity.margin_kg if o.capacity.margin_kg is not None else -math.inf),
+                    o.failure.probability,
+                    o.date,
+                    o.name,
+                ),
             )
-            option.pareto = not dominated
-            if best is None or p < best.failure.probability:
-                best = option
+            for position, option in enumerate(by_margin, 1):
+                option.margin_rank = position
+        for option in options:
+            option.pareto = not any(_dominates(other, option) for other in options)
 
-    def reasons(self, option: _Option, total: int, safest: _Option) -> list[str]:
-        """Plain sentences built from the option's numbers, each citing its model version."""
-        request = self.request
-        f, r = option.failure, option.readiness
-        v, pad = option.vehicle, option.pad
-        where = f"{pad.site}/{pad.pad}"
-        f_tag, r_tag = w.cite(f.model, f.version), w.cite(r.model, r.version)
-        ranks = (
-            f"Ranked {w.ordinal(option.risk_rank)} of {total} by failure risk and "
-            f"{w.ordinal(option.date_rank)} by date"
-        )
+    def ordered(self, options: list[_Option]) -> list[_Option]:
+        """Feasible (or unchecked) options first, then unknown capacity; each by rank_by."""
+        key = {"risk": "risk_rank", "date": "date_rank", "margin": "margin_rank"}[
+            self.request.rank_by
+        ]
+        return sorted(options, key=lambda o: (o.unknown, getattr(o, key) or 0))
+
+    def rank_sentence(self, option: _Option, total: int) -> str:
+        parts = [
+            f"Ranked {w.ordinal(option.risk_rank)} of {total} by failure risk",
+            f"{w.ordinal(option.date_rank)} by date",
+        ]
+        if option.margin_rank is not None:
+            parts.append(f"{w.ordinal(option.margin_rank)} by capacity margin")
+        text = ", ".join(parts[:-1]) + " and " + parts[-1]
         if option.pareto and total > 1:
-            ranks += "; no other option is both lower-risk and earlier"
-        out = [ranks + "."]
-        out.append(
-            f"{v.name} from {where} on {w.day(option.date)}: failure probability "
-            f"{w.percent(f.probability)} (90% interval {w.interval(*f.interval)}) {f_tag}."
+            criteria = (
+                "risk, date and margin" if option.margin_rank is not None else "risk and date"
+            )
+            text += f"; no other option is at least as good on {criteria} and better on one"
+        return text + "."
+
+    def readiness_sentence(self, option: _Option) -> str:
+        r, pad = option.readiness, option.pad
+        where = f"{pad.site}/{pad.pad}"
+        q, tag = r.quantiles, w.cite(r.model, r.version)
+        expected = (
+            f"its next launch was expected {w.days(q.p10)}-{w.days(q.p90)} days later "
+            f"(median {w.days(q.p50)}, {w.day(r.dates.p50)}) {tag}"
         )
+        free = w.day(option.free_from)
+        if self.after_cutoff and self.cutoff is not None:
+            text = (
+                f"As of the data cutoff {w.day(self.cutoff)}, {where} had last launched on "
+                f"{w.day(r.start)}; {expected}"
+            )
+            if r.dates.p90 < self.cutoff:
+                text += (
+                    f"; no launch from it followed by the cutoff, though one was expected by "
+                    f"{w.day(r.dates.p90)}, so it may be idle"
+                )
+            text += (
+                f". Its launches after the cutoff and its manifest are not in the public data, "
+                f"so it is planned on the first date its turnaround allows in your window, {free}"
+            )
+            return text + "."
+        text = f"{where} last launched on {w.day(r.start)} (before your earliest date); {expected}"
+        if r.dates.p50 <= self.request.earliest_date:
+            text += f", so it should be free by your earliest date {free}"
+        else:
+            text += f", so the first date it is likely free is {free}"
+        return text + "."
+
+    def capacity_sentence(self, option: _Option) -> str:
+        c, request = option.capacity, self.request
+        if request.payload_mass_kg is None:
+            reach = c.evidence[-1].removesuffix(".") if self.reference.orbits.known else ""
+            return (
+                "Capacity not checked: no payload mass was given"
+                + (f"; {reach}" if reach else "")
+                + f" {self.catalogue_tag}."
+            )
+        target = request.orbit or "LEO"
+        head = f"Capacity for {kg(request.payload_mass_kg)} to {target}: "
+        if c.status == "unknown":
+            return (
+                head
+                + "unknown, so this option is flagged and ranked after the feasible ones: "
+                + " ".join(c.evidence)
+                + f" {self.catalogue_tag}"
+            )
+        assert c.figure_kg is not None and c.margin_kg is not None
+        if c.basis == "demonstrated" and c.demonstrated is not None:
+            why = (
+                f"the record shows {c.vehicle} carrying {kg(c.figure_kg)} there (launch "
+                f"{c.demonstrated.launch_tag}, {day_text(c.demonstrated.day)})"
+            )
+        elif c.basis == "rated":
+            why = _ratings_text(c, target)
+        else:
+            why = (
+                f"by rule: {RULE_SHORT.get(target, 'see capacity_rule')} "
+                f"({_ratings_text(c, 'GTO')})"
+            )
+        margin = f"margin {kg(c.margin_kg)} ({c.margin_kg / request.payload_mass_kg:.0%})"
+        return head + f"feasible, {why}: {margin} {self.catalogue_tag}."
+
+    def record_sentence(self, option: _Option) -> str:
+        v, f = option.vehicle, option.failure
+        f_tag = w.cite(f.model, f.version)
+        if v.maiden:
+            return (
+                f"{v.name} has not flown by {self.when_read}: its failure probability is that of "
+                f"a maiden flight, resting on its family's ({v.family}) and provider's record "
+                f"{f_tag}."
+            )
         record = (
-            f"{v.name} has flown {w.plural(v.flights, 'time')} with "
+            f"{v.name} had flown {w.plural(v.flights, 'time')} with "
             f"{w.plural(v.failures, 'failure')}"
         )
         since = f.context.get("family_flights_since_failure")
         if v.failures and isinstance(since, int):
-            record += f"; its family has flown {w.plural(since, 'time')} since its last failure"
-        out.append(record + f" {self.catalogue_tag}.")
-        q = r.quantiles
-        pad_sentence = (
-            f"{where} last launched on {w.day(r.start)}; its next launch is expected "
-            f"{w.days(q.p10)}-{w.days(q.p90)} days later (median {w.days(q.p50)}, "
-            f"{w.day(r.dates.p50)}) {r_tag}"
+            record += f"; its family had flown {w.plural(since, 'time')} since its last failure"
+        return record + f" by {self.when_read} {self.catalogue_tag}."
+
+    def reasons(self, option: _Option, total: int, safest: _Option) -> list[str]:
+        """Plain sentences built from the option's numbers, each citing its model version."""
+        request = self.request
+        f, pad = option.failure, option.pad
+        where = f"{pad.site}/{pad.pad}"
+        f_tag = w.cite(f.model, f.version)
+        out = [self.rank_sentence(option, total)]
+        out.append(
+            f"{option.vehicle.name} from {where} on {w.day(option.date)}: failure probability "
+            f"{w.percent(f.probability)} (90% interval {w.interval(*f.interval)}) {f_tag}."
         )
-        free = w.day(option.free_from)
-        if r.dates.p50 <= request.earliest_date:
-            pad_sentence += f", so it should be free by your earliest date {free}"
-        else:
-            pad_sentence += f", so the first date it is likely free is {free}"
-        out.append(pad_sentence + ".")
+        out.append(self.record_sentence(option))
+        out.append(self.readiness_sentence(option))
+        if request.payload_mass_kg is not None or request.orbit is not None:
+            out.append(self.capacity_sentence(option))
+        if option.site_reached is not None and request.orbit is not None:
+            out.append(
+                site_sentence(pad.site, request.orbit, option.site_reached).removesuffix(".")
+                + f" {self.catalogue_tag}."
+            )
         if option.later_for_risk and request.max_failure_probability is not None:
             out.append(
                 f"Earlier dates were above your risk tolerance of "
@@ -460,26 +784,58 @@ class _Plan:
             out.append(f"Caution: {where} has no history in {f_tag}; its pad effect is a prior.")
         return out
 
+    def feasibility(self, option: _Option) -> Feasibility:
+        c, request = option.capacity, self.request
+        reached = option.site_reached
+        evidence = list(c.evidence)
+        if reached is not None and request.orbit is not None:
+            evidence.append(site_sentence(option.pad.site, request.orbit, reached))
+        mass = request.payload_mass_kg
+        return Feasibility(
+            model=self.catalogue_model.provenance.model,
+            version=self.catalogue_model.version,
+            status="not_checked"
+            if c.status == "not_checked"
+            else "feasible"
+            if c.status == "feasible"
+            else "unknown",
+            basis=c.basis,
+            orbit=request.orbit,
+            payload_mass_kg=mass,
+            capacity_kg=c.figure_kg,
+            margin_kg=c.margin_kg,
+            margin_fraction=None if c.margin_kg is None or not mass else c.margin_kg / mass,
+            rule=c.rule,
+            site_launches=None if reached is None else reached.launches,
+            site_last_launch=None
+            if reached is None or reached.last_day is None
+            else from_day(reached.last_day),
+            evidence=evidence,
+        )
+
     # ---- the whole run -----------------------------------------------------------------
     def run(self) -> PlanResponse:
         request = self.request
         options = [
             option
-            for vehicle, pad in self.pairs(self.vehicles())
-            if (option := self.evaluate(vehicle, pad)) is not None
+            for vehicle, pad, capacity, reached in self.pairs(self.vehicles())
+            if (option := self.evaluate(vehicle, pad, capacity, reached)) is not None
         ]
         self.rank(options)
-        key = "risk_rank" if request.rank_by == "risk" else "date_rank"
-        ordered = sorted(options, key=lambda o: int(getattr(o, key)))
+        ordered = self.ordered(options)
         safest = min(options, key=lambda o: o.risk_rank) if options else None
         shown = []
         for position, option in enumerate(ordered[: request.max_options], 1):
             assert safest is not None
+            flags = {k: v for k, v in option.failure.flags.items() if v}
+            if option.unknown:
+                flags["capacity_unknown"] = True
             shown.append(
                 PlanOption(
                     rank=position,
                     risk_rank=option.risk_rank,
                     date_rank=option.date_rank,
+                    margin_rank=option.margin_rank,
                     pareto_optimal=option.pareto,
                     vehicle=option.vehicle.name,
                     family=option.vehicle.family,
@@ -489,8 +845,20 @@ class _Plan:
                     date=option.date,
                     failure=_failure(option.failure),
                     pad_readiness=_readiness(option.readiness, option.pad),
-                    record=_record(option.vehicle, self.catalogue_model),
-                    flags={k: v for k, v in option.failure.flags.items() if v},
+                    feasibility=self.feasibility(option),
+                    record=VehicleRecord(
+                        model=self.catalogue_model.provenance.model,
+                        version=self.catalogue_model.version,
+                        flights=option.vehicle.flights,
+                        failures=option.vehicle.failures,
+                        first_flight=None
+                        if option.vehicle.first_day is None
+                        else from_day(option.vehicle.first_day),
+                        last_flight=None
+                        if option.vehicle.last_day is None
+                        else from_day(option.vehicle.last_day),
+                    ),
+                    flags=flags,
                     reasons=self.reasons(option, len(options), safest),
                 )
             )
@@ -499,37 +867,67 @@ class _Plan:
             earliest_date=request.earliest_date,
             latest_date=request.latest_date,
             rank_by=request.rank_by,
+            orbit=request.orbit,
+            payload_mass_kg=request.payload_mass_kg,
             data_cutoff=self.failure_model.provenance.data_cutoff,
+            read_at=self.read_at,
+            days_past_cutoff=self.days_past_cutoff,
+            capacity_rule=capacity_rule(request.orbit, request.payload_mass_kg),
             options=shown,
             options_total=len(options),
-            excluded=self.excluded[:MAX_EXCLUDED],
+            options_unknown_capacity=sum(1 for o in options if o.unknown),
+            excluded=sorted(self.excluded, key=lambda e: REASON_ORDER.index(e.reason))[
+                :MAX_EXCLUDED
+            ],
             excluded_total=len(self.excluded),
+            excluded_by_reason=dict(Counter(e.reason for e in self.excluded)),
             notes=self.notes,
+            limits=self.limits(),
             sources=self.sources(),
         )
 
     def assumptions(self) -> list[str]:
-        """What the plan could not check, said plainly."""
+        """How the plan read the record and judged capacity, said plainly."""
         request = self.request
         out = []
-        if request.payload_mass_kg is not None:
+        if self.after_cutoff and self.cutoff is not None:
             out.append(
-                f"Payload mass ({request.payload_mass_kg:g} kg) was not checked: T-Minus has no "
-                "vehicle capacity data, so confirm each vehicle can lift it"
-                + (f" to {request.orbit}." if request.orbit else ".")
+                f"The window starts {w.plural(self.days_past_cutoff, 'day')} after the data "
+                f"cutoff {w.day(self.cutoff)}: vehicles, pads, capacities and pad calendars are "
+                "read as of the cutoff; launches since are not in the data."
             )
-        if request.orbit is not None:
+        elif self.cutoff is not None:
             out.append(
-                f"Orbit class {request.orbit!r} was not used: the launch_failure model does not "
-                "condition on orbit and T-Minus has no per-pad orbit (inclination) data."
+                f"The window lies within the record: vehicles, pads, capacities and pad "
+                f"calendars are read as of your earliest date {w.day(request.earliest_date)} "
+                "(only launches before it count)."
             )
-        if self.cutoff is not None and request.earliest_date > self.cutoff:
-            gap = (request.earliest_date - self.cutoff).days
-            after = f"{w.plural(gap, 'day')} after" if gap else "right after"
+        if request.orbit is not None and not self.reference.orbits.known:
             out.append(
-                f"The window starts {after} the data cutoff {w.day(self.cutoff)}: pad "
-                "readiness is counted from each pad's last launch on record and cannot see "
-                "launches since."
+                f"The served {self.catalogue_model.name} version carries no record of where "
+                f"launches went, so sites were not checked for {request.orbit}; retrain it."
+            )
+        if request.payload_mass_kg is None and request.orbit is not None:
+            out.append(
+                f"No payload mass was given: capacity was not checked; pads were kept only at "
+                f"sites that have launched to {describe(request.orbit)}."
+            )
+        elif request.payload_mass_kg is not None:
+            out.append(f"Capacity rule: {capacity_rule(request.orbit, request.payload_mass_kg)}")
+        return out
+
+    def limits(self) -> list[str]:
+        years = f"{self.request.retired_after_years:g}"
+        out = [
+            "Retirements and launch manifests (bookings, backlogs) are not in the public data: "
+            f"a vehicle or pad counts as active when it launched in the {years} years before "
+            f"{self.when_read}, and a pad's readiness comes from its turnaround, not its "
+            "bookings.",
+        ]
+        if self.request.payload_mass_kg is not None:
+            out.append(
+                "Capacities are GCAT's rated figures, to LEO and GTO only; the only payload "
+                "masses in the data are the SpaceX API's (Falcon launches to 2022)."
             )
         return out
 
@@ -540,28 +938,53 @@ class _Plan:
         return list(seen.values())
 
 
+def _ratings_text(c: Capacity, orbit: str) -> str:
+    found = c.ratings.get(orbit)
+    if found is None:
+        return ""
+    return found.words(c.vehicle)
+
+
+def _why_not(c: Capacity) -> str:
+    """Why a capacity check failed, in a sentence built from the figures."""
+    leo, gto = c.ratings.get("LEO"), c.ratings.get("GTO")
+    if c.basis == "bound":
+        if c.orbit in ("LUNAR", "ESCAPE") and gto is not None and c.figure_kg == gto.high:
+            return f"{gto.words(c.vehicle)}, and {describe(c.orbit)} needs more energy than GTO"
+        assert leo is not None
+        return f"{leo.words(c.vehicle)}, which bounds every orbit"
+    if c.basis == "rule":
+        assert gto is not None
+        return f"{gto.words(c.vehicle)}, and a GEO satellite rides a GTO"
+    found = c.ratings.get(c.orbit or "LEO")
+    return found.words(c.vehicle) if found is not None else "its rated capacity is below it"
+
+
 def plan_mission(snapshot: Snapshot, request: PlanRequest) -> PlanResponse:
-    """Rank the feasible (vehicle, pad, date) options of a mission and list the excluded ones.
+    """Rank the (vehicle, pad, date) options of a mission and list the excluded ones.
 
     Parameters
     ----------
     snapshot
         The served models; the whole plan reads this one snapshot.
     request
-        The mission's window, allowed vehicles, sites and providers, and risk tolerance.
+        The mission's window, payload mass and orbit, allowed vehicles, sites and providers,
+        and risk tolerance.
 
     Returns
     -------
     PlanResponse
-        Up to ``request.max_options`` options ranked by ``request.rank_by``, each with its
-        failure probability (90% interval), pad readiness quantiles and dates, the vehicle's
-        record and sentences explaining its rank; the excluded options with their reasons;
-        notes on what could not be checked; and the model versions behind every number.
+        Up to ``request.max_options`` options, feasible ones first, ranked by
+        ``request.rank_by``, each with its failure probability (90% interval), pad readiness
+        quantiles and dates, its feasibility (capacity, margin, the site's record of the
+        orbit, with the evidence), the vehicle's record and sentences explaining its rank;
+        the excluded options with their reasons; notes on how the record was read; the
+        limits of the public data; and the model versions behind every number.
 
     Raises
     ------
     InvalidInputError
-        An unknown site or provider code (with suggestions), or too many options to plan.
+        An unknown site or provider, or too many options to plan.
     ModelUnavailableError
         ``launch_failure`` or ``pad_turnaround`` has no loaded version.
     """

@@ -12,8 +12,19 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
+from tminus.data import schema as S
+from tminus.features.orbits import ORBIT_CLASSES, parse_orbit
 from tminus.serving.schemas import (
     ModelName,
     Name,
@@ -34,13 +45,46 @@ MAX_QUESTION: Final = 2000
 
 ExclusionReason = Literal[
     "unknown_vehicle",
-    "retired_vehicle",
+    "vehicle_not_active",
     "provider_not_allowed",
+    "capacity_exceeded",
     "no_known_pad",
     "site_not_allowed",
-    "retired_pad",
+    "pad_not_active",
+    "orbit_not_reached_from_site",
     "pad_busy",
     "risk_above_tolerance",
+]
+RankBy = Literal["risk", "date", "margin"]
+
+
+def _orbit_class(value: object) -> object:
+    """What planners write ('sun-synchronous', 'geostationary', 'Moon') as an orbit class."""
+    if isinstance(value, str):
+        found = parse_orbit(value)
+        if found is None:
+            raise ValueError(
+                f"unknown orbit {value[:32]!r}; orbit classes are {', '.join(ORBIT_CLASSES)} "
+                "(also accepted: 'sun-synchronous', 'geostationary', 'ISS', 'Moon', 'Mars', ...)"
+            )
+        return found
+    return value
+
+
+# An orbit class; common names are read as one (see tminus.features.orbits).
+OrbitClass = Annotated[
+    Literal["LEO", "SSO", "MEO", "GTO", "GEO", "HEO", "LUNAR", "ESCAPE"],
+    BeforeValidator(_orbit_class),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": list(S.ORBIT_CLASSES),
+            "description": "Orbit class: LEO, SSO (sun-synchronous), MEO, GTO, GEO, HEO "
+            "(highly elliptical), LUNAR (the Moon), ESCAPE (beyond the Moon). Common names "
+            "('sun-synchronous', 'geostationary', 'ISS' (LEO), 'Moon', 'Mars') are accepted.",
+        },
+        mode="validation",
+    ),
 ]
 
 
@@ -104,29 +148,36 @@ class PlanRequest(RequestSchema):
     )
     payload_mass_kg: float | None = Field(
         default=None,
-        ge=0,
+        gt=0,
         le=300_000,
-        description="Payload mass in kg. Accepted but not checked: T-Minus has no vehicle "
-        "capacity data, and the answer says so.",
+        description="Payload mass in kg, checked against each vehicle's capacity to `orbit`: "
+        "GCAT's rated capacity, a mass the record shows carried there, or a stated rule. A "
+        "vehicle that cannot carry it is excluded (capacity_exceeded); one whose capacity is "
+        "unknown is kept, flagged capacity_unknown and ranked after the feasible ones.",
     )
-    orbit: ShortName | None = Field(
+    orbit: OrbitClass | None = Field(
         default=None,
-        description="Orbit class, e.g. 'LEO', 'SSO', 'GTO'. Accepted but not used by the models; "
-        "the answer says so.",
+        description="Orbit class. Pads at sites that have never launched to it are excluded "
+        "(orbit_not_reached_from_site); with payload_mass_kg it decides which capacity "
+        "applies. Default: none (capacity checked against LEO).",
     )
     vehicles: list[Name] | None = Field(
         default=None,
         min_length=1,
         max_length=MAX_LIST,
-        description="Vehicles allowed (GCAT names, e.g. 'Falcon 9'; see list_vehicles). "
-        "Default: every vehicle that flew within retired_after_years of the data cutoff.",
+        description="Vehicles allowed (GCAT names, e.g. 'Falcon 9'; a family name such as "
+        "'Vulcan' is its most recently flown variant; see list_vehicles). A variant GCAT lists "
+        "that has not flown ('Ariane 64') is planned as a maiden flight from its family's "
+        "pads. Default: every vehicle that flew within retired_after_years before the window "
+        "(or the data cutoff, for a later window), and the not-yet-flown variants of their "
+        "families (include_maiden_flights).",
     )
     sites: list[Name] | None = Field(
         default=None,
         min_length=1,
         max_length=MAX_LIST,
-        description="GCAT site codes allowed, e.g. 'CC' (Cape Canaveral), 'KSC', 'VSFBS'. "
-        "Default: any.",
+        description="Sites allowed: GCAT site codes ('CC', 'KSC', 'VSFBS', 'CSG', 'MAHIA') or "
+        "their names ('Cape Canaveral', 'Vandenberg', 'Kourou', 'Mahia'). Default: any.",
     )
     providers: list[ShortName] | None = Field(
         default=None,
@@ -146,8 +197,14 @@ class PlanRequest(RequestSchema):
         default=3.0,
         gt=0,
         le=50,
-        description="A vehicle or pad with no flight in this many years before the data "
-        "cutoff counts as retired.",
+        description="A vehicle or pad counts as active when it launched within this many years "
+        "before the window (before the data cutoff, for a window after it). Retirements are "
+        "not in the public data: this is the only test.",
+    )
+    include_maiden_flights: bool = Field(
+        default=True,
+        description="When no vehicles are named, also plan the variants GCAT lists that have "
+        "not flown yet, of families active in the window (flag maiden_flight).",
     )
     date_step_days: int = Field(
         default=7,
@@ -156,10 +213,12 @@ class PlanRequest(RequestSchema):
         description="Spacing of the dates tried in the window, from the first date the pad "
         f"is likely free; at most {MAX_DATES} dates per vehicle and pad.",
     )
-    rank_by: Literal["risk", "date"] = Field(
+    rank_by: RankBy = Field(
         default="risk",
         description="'risk': lowest failure probability first (ties: earliest date); "
-        "'date': earliest expected launch date first (ties: lowest risk).",
+        "'date': earliest expected launch date first (ties: lowest risk); 'margin': largest "
+        "capacity margin first (needs payload_mass_kg). Options whose capacity is unknown "
+        "always come after the feasible ones.",
     )
     max_options: int = Field(default=10, ge=1, le=100, description="Options returned.")
 
@@ -192,6 +251,12 @@ class PlanRequest(RequestSchema):
                 )
         return value
 
+    @model_validator(mode="after")
+    def _margin_needs_a_mass(self) -> PlanRequest:
+        if self.rank_by == "margin" and self.payload_mass_kg is None:
+            raise ValueError("rank_by 'margin' needs payload_mass_kg: a margin is capacity - mass")
+        return self
+
     @field_validator("vehicles", "sites", "providers")
     @classmethod
     def _unique(cls, value: list[str] | None) -> list[str] | None:
@@ -204,13 +269,52 @@ class PlanRequest(RequestSchema):
         return list(seen.values())
 
 
+class Feasibility(SourceRef):
+    """Whether the vehicle can carry the payload to the orbit from this site, and the evidence.
+
+    ``status`` is ``feasible`` (the capacity covers the mass: ``basis`` says how),
+    ``unknown`` (no figure decides it: flagged, ranked after the feasible options) or
+    ``not_checked`` (no payload mass given). The model and version are those of the artifact
+    that carries GCAT's ratings and the launch record.
+    """
+
+    status: Literal["feasible", "unknown", "not_checked"]
+    basis: Literal["demonstrated", "rated", "rule", "bound", "none"] = Field(
+        description="demonstrated: the record shows this mass or more carried to the orbit; "
+        "rated: GCAT's rated capacity for the orbit; rule: a stated rule for an orbit GCAT "
+        "rates no figure for (see `rule`); none: no figure decides."
+    )
+    orbit: str | None = Field(description="The orbit class checked (None: checked as LEO).")
+    payload_mass_kg: float | None
+    capacity_kg: float | None = Field(
+        description="The figure the verdict rests on: the rating (its lowest variant when the "
+        "variant flying is not in the record) or the mass demonstrated."
+    )
+    margin_kg: float | None = Field(description="capacity_kg - payload_mass_kg, if feasible.")
+    margin_fraction: float | None = Field(description="margin_kg / payload_mass_kg.")
+    rule: str | None = Field(description="The rule applied for this orbit class.")
+    site_launches: int | None = Field(
+        description="Launches from the site that reached the orbit class before the window "
+        "(None: no orbit given)."
+    )
+    site_last_launch: dt.datetime | None
+    evidence: list[str] = Field(description="Ratings, masses and launches behind the verdict.")
+
+
 class PlanOption(ResponseSchema):
     """A feasible (vehicle, pad, date), its numbers, their sources and why it ranks here."""
 
     rank: int = Field(description="Position in this answer (by the request's rank_by).")
     risk_rank: int = Field(description="Position by failure probability (1 = lowest).")
     date_rank: int = Field(description="Position by planned date (1 = earliest).")
-    pareto_optimal: bool = Field(description="No other option is both lower-risk and earlier.")
+    margin_rank: int | None = Field(
+        description="Position by capacity margin (1 = largest; unknown margins last); None "
+        "without a payload mass."
+    )
+    pareto_optimal: bool = Field(
+        description="No other option is at least as good on failure risk, date and capacity "
+        "margin and better on one."
+    )
     vehicle: str
     family: str
     provider: str | None
@@ -222,8 +326,13 @@ class PlanOption(ResponseSchema):
     )
     failure: FailureEstimate
     pad_readiness: PadReadiness
+    feasibility: Feasibility
     record: VehicleRecord
-    flags: dict[str, bool] = Field(description="Answers resting on a prior or assumption.")
+    flags: dict[str, bool] = Field(
+        description="Answers resting on a prior or assumption: maiden_flight (the vehicle has "
+        "not flown: its family's record), capacity_unknown, new_pad, unseen_pad, "
+        "pad_unspecified, history_read_at_cutoff (a date after the data)."
+    )
     reasons: list[str] = Field(description="Why it ranks here, in sentences with sources.")
 
 
@@ -243,13 +352,28 @@ class PlanResponse(ResponseSchema):
 
     earliest_date: dt.datetime
     latest_date: dt.datetime
-    rank_by: Literal["risk", "date"]
+    rank_by: RankBy
+    orbit: str | None
+    payload_mass_kg: float | None
     data_cutoff: dt.date | None
+    read_at: dt.datetime | None = Field(
+        description="The moment the launch record was read at: the earliest date, or the end "
+        "of the record for a window after it."
+    )
+    days_past_cutoff: int = Field(
+        description="Days from the data cutoff to the earliest date (0 within the record)."
+    )
+    capacity_rule: str | None = Field(description="How capacity to the orbit is judged.")
     options: list[PlanOption]
-    options_total: int = Field(description="Feasible options before max_options.")
+    options_total: int = Field(description="Options kept (feasible or unknown) before max_options.")
+    options_unknown_capacity: int = Field(description="Of those, options of unknown capacity.")
     excluded: list[Exclusion]
     excluded_total: int = Field(description="Exclusions before the list was cut.")
+    excluded_by_reason: dict[str, int] = Field(
+        default_factory=dict, description="How many exclusions of each reason (all of them)."
+    )
     notes: list[str] = Field(description="Assumptions and checks the plan could not make.")
+    limits: list[str] = Field(description="What the public data cannot tell, said plainly.")
     sources: list[Provenance]
 
 
@@ -357,6 +481,16 @@ class AskResponse(ResponseSchema):
     tool_calls: list[ToolCallRecord]
     sources: list[Provenance] = Field(description="Every model version a number came from.")
     notes: list[str]
+    understood_as: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Offline: what the parser read (intent, vehicles, site, pad, dates, mass, "
+        "orbit, risk limit).",
+    )
+    ignored: list[str] = Field(
+        default_factory=list,
+        description="Offline: words of the question the parser could not read; the answer "
+        "names them rather than silently answering another question.",
+    )
 
 
 # ---- OpenAI function definitions ---------------------------------------------------------

@@ -159,14 +159,23 @@ TOOLS: Final[tuple[ToolSpec[Any, Any], ...]] = (
         name="plan_mission",
         title="Plan a mission",
         description=(
-            "Rank (vehicle, pad, date) options for a launch window: the allowed vehicles (or "
-            "every recently active one) from every active pad they have flown from, each on the "
-            "first date the pad is likely free (last launch + median pad turnaround) with a "
-            "failure probability within `max_failure_probability`. Ranked by failure "
-            "probability or date (`rank_by`), with sentences explaining each rank; options that "
-            "cannot meet the requirements (unknown or retired vehicle, retired pad, pad busy, "
-            "risk too high) are listed under `excluded` with the reason. Payload mass and orbit "
-            "are accepted but not checked (no capacity data), as the notes say. " + CITE
+            "What can carry a payload, from where, and when: ranked (vehicle, pad, date) "
+            "options for a launch window. Give `payload_mass_kg` and `orbit` (LEO, SSO, MEO, "
+            "GTO, GEO, HEO, LUNAR, ESCAPE) to check capacity and destinations: each option's "
+            "`feasibility` says whether the vehicle can carry the mass there (basis: "
+            "demonstrated mass, GCAT's rated capacity, or a stated rule; `capacity_rule`), the "
+            "capacity margin, and how often the site has launched to that orbit. Options of "
+            "unknown capacity are kept, flagged capacity_unknown and ranked after the feasible "
+            "ones. Vehicles are the ones named, or every one active in the window (and the "
+            "variants of their families not yet flown, as maiden flights); pads are those they "
+            "launched from (a maiden flight: its family's), on the first date the pad is likely "
+            "free with a failure probability within `max_failure_probability`. Ranked by "
+            "failure probability, date or capacity margin (`rank_by`), with the Pareto front "
+            "and sentences explaining each rank. `excluded` gives every option ruled out and "
+            "why (capacity_exceeded, orbit_not_reached_from_site, vehicle_not_active, "
+            "pad_not_active, pad_busy, risk_above_tolerance, ...); `limits` says what the "
+            "public data cannot tell (retirements, manifests). A window after the data "
+            "cutoff is read at the cutoff, and the answer says so. " + CITE
         ),
         arguments=PlanRequest,
         result=PlanResponse,

@@ -53,3 +53,8 @@ def ordinal(n: int) -> str:
     """1 -> '1st', 12 -> '12th', 22 -> '22nd'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def a(name: str) -> str:
+    """'a Falcon 9', 'an Electron': the article a name takes (by its first letter)."""
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"

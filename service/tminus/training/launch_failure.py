@@ -133,6 +133,7 @@ def train(
     launches: pd.DataFrame,
     variants: pd.DataFrame,
     pads: pd.DataFrame,
+    orbits: pd.DataFrame | None = None,
     *,
     random_state: int,
 ) -> TrainedModel:
@@ -142,7 +143,7 @@ def train(
     vehicle or pad before its first launch is answered as a maiden flight or a new pad.
     """
     pooling = Pooling()
-    reference = build_reference(variants, pads)
+    reference = build_reference(variants, pads, orbits)
     rows = build_rows(launches, pooling, reference)
     bt = backtest(rows, start=max(BACKTEST_START, int(rows.years.min()) + 1))
     est = fit_estimator(rows.X, rows.y)

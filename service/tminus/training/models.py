@@ -21,9 +21,9 @@ ATTRIBUTION: Final = {
     "bravo": "BRAVO weather/launch dataset, github.com/miscpeeps/bravo-wx-launch (MIT); "
     "launch metadata from The Space Devs Launch Library 2",
 }
-# The reference lists (vehicles and pads GCAT knows, flown or not) go into every artifact that
-# answers about vehicles and pads.
-REFERENCE_TABLES: Final = (S.VEHICLE_VARIANTS, S.PADS_REFERENCE)
+# The reference lists (vehicles and pads GCAT knows, flown or not, and where launches went) go
+# into every artifact that answers about vehicles and pads.
+REFERENCE_TABLES: Final = (S.VEHICLE_VARIANTS, S.PADS_REFERENCE, S.LAUNCH_ORBITS)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,8 @@ TRAINERS: Final[dict[str, TrainerSpec]] = {
             "launch_failure",
             "tminus.training.launch_failure:train",
             (S.LAUNCHES, *REFERENCE_TABLES),
-            ("gcat",),
+            # launch_orbits carries the SpaceX API's payload masses.
+            ("gcat", "spacex"),
         ),
         TrainerSpec(
             "booster_landing",
@@ -69,13 +70,15 @@ TRAINERS: Final[dict[str, TrainerSpec]] = {
             "pad_turnaround",
             "tminus.training.timing:train_pad_turnaround",
             (S.LAUNCHES, *REFERENCE_TABLES),
-            ("gcat",),
+            # launch_orbits carries the SpaceX API's payload masses.
+            ("gcat", "spacex"),
         ),
         TrainerSpec(
             "return_to_flight",
             "tminus.training.timing:train_return_to_flight",
             (S.LAUNCHES, *REFERENCE_TABLES),
-            ("gcat",),
+            # launch_orbits carries the SpaceX API's payload masses.
+            ("gcat", "spacex"),
         ),
         TrainerSpec(
             "weather_scrub",

@@ -1,4 +1,5 @@
-"""GCAT's reference lists (vehicles and pads, flown or not) as the plain data artifacts carry."""
+"""GCAT's reference lists (vehicles and pads, flown or not) and where launches went, as the
+plain data artifacts carry."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ import math
 import pandas as pd
 
 from tminus.data import schema as S
-from tminus.features.reference import PadRef, Reference, SiteRef, VariantRef, VehicleRef
+from tminus.features.reference import (
+    MassRecord,
+    Orbits,
+    PadRef,
+    Reference,
+    SiteRef,
+    VariantRef,
+    VehicleRef,
+)
+from tminus.training.frames import epoch_days
 
 
 def _opt_text(value: object) -> str | None:
@@ -23,8 +33,52 @@ def _opt_number(value: object) -> float | None:
     return None if text is None else float(text)
 
 
-def build_reference(variants: pd.DataFrame, pads: pd.DataFrame) -> Reference:
-    """Orbital vehicles (one entry per name, every variant kept), sites and pads.
+def build_orbits(orbits: pd.DataFrame) -> Orbits:
+    """Each vehicle's and site's timeline of orbit classes reached, masses and variants.
+
+    Parameters
+    ----------
+    orbits
+        The ``launch_orbits`` table (one row per successful launch and class reached).
+    """
+    frame = orbits.assign(_day=epoch_days(orbits[S.LO_LAUNCH_TIME])).sort_values(
+        ["_day", S.LO_LAUNCH_TAG], kind="stable"
+    )
+    by_vehicle: dict[str, dict[str, list[float]]] = {}
+    by_site: dict[str, dict[str, list[float]]] = {}
+    masses: dict[str, dict[str, list[MassRecord]]] = {}
+    variants: dict[str, list[tuple[float, str]]] = {}
+    seen_variant: set[str] = set()
+    columns = [
+        "_day",
+        S.LO_LAUNCH_TAG,
+        S.LO_VEHICLE,
+        S.LO_SITE,
+        S.LO_ORBIT_CLASS,
+        S.LO_PAYLOAD_MASS_KG,
+        S.LO_VARIANT,
+    ]
+    for raw_day, raw_tag, raw_vehicle, raw_site, raw_orbit, mass, variant in frame[
+        columns
+    ].itertuples(index=False, name=None):
+        day, tag, vehicle = float(raw_day), str(raw_tag), str(raw_vehicle)
+        site, orbit = str(raw_site), str(raw_orbit)
+        by_vehicle.setdefault(vehicle, {}).setdefault(orbit, []).append(day)
+        by_site.setdefault(site, {}).setdefault(orbit, []).append(day)
+        kg = _opt_number(mass)
+        if kg is not None:
+            masses.setdefault(vehicle, {}).setdefault(orbit, []).append(MassRecord(day, kg, tag))
+        code = _opt_text(variant)
+        if code is not None and tag not in seen_variant:
+            seen_variant.add(tag)
+            variants.setdefault(vehicle, []).append((day, code))
+    return Orbits(by_vehicle=by_vehicle, by_site=by_site, masses=masses, variants=variants)
+
+
+def build_reference(
+    variants: pd.DataFrame, pads: pd.DataFrame, orbits: pd.DataFrame | None = None
+) -> Reference:
+    """Orbital vehicles (one entry per name, every variant kept), sites, pads and orbits.
 
     Parameters
     ----------
@@ -32,6 +86,8 @@ def build_reference(variants: pd.DataFrame, pads: pd.DataFrame) -> Reference:
         The ``vehicle_variants`` table; only orbital classes are kept.
     pads
         The ``pads_reference`` table.
+    orbits
+        The ``launch_orbits`` table; without it, nothing is known of where launches went.
     """
     orbital = variants[variants[S.VV_CLASS] == S.VEHICLE_CLASS_ORBITAL]
     vehicles: dict[str, VehicleRef] = {}
@@ -41,6 +97,7 @@ def build_reference(variants: pd.DataFrame, pads: pd.DataFrame) -> Reference:
             name=str(name),
             family=str(first[S.VV_FAMILY]),
             manufacturer=_opt_text(first[S.VV_MANUFACTURER]),
+            alias=_opt_text(first.get(S.VV_ALIAS)),
             variants=tuple(
                 VariantRef(
                     _opt_text(row[S.VV_VARIANT]),
@@ -65,4 +122,9 @@ def build_reference(variants: pd.DataFrame, pads: pd.DataFrame) -> Reference:
             stop=_opt_text(stop),
         )
         refs.setdefault(ref.key, ref)
-    return Reference(vehicles=vehicles, sites=sites, pads=refs)
+    return Reference(
+        vehicles=vehicles,
+        sites=sites,
+        pads=refs,
+        orbits=Orbits() if orbits is None else build_orbits(orbits),
+    )

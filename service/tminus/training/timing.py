@@ -232,6 +232,7 @@ def _fit(
     variants: pd.DataFrame,
     pads: pd.DataFrame,
     *,
+    orbits: pd.DataFrame | None,
     scheme_note: str,
 ) -> tuple[Backtest, PadTurnaroundPredictor | ReturnToFlightPredictor, dict[str, object]]:
     """Backtest, then fit on every observed row and package the predictor with its history."""
@@ -240,14 +241,19 @@ def _fit(
     weights = fit_weights(rows.X[observed], rows.days[observed])
     predictor = cls(
         history=rows.history,
-        reference=build_reference(variants, pads),
+        reference=build_reference(variants, pads, orbits),
         weights=weights,
     )
     return bt, predictor, _params(weights, cls.features, rows)
 
 
 def train_pad_turnaround(
-    launches: pd.DataFrame, variants: pd.DataFrame, pads: pd.DataFrame, *, random_state: int
+    launches: pd.DataFrame,
+    variants: pd.DataFrame,
+    pads: pd.DataFrame,
+    orbits: pd.DataFrame | None = None,
+    *,
+    random_state: int,
 ) -> TrainedModel:
     """Backtest and fit ``pad_turnaround`` (the reference lists name pads not yet used)."""
     bt, predictor, params = _fit(
@@ -256,6 +262,7 @@ def train_pad_turnaround(
         launches,
         variants,
         pads,
+        orbits=orbits,
         scheme_note="launches whose pad had not launched again by the data end are left out",
     )
     return TrainedModel(
@@ -281,7 +288,12 @@ def train_pad_turnaround(
 
 
 def train_return_to_flight(
-    launches: pd.DataFrame, variants: pd.DataFrame, pads: pd.DataFrame, *, random_state: int
+    launches: pd.DataFrame,
+    variants: pd.DataFrame,
+    pads: pd.DataFrame,
+    orbits: pd.DataFrame | None = None,
+    *,
+    random_state: int,
 ) -> TrainedModel:
     """Backtest and fit ``return_to_flight`` (the reference lists name vehicles not yet flown)."""
     bt, predictor, params = _fit(
@@ -290,6 +302,7 @@ def train_return_to_flight(
         launches,
         variants,
         pads,
+        orbits=orbits,
         scheme_note="failures whose family had not flown again by the data end are left out",
     )
     params.pop("coverage_band")
