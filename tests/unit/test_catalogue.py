@@ -185,3 +185,21 @@ def test_sites_by_name_prefer_the_one_in_use_and_read_english_names() -> None:
     assert catalogue.site_names()["canaveral"] == "CC"
     with pytest.raises(QueryError):
         catalogue.resolve_site("Cap Canaveral")
+
+
+def test_the_start_of_a_series_is_more_precise_than_its_whole_family() -> None:
+    """GCAT files Ariane 62 and 64 in family 'Ariane5': 'Ariane 5' still means an Ariane 5."""
+    history = LaunchHistory()
+    launches = ((1.0, "Ariane 5G"), (2.0, "Ariane 5ECA"), (3.0, "Ariane 62"), (4.0, "H3-22S"))
+    for day, vehicle in launches:
+        family = "H2B" if vehicle.startswith("H3") else "Ariane5"
+        history.record(
+            day=day, vehicle=vehicle, family=family, provider="P", site="S", pad="A", failed=False
+        )
+    catalogue = Catalogue(history)
+    assert catalogue.resolve_vehicle("Ariane 5").name == "Ariane 5ECA"  # not Ariane 62
+    assert catalogue.resolve_vehicle("Ariane 6").name == "Ariane 62"
+    assert catalogue.resolve_vehicle("ariane5").name == "Ariane 5ECA"
+    short = catalogue.resolve_vehicle("H3")  # a short name spelled whole before a separator
+    assert (short.name, short.matched) == ("H3-22S", "series")
+    assert not catalogue.resolve_vehicle("H-3").known

@@ -5,10 +5,10 @@ exists, flown or not). One rule resolves a vehicle name (see :meth:`Catalogue.re
 
 1. a name GCAT knows, after folding case, spaces, punctuation and aliases ('Long March 5',
    'ariane-64'): that vehicle, flown or not yet flown;
-2. a family name alone ('Starship', 'Vulcan', 'New Glenn'): the family's most recently flown
-   variant, and the answer says which;
-3. the start of the names of one family's variants ('Ariane 6' for Ariane 62 and 64): the most
-   recently flown of them;
+2. the start of the names of one family's variants ('Ariane 6' for Ariane 62 and 64,
+   'Starship' for Starship V2 and V3): the most recently flown of them, and the answer says
+   which;
+3. a family name alone ('Vulcan'): the family's most recently flown variant;
 4. a near miss of a known name (a typo): refused, listing the closest names;
 5. anything else: an unknown vehicle, answered with the new-vehicle prior and flagged.
 
@@ -265,12 +265,14 @@ class Catalogue:
             chosen = asked if asked in spellings else spellings[0]
             if family is None or not self._superseded(chosen, family):
                 return self._match(asked, chosen, "exact", at)
-        if family is not None:
-            return self._match(asked, self._latest(self._members[family], at), "family", at)
+        # The start of one family's names is more precise than a whole family: GCAT files
+        # Ariane 62 and 64 in family 'Ariane5', and 'Ariane 5' means the Ariane 5 variants.
         series = self._vehicles.starting_with(asked)
         series_families = {self.family_of(v) for v in series}
-        if len(series_families) == 1 and len(normalise_vehicle(asked)) >= MIN_SERIES_KEY:
+        if len(series_families) == 1 and _names_a_series(asked, series):
             return self._match(asked, self._latest(series, at), "series", at)
+        if family is not None:
+            return self._match(asked, self._latest(self._members[family], at), "family", at)
         close = self._vehicles.near_misses(asked) + self._families.near_misses(asked)
         if len(series_families) > 1:
             close = sorted(series, key=lambda v: -self._last_day(v))[:5]
@@ -386,6 +388,21 @@ class Catalogue:
         last = record.days[-1] if record is not None and record.days else float("-inf")
         flights = 0 if record is None else len(record.days)
         return (last, flights, int(_open(ref)))
+
+
+def _names_a_series(asked: str, names: list[str]) -> bool:
+    """Whether ``asked`` is the name of a series, not just a few letters of one.
+
+    Long enough once folded (``Ariane 6``), or a short name each of whose variants spells it
+    whole before a separator (``H3`` for ``H3-22S`` and ``H3-24L``).
+    """
+    if len(normalise_vehicle(asked)) >= MIN_SERIES_KEY:
+        return True
+    stem = asked.strip().lower()
+    return bool(names) and all(
+        n.lower().startswith(stem) and n[len(stem) : len(stem) + 1] in {" ", "-", "/"}
+        for n in names
+    )
 
 
 def _start_year(ref: PadRef) -> int | None:
