@@ -22,7 +22,7 @@ _out = Console()
 _err = Console(stderr=True)
 
 # Metrics shown per output kind, by their usual names.
-PROBABILITY_METRICS = ("log_loss", "brier", "auc", "ece")
+PROBABILITY_METRICS = ("log_loss", "brier", "auc", "ece", "ece_equal_count")
 QUANTILE_METRICS = ("pinball_loss", "coverage_80")
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

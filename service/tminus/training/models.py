@@ -83,6 +83,12 @@ TRAINERS: Final[dict[str, TrainerSpec]] = {
             (S.WEATHER_EVENTS,),
             ("bravo",),
         ),
+        TrainerSpec(
+            "launch_anomaly",
+            "tminus.training.launch_anomaly:train",
+            (S.LAUNCHES, *REFERENCE_TABLES),
+            ("gcat",),
+        ),
     )
 }
 if tuple(TRAINERS) != MODEL_NAMES:
