@@ -203,7 +203,7 @@ def tune(rows: LandingRows) -> Selection:
     for k, start in enumerate(range(FIRST_TRAIN, n, STEP)):
         stop = min(start + STEP, n)
         folds[start:stop] = k
-        labels[k] = f"attempts {start + 1}-{stop}"
+        labels[k] = f"attempts {start + 1:03d}-{stop:03d}"
     fallback = _programme_rate(rows)
     predictions: dict[str, NDArray[np.float64]] = {}
     for candidate in space:

@@ -260,6 +260,11 @@ def strata_not_beaten(bt: Backtest) -> list[str]:
                         f"{bt.predictions[MODEL][mask].mean():.3f}, baseline's "
                         f"{bt.predictions[name][mask].mean():.3f}"
                     )
+                else:
+                    line += "; by quantile, model against baseline: " + ", ".join(
+                        f"{q} {ours[f'pinball_{q}']:.1f} vs {theirs[f'pinball_{q}']:.1f}"
+                        for q in ("p10", "p50", "p90")
+                    )
                 if interval is not None:
                     line += (
                         f"; 90% bootstrap interval of the difference "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,7 +20,8 @@ from tminus.settings import get_settings
 if TYPE_CHECKING:
     from tminus.training.pipeline import Outcome
 
-_out = Console()
+# Backtest tables are wide: piped output (make retrain into a log) gets room for them.
+_out = Console(width=None if sys.stdout.isatty() else 160)
 
 ModelChoice = Annotated[
     str,
