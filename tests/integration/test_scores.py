@@ -19,6 +19,7 @@ import pytest
 
 from tminus.data import schema as S
 from tminus.data.tables import load_table
+from tminus.features.history import LaunchHistory
 from tminus.predictors.launch_anomaly import LaunchAnomalyPredictor
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.predictors.timing import FailureQuery, ReturnToFlightPredictor
@@ -119,11 +120,11 @@ def _with_flights(
 ) -> LaunchFailurePredictor:
     """The same fitted model with ``vehicle`` having flown ``outcomes`` (True: failed) after the
     record's end."""
-    clone = LaunchFailurePredictor.from_state(copy.deepcopy(predictor.to_state()))
-    start = clone.history.last_day
+    history = LaunchHistory.from_state(predictor.history.to_state())
+    start = history.last_day
     assert start is not None
     for i, failed in enumerate(outcomes):
-        clone.history.record(
+        history.record(
             day=start + 1 + 30 * i,
             vehicle=vehicle,
             family=family,
@@ -132,7 +133,13 @@ def _with_flights(
             pad=None,
             failed=failed,
         )
-    return LaunchFailurePredictor.from_state(clone.to_state())
+    return LaunchFailurePredictor(
+        history=history,
+        reference=predictor.reference,
+        pooling=predictor.pooling,
+        signs=predictor.signs,
+        posterior=predictor.posterior,
+    )
 
 
 @pytest.mark.parametrize(
