@@ -178,11 +178,12 @@ def test_the_what_if_form_shows_the_api_answers_and_their_versions(
     set_date(page, "2026-03-01")
     type_into(page, "#f-orbit", "LEO")
     type_into(page, "#f-mass", "15000")
-    submit_and_wait(page, "#card-failure", "#card-landing", "#card-turnaround")
+    submit_and_wait(page, "#card-failure", "#card-anomaly", "#card-landing", "#card-turnaround")
 
     launch = {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"}
     extra = {"orbit": "LEO", "payload_mass_kg": 15000}
     failure = api.post("/v1/launch-failure", json={**launch, **extra}).json()
+    anomaly = api.post("/v1/launch-anomaly", json={**launch, **extra}).json()
     landing = api.post(
         "/v1/booster-landing",
         json={"date": "2026-03-01", "landing_type": "ASDS", "vehicle": "Falcon 9", **extra},
@@ -205,6 +206,15 @@ def test_the_what_if_form_shows_the_api_answers_and_their_versions(
     assert stale.get_attribute("data-value") == str(failure["days_past_cutoff"])
     assert f"{failure['days_past_cutoff']:,} days" in stale.text
 
+    # the insurer's outcome: failure or partial failure, from its own model and version
+    card = by_css(page, "#card-anomaly")
+    assert card.get_attribute("data-state") == "answered"
+    assert by_css(card, "[data-field=probability]").text == pct(anomaly["probability"])
+    assert by_css(card, "[data-field=interval]").text == span(anomaly["interval"])
+    assert by_css(card, "[data-field=version]").text == served["launch_anomaly"]
+    assert anomaly["context"]["outcome"] == "failure or partial failure"
+    assert "insurers" in card.text
+
     card = by_css(page, "#card-landing")
     assert card.get_attribute("data-state") == "answered"
     assert by_css(card, "[data-field=probability]").text == pct(landing["probability"])
@@ -226,8 +236,9 @@ def test_a_vehicle_without_a_booster_model_says_so(page: WebDriver, live_server:
     type_into(page, "#f-vehicle", "Electron")
     type_into(page, "#f-pad", "")
     set_date(page, "2026-03-01")
-    submit_and_wait(page, "#card-failure", "#card-landing", "#card-turnaround")
+    submit_and_wait(page, "#card-failure", "#card-anomaly", "#card-landing", "#card-turnaround")
     assert by_css(page, "#card-failure").get_attribute("data-state") == "answered"
+    assert by_css(page, "#card-anomaly").get_attribute("data-state") == "answered"
     assert "Does not apply" in by_css(page, "#card-landing").text
     assert "Enter a pad" in by_css(page, "#card-turnaround").text
 
@@ -266,8 +277,8 @@ def test_a_bad_input_shows_the_api_error_and_its_suggestions(
     # An out-of-range number is named as the API names it, on every card that used it.
     type_into(page, "#f-vehicle", "Falcon 9")
     type_into(page, "#f-mass", "-5")
-    submit_and_wait(page, "#card-failure", "#card-landing")
-    for card_id in ("#card-failure", "#card-landing"):
+    submit_and_wait(page, "#card-failure", "#card-anomaly", "#card-landing")
+    for card_id in ("#card-failure", "#card-anomaly", "#card-landing"):
         card = by_css(page, card_id)
         assert card.get_attribute("data-state") == "error"
         assert "payload_mass_kg" in card.text and "HTTP 422" in card.text

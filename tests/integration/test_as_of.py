@@ -98,7 +98,7 @@ def test_the_service_reads_the_features_training_computed(
     vehicle, pad and moment equal the training rows' features for that launch."""
     predictor = served(champion_registry, "launch_failure")
     assert isinstance(predictor, LaunchFailurePredictor)
-    rows = launch_failure.build_rows(launches, Pooling(**predictor.to_state()["pooling"]))
+    X = launch_failure.build_rows(launches).design(Pooling(**predictor.to_state()["pooling"]))
     checked = 0
     for i in sample(launches, SAMPLE, seed=13):
         launch = launches.loc[i]
@@ -111,7 +111,7 @@ def test_the_service_reads_the_features_training_computed(
             pad=launch[S.PAD],
         )
         served_x = predictor.feature_vector(query)
-        np.testing.assert_allclose(served_x, rows.X[i], rtol=0, atol=1e-12, err_msg=str(query))
+        np.testing.assert_allclose(served_x, X[i], rtol=0, atol=1e-12, err_msg=str(query))
         checked += 1
     assert checked >= SAMPLE * 0.9
 

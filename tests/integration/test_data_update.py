@@ -245,7 +245,7 @@ def test_update_retrains_promotes_and_the_running_service_answers_from_it(
 ) -> None:
     run = json.loads(first_update)
     registry = Registry(world.models)
-    for model in ("launch_failure", "pad_turnaround", "return_to_flight"):
+    for model in ("launch_failure", "pad_turnaround", "return_to_flight", "launch_anomaly"):
         champion = registry.get(model, registry.resolve(model, "champion")).metadata
         assert champion["data"]["cutoff"] == LAST_DATE, model
         sources = {entry["path"]: entry for entry in champion["data"]["sources"]}
@@ -389,10 +389,13 @@ def test_next_week_only_the_models_of_the_launches_are_retrained(
     run = world.update(later.as_uri())
     assert run.returncode == 0, run.stderr
     assert "launches 7,181 (1 new), data cutoff 2026-01-20 -> 2026-01-27" in run.stderr
-    assert "retraining launch_failure, pad_turnaround, return_to_flight:" in run.stdout
+    assert (
+        "retraining launch_failure, pad_turnaround, return_to_flight, launch_anomaly:" in run.stdout
+    )
     after = {m: len(registry.versions(m)) for m in registry.models()}
     assert after == versions | {
-        m: versions[m] + 1 for m in ("launch_failure", "pad_turnaround", "return_to_flight")
+        m: versions[m] + 1
+        for m in ("launch_failure", "pad_turnaround", "return_to_flight", "launch_anomaly")
     }
     latest = registry.get("launch_failure", registry.resolve("launch_failure", "challenger"))
     assert latest.metadata["data"]["cutoff"] == "2026-01-27"

@@ -55,6 +55,10 @@ CALLS: dict[str, tuple[dict[str, Any], str | None]] = {
         {"date": "2026-07-15", "max_peak_wind": 25.0, "lightning_count": 0},
         "/v1/weather-scrub",
     ),
+    "predict_launch_anomaly": (
+        {"vehicle": "Ariane 62", "date": "2026-03-01"},
+        "/v1/launch-anomaly",
+    ),
     "list_vehicles": ({"query": "Falcon", "limit": 3}, None),
     "list_pads": ({"query": "Falcon 9", "limit": 3}, None),
     "compare_vehicles": ({"vehicles": ["Electron", "Vega C"], "date": "2026-03-01"}, None),

@@ -68,11 +68,50 @@ def test_a_pad_read_at_a_moment_knows_its_gaps_up_to_then() -> None:
 
 
 def test_the_provider_record_is_its_last_launches_before_the_moment() -> None:
-    rate_early, n_early = HISTORY.at(105.0).provider_rate("P")
-    rate_late, n_late = HISTORY.at(1e9).provider_rate("P")
-    assert (n_early, n_late) == (1, 6)
-    assert rate_early > rate_late  # one launch, a failure; then 2 failures in 6
-    assert HISTORY.at(1e9).provider_rate("nobody")[1] == 0
+    assert HISTORY.at(105.0).provider_record("P", operational=False) == (1, 1)
+    assert HISTORY.at(1e9).provider_record("P", operational=False) == (6, 2)
+    # every launch of family F is one of its first 20: a development launch
+    assert HISTORY.at(1e9).provider_record("P", operational=True) == (0, 0)
+    assert HISTORY.at(1e9).provider_record("nobody", operational=False) == (0, 0)
+
+
+def _mature_and_testing() -> LaunchHistory:
+    """Provider P flies a mature family M (25 successes), then tests a new family T."""
+    history = LaunchHistory()
+    for i in range(25):
+        history.record(
+            day=float(i), vehicle="M1", family="M", provider="P", site="S", pad="A", failed=False
+        )
+    for i, failed in enumerate((True, True, False)):
+        history.record(
+            day=100.0 + i, vehicle="T1", family="T", provider="P", site="S", pad="B", failed=failed
+        )
+    return history
+
+
+def test_development_launches_stay_out_of_the_operational_record() -> None:
+    """A family's first 20 flights are development: they count for the provider's young
+    families, never for what a mature family is read against."""
+    history = _mature_and_testing()
+    at = history.at(200.0)
+    assert at.in_development("T") and not at.in_development("M")
+    # M's first 20 flights were development too; its last 5 are operational
+    assert at.provider_record("P", operational=True) == (5, 0)
+    assert at.provider_record("P", operational=False) == (20, 2)
+    assert history.operational.flights == 5 and history.operational.failures == 0
+    assert at.trailing_rate() == pytest.approx(1 / 7)  # (0 + 1) / (5 + 2)
+    assert at.trailing_rate(operational=False) == pytest.approx(3 / 30)  # (2 + 1) / (28 + 2)
+    again = LaunchHistory.from_state(json.loads(json.dumps(history.to_state())))
+    assert again.to_state() == history.to_state()
+
+
+def test_the_familys_last_return_to_flight_is_read_as_of_the_moment() -> None:
+    # F failed on day 100 and flew again on 110.5, failed again on 130, flew on 140.25
+    assert HISTORY.at(105.0).family_last_return("F") is None  # not back yet on day 105
+    assert HISTORY.at(120.0).family_last_return("F") == pytest.approx(10.5)
+    assert HISTORY.at(135.0).family_last_return("F") == pytest.approx(10.5)
+    assert HISTORY.at(141.0).family_last_return("F") == pytest.approx(10.25)
+    assert HISTORY.at(141.0).family_last_return("nobody") is None
 
 
 def test_the_new_vehicle_prior_counts_each_vehicles_first_flights_before_the_moment() -> None:

@@ -113,8 +113,10 @@ def test_an_unflown_variant_is_a_maiden_flight_on_its_familys_record(
     stranger = predictor.predict(LaunchQuery(vehicle="Zephyr Heavy", when=LATER, pad="LC1"))
     assert stranger.flags["unseen_vehicle"] and not stranger.flags["maiden_flight"]
     assert stranger.context["family_flights"] == 0
-    # the family's record makes the maiden flight less uncertain than a stranger's
-    assert maiden.interval[1] - maiden.interval[0] <= stranger.interval[1] - stranger.interval[0]
+    # the family's long, good record never makes the maiden flight riskier than a stranger's
+    assert maiden.probability <= stranger.probability
+    for answer in (maiden, stranger):
+        assert answer.interval[0] <= answer.probability <= answer.interval[1]
 
 
 def test_a_vehicle_before_its_first_flight_has_no_flights(

@@ -10,7 +10,15 @@ from sklearn.utils.estimator_checks import estimator_checks_generator
 
 from tminus.predictors.logistic import log_odds, sigmoid
 from tminus.training.estimators import LinearQuantileRegression, SignConstrainedLogisticRegression
-from tminus.training.metrics import auc, brier, ece, log_loss, pinball, quantile_scores
+from tminus.training.metrics import (
+    auc,
+    brier,
+    ece,
+    log_loss,
+    pinball,
+    probability_scores,
+    quantile_scores,
+)
 
 
 def test_logistic_recovers_direction_and_is_calibrated_in_the_large() -> None:
@@ -88,3 +96,16 @@ def test_the_service_evaluates_the_fitted_logistic_as_training_does() -> None:
     np.testing.assert_allclose(by_hand, expected, rtol=0, atol=1e-12)
     proba = est.predict_proba(fresh)[:, 1]
     np.testing.assert_allclose([sigmoid(z) for z in by_hand], proba, rtol=0, atol=1e-12)
+
+
+def test_the_ece_says_how_it_was_binned() -> None:
+    """Two groups of forecasts in one equal-width bin: equal-width bins average their errors
+    away (0.03), equal-count bins see each group's (0.11)."""
+    p = [0.12] * 50 + [0.18] * 50
+    y = [1.0] * 2 + [0.0] * 48 + [1.0] * 16 + [0.0] * 34  # observed 4% and 32%
+    assert ece(y, p, binning="width") == pytest.approx(0.03)
+    assert ece(y, p, binning="count") == pytest.approx(0.11)
+    scores = probability_scores(y, p)
+    assert scores["ece"] == pytest.approx(0.03)
+    assert scores["ece_equal_count"] == pytest.approx(0.11)
+    assert scores["auc"] is not None and scores["n"] == 100 and scores["events"] == 18

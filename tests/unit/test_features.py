@@ -14,12 +14,13 @@ from .synthetic import launches
 
 def test_failure_features_ignore_everything_after_the_launch() -> None:
     table = launches(400)
-    full = launch_failure.build_rows(table, Pooling())
+    full = launch_failure.build_rows(table)
     # change the future: flip every outcome after row 250 and drop the last 100 launches
     future = table.copy()
     future.loc[250:, "failed"] = ~future.loc[250:, "failed"]
-    cut = launch_failure.build_rows(future.iloc[:300], Pooling())
-    np.testing.assert_array_equal(full.X[:251], cut.X[:251])
+    cut = launch_failure.build_rows(future.iloc[:300])
+    for pooling in (Pooling(), Pooling(family_strength=20.0, vehicle_strength=2.0)):
+        np.testing.assert_array_equal(full.design(pooling)[:251], cut.design(pooling)[:251])
     for name in full.baselines:
         np.testing.assert_array_equal(full.baselines[name][:251], cut.baselines[name][:251])
 
@@ -42,7 +43,7 @@ def test_history_must_be_fed_in_time_order() -> None:
 def test_history_round_trips_through_json_state() -> None:
     import json
 
-    rows = launch_failure.build_rows(launches(200), Pooling())
+    rows = launch_failure.build_rows(launches(200))
     state = json.loads(json.dumps(rows.history.to_state()))
     again = LaunchHistory.from_state(state)
     assert again.to_state() == rows.history.to_state()

@@ -29,6 +29,8 @@ RTF_FEATURES: Final = (
     "new_vehicle",
     "log_all_launches_last_year",
     "log_days_since_previous_family_failure",
+    "returned_before",
+    "log_family_last_return_days",
 )
 
 
@@ -82,6 +84,7 @@ def rtf_features(
     fam_year = at.family_launches_last_year(family)
     recent_failures = at.family_failures_recent(family, RECENT_DAYS)
     since = None if fam.last_failure_day is None else max(at.t - fam.last_failure_day, 0.0)
+    last_return = at.family_last_return(family)
     features = [
         math.log1p(fam.flights),
         math.log1p(fam_year),
@@ -89,6 +92,8 @@ def rtf_features(
         1.0 if veh.flights < 3 else 0.0,
         math.log1p(at.all_launches_last_year()),
         math.log1p(20 * YEAR_DAYS if since is None else min(since, 20 * YEAR_DAYS)),
+        0.0 if last_return is None else 1.0,
+        0.0 if last_return is None else math.log1p(last_return),
     ]
     context: dict[str, float | int | None] = {
         "family_flights": fam.flights,
@@ -96,5 +101,6 @@ def rtf_features(
         "family_failures_last_2y": recent_failures,
         "vehicle_flights": veh.flights,
         "days_since_previous_family_failure": since,
+        "family_last_return_days": last_return,
     }
     return features, context

@@ -30,6 +30,14 @@ PAD_GAP_WINDOW: Final = 10
 RECENT_DAYS: Final = 730.0
 # Window of the global era rate, in days (five years).
 ERA_DAYS: Final = 5 * 365.25
+# Window of the trailing rate that pooled estimates shrink towards, in days (ten years).
+TRAILING_DAYS: Final = 10 * 365.25
+# A launch of a family with fewer earlier flights than this is a development launch: it counts
+# towards its own vehicle, family and the new-vehicle prior, and towards its provider's record
+# for the provider's other young families, but not towards the operational record that mature
+# vehicles are read against (a test campaign of one family says little about another's
+# production vehicle).
+DEVELOPMENT_FLIGHTS: Final = 20
 # A vehicle's first this-many flights count towards the new-vehicle prior.
 EARLY_FLIGHTS: Final = 3
 YEAR_DAYS: Final = 365.25
@@ -215,6 +223,10 @@ class LaunchHistory:
     everything: Record = field(default_factory=Record)
     # Each vehicle's first EARLY_FLIGHTS flights, across all vehicles: the new-vehicle prior.
     early: Record = field(default_factory=Record)
+    # Operational launches (not development ones, see DEVELOPMENT_FLIGHTS): of everyone, and
+    # of each provider.
+    operational: Record = field(default_factory=Record)
+    provider_operational: dict[str, Record] = field(default_factory=dict)
 
     # ---- updates -------------------------------------------------------------------------
     def record(
@@ -240,7 +252,11 @@ class LaunchHistory:
             self.family_vehicles.setdefault(family, []).append(vehicle)
         self.vehicle_family[vehicle] = family
         self.vehicle_providers.setdefault(vehicle, []).append(provider)
-        self.families.setdefault(family, Record()).add(day, failed=failed)
+        family_record = self.families.setdefault(family, Record())
+        if family_record.flights >= DEVELOPMENT_FLIGHTS:
+            self.operational.add(day, failed=failed)
+            self.provider_operational.setdefault(provider, Record()).add(day, failed=failed)
+        family_record.add(day, failed=failed)
         self.providers.setdefault(provider, Record()).add(day, failed=failed)
         self.everything.add(day, failed=failed)
         key = None
@@ -304,6 +320,8 @@ class LaunchHistory:
             "pads": {k: v.to_state() for k, v in self.pads.items()},
             "everything": self.everything.to_state(),
             "early": self.early.to_state(),
+            "operational": self.operational.to_state(),
+            "provider_operational": {k: v.to_state() for k, v in self.provider_operational.items()},
         }
 
     @classmethod
@@ -326,6 +344,10 @@ class LaunchHistory:
         history.pads = {str(k): PadRecord.from_state(v) for k, v in state["pads"].items()}
         history.everything = Record.from_state(state["everything"])
         history.early = Record.from_state(state["early"])
+        history.operational = Record.from_state(state["operational"])
+        history.provider_operational = {
+            str(k): Record.from_state(v) for k, v in state["provider_operational"].items()
+        }
         for name, record in history.vehicles.items():
             if len(history.vehicle_pads.get(name, [])) != record.flights:
                 raise ValueError(f"vehicle {name}: one pad entry per launch expected")
@@ -362,6 +384,20 @@ class HistoryAt:
         record = self.history.families.get(family, EMPTY_RECORD)
         return record.failures_between(self.t - days, self.t)
 
+    def family_last_return(self, family: str) -> float | None:
+        """Days from the family's last failure to its next launch, for the most recent failure
+        whose return was seen before ``t``; None if it never returned from one before ``t``."""
+        record = self.history.families.get(family, EMPTY_RECORD)
+        launches = record.launch_days
+        k = bisect_left(record.failure_days, self.t)
+        while k > 0:
+            failed = record.failure_days[k - 1]
+            nxt = bisect_right(launches, failed)
+            if nxt < len(launches) and launches[nxt] < self.t:
+                return launches[nxt] - failed
+            k -= 1
+        return None
+
     def family_launches_last_year(self, family: str | None) -> int:
         """Launches of ``family`` in the year before ``t`` (0 for None)."""
         if family is None:
@@ -374,9 +410,21 @@ class HistoryAt:
         return self.history.everything.launches_between(self.t - YEAR_DAYS, self.t)
 
     def global_rate(self) -> float:
-        """Failure rate over everything before ``t``, Laplace-smoothed."""
+        """Failure rate over everything before ``t`` (all time), Laplace-smoothed."""
         everything = self.history.everything.at(self.t)
         return (everything.failures + 1) / (everything.flights + 2)
+
+    def trailing_rate(self, *, operational: bool = True, days: float = TRAILING_DAYS) -> float:
+        """Laplace-smoothed failure rate of the launches in the ``days`` before ``t``.
+
+        ``operational`` (the default, what the model's pooling shrinks towards) counts only
+        operational launches; ``operational=False`` counts every launch (the analyst's
+        trailing-rate baseline).
+        """
+        record = self.history.operational if operational else self.history.everything
+        n = record.launches_between(self.t - days, self.t)
+        k = record.failures_between(self.t - days, self.t)
+        return (k + 1) / (n + 2)
 
     def new_vehicle_rate(self) -> float:
         """Failure rate of vehicles' first :data:`EARLY_FLIGHTS` flights before ``t``, smoothed."""
@@ -384,11 +432,12 @@ class HistoryAt:
         return (early.failures + 1) / (early.flights + 3)
 
     def era_rate(self) -> float:
-        """Smoothed failure rate of all launches in the :data:`ERA_DAYS` before ``t``."""
-        everything = self.history.everything
-        n = everything.launches_between(self.t - ERA_DAYS, self.t)
-        k = everything.failures_between(self.t - ERA_DAYS, self.t)
-        return (k + 1) / (n + 2)
+        """Smoothed failure rate of operational launches in the :data:`ERA_DAYS` before ``t``."""
+        return self.trailing_rate(operational=True, days=ERA_DAYS)
+
+    def in_development(self, family: str) -> bool:
+        """Whether a launch of ``family`` at ``t`` is a development launch (few family flights)."""
+        return self.family(family).flights < DEVELOPMENT_FLIGHTS
 
     def provider_of(
         self, vehicle: str, family: str, *, manufacturer: str | None = None
@@ -419,19 +468,22 @@ class HistoryAt:
                 return manufacturer
         return None
 
-    def provider_rate(self, provider: str) -> tuple[float, int]:
-        """Smoothed failure rate of the provider's last launches before ``t``, and how many."""
-        record = self.history.providers.get(provider)
-        prior = self.global_rate()
+    def provider_record(self, provider: str, *, operational: bool) -> tuple[int, int]:
+        """(launches, failures) of the provider's last :data:`PROVIDER_WINDOW` launches.
+
+        ``operational`` counts only its operational launches: what a mature vehicle is read
+        against, so that another family's test campaign does not move it.
+        """
+        table = self.history.provider_operational if operational else self.history.providers
+        record = table.get(provider)
         if record is None:
-            return prior, 0
+            return 0, 0
         n = bisect_left(record.launch_days, self.t)
         window = min(n, PROVIDER_WINDOW)
         if window == 0:
-            return prior, 0
+            return 0, 0
         start = record.launch_days[n - window]
-        failures = record.failures_between(start, self.t)
-        return (failures + 2 * prior) / (window + 2), window
+        return window, record.failures_between(start, self.t)
 
     def vehicle_pad_mix(self, vehicle: str, days: float = YEAR_DAYS) -> list[tuple[str, int]]:
         """The pads ``vehicle`` launched from in the ``days`` before ``t``, most used first.

@@ -3,6 +3,10 @@
 The programme's experience is every landing attempt with its outcome, read as of a moment
 like the launch history (:class:`~tminus.features.history.Record`): an attempt reads only the
 attempts before it, by training and serving alike.
+
+Two feature sets are candidates, chosen in training inside each backtest fold on past
+attempts only: ``narrow`` (landing type, block, the programme's record) and ``full`` (also the
+core's earlier flights, the payload mass and whether the orbit is high-energy).
 """
 
 from __future__ import annotations
@@ -15,17 +19,29 @@ from tminus.features.history import Record
 
 LandingType = Literal["ASDS", "RTLS", "Ocean"]
 LANDING_TYPES: Final = ("ASDS", "RTLS", "Ocean")
-# Inputs a planner gives that the model does not read: on 162 attempts with 13 failures the
-# core's flight number, payload mass and orbit made the backtest worse (see the model card).
-UNUSED_INPUTS: Final = ("core_flight", "payload_mass_kg", "orbit")
+# Orbits that leave little propellant for the booster's return.
+HIGH_ENERGY_ORBITS: Final = frozenset({"GTO", "GEO", "HEO", "MEO", "TLI", "ES-L1", "HCO", "SO"})
 
-LANDING_FEATURES: Final = (
+ALL_LANDING_FEATURES: Final = (
     "rtls",
     "ocean",
     "block",
     "log_programme_attempts",
     "logit_programme_rate",
+    "log_prior_core_flights",
+    "log_payload_tonnes",
+    "high_energy_orbit",
 )
+FEATURE_SETS: Final[dict[str, tuple[str, ...]]] = {
+    "narrow": ALL_LANDING_FEATURES[:5],
+    "full": ALL_LANDING_FEATURES,
+}
+# The planner's inputs each extra feature reads.
+INPUT_OF: Final = {
+    "log_prior_core_flights": "core_flight",
+    "log_payload_tonnes": "payload_mass_kg",
+    "high_energy_orbit": "orbit",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +64,25 @@ class LandingExperience:
 
 
 def landing_features(
-    experience: LandingExperience, *, landing_type: str, block: int
+    experience: LandingExperience,
+    *,
+    landing_type: str,
+    block: int,
+    core_flight: int,
+    payload_mass_kg: float,
+    orbit: str | None,
+    names: tuple[str, ...] = ALL_LANDING_FEATURES,
 ) -> list[float]:
-    """The model's inputs, in :data:`LANDING_FEATURES` order."""
+    """The model's inputs, in the order of ``names`` (a subset of :data:`ALL_LANDING_FEATURES`)."""
     rate = min(max(experience.rate, 1e-6), 1 - 1e-6)
-    return [
-        1.0 if landing_type == "RTLS" else 0.0,
-        1.0 if landing_type == "Ocean" else 0.0,
-        float(block),
-        math.log1p(experience.attempts),
-        math.log(rate / (1 - rate)),
-    ]
+    values = {
+        "rtls": 1.0 if landing_type == "RTLS" else 0.0,
+        "ocean": 1.0 if landing_type == "Ocean" else 0.0,
+        "block": float(block),
+        "log_programme_attempts": math.log1p(experience.attempts),
+        "logit_programme_rate": math.log(rate / (1 - rate)),
+        "log_prior_core_flights": math.log1p(max(core_flight - 1, 0)),
+        "log_payload_tonnes": math.log1p(max(payload_mass_kg, 0.0) / 1000.0),
+        "high_energy_orbit": 1.0 if orbit is not None and orbit in HIGH_ENERGY_ORBITS else 0.0,
+    }
+    return [values[name] for name in names]

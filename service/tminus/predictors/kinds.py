@@ -19,6 +19,7 @@ PREDICTORS: Final[dict[str, str]] = {
     "pad_turnaround": "tminus.predictors.timing:PadTurnaroundPredictor",
     "return_to_flight": "tminus.predictors.timing:ReturnToFlightPredictor",
     "weather_scrub": "tminus.predictors.weather_scrub:WeatherScrubPredictor",
+    "launch_anomaly": "tminus.predictors.launch_anomaly:LaunchAnomalyPredictor",
 }
 MODEL_NAMES: Final = tuple(PREDICTORS)
 

@@ -1,4 +1,10 @@
-"""``launch_failure``: probability that an orbital launch fails, with a 90% interval."""
+"""``launch_failure``: probability that an orbital launch fails, with a 90% interval.
+
+The interval is the uncertainty of the failure probability given the data: the 5th to 95th
+percentile of the probability over draws from the posterior of the fitted coefficients,
+evaluated at the vehicle's own record as of the date (see
+:class:`~tminus.predictors.logistic.PosteriorLogistic`).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
-from scipy.special import betaincinv
+import numpy as np
 
 from tminus.features.history import HistoryAt, LaunchHistory, pad_key
 from tminus.features.reference import Reference
@@ -19,6 +25,7 @@ from tminus.features.risk import (
     RiskContext,
     feature_vector,
     pad_feature,
+    pooled_rates,
     read_context,
 )
 from tminus.features.timebase import from_day, to_day
@@ -28,15 +35,11 @@ from tminus.predictors.base import (
     ProbabilityPrediction,
     QueryError,
     StateError,
-    float_list,
     require,
 )
 from tminus.predictors.catalogue import Catalogue, VehicleMatch
-from tminus.predictors.logistic import log_odds, sigmoid
+from tminus.predictors.logistic import PosteriorLogistic, interval_of
 
-# Interval: Beta around the model's probability with this many pseudo-flights on top of the
-# vehicle's own flights, so a new vehicle gets a wide interval and a proven one a narrow one.
-INTERVAL_LEVEL = 0.90
 # Answers remembered per predictor, keyed by the question as asked and the moment the history
 # is read at. Every question after the data cutoff is read at the cutoff, so the traffic a
 # service sees (a few vehicles and pads, future dates) is a small set of distinct questions.
@@ -65,22 +68,14 @@ class LaunchQuery:
     payload_mass_kg: float | None = None
 
 
-def beta_interval(p: float, concentration: float, level: float) -> tuple[float, float]:
-    """Central ``level`` interval of Beta(p*c, (1-p)*c)."""
-    a = max(p * concentration, 1e-6)
-    b = max((1.0 - p) * concentration, 1e-6)
-    tail = (1.0 - level) / 2.0
-    low = float(betaincinv(a, b, tail))
-    high = float(betaincinv(a, b, 1.0 - tail))
-    return (min(low, p), max(high, p))
-
-
 class LaunchFailurePredictor(Predictor):
     """Constrained logistic regression on as-of history features, plus the history itself."""
 
-    kind: ClassVar[str] = "tminus.launch_failure.v2"
+    kind: ClassVar[str] = "tminus.launch_failure.v3"
     task: ClassVar[str] = "launch_failure"
     output = "probability"
+    # What the probability is of, in the answer's context.
+    outcome: ClassVar[str] = "failure"
 
     def __init__(
         self,
@@ -88,25 +83,17 @@ class LaunchFailurePredictor(Predictor):
         history: LaunchHistory,
         reference: Reference,
         pooling: Pooling,
-        coef: list[float],
-        intercept: float,
-        mean: list[float],
-        scale: list[float],
-        interval_strength: float,
+        signs: list[int],
+        posterior: PosteriorLogistic,
     ) -> None:
         n = len(FEATURE_NAMES)
-        if not (len(coef) == len(mean) == len(scale) == n):
-            raise StateError(f"expected {n} coefficients, means and scales")
-        if any(s <= 0 for s in scale):
-            raise StateError("feature scales must be positive")
+        if len(signs) != n or posterior.coef.shape != (n,):
+            raise StateError(f"expected {n} coefficients and signs")
         self.history = history
         self.reference = reference
         self.pooling = pooling
-        self.coef = coef
-        self.intercept = intercept
-        self.mean = mean
-        self.scale = scale
-        self.interval_strength = interval_strength
+        self.signs = signs
+        self.posterior = posterior
         self.catalogue = Catalogue(history, reference)
         # Per instance, so a new version starts empty. A plain dict (single get, set and clear
         # are atomic under the GIL) rather than an lru_cache of a bound method, which would tie
@@ -119,16 +106,10 @@ class LaunchFailurePredictor(Predictor):
         return {
             "history": self.history.to_state(),
             "reference": self.reference.to_state(),
-            "pooling": {
-                "family_strength": self.pooling.family_strength,
-                "vehicle_strength": self.pooling.vehicle_strength,
-            },
+            "pooling": self.pooling.to_state(),
             "feature_names": list(FEATURE_NAMES),
-            "coef": list(self.coef),
-            "intercept": self.intercept,
-            "mean": list(self.mean),
-            "scale": list(self.scale),
-            "interval_strength": self.interval_strength,
+            "signs": list(self.signs),
+            "posterior": self.posterior.to_state(),
         }
 
     @classmethod
@@ -139,6 +120,9 @@ class LaunchFailurePredictor(Predictor):
         pooling = require(state, "pooling", dict)
         n = len(FEATURE_NAMES)
         history, reference = read_history_state(state)
+        signs = require(state, "signs", list)
+        if len(signs) != n or any(s not in (-1, 0, 1) for s in signs):
+            raise StateError(f"expected {n} signs from -1, 0, 1")
         return cls(
             history=history,
             reference=reference,
@@ -146,11 +130,8 @@ class LaunchFailurePredictor(Predictor):
                 family_strength=float(require(pooling, "family_strength", (int, float))),
                 vehicle_strength=float(require(pooling, "vehicle_strength", (int, float))),
             ),
-            coef=float_list(state, "coef", n),
-            intercept=float(require(state, "intercept", (int, float))),
-            mean=float_list(state, "mean", n),
-            scale=float_list(state, "scale", n),
-            interval_strength=float(require(state, "interval_strength", (int, float))),
+            signs=[int(s) for s in signs],
+            posterior=PosteriorLogistic.from_state(require(state, "posterior", dict), n),
         )
 
     def input_schema(self) -> dict[str, Any]:
@@ -231,7 +212,7 @@ class LaunchFailurePredictor(Predictor):
         pad = self.catalogue.resolve_pad(query.pad, query.site)
         site, pad_code = (None, query.pad) if pad is None else (pad.site, pad.pad)
         ctx = self._context(vehicle, t, site, pad_code)
-        return feature_vector(ctx)
+        return feature_vector(ctx, self.pooling)
 
     def _context(
         self, vehicle: VehicleMatch, t: float, site: str | None, pad: str | None
@@ -243,11 +224,7 @@ class LaunchFailurePredictor(Predictor):
             provider=vehicle.provider,
             site=site,
             pad=pad,
-            pooling=self.pooling,
         )
-
-    def _probability(self, x: list[float]) -> float:
-        return sigmoid(log_odds(x, self.mean, self.scale, self.coef, self.intercept))
 
     def _answer_for_pads(
         self, at: HistoryAt, ctx: RiskContext, mix: list[tuple[str, float]] | None
@@ -255,27 +232,26 @@ class LaunchFailurePredictor(Predictor):
         """Probability and interval; with ``mix`` (pad key, share), the mixture over those pads.
 
         Only the pad term differs between the pads, so the mixture is a weighted mean of the
-        per-pad answers and lies within their range. ``mix == []``: no pad term at all (the
-        feature at its training mean).
+        per-pad answers and lies within their range; its interval is that of the mixture under
+        every posterior draw. ``mix == []``: no pad term at all (the feature at its training
+        mean).
         """
-        x = feature_vector(ctx)
-        concentration = ctx.vehicle_flights + self.interval_strength
+        x = feature_vector(ctx, self.pooling)
+        post = self.posterior
         if mix is None:
-            p = self._probability(x)
-            return p, beta_interval(p, concentration, INTERVAL_LEVEL)
+            p = post.point(x)
+            return p, interval_of(post.draws(x), p)
         if not mix:
-            x[PAD_FEATURE] = self.mean[PAD_FEATURE]
-            p = self._probability(x)
-            return p, beta_interval(p, concentration, INTERVAL_LEVEL)
-        p_mix, low_mix, high_mix = 0.0, 0.0, 0.0
+            x[PAD_FEATURE] = float(post.mean[PAD_FEATURE])
+            p = post.point(x)
+            return p, interval_of(post.draws(x), p)
+        p_mix = 0.0
+        draws_mix = np.zeros(len(post.draw_intercept))
         for key, share in mix:
             x[PAD_FEATURE] = pad_feature(self.history.pads[key].at(at.t).flights)
-            p = self._probability(x)
-            low, high = beta_interval(p, concentration, INTERVAL_LEVEL)
-            p_mix += share * p
-            low_mix += share * low
-            high_mix += share * high
-        return p_mix, (min(low_mix, p_mix), max(high_mix, p_mix))
+            p_mix += share * post.point(x)
+            draws_mix += share * post.draws(x)
+        return p_mix, interval_of(draws_mix, p_mix)
 
     def _compute(
         self, vehicle_asked: str, site_asked: str | None, pad_asked: str | None, t: float
@@ -305,7 +281,9 @@ class LaunchFailurePredictor(Predictor):
             mix = at.pad_mix(vehicle.name, vehicle.family, site=site)
         ctx = self._context(vehicle, t, site, pad)
         probability, interval = self._answer_for_pads(at, ctx, mix)
+        family_rate, vehicle_rate = pooled_rates(ctx, self.pooling)
         context: dict[str, Any] = {
+            "outcome": self.outcome,
             "vehicle": vehicle.name,
             "family": vehicle.family,
             "provider": vehicle.provider,
@@ -316,9 +294,11 @@ class LaunchFailurePredictor(Predictor):
             "family_failures": ctx.family_failures,
             "family_flights_since_failure": ctx.family_flights_since_failure,
             "days_since_family_failure": ctx.days_since_family_failure,
-            "family_failures_last_2y": ctx.family_failures_recent,
-            "pooled_family_rate": ctx.family_rate,
-            "pooled_vehicle_rate": ctx.vehicle_rate,
+            "family_in_development": ctx.family_in_development,
+            "provider_recent_launches": ctx.provider_flights,
+            "provider_recent_failures": ctx.provider_failures,
+            "pooled_family_rate": family_rate,
+            "pooled_vehicle_rate": vehicle_rate,
         }
         if vehicle.matched in ("family", "series"):
             context["resolved_from"] = vehicle.asked

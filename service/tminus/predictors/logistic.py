@@ -1,5 +1,5 @@
-"""Logistic models as the service evaluates them: one function for the log-odds, and a
-bootstrap ensemble that gives a probability an honest interval.
+"""Logistic models as the service evaluates them: one function for the log-odds, and draws of
+the coefficients that give a probability an honest interval.
 
 Training fits :class:`~tminus.training.estimators.SignConstrainedLogisticRegression`; the
 service evaluates its weights here, by hand. A test checks both agree to 1e-12.
@@ -41,27 +41,37 @@ def sigmoid(z: float) -> float:
 
 
 @dataclass(frozen=True)
-class BootstrapLogistic:
-    """A point fit plus refits on bootstrap resamples of the training rows.
+class PosteriorLogistic:
+    """A point fit plus draws of its coefficients that say how uncertain they are.
 
     The probability comes from the point fit; the 90% interval is the 5th to 95th percentile
-    of the bootstrap fits' probabilities, so it widens where the data were thin.
+    of the probability over the draws (from the posterior of a Bayesian fit, or from bootstrap
+    refits; ``method`` says which), so it is the uncertainty of the estimated probability
+    given the data, and widens where the data were thin.
     """
 
     mean: NDArray[np.float64]  # (d,)
     scale: NDArray[np.float64]  # (d,)
     coef: NDArray[np.float64]  # (d,)
     intercept: float
-    boot_coef: NDArray[np.float64]  # (B, d)
-    boot_intercept: NDArray[np.float64]  # (B,)
+    draw_coef: NDArray[np.float64]  # (B, d)
+    draw_intercept: NDArray[np.float64]  # (B,)
+    method: str
+
+    def point(self, x: list[float]) -> float:
+        """The point fit's probability for one feature vector."""
+        return sigmoid(log_odds(x, self.mean, self.scale, self.coef, self.intercept))
+
+    def draws(self, x: list[float]) -> NDArray[np.float64]:
+        """The probability under every draw, shape (B,)."""
+        z = (np.asarray(x, dtype=float) - self.mean) / self.scale
+        out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-(self.draw_intercept + self.draw_coef @ z)))
+        return out
 
     def predict(self, x: list[float]) -> tuple[float, tuple[float, float]]:
         """Probability and 90% interval for one feature vector."""
-        p = sigmoid(log_odds(x, self.mean, self.scale, self.coef, self.intercept))
-        z = (np.asarray(x, dtype=float) - self.mean) / self.scale
-        boot = 1.0 / (1.0 + np.exp(-(self.boot_intercept + self.boot_coef @ z)))
-        low, high = np.percentile(boot, [5.0, 95.0])
-        return p, (min(float(low), p), max(float(high), p))
+        p = self.point(x)
+        return p, interval_of(self.draws(x), p)
 
     def to_state(self) -> dict[str, Any]:
         """JSON-safe state."""
@@ -70,19 +80,18 @@ class BootstrapLogistic:
             "scale": self.scale.tolist(),
             "coef": self.coef.tolist(),
             "intercept": self.intercept,
-            "boot_coef": self.boot_coef.tolist(),
-            "boot_intercept": self.boot_intercept.tolist(),
+            "draw_coef": self.draw_coef.tolist(),
+            "draw_intercept": self.draw_intercept.tolist(),
+            "method": self.method,
         }
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any], n_features: int) -> BootstrapLogistic:
+    def from_state(cls, state: Mapping[str, Any], n_features: int) -> PosteriorLogistic:
         """Rebuild and check shapes."""
-        boot_rows = require(state, "boot_coef", list)
-        if not boot_rows:
-            raise StateError("bootstrap ensemble is empty")
-        boot = np.array(
-            [float_list({"row": row}, "row", n_features) for row in boot_rows], dtype=float
-        )
+        rows = require(state, "draw_coef", list)
+        if not rows:
+            raise StateError("the coefficient draws are empty")
+        draws = np.array([float_list({"row": row}, "row", n_features) for row in rows], dtype=float)
         scale = np.array(float_list(state, "scale", n_features))
         if (scale <= 0).any():
             raise StateError("feature scales must be positive")
@@ -91,6 +100,17 @@ class BootstrapLogistic:
             scale=scale,
             coef=np.array(float_list(state, "coef", n_features)),
             intercept=float(require(state, "intercept", (int, float))),
-            boot_coef=boot,
-            boot_intercept=np.array(float_list(state, "boot_intercept", len(boot_rows))),
+            draw_coef=draws,
+            draw_intercept=np.array(float_list(state, "draw_intercept", len(rows))),
+            method=str(require(state, "method", str)),
         )
+
+
+INTERVAL_LEVEL = 0.90
+
+
+def interval_of(draws: NDArray[np.float64], p: float) -> tuple[float, float]:
+    """The central :data:`INTERVAL_LEVEL` range of ``draws``, widened to hold ``p``."""
+    tail = 100.0 * (1.0 - INTERVAL_LEVEL) / 2.0
+    low, high = np.percentile(draws, [tail, 100.0 - tail])
+    return min(float(low), p), max(float(high), p)

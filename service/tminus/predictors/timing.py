@@ -1,7 +1,10 @@
 """``pad_turnaround`` and ``return_to_flight``: durations in days as 10/50/90% quantiles.
 
 Both are linear quantile regressions on log(1 + days), one per quantile, evaluated by hand;
-the history as of the data cutoff supplies the features.
+the history as of the data cutoff supplies the features. The 10-90% band is then scaled about
+the median (in log(1 + days)) by a factor training set on past folds only, so that it holds
+about 80% of outcomes counted honestly (gaps still open included). An answer reaching outside
+the range of durations the record has ever seen is flagged ``outside_record``.
 """
 
 from __future__ import annotations
@@ -78,6 +81,20 @@ class QuantileWeights:
         )
 
 
+def widen_band(quantiles: tuple[float, float, float], scale: float) -> tuple[float, float, float]:
+    """10/50/90% quantiles with the band scaled by ``scale`` about the median in log(1 + days).
+
+    ``tminus.training.survival.widen`` is the same map over many rows (a test checks they
+    agree).
+    """
+    low, mid, high = (math.log1p(max(q, 0.0)) for q in quantiles)
+
+    def days(log_days: float) -> float:
+        return min(max(math.expm1(log_days), 0.0), MAX_DAYS)
+
+    return days(mid - scale * (mid - low)), days(mid), days(mid + scale * (high - mid))
+
+
 @dataclass(frozen=True, slots=True)
 class PadQuery:
     """A launch of ``vehicle`` (optional) from ``pad`` on ``when``: when is the pad's next?"""
@@ -108,10 +125,19 @@ class _HistoryQuantilePredictor(Predictor):
         history: LaunchHistory,
         reference: Reference,
         weights: QuantileWeights,
+        band_scale: float,
+        record_days: tuple[float, float],
     ) -> None:
+        if not band_scale > 0:
+            raise StateError(f"band scale must be positive, got {band_scale}")
+        if not 0 <= record_days[0] <= record_days[1]:
+            raise StateError(f"record range {record_days} is not [shortest, longest] days")
         self.history = history
         self.reference = reference
         self.weights = weights
+        self.band_scale = band_scale
+        # The shortest and longest durations of the modern record (outcomes training saw).
+        self.record_days = record_days
         self.catalogue = Catalogue(history, reference)
 
     def to_state(self) -> dict[str, Any]:
@@ -121,6 +147,8 @@ class _HistoryQuantilePredictor(Predictor):
             "history": self.history.to_state(),
             "reference": self.reference.to_state(),
             "weights": self.weights.to_state(),
+            "band_scale": self.band_scale,
+            "record_days": list(self.record_days),
         }
 
     @classmethod
@@ -130,7 +158,18 @@ class _HistoryQuantilePredictor(Predictor):
             raise StateError("artifact was fitted on other features than this code computes")
         history, reference = read_history_state(state)
         weights = QuantileWeights.from_state(require(state, "weights", dict), len(cls.features))
-        return cls(history=history, reference=reference, weights=weights)
+        shortest, longest = float_list(state, "record_days", 2)
+        return cls(
+            history=history,
+            reference=reference,
+            weights=weights,
+            band_scale=float(require(state, "band_scale", (int, float))),
+            record_days=(shortest, longest),
+        )
+
+    def quantiles(self, x: list[float]) -> tuple[float, float, float]:
+        """The served 10/50/90% quantiles (days) for one feature vector."""
+        return widen_band(self.weights.predict(x), self.band_scale)
 
     def _answer(
         self,
@@ -141,15 +180,18 @@ class _HistoryQuantilePredictor(Predictor):
         flags: dict[str, bool],
         context: dict[str, Any],
     ) -> QuantilePrediction:
-        p10, p50, p90 = self.weights.predict(x)
+        p10, p50, p90 = self.quantiles(x)
         day = to_day(when)
+        shortest, longest = self.record_days
+        flags = {**flags, "outside_record": p10 < shortest or p90 > longest}
+        record = {"record_shortest_days": shortest, "record_longest_days": longest}
         return QuantilePrediction(
             p10=p10,
             p50=p50,
             p90=p90,
             start=when,
             flags=flags,
-            context={**context, **cutoff_context(self.history, day)},
+            context={**context, **record, **cutoff_context(self.history, day)},
             as_of=from_day(t),
             days_past_cutoff=self.history.days_past_cutoff(day),
         )
@@ -158,7 +200,7 @@ class _HistoryQuantilePredictor(Predictor):
 class PadTurnaroundPredictor(_HistoryQuantilePredictor):
     """Days from a launch to the next launch from the same pad."""
 
-    kind: ClassVar[str] = "tminus.pad_turnaround.v2"
+    kind: ClassVar[str] = "tminus.pad_turnaround.v3"
     task: ClassVar[str] = "pad_turnaround"
     features = PAD_FEATURES
 
@@ -217,7 +259,7 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
 class ReturnToFlightPredictor(_HistoryQuantilePredictor):
     """Days from a failure to the family's next launch."""
 
-    kind: ClassVar[str] = "tminus.return_to_flight.v2"
+    kind: ClassVar[str] = "tminus.return_to_flight.v3"
     task: ClassVar[str] = "return_to_flight"
     features = RTF_FEATURES
 

@@ -15,7 +15,7 @@ from tminus.predictors.base import (
     float_list,
     require,
 )
-from tminus.predictors.logistic import BootstrapLogistic
+from tminus.predictors.logistic import PosteriorLogistic
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +27,16 @@ class WeatherQuery:
 
 
 class WeatherScrubPredictor(Predictor):
-    """Strongly regularised logistic regression with a bootstrap interval."""
+    """Strongly regularised logistic regression with a 90% interval on its probability."""
 
-    kind: ClassVar[str] = "tminus.weather_scrub.v1"
+    kind: ClassVar[str] = "tminus.weather_scrub.v2"
     task: ClassVar[str] = "weather_scrub"
     output = "probability"
 
     def __init__(
         self,
         *,
-        weights: BootstrapLogistic,
+        weights: PosteriorLogistic,
         fill: Mapping[str, float],
         ranges: Mapping[str, tuple[float, float]],
         base_rate: float,
@@ -67,7 +67,7 @@ class WeatherScrubPredictor(Predictor):
         fill = require(state, "fill", dict)
         ranges = require(state, "ranges", dict)
         return cls(
-            weights=BootstrapLogistic.from_state(
+            weights=PosteriorLogistic.from_state(
                 require(state, "weights", dict), len(WEATHER_FEATURES)
             ),
             fill={str(k): float(require(fill, k, (int, float))) for k in fill},
@@ -90,7 +90,7 @@ class WeatherScrubPredictor(Predictor):
         }
 
     def predict(self, query: WeatherQuery) -> ProbabilityPrediction:
-        """Scrub probability with a bootstrap 90% interval."""
+        """Scrub probability with a 90% interval (its uncertainty given the data)."""
         x, filled = weather_features(query.values, self.fill)
         p, interval = self.weights.predict(x)
         outside = [

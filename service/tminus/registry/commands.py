@@ -21,7 +21,7 @@ models_app = typer.Typer(help="List, inspect and export registered model version
 _out = Console()
 
 # Metrics shown per output kind, by their usual names.
-PROBABILITY_METRICS = ("log_loss", "brier", "auc", "ece")
+PROBABILITY_METRICS = ("log_loss", "brier", "auc", "ece", "ece_equal_count")
 QUANTILE_METRICS = ("pinball_loss", "coverage_80")
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -5,6 +5,8 @@ Layout under the registry root (``models/`` by default)::
     <model>/<version>/artifact.json      predictor state (JSON, no executable objects)
     <model>/<version>/metadata.json      data hash and cutoff, code and library versions, ...
     <model>/<version>/MODEL_CARD.md      the card, with its PNG plots beside it
+    <model>/<version>/backtest_rows.json the model's backtest prediction for every row, keyed
+                                         (so a later version is compared on the same rows)
     <model>/<version>/MANIFEST.json      sha256 of every other file of the version
     <model>/aliases/<alias>              {"version": ...}: champion, challenger
 
@@ -12,7 +14,8 @@ A version is written into a temporary folder and renamed into place, so it appea
 not at all, and it is never overwritten. An alias file is replaced atomically. Loading checks
 every file against the manifest and rebuilds the predictor only from an allow-listed kind.
 A version holds only JSON, Markdown and PNG files: a file of any other type (a pickle, a
-joblib dump) refuses the whole version, even when the manifest lists it.
+joblib dump) refuses the whole version, even when the manifest lists it. The JSON files are
+the three named above and are only ever parsed as JSON data.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ ARTIFACT = "artifact.json"
 METADATA = "metadata.json"
 CARD = "MODEL_CARD.md"
 MANIFEST = "MANIFEST.json"
+BACKTEST_ROWS = "backtest_rows.json"
 ALIASES = "aliases"
 KNOWN_ALIASES = ("champion", "challenger")
 
@@ -228,10 +232,12 @@ class Registry:
             _write_json(tmp / ARTIFACT, {"kind": predictor.kind, "state": predictor.to_state()})
             _write_json(tmp / METADATA, {**metadata, "model": model, "version": version})
             for name, content in files.items():
-                if name in (ARTIFACT, METADATA, MANIFEST) or not _EXTRA_FILE.match(name):
+                if name != BACKTEST_ROWS and (
+                    name in (ARTIFACT, METADATA, MANIFEST) or not _EXTRA_FILE.match(name)
+                ):
                     raise RegistryError(
-                        f"invalid extra file name {name!r}: extra files are Markdown cards "
-                        "and PNG plots (name.md, name.png)"
+                        f"invalid extra file name {name!r}: extra files are Markdown cards, "
+                        f"PNG plots (name.md, name.png) and {BACKTEST_ROWS}"
                     )
                 (tmp / name).write_bytes(content)
             manifest = {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.name != MANIFEST}
@@ -343,13 +349,15 @@ class Registry:
                 f"(missing {missing}, unexpected {extra})"
             )
         unsafe = sorted(
-            n for n in manifest if n not in (ARTIFACT, METADATA) and not _EXTRA_FILE.match(n)
+            n
+            for n in manifest
+            if n not in (ARTIFACT, METADATA, BACKTEST_ROWS) and not _EXTRA_FILE.match(n)
         )
         if unsafe:
             raise UnsafeArtifactError(
                 f"{version.model} {version.version}: files {unsafe} are not allowed in a "
-                "version (only the JSON artifact and metadata, Markdown cards and PNG plots); "
-                "pickle, joblib and other executable formats are never loaded"
+                "version (only the JSON artifact, metadata and backtest rows, Markdown cards "
+                "and PNG plots); pickle, joblib and other executable formats are never loaded"
             )
         for name, expected in manifest.items():
             try:
@@ -405,6 +413,31 @@ class Registry:
         except (StateError, KeyError, TypeError, ValueError) as exc:
             raise UnsafeArtifactError(f"{model} {version}: malformed state ({exc})") from exc
         return LoadedModel(version=record, predictor=predictor)
+
+    def backtest_rows(self, version: ModelVersion) -> dict[str, Any] | None:
+        """A verified version's per-row backtest predictions (JSON data), None if it has none.
+
+        Versions written before this file existed have none.
+        """
+        manifest = self.verify(version)
+        if BACKTEST_ROWS not in manifest:
+            return None
+        content = (version.path / BACKTEST_ROWS).read_bytes()
+        if hashlib.sha256(content).hexdigest() != manifest[BACKTEST_ROWS]:
+            raise ArtifactIntegrityError(
+                f"{version.model} {version.version}: {BACKTEST_ROWS} changed while it was read"
+            )
+        try:
+            payload = json.loads(content)
+        except ValueError as exc:
+            raise ArtifactIntegrityError(
+                f"{version.model} {version.version}: {BACKTEST_ROWS} is unreadable ({exc})"
+            ) from exc
+        if not isinstance(payload, dict):
+            raise ArtifactIntegrityError(
+                f"{version.model} {version.version}: {BACKTEST_ROWS} is not a JSON object"
+            )
+        return payload
 
     def load_alias(self, model: str, alias: str) -> LoadedModel:
         """Load the version an alias points at."""

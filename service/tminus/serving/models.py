@@ -163,9 +163,12 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
         tool_description=(
             "Probability (0-1) that one orbital launch of `vehicle` on `date` fails, with its "
             "90% interval, from the served launch_failure model, reading only the launches "
-            "before `date`. `pad` (GCAT code, e.g. 'LC40'; 'SLC-40' and 'LC-39A' also work) "
-            "and `site` (e.g. 'CC', 'KSC') are optional: without a pad the answer mixes the "
-            "pads the vehicle used in the last year (flag pad_unspecified). A variant GCAT "
+            "before `date`. The interval is the uncertainty of that probability given the "
+            "data (the posterior of the model's coefficients at the vehicle's own record), "
+            "not a range of outcomes; it is checked by simulation to hold the true probability "
+            "about 90% of the time. `pad` (GCAT code, e.g. 'LC40'; 'SLC-40' and 'LC-39A' also "
+            "work) and `site` (e.g. 'CC', 'KSC') are optional: without a pad the answer mixes "
+            "the pads the vehicle used in the last year (flag pad_unspecified). A variant GCAT "
             "lists that has not flown is answered as a maiden flight (flag maiden_flight); a "
             "family name ('Starship') is read as its most recently flown variant. A misspelt "
             "vehicle or pad fails with suggestions; list_vehicles and list_pads give valid "
@@ -185,10 +188,12 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
         tool_title="Falcon booster landing probability",
         tool_description=(
             "Probability (0-1) that a SpaceX Falcon booster landing attempt succeeds, with its "
-            "90% interval. `landing_type`: 'ASDS' (drone ship), 'RTLS' (return to launch site) "
-            "or 'Ocean'; `block` is optional (latest assumed, flagged). The current model reads "
-            "the landing type, block and the programme's record before `date`; `core_flight`, "
-            "payload mass and orbit are accepted but not used (they made its backtest worse)."
+            "90% interval (the uncertainty of that probability given the data). `landing_type`: "
+            "'ASDS' (drone ship), 'RTLS' (return to launch site) or 'Ocean'; `block` is optional "
+            "(latest assumed, flagged). The model reads the landing type, block and the "
+            "programme's record before `date`, and `core_flight`, payload mass and orbit when "
+            "the served version's feature set includes them (chosen in training on past data "
+            "only); `context.inputs_not_used` lists the inputs it ignored."
         ),
         examples=(
             {"date": "2026-03-01", "landing_type": "ASDS", "core_flight": 12, "orbit": "LEO"},
@@ -241,12 +246,34 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
         tool_description=(
             "Probability (0-1) that weather scrubs a Cape Canaveral / KSC launch attempt, from "
             "sensor summaries over the ~4 hours before T-0 (peak wind in knots, field mill V/m, "
-            "lightning count, ...). Omitted sensors are filled with typical values and flagged "
-            "`inputs_filled`; say so when you use such an answer."
+            "lightning count, ...), with its 90% interval (the uncertainty of that probability "
+            "given the ~140 events it learned from). Omitted sensors are filled with typical "
+            "values and flagged `inputs_filled`; say so when you use such an answer."
         ),
         examples=(
             {"date": "2026-03-01", "max_peak_wind": 18.0, "lightning_count": 0},
             {"date": "2026-07-15", "max_peak_wind": 32.0, "lightning_count": 40},
+        ),
+    ),
+    ModelSpec(
+        name="launch_anomaly",
+        item=LaunchItem,
+        to_query=_launch,
+        path="/v1/launch-anomaly",
+        summary="Probability that a launch fails or partly fails (an insurance claim), with a "
+        "90% interval.",
+        tool_title="Launch anomaly probability (failure or partial failure)",
+        tool_description=(
+            "Probability (0-1) that one orbital launch of `vehicle` on `date` fails or partly "
+            "fails: a failure, or a success GCAT grades below 100% such as a payload left in "
+            "a wrong orbit (what insurers count as a claim), with its 90% interval (the "
+            "uncertainty of that probability given the data). It takes the same arguments as "
+            "predict_launch_failure and reads the same record; use it for insurance and "
+            "mission-success questions, predict_launch_failure for outright failure."
+        ),
+        examples=(
+            {"vehicle": "Ariane 62", "date": "2026-03-01"},
+            {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"},
         ),
     ),
 )

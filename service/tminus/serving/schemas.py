@@ -202,8 +202,8 @@ class LandingItem(RequestSchema):
         default=1,
         ge=1,
         le=50,
-        description="This booster's flight number (1 = new); accepted, not used by the "
-        "current model (it made the backtest worse).",
+        description="This booster's flight number (1 = new); read when the served version's "
+        "feature set includes it (context.inputs_not_used says when it does not).",
     )
     block: int | None = Field(
         default=None, ge=1, le=MAX_BLOCK, description="Falcon booster block; default: latest."
@@ -212,11 +212,13 @@ class LandingItem(RequestSchema):
         default=None,
         ge=0,
         le=70_000,
-        description="Payload mass in kg; accepted, not used by the current model.",
+        description="Payload mass in kg; read when the served version's feature set "
+        "includes it (default: the median of past attempts, flagged payload_mass_assumed).",
     )
     orbit: ShortName | None = Field(
         default=None,
-        description="Orbit class, e.g. 'LEO', 'GTO'; accepted, not used by the current model.",
+        description="Orbit class, e.g. 'LEO', 'GTO'; read (high-energy or not) when the served "
+        "version's feature set includes it.",
     )
     vehicle: Name | None = Field(
         default=None, description="'Falcon 9' or 'Falcon Heavy' (informational)."
@@ -384,7 +386,13 @@ class ProbabilityItem(ResponseSchema):
     """A calibrated probability with its 90% interval, and how old the data behind it is."""
 
     probability: float = Field(ge=0, le=1)
-    interval: tuple[float, float] = Field(description="90% interval [low, high].")
+    interval: tuple[float, float] = Field(
+        description="90% interval [low, high] of the probability: its uncertainty given the "
+        "data (the 5th-95th percentile of the probability over draws of the fitted model's "
+        "coefficients, evaluated at the vehicle's own record as of the date), not a range of "
+        "outcomes. A simulation on the real covariates checks that such intervals hold the "
+        "true probability about 90% of the time (85-95%); it is shown on each model card."
+    )
     flags: dict[str, bool] = Field(
         description="True flags mark answers resting on a prior or an assumption: "
         "unseen_vehicle (a name no GCAT table knows: the pooled new-vehicle prior), "
@@ -575,7 +583,10 @@ class FlightRisk(ResponseSchema):
     probability: float = Field(
         ge=0, le=1, description="Failure probability from the record as it stood before it."
     )
-    interval: tuple[float, float] = Field(description="90% interval [low, high].")
+    interval: tuple[float, float] = Field(
+        description="90% interval [low, high] of that probability given the data (the "
+        "fitted coefficients' uncertainty at the vehicle's record then)."
+    )
 
 
 class VehicleHistory(Provenance):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from tminus.console import ModelsDirOption, fail
 from tminus.predictors.kinds import MODEL_NAMES
@@ -18,7 +20,8 @@ from tminus.settings import get_settings
 if TYPE_CHECKING:
     from tminus.training.pipeline import Outcome
 
-_out = Console()
+# Backtest tables are wide: piped output (make retrain into a log) gets room for them.
+_out = Console(width=None if sys.stdout.isatty() else 160)
 
 ModelChoice = Annotated[
     str,
@@ -43,10 +46,55 @@ def _print_backtest(
 ) -> None:
     columns = [
         c
-        for c in ("log_loss", "brier", "auc", "ece", "pinball_loss", "coverage_80", "n")
+        for c in (
+            "log_loss",
+            "brier",
+            "auc",
+            "ece",
+            "ece_equal_count",
+            "pinball_loss",
+            "coverage_80",
+            "coverage_80_closed",
+            "n",
+            "events",
+            "n_open",
+        )
         if c in next(iter(metrics.values()))
     ]
     _out.print(backtest_table(f"{name}: {scheme}", metrics, columns, primary))
+
+
+def _print_strata(name: str, backtest: dict[str, Any], primary: str) -> None:
+    """The primary score of every scheme in every stratum, then where the model loses."""
+    by_stratum: dict[str, dict[str, dict[str, dict[str, Any]]]] = backtest.get("by_stratum") or {}
+    if not by_stratum:
+        return
+    table = Table(title=f"{name}: {primary} by stratum", title_justify="left")
+    table.add_column("scheme")
+    order: dict[str, list[str]] = backtest.get("strata_order") or {
+        group: list(strata) for group, strata in by_stratum.items()
+    }
+    columns = [(g, label) for g, labels in order.items() for label in labels]
+    for group, label in columns:
+        table.add_column(f"{group}\n{label}", justify="right")
+    first = next(iter(by_stratum.values()))
+    schemes = list(next(iter(first.values())))
+    counts = []
+    for group, label in columns:
+        model = by_stratum[group][label].get("model", {})
+        events = model.get("events")
+        counts.append(f"{model.get('n', 0)}" + ("" if events is None else f"/{events}"))
+    table.add_row("rows/events", *counts)
+    references = set(backtest.get("references") or [])
+    for scheme in sorted(schemes, key=lambda s: (s != "model", s in references, s)):
+        cells = []
+        for group, label in columns:
+            value = by_stratum[group][label].get(scheme, {}).get(primary)
+            cells.append("-" if value is None else f"{value:.4f}")
+        table.add_row(scheme + (" (ref)" if scheme in references else ""), *cells)
+    _out.print(table)
+    for line in backtest.get("strata_not_beaten") or []:
+        _out.print(f"  [yellow]not beaten:[/yellow] {line}")
 
 
 def report_outcome(outcome: Outcome, *, promote: bool) -> None:
@@ -58,6 +106,17 @@ def report_outcome(outcome: Outcome, *, promote: bool) -> None:
         tuple(meta["primary_metrics"]),
         meta["backtest"]["scheme"],
     )
+    _print_strata(outcome.model, meta["backtest"], meta["primary_metrics"][0])
+    params = meta.get("params", {})
+    tuning = params.get("tuning")
+    if tuning:
+        _out.print(f"  hyperparameters served: {tuning.get('final')}")
+    simulation = params.get("interval_simulation")
+    if simulation:
+        _out.print(
+            f"  90% interval held the true probability {simulation['coverage']:.1%} of the time "
+            f"in simulation ({simulation['method']})"
+        )
     state = (
         "promoted to champion"
         if outcome.promoted
@@ -138,13 +197,18 @@ def evaluate(
         results = train_many(_names(model), processed, random_state=settings.random_state)
     except DataError as exc:
         raise fail(f"{exc} (run `make data` first)") from exc
+    from tminus.training.cards import strata_not_beaten
+
     for trained in results:
-        _print_backtest(
-            trained.name,
-            trained.backtest.metrics(),
-            trained.primary_metrics,
-            trained.backtest.scheme,
-        )
+        bt = trained.backtest
+        _print_backtest(trained.name, bt.metrics(), trained.primary_metrics, bt.scheme)
+        summary = {
+            "by_stratum": bt.metrics_by_stratum(),
+            "strata_order": {group: list(strata) for group, strata in bt.strata.items()},
+            "references": list(bt.references),
+            "strata_not_beaten": strata_not_beaten(bt),
+        }
+        _print_strata(trained.name, summary, trained.primary_metrics[0])
 
 
 def register(app: typer.Typer) -> None:

@@ -86,6 +86,13 @@ TRAINERS: Final[dict[str, TrainerSpec]] = {
             (S.WEATHER_EVENTS,),
             ("bravo",),
         ),
+        TrainerSpec(
+            "launch_anomaly",
+            "tminus.training.launch_anomaly:train",
+            (S.LAUNCHES, *REFERENCE_TABLES),
+            # launch_orbits carries the SpaceX API's payload masses.
+            ("gcat", "spacex"),
+        ),
     )
 }
 if tuple(TRAINERS) != MODEL_NAMES:

@@ -2,12 +2,14 @@
 
 ``train_and_register`` is what ``tminus train`` and ``make retrain`` run: each model is
 trained on the processed tables, backtested against its baselines, written to the registry as
-a new immutable version with metadata and a model card, pointed at by ``challenger``, and
-promoted to ``champion`` only if it beats every baseline and the current champion.
+a new immutable version with metadata, a model card and its per-row backtest predictions,
+pointed at by ``challenger``, and promoted to ``champion`` only if it beats every baseline and
+is no worse than the current champion on the rows both versions scored.
 """
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 from collections.abc import Sequence
@@ -26,11 +28,13 @@ from tminus.registry.errors import (
     ArtifactIntegrityError,
     UnsafeArtifactError,
 )
-from tminus.registry.store import ModelVersion, Registry, new_version_id
+from tminus.registry.store import BACKTEST_ROWS, ModelVersion, Registry, new_version_id
 from tminus.training.backtest import MODEL
-from tminus.training.cards import plots_for, render_card
+from tminus.training.cards import plots_for, render_card, strata_not_beaten
+from tminus.training.metrics import probability_scores
 from tminus.training.models import trainer_of
 from tminus.training.result import TrainedModel
+from tminus.training.survival import censored_quantile_scores
 
 LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "pyarrow", "pandera")
 # Relative tolerance when comparing a challenger with the champion: equal scores keep the champion.
@@ -110,7 +114,13 @@ def build_metadata(trained: TrainedModel, processed: Path) -> dict[str, Any]:
                 "scheme": bt.scheme,
                 "metrics": bt.metrics(),
                 "by_year": bt.metrics_by_year(),
+                "by_stratum": bt.metrics_by_stratum(),
+                # JSON objects are written with sorted keys: the strata's own order.
+                "strata_order": {group: list(strata) for group, strata in bt.strata.items()},
                 "baselines": bt.baselines,
+                "references": list(bt.references),
+                "labels": bt.labels,
+                "strata_not_beaten": strata_not_beaten(bt),
                 "uncertainty": trained.params.get("score_uncertainty"),
             },
             "notes": trained.notes,
@@ -127,15 +137,47 @@ class Verdict:
     reasons: list[str]
 
 
-def judge(metadata: dict[str, Any], champion: dict[str, Any] | None) -> Verdict:
-    """A version is promoted only if it beats every baseline and the current champion."""
-    metrics = metadata["backtest"]["metrics"]
+def _rows_scores(
+    rows: dict[str, Any], predictions: dict[str, Any], keys: list[str]
+) -> dict[str, float | None]:
+    """Scores of one version's predictions on ``keys``, against ``rows``' outcomes."""
+    index = {k: i for i, k in enumerate(rows["keys"])}
+    theirs = {k: i for i, k in enumerate(predictions["keys"])}
+    y = np.array([rows["y"][index[k]] for k in keys], dtype=float)
+    pred = np.array([predictions["model"][theirs[k]] for k in keys], dtype=float)
+    if rows["kind"] == "probability":
+        return probability_scores(y, pred)
+    is_open = rows.get("open") or [False] * len(rows["keys"])
+    flags = np.array([bool(is_open[index[k]]) for k in keys])
+    return censored_quantile_scores(y, flags, pred)
+
+
+def judge(
+    metadata: dict[str, Any],
+    champion: dict[str, Any] | None,
+    *,
+    rows: dict[str, Any] | None = None,
+    champion_rows: dict[str, Any] | None = None,
+) -> Verdict:
+    """A version is promoted only if it beats every baseline and is no worse than the champion.
+
+    Baselines are compared on the version's own backtest (references such as the best
+    constant in hindsight are not forecasts and are left out). The champion is compared like
+    for like: both versions' predictions on the rows both scored (``rows`` and
+    ``champion_rows``, keyed by launch tag, attempt or event), scored against the newer
+    outcomes. Every backtest prediction was made with hyperparameters chosen on earlier folds
+    only, so none of these rows helped choose the settings that predicted it. A version equal
+    to the champion on those rows is promoted: it saw newer data.
+    """
+    backtest = metadata["backtest"]
+    metrics = backtest["metrics"]
+    references = set(backtest.get("references") or [])
     ours = metrics[MODEL]
     reasons: list[str] = []
     ok = True
     for metric in metadata["primary_metrics"]:
         for name, theirs in metrics.items():
-            if name == MODEL or theirs.get(metric) is None:
+            if name == MODEL or name in references or theirs.get(metric) is None:
                 continue
             if not ours[metric] < theirs[metric]:
                 ok = False
@@ -149,19 +191,35 @@ def judge(metadata: dict[str, Any], champion: dict[str, Any] | None) -> Verdict:
         if coverage is None or not band[0] <= coverage <= band[1]:
             ok = False
             reasons.append(f"10-90% coverage {coverage} is outside the band {band}")
+    compared = ""
     if champion is not None:
-        champ = champion["backtest"]["metrics"][MODEL]
-        for metric in metadata["primary_metrics"]:
-            if champ.get(metric) is None:
-                continue
-            if not ours[metric] < champ[metric] * (1 - TOLERANCE):
-                ok = False
-                reasons.append(
-                    f"{metric} {ours[metric]:.4f} does not beat the champion "
-                    f"{champion['version']} ({champ[metric]:.4f})"
-                )
+        common = (
+            []
+            if rows is None or champion_rows is None
+            else sorted(set(rows["keys"]) & set(champion_rows["keys"]))
+        )
+        if not common:
+            reasons.append(
+                f"the champion {champion['version']} has no backtest rows in common with this "
+                "version: judged against the baselines alone"
+            )
+        else:
+            assert rows is not None and champion_rows is not None
+            mine = _rows_scores(rows, rows, common)
+            theirs = _rows_scores(rows, champion_rows, common)
+            for metric in metadata["primary_metrics"]:
+                a, b = mine.get(metric), theirs.get(metric)
+                if a is None or b is None:
+                    continue
+                if a > b * (1 + TOLERANCE):
+                    ok = False
+                    reasons.append(
+                        f"{metric} {a:.4f} is worse than the champion {champion['version']} "
+                        f"({b:.4f}) on the {len(common):,} rows both scored"
+                    )
+            compared = f" and is no worse than the champion on the {len(common):,} rows both scored"
     if ok:
-        reasons.append("beats every baseline" + (" and the champion" if champion else ""))
+        reasons.append("beats every baseline" + compared)
     return Verdict(promote=ok, reasons=reasons)
 
 
@@ -201,6 +259,8 @@ def register_trained(
     metadata = build_metadata(trained, processed)
     plots = plots_for(trained)
     files = {name: png for name, _, png in plots}
+    rows = trained.backtest.rows_state()
+    files[BACKTEST_ROWS] = json.dumps(_clean(rows), separators=(",", ":")).encode()
     # The version id is chosen before the card is written so the card can name it.
     version = new_version_id()
     card = render_card(trained, version=version, metadata=metadata, plots=plots)
@@ -214,7 +274,12 @@ def register_trained(
     )
     registry.set_alias(trained.name, "challenger", record.version)
     champion, unusable = usable_champion(registry, trained.name)
-    verdict = judge(record.metadata, champion)
+    champion_rows = (
+        None
+        if champion is None
+        else registry.backtest_rows(registry.get(trained.name, champion["version"]))
+    )
+    verdict = judge(record.metadata, champion, rows=rows, champion_rows=champion_rows)
     if unusable is not None:
         verdict.reasons.insert(0, unusable)
     promoted = promote and verdict.promote

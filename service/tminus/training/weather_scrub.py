@@ -3,13 +3,16 @@
 So few events call for a simple, strongly regularised model, a time-ordered evaluation that
 uses every event it can (yearly expanding window), and a statement of how uncertain the scores
 are: a bootstrap over the backtest rows gives 90% intervals for the model's scores and for its
-margin over the baseline.
+margin over the baseline. The penalty and the sign constraints are chosen inside each fold on
+the folds before it (:mod:`tminus.training.tuning`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -18,17 +21,31 @@ from numpy.typing import NDArray
 from tminus.data import schema as S
 from tminus.features.weather import WEATHER_FEATURES, WEATHER_INPUTS, weather_features
 from tminus.predictors.weather_scrub import WeatherScrubPredictor
-from tminus.training.backtest import MODEL, Backtest, rolling_origin
-from tminus.training.bootstrap import fit_bootstrap_logistic
+from tminus.training.backtest import MODEL, Backtest, decade_strata, yearly_cuts
 from tminus.training.estimators import SignConstrainedLogisticRegression
-from tminus.training.metrics import brier, log_loss
+from tminus.training.metrics import pointwise_log_loss
+from tminus.training.posterior import METHODS, coefficient_draws
 from tminus.training.result import TrainedModel
+from tminus.training.simulation import choose_interval_method
+from tminus.training.tuning import Candidate, Selection, select_nested
 
-ALPHA = 10.0
-BOOTSTRAPS = 200
-SCORE_BOOTSTRAPS = 1000
-# Higher wind, field mill, lightning, moisture and shear can only raise the scrub risk.
-SIGNS = (+1, +1, +1, +1, +1, +1)
+POSTERIOR_DRAWS: Final = 200
+SCORE_BOOTSTRAPS: Final = 1000
+SIMULATION_REPS: Final = 40
+# The search space, chosen inside each fold: the penalty, and whether every sensor may only
+# raise the scrub risk ("weather_only_hurts": higher wind, field mill, lightning, moisture and
+# shear never lower it) or the signs are free.
+ALPHAS: Final = (2.5, 10.0, 40.0)
+SIGN_CHOICES: Final = ("weather_only_hurts", "free")
+DEFAULT: Final = "alpha=10, weather_only_hurts"
+# The choice leaves the default only once the earlier folds hold this many of each outcome.
+MIN_EVENTS: Final = 10
+BASELINE_LABELS: Final = {
+    "global_rate": "scrub rate of every earlier event",
+    "global_rate_at_refit": "scrub rate of the events before the fold's 1 January",
+    "best_constant_in_hindsight": "reference, not a forecast: the one rate that scores best "
+    "on these rows, known only afterwards",
+}
 
 
 @dataclass
@@ -38,6 +55,7 @@ class WeatherRows:
     raw: NDArray[np.float64]  # (n, len(WEATHER_INPUTS))
     y: NDArray[np.float64]  # 1 = scrubbed
     years: NDArray[np.int64]
+    keys: list[str]
 
 
 def build_rows(events: pd.DataFrame) -> WeatherRows:
@@ -47,6 +65,7 @@ def build_rows(events: pd.DataFrame) -> WeatherRows:
         raw=frame[list(WEATHER_INPUTS)].to_numpy(dtype=float),
         y=frame[S.WX_SCRUBBED].to_numpy(dtype=np.float64),
         years=frame[S.WX_EVENT_DATE].dt.year.to_numpy(np.int64),
+        keys=frame[S.WX_SOURCE_FILE].astype(str).tolist(),
     )
 
 
@@ -72,24 +91,64 @@ def design(raw: NDArray[np.float64], fill: dict[str, float]) -> NDArray[np.float
     return np.array(rows, dtype=float)
 
 
+def search_space() -> list[Candidate]:
+    """Penalty x sign constraints; the first is the default."""
+    out = [
+        Candidate(name=f"alpha={alpha:g}, {signs}", params={"alpha": alpha, "signs": signs})
+        for alpha, signs in itertools.product(ALPHAS, SIGN_CHOICES)
+    ]
+    out.sort(key=lambda c: c.name != DEFAULT)
+    return out
+
+
 def fit_estimator(
-    X: NDArray[np.float64], y: NDArray[np.float64]
+    X: NDArray[np.float64], y: NDArray[np.float64], candidate: Candidate
 ) -> SignConstrainedLogisticRegression:
-    """The regularised, sign-constrained logistic regression."""
-    return SignConstrainedLogisticRegression(alpha=ALPHA, signs=SIGNS).fit(X, y)
+    """The regularised logistic regression a candidate names."""
+    signs = None if candidate.params["signs"] == "free" else (+1,) * len(WEATHER_FEATURES)
+    return SignConstrainedLogisticRegression(
+        alpha=float(candidate.params["alpha"]), signs=signs
+    ).fit(X, y)
 
 
-def backtest(rows: WeatherRows, *, start: int) -> Backtest:
-    """Refit each year on all earlier events; baselines are the scrub rate so far."""
-
-    def fit_predict(train: NDArray[np.bool_], test: NDArray[np.bool_]) -> NDArray[np.float64]:
+def tune(rows: WeatherRows, *, start: int) -> Selection:
+    """Every candidate's yearly expanding-window predictions from ``start``, nested choice."""
+    space = search_space()
+    folds = np.full(len(rows.y), -1, dtype=np.int64)
+    labels: dict[int, str] = {}
+    predictions = {c.name: np.full(len(rows.y), np.nan) for c in space}
+    for k, (year, train, test) in enumerate(yearly_cuts(rows.years, start)):
+        folds[test] = k
+        labels[k] = str(year)
         fill = fill_values(rows.raw[train])
-        est = fit_estimator(design(rows.raw[train], fill), rows.y[train])
-        proba: NDArray[np.float64] = est.predict_proba(design(rows.raw[test], fill))[:, 1]
-        return proba
+        X_train, X_test = design(rows.raw[train], fill), design(rows.raw[test], fill)
+        for candidate in space:
+            est = fit_estimator(X_train, rows.y[train], candidate)
+            predictions[candidate.name][test] = est.predict_proba(X_test)[:, 1]
+    losses = {
+        id(pred): np.where(np.isnan(pred), np.nan, pointwise_log_loss(rows.y, np.nan_to_num(pred)))
+        for pred in predictions.values()
+    }
 
-    evaluated, pred = rolling_origin(rows.years, start, fit_predict)
-    if pred is None:
+    def score(_: int, past: NDArray[np.bool_], pred: NDArray[np.float64]) -> NDArray[np.float64]:
+        return losses[id(pred)][past]
+
+    return select_nested(
+        space,
+        predictions,
+        folds,
+        labels,
+        score,
+        criterion="log loss on every earlier fold",
+        outcomes=rows.y,
+        min_events=MIN_EVENTS,
+    )
+
+
+def backtest(rows: WeatherRows, selection: Selection, *, start: int) -> Backtest:
+    """The nested predictions from ``start``; baselines are the scrub rate so far."""
+    evaluated = (rows.years >= start) & ~np.isnan(selection.prediction)
+    if not evaluated.any():
         raise ValueError(f"no weather events from {start} on to backtest")
     n = len(rows.y)
     so_far = np.array([(rows.y[:i].sum() + 1) / (i + 2) for i in range(n)])
@@ -100,16 +159,24 @@ def backtest(rows: WeatherRows, *, start: int) -> Backtest:
             for i in range(n)
         ]
     )
+    y = rows.y[evaluated]
+    years = rows.years[evaluated]
     result = Backtest(
         kind="probability",
         scheme=f"expanding window in time order: refit each 1 January from {start} on every "
-        "earlier event, predict that year's events",
-        y=rows.y[evaluated],
-        years=rows.years[evaluated],
+        "earlier event, predict that year's events; penalty and signs chosen inside each fold "
+        "on the folds before it",
+        y=y,
+        years=years,
+        keys=[k for k, e in zip(rows.keys, evaluated, strict=True) if e],
+        strata={"decade": decade_strata(years)},
+        references=("best_constant_in_hindsight",),
+        labels=dict(BASELINE_LABELS),
     )
-    result.predictions[MODEL] = pred
+    result.predictions[MODEL] = selection.prediction[evaluated]
     result.predictions["global_rate"] = so_far[evaluated]
     result.predictions["global_rate_at_refit"] = year_start[evaluated]
+    result.predictions["best_constant_in_hindsight"] = np.full(len(y), float(y.mean()))
     return result
 
 
@@ -118,12 +185,16 @@ def score_uncertainty(bt: Backtest, *, random_state: int) -> dict[str, tuple[flo
     rng = np.random.default_rng(random_state)
     n = len(bt.y)
     model, base = bt.predictions[MODEL], bt.predictions["global_rate"]
+    # Per-row terms once (their means are sklearn's log loss and Brier score); resample them.
+    ll_rows = pointwise_log_loss(bt.y, model)
+    br_rows = (model - bt.y) ** 2
+    margin_rows = pointwise_log_loss(bt.y, base) - ll_rows
     ll, br, margin = [], [], []
     for _ in range(SCORE_BOOTSTRAPS):
         idx = rng.integers(0, n, n)
-        ll.append(log_loss(bt.y[idx], model[idx]))
-        br.append(brier(bt.y[idx], model[idx]))
-        margin.append(log_loss(bt.y[idx], base[idx]) - log_loss(bt.y[idx], model[idx]))
+        ll.append(float(ll_rows[idx].mean()))
+        br.append(float(br_rows[idx].mean()))
+        margin.append(float(margin_rows[idx].mean()))
 
     def ci(values: list[float]) -> tuple[float, float]:
         low, high = np.percentile(values, [5, 95])
@@ -140,12 +211,27 @@ def train(events: pd.DataFrame, *, random_state: int) -> TrainedModel:
     """Backtest, fit with a bootstrap ensemble and package the predictor."""
     rows = build_rows(events)
     start = int(rows.years.min()) + 2
-    bt = backtest(rows, start=start)
+    selection = tune(rows, start=start - 1)
+    bt = backtest(rows, selection, start=start)
     uncertainty = score_uncertainty(bt, random_state=random_state)
     fill = fill_values(rows.raw)
     X = design(rows.raw, fill)
-    weights = fit_bootstrap_logistic(
-        X, rows.y, fit=fit_estimator, n_boot=BOOTSTRAPS, random_state=random_state
+    final = selection.final
+    est = fit_estimator(X, rows.y, final)
+    simulation = choose_interval_method(
+        X,
+        est,
+        refit=lambda Xs, ys: fit_estimator(Xs, ys, final),
+        draws=lambda e, Xs, method, s: coefficient_draws(
+            e, Xs, method=method, n_draws=POSTERIOR_DRAWS, random_state=s
+        ),
+        methods=METHODS,
+        reps=SIMULATION_REPS,
+        eval_rows=np.arange(len(rows.y)),
+        random_state=random_state,
+    )
+    weights = coefficient_draws(
+        est, X, method=simulation.method, n_draws=POSTERIOR_DRAWS, random_state=random_state
     )
     ranges = {}
     for j, name in enumerate(WEATHER_INPUTS):
@@ -162,13 +248,19 @@ def train(events: pd.DataFrame, *, random_state: int) -> TrainedModel:
         backtest=bt,
         params={
             "estimator": "SignConstrainedLogisticRegression",
-            "alpha": ALPHA,
-            "feature_signs": dict(zip(WEATHER_FEATURES, SIGNS, strict=True)),
+            "alpha": est.alpha,
+            "feature_signs": dict(
+                zip(WEATHER_FEATURES, est.signs or (0,) * len(WEATHER_FEATURES), strict=True)
+            ),
             "coefficients": dict(
                 zip(WEATHER_FEATURES, (float(c) for c in weights.coef), strict=True)
             ),
             "fill_values": fill,
-            "bootstraps": len(weights.boot_intercept),
+            "tuning": selection.describe(),
+            "interval": "5th-95th percentile of the scrub probability over "
+            f"{POSTERIOR_DRAWS} draws of the coefficients ({simulation.method} covariance, the "
+            "method whose simulated coverage was nearest 90%), sign constraints enforced",
+            "interval_simulation": simulation.to_dict(),
             "training_rows": len(rows.y),
             "training_scrubs": int(rows.y.sum()),
             "score_uncertainty": {k: list(v) for k, v in uncertainty.items()},

@@ -730,7 +730,7 @@
     button.disabled = true;
     const launch = { vehicle: form.vehicle, date: form.date, ...parsePad(form.padText), ...form.optional };
     if (!form.padText) delete launch.pad;
-    for (const id of ['#card-failure', '#card-landing', '#card-turnaround']) {
+    for (const id of ['#card-failure', '#card-anomaly', '#card-landing', '#card-turnaround']) {
       $(id).dataset.state = 'loading';
     }
     const retry = (field) => (choice) => {
@@ -746,6 +746,11 @@
     const failure = api('/v1/launch-failure', { body: launch })
       .then((answer) => probabilityCard('#card-failure', answer, 'chance the launch fails', failureDetail(answer)))
       .catch((error) => cardError('#card-failure', error, suggest));
+
+    const anomaly = api('/v1/launch-anomaly', { body: launch })
+      .then((answer) => probabilityCard('#card-anomaly', answer,
+        'chance of a failure or partial failure', 'A failure, or a success short of the planned orbit: what insurers count as a claim.'))
+      .catch((error) => cardError('#card-anomaly', error, suggest));
 
     let landing;
     if (FALCONS.has(normalise(form.vehicle))) {
@@ -769,7 +774,7 @@
     } else {
       cardMessage('#card-turnaround', 'Enter a pad to see when it can launch again.');
     }
-    await Promise.all([failure, landing, turnaround]);
+    await Promise.all([failure, anomaly, landing, turnaround]);
     button.disabled = false;
   }
 
