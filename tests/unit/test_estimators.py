@@ -63,6 +63,29 @@ def test_metrics_on_known_values() -> None:
     assert scores["coverage_80"] == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_the_metrics_are_scikit_learns(seed: int) -> None:
+    """Written on plain arrays for speed, the scores equal scikit-learn's, ties included."""
+    from sklearn import metrics as sk
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 400))
+    # Rounded forecasts tie often, as a backtest's constant baselines do; 0 and 1 get clipped.
+    p = np.round(rng.uniform(size=n), int(rng.integers(1, 4)))
+    y = (rng.uniform(size=n) < p).astype(float)
+    y[:2] = (0.0, 1.0)  # both classes present
+    clipped = np.clip(p, 1e-12, 1 - 1e-12)
+    assert log_loss(y, p) == pytest.approx(sk.log_loss(y, clipped, labels=[0, 1]), abs=1e-12)
+    assert brier(y, p) == pytest.approx(sk.brier_score_loss(y, clipped), abs=1e-12)
+    assert auc(y, p) == pytest.approx(sk.roc_auc_score(y, p), abs=1e-12)
+    days = rng.exponential(30.0, size=n)
+    guess = rng.exponential(30.0, size=n)
+    for q in (0.1, 0.5, 0.9):
+        expected = sk.mean_pinball_loss(days, guess, alpha=q)
+        assert pinball(days, guess, q) == pytest.approx(expected, abs=1e-12)
+    assert auc(np.zeros(n), p) is None and auc(np.ones(n), p) is None
+
+
 def _contract_checks() -> list[Any]:
     """Every scikit-learn estimator check, for both estimators.
 
@@ -81,6 +104,22 @@ def _contract_checks() -> list[Any]:
 @pytest.mark.parametrize(("estimator", "check"), _contract_checks())
 def test_the_estimators_follow_the_scikit_learn_contract(estimator: Any, check: Any) -> None:
     check(estimator)
+
+
+def test_the_tuning_loops_fit_is_the_checked_fit() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(500, 3))
+    y = (rng.uniform(size=500) < 1 / (1 + np.exp(-X[:, 0]))).astype(float)
+    for signs in (None, [1, -1, 0]):
+        checked = SignConstrainedLogisticRegression(alpha=2.0, signs=signs).fit(X, y)
+        fast = SignConstrainedLogisticRegression(alpha=2.0, signs=signs).fit_checked_arrays(X, y)
+        np.testing.assert_array_equal(fast.coef_, checked.coef_)
+        assert fast.intercept_ == checked.intercept_
+        np.testing.assert_array_equal(fast.predict_proba(X), checked.predict_proba(X))
+    with pytest.raises(ValueError, match="float64 matrix"):
+        SignConstrainedLogisticRegression().fit_checked_arrays(X[:, 0], y)
+    with pytest.raises(ValueError, match="float64 matrix"):
+        SignConstrainedLogisticRegression().fit_checked_arrays(X, y[:-1])
 
 
 def test_the_service_evaluates_the_fitted_logistic_as_training_does() -> None:

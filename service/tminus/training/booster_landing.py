@@ -187,7 +187,7 @@ def fit_estimator(
     """The regularised logistic regression a candidate names."""
     return SignConstrainedLogisticRegression(
         alpha=float(candidate.params["alpha"]), signs=signs_of(candidate)
-    ).fit(X, y)
+    ).fit_checked_arrays(X, y)
 
 
 def _programme_rate(rows: LandingRows) -> NDArray[np.float64]:

@@ -267,7 +267,7 @@ def fit_estimator(
     """The constrained logistic regression with a candidate's penalty and signs."""
     return SignConstrainedLogisticRegression(
         alpha=float(candidate.params["alpha"]), signs=signs_for(str(candidate.params["pad_sign"]))
-    ).fit(X, y)
+    ).fit_checked_arrays(X, y)
 
 
 def _fold_years(years: NDArray[np.int64], start: int) -> list[int]:

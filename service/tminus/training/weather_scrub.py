@@ -108,7 +108,7 @@ def fit_estimator(
     signs = None if candidate.params["signs"] == "free" else (+1,) * len(WEATHER_FEATURES)
     return SignConstrainedLogisticRegression(
         alpha=float(candidate.params["alpha"]), signs=signs
-    ).fit(X, y)
+    ).fit_checked_arrays(X, y)
 
 
 def tune(rows: WeatherRows, *, start: int) -> Selection:
