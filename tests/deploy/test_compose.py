@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.gcat_upstream import build_upstream
 from tests.live_server import free_port
 from tests.reliability.live import add_version, check_registry
 
@@ -244,45 +244,11 @@ class AliasWatcher(threading.Thread):
 
 
 # ---- the scenario ----------------------------------------------------------------------------
-def _build_upstream(mirror: Path, upstream: Path) -> None:
-    """A GCAT upstream as `tminus data update` reads it, built from the mirror's GCAT files.
-
-    ``launch/launch.tsv`` is GCAT's whole launch list, one row per launch: the launch log's
-    launches in the format of the mirror's 2025 slice (whose header also names the two flag
-    columns that GCAT's rows fold into the values before them), the slice itself, and two
-    Falcon 9 launches after the mirror's cutoff, so that the update has news to bring.
-    ``tables/`` holds the mirror's lv, sites, lp and orgs tables.
-    """
-    recent = (mirror / "gcat_launch_recent" / "launch_2025.tsv").read_text(encoding="utf-8")
-    header, *slice_rows = [line for line in recent.split("\n") if line]
-    names = [n.strip() for n in header.lstrip("#").split("\t")]
-    names = [n for n in names if n not in {"Apoflag", "RangeFlag"}]
-    in_slice = {row.split("\t")[0].strip() for row in slice_rows}
-    log = (mirror / "gcat" / "launchlog.tsv").read_text(encoding="utf-8").split("\n")
-    log_names = [n.strip() for n in log[0].lstrip("#").split("\t")]
-    rows: list[str] = []
-    seen: set[str] = set()
-    for line in log[1:]:
-        if not line or line.startswith("#"):
-            continue
-        values = dict(zip(log_names, line.split("\t"), strict=True))
-        tag = values["Launch_Tag"].strip()
-        if tag in seen or tag in in_slice:  # one row per launch (the log has one per payload)
-            continue
-        seen.add(tag)
-        values["LaunchCode"] = values["Launch_Code"]
-        rows.append("\t".join(values.get(name, "-") for name in names))
-    falcon = next(r.split("\t") for r in reversed(slice_rows) if r.split("\t")[3] == "Falcon 9")
-    new = [
-        "\t".join([tag, *falcon[1:2], date, *falcon[3:]])
-        for tag, date in (("2026-001 ", "2026 Jan  3 1200"), ("2026-002 ", "2026 Jan 10 0530:12"))
-    ]
-    (upstream / "launch").mkdir(parents=True)
-    (upstream / "tables").mkdir()
-    launches = "\n".join([header, *rows, *slice_rows, *new]) + "\n"
-    (upstream / "launch" / "launch.tsv").write_text(launches, encoding="utf-8")
-    for name in ("lv.tsv", "sites.tsv", "lp.tsv", "orgs.tsv"):
-        shutil.copy(mirror / "gcat" / name, upstream / "tables" / name)
+# Two Falcon 9 launches after the mirror's cutoff, so that the update has news to bring.
+NEWS = (
+    {"LV_Type": "Falcon 9", "Launch_Tag": "2026-001 ", "Launch_Date": "2026 Jan  3 1200"},
+    {"LV_Type": "Falcon 9", "Launch_Tag": "2026-002 ", "Launch_Date": "2026 Jan 10 0530:12"},
+)
 
 
 def _wait(what: str, condition: object, timeout: float) -> float:
@@ -343,7 +309,7 @@ def run(
     assert Registry(ROOT / "models").export("champion", models), "no champion: run make retrain"
     first = Registry(models).resolve(MODEL, "champion")
     second = add_version(models, MODEL)
-    _build_upstream(data_mirror, upstream)
+    build_upstream(data_mirror, upstream, NEWS)
     data.mkdir()
     for path in (models, data, *models.rglob("*")):
         os.chown(path, contract.uid, contract.gid)

@@ -1,11 +1,8 @@
 """`tminus data update` end to end, against a ``file://`` upstream the test builds.
 
-No network reaches CI, and the mirror holds no whole ``launch.tsv`` (1957 to this week), so
-the test writes one in GCAT's layout (``<base>/launch/launch.tsv``, ``<base>/tables/*.tsv``):
-the launch log's launches re-rendered one row per launch in the ``launch.tsv`` format, the
-mirror's 2025 slice as it is (its suborbital rows included, and its rows for the launches the
-log also holds), and three launches after the data cutoff (two Falcon 9 flights and an
-Electron failure in January 2026). The reference tables are the mirror's.
+No network reaches CI, so the upstream is a folder in GCAT's layout that the test writes from
+the mirror (``tests/gcat_upstream.py``), with three launches after the data cutoff (two
+Falcon 9 flights and an Electron failure in January 2026).
 
 The update runs as the scheduler runs it, a ``tminus`` process, beside a live ``tminus serve``
 that started before any model existed: the new launches must reach the tables, the model
@@ -31,6 +28,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.gcat_upstream import build_upstream, fields
 from tests.live_server import serve, tminus_command
 
 from tminus.data import schema as s
@@ -42,67 +40,24 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "datasets" / "sources.toml"
-MERGED_FLAGS = ("Apoflag", "RangeFlag")
 # The launches after the mirror's cutoff (2025-12-30) that the upstream adds.
 NEW_TAGS = ("2026-001", "2026-002", "2026-F01")
 LAST_DATE = "2026-01-20"
 TRUNCATED_LINE = 3000  # a line of the synthetic launch.tsv the truncation cuts short
 
 
-def _fields(line: str) -> list[str]:
-    return line.rstrip("\n").split("\t")
-
-
-def _launch_tsv(mirror: Path) -> str:
-    """A whole ``launch.tsv`` (header + one row per launch) built from the mirror's files."""
-    recent = (mirror / "gcat_launch_recent" / "launch_2025.tsv").read_text(encoding="utf-8")
-    header, *slice_rows = [line for line in recent.split("\n") if line]
-    names = [n.strip() for n in header.lstrip("#").split("\t") if n.strip() not in MERGED_FLAGS]
-    in_slice = {_fields(row)[0].strip() for row in slice_rows}
-
-    log = (mirror / "gcat" / "launchlog.tsv").read_text(encoding="utf-8").split("\n")
-    log_names = [n.strip() for n in log[0].lstrip("#").split("\t")]
-    rows: list[str] = []
-    seen: set[str] = set()
-    for line in log[1:]:
-        if not line or line.startswith("#"):
-            continue
-        values = dict(zip(log_names, _fields(line), strict=True))
-        tag = values["Launch_Tag"].strip()
-        if tag in seen or tag in in_slice:  # one row per launch; the slice's row is newer
-            continue
-        seen.add(tag)
-        values["LaunchCode"] = values["Launch_Code"]
-        rows.append("\t".join(values.get(name, "-") for name in names))
-
-    def synthetic(template: str, **changes: str) -> str:
-        values = dict(zip(names, _fields(template), strict=True))
-        values.update(changes)
-        return "\t".join(values[name] for name in names)
-
-    falcon = next(r for r in reversed(slice_rows) if _fields(r)[3] == "Falcon 9")
-    electron = next(r for r in reversed(slice_rows) if _fields(r)[3] == "Electron")
-    new = [
-        synthetic(falcon, Launch_Tag="2026-001 ", Launch_Date="2026 Jan  3 1200"),
-        synthetic(falcon, Launch_Tag="2026-002 ", Launch_Date="2026 Jan 10 0530:12"),
-        synthetic(
-            electron,
-            Launch_Tag="2026-F01  ",
-            Launch_Date="2026 Jan 20 0300",
-            LaunchCode="OF",
-            FailCode="S2",
-        ),
-    ]
-    return "\n".join([header, *rows, *slice_rows, *new]) + "\n"
-
-
-def _make_upstream(mirror: Path, root: Path) -> Path:
-    (root / "launch").mkdir(parents=True)
-    (root / "tables").mkdir()
-    (root / "launch" / "launch.tsv").write_text(_launch_tsv(mirror), encoding="utf-8")
-    for name in ("lv.tsv", "sites.tsv", "lp.tsv", "orgs.tsv"):
-        shutil.copyfile(mirror / "gcat" / name, root / "tables" / name)
-    return root
+# Two Falcon 9 flights and an Electron failure in January 2026, after the mirror's cutoff.
+NEWS = (
+    {"LV_Type": "Falcon 9", "Launch_Tag": "2026-001 ", "Launch_Date": "2026 Jan  3 1200"},
+    {"LV_Type": "Falcon 9", "Launch_Tag": "2026-002 ", "Launch_Date": "2026 Jan 10 0530:12"},
+    {
+        "LV_Type": "Electron",
+        "Launch_Tag": "2026-F01  ",
+        "Launch_Date": "2026 Jan 20 0300",
+        "LaunchCode": "OF",
+        "FailCode": "S2",
+    },
+)
 
 
 def tree_digest(root: Path) -> str:
@@ -180,7 +135,7 @@ def world(
     shutil.copytree(processed_dir, data / "processed")
     (root / "models").mkdir()
     return World(
-        data=data, models=root / "models", upstream=_make_upstream(data_mirror, root / "up")
+        data=data, models=root / "models", upstream=build_upstream(data_mirror, root / "up", NEWS)
     )
 
 
@@ -287,7 +242,7 @@ class Corruption:
 def _cut_line(root: Path) -> None:
     path = root / "launch" / "launch.tsv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    lines[TRUNCATED_LINE - 1] = "\t".join(_fields(lines[TRUNCATED_LINE - 1])[:9])
+    lines[TRUNCATED_LINE - 1] = "\t".join(fields(lines[TRUNCATED_LINE - 1])[:9])
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

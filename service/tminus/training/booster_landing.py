@@ -32,11 +32,10 @@ from tminus.predictors.booster_landing import MAX_BLOCK, BoosterLandingPredictor
 from tminus.training.backtest import MODEL, Backtest, decade_strata, flight_strata
 from tminus.training.estimators import SignConstrainedLogisticRegression
 from tminus.training.frames import epoch_days
-from tminus.training.metrics import pointwise_log_loss
 from tminus.training.posterior import METHODS, coefficient_draws
 from tminus.training.result import TrainedModel
 from tminus.training.simulation import choose_interval_method
-from tminus.training.tuning import Candidate, Selection, select_nested
+from tminus.training.tuning import Candidate, Selection, select_by_log_loss
 
 # Expanding window: first refit after this many attempts, then after every STEP more.
 FIRST_TRAIN: Final = 20
@@ -217,24 +216,7 @@ def tune(rows: LandingRows) -> Selection:
             est = fit_estimator(X[:start], rows.y[:start], candidate)
             pred[start:stop] = est.predict_proba(X[start:stop])[:, 1]
         predictions[candidate.name] = pred
-    losses = {
-        id(pred): np.where(np.isnan(pred), np.nan, pointwise_log_loss(rows.y, np.nan_to_num(pred)))
-        for pred in predictions.values()
-    }
-
-    def score(_: int, past: NDArray[np.bool_], pred: NDArray[np.float64]) -> NDArray[np.float64]:
-        return losses[id(pred)][past]
-
-    return select_nested(
-        space,
-        predictions,
-        folds,
-        labels,
-        score,
-        criterion="log loss on every earlier fold",
-        outcomes=rows.y,
-        min_events=MIN_EVENTS,
-    )
+    return select_by_log_loss(space, predictions, folds, labels, rows.y, min_events=MIN_EVENTS)
 
 
 def _baselines(rows: LandingRows) -> dict[str, NDArray[np.float64]]:

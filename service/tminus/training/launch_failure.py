@@ -44,12 +44,11 @@ from tminus.predictors.launch_failure import LaunchFailurePredictor
 from tminus.training.backtest import MODEL, Backtest, decade_strata, flight_strata
 from tminus.training.estimators import SignConstrainedLogisticRegression
 from tminus.training.frames import Launch, build_history, walk_launches
-from tminus.training.metrics import pointwise_log_loss
 from tminus.training.posterior import METHODS, coefficient_draws
 from tminus.training.reference import build_reference
 from tminus.training.result import TrainedModel
 from tminus.training.simulation import IntervalChoice, choose_interval_method
-from tminus.training.tuning import Candidate, Selection, select_nested
+from tminus.training.tuning import Candidate, Selection, select_by_log_loss
 
 Outcome = Literal["failure", "anomaly"]
 BACKTEST_START: Final = 2000
@@ -299,24 +298,13 @@ def tune(rows: LaunchRows, *, start: int) -> tuple[Selection, dict[str, NDArray[
             ]
         predictions[candidate.name] = pred
 
-    # Each candidate's per-row log loss, once: a fold's choice averages it over earlier rows.
-    losses = {
-        name: np.where(np.isnan(pred), np.nan, pointwise_log_loss(rows.y, np.nan_to_num(pred)))
-        for name, pred in predictions.items()
-    }
-    by_prediction = {id(predictions[name]): loss for name, loss in losses.items()}
-
-    def score(_: int, past: NDArray[np.bool_], pred: NDArray[np.float64]) -> NDArray[np.float64]:
-        return by_prediction[id(pred)][past]
-
-    selection = select_nested(
+    selection = select_by_log_loss(
         space,
         predictions,
         folds,
         {k: str(year) for k, year in enumerate(fold_years)},
-        score,
+        rows.y,
         criterion=f"log loss on every earlier fold (from {fold_years[0] if fold_years else start})",
-        outcomes=rows.y,
         min_events=MIN_EVENTS,
     )
     return selection, predictions

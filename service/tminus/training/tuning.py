@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from tminus.training.metrics import pointwise_log_loss
+
 # losses(fold, rows of the earlier folds, one candidate's predictions) -> the per-row loss on
 # those rows (lower is better); a candidate's score is their mean.
 Losses = Callable[[int, NDArray[np.bool_], NDArray[np.float64]], NDArray[np.float64]]
@@ -136,4 +138,40 @@ def select_nested(
         criterion=criterion,
         scores=scores,
         rule=rule,
+    )
+
+
+def select_by_log_loss(
+    candidates: Sequence[Candidate],
+    predictions: Mapping[str, NDArray[np.float64]],
+    folds: NDArray[np.int64],
+    labels: Mapping[int, str],
+    outcomes: NDArray[np.float64],
+    *,
+    criterion: str = "log loss on every earlier fold",
+    min_events: int = 0,
+) -> Selection:
+    """:func:`select_nested` of binary forecasts by their log loss on the earlier folds.
+
+    Each candidate's per-row log loss is computed once; a fold's choice averages it over the
+    rows before that fold (rows a candidate did not predict, NaN, belong to no fold).
+    """
+
+    def row_losses(pred: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.where(np.isnan(pred), np.nan, pointwise_log_loss(outcomes, np.nan_to_num(pred)))
+
+    losses = {id(pred): row_losses(pred) for pred in predictions.values()}
+
+    def score(_: int, past: NDArray[np.bool_], pred: NDArray[np.float64]) -> NDArray[np.float64]:
+        return losses[id(pred)][past]
+
+    return select_nested(
+        candidates,
+        predictions,
+        folds,
+        labels,
+        score,
+        criterion=criterion,
+        outcomes=outcomes,
+        min_events=min_events,
     )

@@ -27,7 +27,7 @@ from tminus.training.metrics import pointwise_log_loss
 from tminus.training.posterior import METHODS, coefficient_draws
 from tminus.training.result import TrainedModel
 from tminus.training.simulation import choose_interval_method
-from tminus.training.tuning import Candidate, Selection, select_nested
+from tminus.training.tuning import Candidate, Selection, select_by_log_loss
 
 POSTERIOR_DRAWS: Final = 200
 SCORE_BOOTSTRAPS: Final = 1000
@@ -125,24 +125,7 @@ def tune(rows: WeatherRows, *, start: int) -> Selection:
         for candidate in space:
             est = fit_estimator(X_train, rows.y[train], candidate)
             predictions[candidate.name][test] = est.predict_proba(X_test)[:, 1]
-    losses = {
-        id(pred): np.where(np.isnan(pred), np.nan, pointwise_log_loss(rows.y, np.nan_to_num(pred)))
-        for pred in predictions.values()
-    }
-
-    def score(_: int, past: NDArray[np.bool_], pred: NDArray[np.float64]) -> NDArray[np.float64]:
-        return losses[id(pred)][past]
-
-    return select_nested(
-        space,
-        predictions,
-        folds,
-        labels,
-        score,
-        criterion="log loss on every earlier fold",
-        outcomes=rows.y,
-        min_events=MIN_EVENTS,
-    )
+    return select_by_log_loss(space, predictions, folds, labels, rows.y, min_events=MIN_EVENTS)
 
 
 def backtest(rows: WeatherRows, selection: Selection, *, start: int) -> Backtest:
