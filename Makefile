@@ -10,6 +10,9 @@ DATA_MIRROR ?= ../shared/datasets
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
+# pytest worker processes for `make test`: one a core (auto), each taking whole test files so
+# that a file's fixtures are built once; TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 IMAGE ?= tminus:latest
 export DATA_MIRROR
 
@@ -73,7 +76,7 @@ browser-deps: ## Chromium + chromedriver for the dashboard's browser tests (apt,
 	@scripts/browser-deps.sh
 
 test: check browser-deps ## Install, then lint, types, import contracts and the whole test suite
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: install ## Only the unit tests
 	$(BIN)/pytest tests/unit

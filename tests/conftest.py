@@ -102,3 +102,15 @@ def _isolated_settings() -> Iterator[None]:
         get_settings.cache_clear()
         yield
     get_settings.cache_clear()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    from tests.reporting import collect
+
+    collect(report)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.reporting import print_sections
+
+    print_sections(terminalreporter)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from tests.live_server import Server, serve
+from tests.reporting import report_line
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -37,7 +38,6 @@ CHROMIUM_FLAGS = (
     f"--window-size={WINDOW[0]},{WINDOW[1]}",
     "--lang=en-US",
 )
-SAVED: list[Path] = []
 
 
 def _missing(reason: str) -> None:
@@ -130,20 +130,20 @@ def _save_screenshot(driver: WebDriver, name: str, *, element: Any = None) -> Pa
         driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(str(path))
         driver.set_window_size(*WINDOW)
-    SAVED.append(path)
     print(f"screenshot: {path}")
     return path
 
 
 @pytest.fixture
-def screenshot() -> Any:
-    """``screenshot(driver, name, element=None)``: save a PNG under .build/screenshots."""
-    return _save_screenshot
+def screenshot(request: pytest.FixtureRequest) -> Any:
+    """``screenshot(driver, name, element=None)``: save a PNG under .build/screenshots.
 
+    The paths are listed in a "dashboard screenshots" section at the end of the run.
+    """
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """List the screenshots the browser tests saved."""
-    if SAVED:
-        terminalreporter.section("dashboard screenshots")
-        for path in SAVED:
-            terminalreporter.write_line(str(path))
+    def save(driver: WebDriver, name: str, *, element: Any = None) -> Path:
+        path = _save_screenshot(driver, name, element=element)
+        report_line(request, "dashboard screenshots", str(path))
+        return path
+
+    return save

@@ -10,6 +10,7 @@ Requests go to the app in-process; there is no server and no network.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -71,10 +72,25 @@ def app(fuzz_registry: Path) -> FastAPI:
     return create_app(_settings(fuzz_registry))
 
 
-@schema.parametrize()
-def test_no_request_gets_a_server_error_or_an_undocumented_answer(
-    case: schemathesis.Case, app: FastAPI
-) -> None:
+def _fuzz(case: schemathesis.Case, app: FastAPI) -> None:
     case.call_and_validate(app=app, checks=CHECKS)
     if "admin" in (case.operation.tags or ()):
         case.call_and_validate(app=app, headers={ADMIN_HEADER: ADMIN_KEY}, checks=CHECKS)
+
+
+def _test_of(method: str, path: str) -> Any:
+    @schema.include(method=method, path=path).parametrize()
+    def test(case: schemathesis.Case, app: FastAPI) -> None:
+        _fuzz(case, app)
+
+    return test
+
+
+# One test function per operation, each with its own name: schemathesis gives the items of one
+# parametrized function a single node id, which pytest-xdist (`make test` runs the files in
+# parallel) cannot tell apart.
+for _result in schema.get_all_operations():
+    _operation = _result.ok()
+    _slug = re.sub(r"[^a-z0-9]+", "_", f"{_operation.method} {_operation.path}".lower()).strip("_")
+    _name = f"test_no_request_gets_a_server_error_or_an_undocumented_answer__{_slug}"
+    globals()[_name] = _test_of(_operation.method.upper(), _operation.path)

@@ -2,7 +2,7 @@
 
 Each test records what it measured (requests sent, errors, kills survived, times) with the
 ``figures`` fixture; the lines are printed in a "reliability figures" section at the end of
-the run, whatever the capture mode, passed or failed.
+the run, whatever the capture mode, passed or failed (``tests/reporting.py``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.reporting import report_line
 
 from .live import ADMIN_KEY, Figures, Server, serve
-
-FIGURES = pytest.StashKey[list[str]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,15 +22,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "load(seconds): runs for a fixed time under sustained load; deselect with -m 'not load'",
     )
-    config.stash[FIGURES] = []
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    lines = terminalreporter.config.stash.get(FIGURES, [])
-    if lines:
-        terminalreporter.write_sep("=", "reliability figures")
-        for line in sorted(lines, key=lambda line: line.split(".", 1)[0]):  # by point, stable
-            terminalreporter.write_line(line)
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def figures(request: pytest.FixtureRequest) -> Figures:
     """Record figures under the test module's point, named by its module docstring's title."""
     module = request.node.module
     point = (module.__doc__ or module.__name__).strip().partition(":")[0]
-    return Figures(request.config.stash[FIGURES], point)
+    return Figures(lambda line: report_line(request, "reliability figures", line), point)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +21,13 @@ MODEL = "launch_failure"
 class Figures:
     """Where a test writes the figures it measured, one line each (see conftest.py)."""
 
-    def __init__(self, lines: list[str], point: str) -> None:
-        self._lines = lines
+    def __init__(self, record: Callable[[str], None], point: str) -> None:
+        self._record = record
         self._point = point
 
     def add(self, text: str) -> None:
         """Record one line under this test's point (e.g. "1. Fuzzing")."""
-        self._lines.append(f"[{self._point}] {text}")
+        self._record(f"[{self._point}] {text}")
 
 
 def add_version(root: Path, model: str = MODEL) -> str:

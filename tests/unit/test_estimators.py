@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from tminus.predictors.logistic import log_odds, sigmoid
+from tminus.predictors.logistic import INTERVAL_LEVEL, interval_of, log_odds, sigmoid
 from tminus.training.estimators import LinearQuantileRegression, SignConstrainedLogisticRegression
 from tminus.training.metrics import (
     auc,
@@ -148,3 +148,14 @@ def test_the_ece_says_how_it_was_binned() -> None:
     assert scores["ece"] == pytest.approx(0.03)
     assert scores["ece_equal_count"] == pytest.approx(0.11)
     assert scores["auc"] is not None and scores["n"] == 100 and scores["events"] == 18
+
+
+def test_an_answers_interval_is_numpys_percentiles_of_the_draws() -> None:
+    """The served interval computes the 5th and 95th percentiles itself, to the bit."""
+    rng = np.random.default_rng(5)
+    tail = 100.0 * (1.0 - INTERVAL_LEVEL) / 2.0
+    for i in range(3000):
+        draws = rng.beta(0.5, 20.0, size=200 if i % 2 else int(rng.integers(1, 400)))
+        p = float(rng.uniform(0.0, 0.1))
+        low, high = np.percentile(draws, [tail, 100.0 - tail])
+        assert interval_of(draws, p) == (min(float(low), p), max(float(high), p))

@@ -124,6 +124,11 @@ class RecordAt:
 EMPTY_RECORD: Final = Record()
 
 
+def in_development(family: RecordAt) -> bool:
+    """Whether a family with this record flies a development launch next (few flights)."""
+    return family.flights < DEVELOPMENT_FLIGHTS
+
+
 @dataclass(slots=True)
 class PadRecord:
     """A pad's launches in time order, with the vehicle of each."""
@@ -220,6 +225,9 @@ class LaunchHistory:
     families: dict[str, Record] = field(default_factory=dict)
     providers: dict[str, Record] = field(default_factory=dict)
     pads: dict[str, PadRecord] = field(default_factory=dict)
+    # Every launch by GCAT site code, those whose pad GCAT does not name included (Palmachim's
+    # Shavit launches, Bowen's first): the sites a question may name.
+    sites: dict[str, Record] = field(default_factory=dict)
     everything: Record = field(default_factory=Record)
     # Each vehicle's first EARLY_FLIGHTS flights, across all vehicles: the new-vehicle prior.
     early: Record = field(default_factory=Record)
@@ -260,6 +268,8 @@ class LaunchHistory:
         self.providers.setdefault(provider, Record()).add(day, failed=failed)
         self.everything.add(day, failed=failed)
         key = None
+        if site is not None:
+            self.sites.setdefault(site, Record()).add(day, failed=failed)
         if site is not None and pad is not None:
             key = pad_key(site, pad)
             self.pads.setdefault(key, PadRecord(site=site, pad=pad)).add(
@@ -318,6 +328,7 @@ class LaunchHistory:
             "families": {k: v.to_state() for k, v in self.families.items()},
             "providers": {k: v.to_state() for k, v in self.providers.items()},
             "pads": {k: v.to_state() for k, v in self.pads.items()},
+            "sites": {k: v.to_state() for k, v in self.sites.items()},
             "everything": self.everything.to_state(),
             "early": self.early.to_state(),
             "operational": self.operational.to_state(),
@@ -342,6 +353,7 @@ class LaunchHistory:
         history.families = {str(k): Record.from_state(v) for k, v in state["families"].items()}
         history.providers = {str(k): Record.from_state(v) for k, v in state["providers"].items()}
         history.pads = {str(k): PadRecord.from_state(v) for k, v in state["pads"].items()}
+        history.sites = {str(k): Record.from_state(v) for k, v in state.get("sites", {}).items()}
         history.everything = Record.from_state(state["everything"])
         history.early = Record.from_state(state["early"])
         history.operational = Record.from_state(state["operational"])
@@ -378,6 +390,12 @@ class HistoryAt:
         """A pad's record, None if it has no launch on record at all."""
         record = self.history.pads.get(pad_key(site, pad))
         return None if record is None else record.at(self.t)
+
+    def pad_flights(self, site: str, pad: str) -> int:
+        """Launches from a pad before ``t`` (0 for a pad with none on record): :meth:`pad`'s
+        ``flights`` without its gaps, which a risk question does not read."""
+        record = self.history.pads.get(pad_key(site, pad))
+        return 0 if record is None else bisect_left(record.days, self.t)
 
     def family_failures_recent(self, family: str, days: float = RECENT_DAYS) -> int:
         """Failures of ``family`` in the ``days`` before ``t``."""
@@ -437,7 +455,7 @@ class HistoryAt:
 
     def in_development(self, family: str) -> bool:
         """Whether a launch of ``family`` at ``t`` is a development launch (few family flights)."""
-        return self.family(family).flights < DEVELOPMENT_FLIGHTS
+        return in_development(self.family(family))
 
     def provider_of(
         self, vehicle: str, family: str, *, manufacturer: str | None = None

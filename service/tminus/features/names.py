@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Final
 
 from rapidfuzz import fuzz, process
@@ -55,6 +56,9 @@ _SITE_ALIASES: dict[str, str] = {
     "mahiapeninsula": "mahia",
     "rocketlablaunchcomplex1": "mahia",
 }
+# Folded names remembered (pure functions of the text): a question's names are folded again at
+# every lookup of the vehicle, site and pad indexes.
+NAME_CACHE: Final = 4096
 # Pad spellings: "SLC-40", "Space Launch Complex 40" and "LC-40" all mean GCAT's LC40.
 _PAD_ALIASES = (
     (re.compile(r"^(spacelaunchcomplex|launchcomplex|slc)"), "lc"),
@@ -62,6 +66,7 @@ _PAD_ALIASES = (
 )
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def normalise_name(name: str) -> str:
     """Case, space and punctuation folded: 'falcon-9' and 'Falcon 9' compare equal.
 
@@ -70,6 +75,7 @@ def normalise_name(name: str) -> str:
     return _NON_ALNUM.sub("", name.lower().replace("+", "plus"))
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def normalise_vehicle(name: str) -> str:
     """A vehicle name folded, with common aliases ('Long March 2D', 'CZ-2D') mapped to GCAT's."""
     key = normalise_name(name)
@@ -78,12 +84,14 @@ def normalise_vehicle(name: str) -> str:
     return key
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def normalise_site(name: str) -> str:
     """A site name folded, with English names mapped to GCAT's ('Cape Canaveral', 'Baikonur')."""
     key = normalise_name(name)
     return _SITE_ALIASES.get(key, key)
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def normalise_pad(name: str) -> str:
     """A pad name folded, with 'SLC-40' and 'LC-40' compared equal."""
     key = normalise_name(name)

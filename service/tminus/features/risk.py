@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from tminus.features.history import HistoryAt, logit
+from tminus.features.history import HistoryAt, in_development, logit
 
 # Pseudo-launches of the trailing-rate prior on a provider's recent record (a fixed smoothing
 # constant of that one feature, not tuned).
@@ -117,7 +117,7 @@ def read_context(
     """What the history, read at ``at.t``, says about a launch of ``vehicle`` then."""
     veh = at.vehicle(vehicle)
     fam = at.family(family)
-    developing = at.in_development(family)
+    developing = in_development(fam)
     if provider is None:
         provider_flights, provider_failures = 0, 0
     else:
@@ -125,9 +125,7 @@ def read_context(
             provider, operational=not developing
         )
     days_since = None if fam.last_failure_day is None else max(at.t - fam.last_failure_day, 0.0)
-    pad_record = None
-    if site is not None and pad is not None:
-        pad_record = at.pad(site, pad)
+    pad_flights = 0 if site is None or pad is None else at.pad_flights(site, pad)
     return RiskContext(
         vehicle_flights=veh.flights,
         vehicle_failures=veh.failures,
@@ -139,7 +137,7 @@ def read_context(
         family_in_development=developing,
         provider_flights=provider_flights,
         provider_failures=provider_failures,
-        pad_flights=0 if pad_record is None else pad_record.flights,
+        pad_flights=pad_flights,
         trailing_rate=at.trailing_rate(),
         era_rate=at.era_rate(),
         new_vehicle_rate=at.new_vehicle_rate(),

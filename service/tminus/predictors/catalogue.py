@@ -131,7 +131,7 @@ class Catalogue:
         # Pads: those that launched, and those GCAT lists at the sites that launched (GCAT's
         # pad list also files each pad under every historical code of its site, e.g. the
         # Cape's CCAFS and CCMTA; the launch records use one).
-        launch_sites = {record.site for record in history.pads.values()}
+        launch_sites = set(history.sites) | {record.site for record in history.pads.values()}
         self._pads: dict[str, PadRef] = {
             key: ref for key, ref in self.reference.pads.items() if ref.site in launch_sites
         }
@@ -141,11 +141,13 @@ class Catalogue:
         for ref in self._pads.values():
             self._pads_by_code.setdefault(normalise_pad(ref.pad), []).append(ref)
         self._pad_codes = NameIndex((ref.pad for ref in self._pads.values()), normalise_pad)
-        sites = {ref.site for ref in self._pads.values()}
+        sites = launch_sites | {ref.site for ref in self._pads.values()}
         self._sites = NameIndex(sites)
         # Sites by their short names too ('Kourou', 'Mahia', 'Vandenberg'); a name several site
         # codes share (Vandenberg's VS, VSFB and VSFBS) is the one that launched most recently.
-        last: dict[str, float] = {}
+        last: dict[str, float] = {
+            site: record.launch_days[-1] for site, record in history.sites.items()
+        }
         for record in history.pads.values():
             if record.days:
                 last[record.site] = max(last.get(record.site, float("-inf")), record.days[-1])

@@ -261,7 +261,7 @@ class LaunchFailurePredictor(Predictor):
         at = self.history.at(t)
         flags = {
             "unseen_vehicle": not vehicle.known,
-            "maiden_flight": vehicle.known and at.vehicle(vehicle.name).flights == 0,
+            "maiden_flight": False,  # read from the context below
             "unseen_pad": False,
             "new_pad": False,
             "pad_unspecified": pad_asked is None,
@@ -275,11 +275,11 @@ class LaunchFailurePredictor(Predictor):
                 flags["unseen_pad"] = True
             else:
                 site, pad = match.site, match.pad
-                record = at.pad(site, pad)
-                flags["new_pad"] = record is None or record.flights == 0
+                flags["new_pad"] = at.pad_flights(site, pad) == 0
         else:
             mix = at.pad_mix(vehicle.name, vehicle.family, site=site)
         ctx = self._context(vehicle, t, site, pad)
+        flags["maiden_flight"] = vehicle.known and ctx.vehicle_flights == 0
         probability, interval = self._answer_for_pads(at, ctx, mix)
         family_rate, vehicle_rate = pooled_rates(ctx, self.pooling)
         context: dict[str, Any] = {

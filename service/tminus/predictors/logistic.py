@@ -107,10 +107,29 @@ class PosteriorLogistic:
 
 
 INTERVAL_LEVEL = 0.90
+# The two quantiles, as np.percentile(draws, [5, 95]) computes them (percent / 100).
+_TAILS = (
+    100.0 * (1.0 - INTERVAL_LEVEL) / 2.0 / 100.0,
+    (100.0 - 100.0 * (1.0 - INTERVAL_LEVEL) / 2.0) / 100.0,
+)
+
+
+def _quantile_of_sorted(ordered: NDArray[np.float64], q: float) -> float:
+    """``np.quantile(ordered, q)`` (method "linear", its arithmetic to the bit) of sorted values.
+
+    ``np.percentile`` costs about 50 µs a call in its generality; a served answer needs two
+    quantiles of 200 draws.
+    """
+    position = q * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    a, b = float(ordered[below]), float(ordered[above])
+    t = position - below
+    return b - (b - a) * (1.0 - t) if t >= 0.5 else a + (b - a) * t
 
 
 def interval_of(draws: NDArray[np.float64], p: float) -> tuple[float, float]:
     """The central :data:`INTERVAL_LEVEL` range of ``draws``, widened to hold ``p``."""
-    tail = 100.0 * (1.0 - INTERVAL_LEVEL) / 2.0
-    low, high = np.percentile(draws, [tail, 100.0 - tail])
-    return min(float(low), p), max(float(high), p)
+    ordered = np.sort(draws)
+    low, high = (_quantile_of_sorted(ordered, q) for q in _TAILS)
+    return min(low, p), max(high, p)

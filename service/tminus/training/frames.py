@@ -35,14 +35,13 @@ class Launch:
 
     def record_into(self, history: LaunchHistory) -> None:
         """Add this launch to ``history`` (after reading what was known before it)."""
-        has_pad = self.site is not None and self.pad is not None
         history.record(
             day=self.day,
             vehicle=self.vehicle,
             family=self.family,
             provider=self.provider,
-            site=self.site if has_pad else None,
-            pad=self.pad if has_pad else None,
+            site=self.site,
+            pad=self.pad if self.site is not None else None,
             failed=self.failed,
         )
 
