@@ -150,9 +150,7 @@ def test_the_served_method_is_the_one_nearest_90_percent() -> None:
         refit=lambda Xs, ys: SignConstrainedLogisticRegression(alpha=1.0, signs=[1, -1, 0]).fit(
             Xs, ys
         ),
-        draws=lambda est, Xs, method, seed: coefficient_draws(
-            est, Xs, method=method, n_draws=100, random_state=seed
-        ),
+        n_draws=100,
         methods=METHODS,
         reps=10,
         eval_rows=np.arange(0, 2000, 20),

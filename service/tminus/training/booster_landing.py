@@ -32,7 +32,6 @@ from tminus.predictors.booster_landing import MAX_BLOCK, BoosterLandingPredictor
 from tminus.training.backtest import MODEL, Backtest, decade_strata, flight_strata
 from tminus.training.estimators import SignConstrainedLogisticRegression
 from tminus.training.frames import epoch_days
-from tminus.training.posterior import METHODS, coefficient_draws
 from tminus.training.result import TrainedModel
 from tminus.training.simulation import choose_interval_method
 from tminus.training.tuning import Candidate, Selection, select_by_log_loss
@@ -285,17 +284,12 @@ def train(table: pd.DataFrame, *, random_state: int) -> TrainedModel:
         X,
         est,
         refit=lambda Xs, ys: fit_estimator(Xs, ys, final),
-        draws=lambda e, Xs, method, s: coefficient_draws(
-            e, Xs, method=method, n_draws=POSTERIOR_DRAWS, random_state=s
-        ),
-        methods=METHODS,
+        n_draws=POSTERIOR_DRAWS,
         reps=SIMULATION_REPS,
         eval_rows=np.arange(len(rows.y)),
         random_state=random_state,
     )
-    weights = coefficient_draws(
-        est, X, method=simulation.method, n_draws=POSTERIOR_DRAWS, random_state=random_state
-    )
+    weights = simulation.served_draws(est, X, random_state=random_state)
     predictor = BoosterLandingPredictor(
         feature_names=names,
         weights=weights,

@@ -44,7 +44,6 @@ from tminus.predictors.launch_failure import LaunchFailurePredictor
 from tminus.training.backtest import MODEL, Backtest, decade_strata, flight_strata
 from tminus.training.estimators import SignConstrainedLogisticRegression
 from tminus.training.frames import Launch, build_history, walk_launches
-from tminus.training.posterior import METHODS, coefficient_draws
 from tminus.training.reference import build_reference
 from tminus.training.result import TrainedModel
 from tminus.training.simulation import IntervalChoice, choose_interval_method
@@ -360,10 +359,7 @@ def simulate(
         X,
         truth,
         refit=lambda Xs, ys: fit_estimator(Xs, ys, candidate),
-        draws=lambda est, Xs, method, s: coefficient_draws(
-            est, Xs, method=method, n_draws=POSTERIOR_DRAWS, random_state=s
-        ),
-        methods=METHODS,
+        n_draws=POSTERIOR_DRAWS,
         reps=SIMULATION_REPS,
         eval_rows=eval_rows,
         random_state=seed,
@@ -407,9 +403,7 @@ def train_outcome(
     X = rows.design(pooling)
     est = fit_estimator(X, rows.y, final)
     simulation = simulate(rows, final, X, est, seed=random_state)
-    posterior = coefficient_draws(
-        est, X, method=simulation.method, n_draws=POSTERIOR_DRAWS, random_state=random_state
-    )
+    posterior = simulation.served_draws(est, X, random_state=random_state)
     signs = signs_for(str(final.params["pad_sign"]))
     predictor = spec.predictor(
         history=rows.history,

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from tminus.predictors.logistic import INTERVAL_LEVEL, PosteriorLogistic
 from tminus.training.estimators import SignConstrainedLogisticRegression
+from tminus.training.posterior import METHODS, coefficient_draws
 
 Refit = Callable[[NDArray[np.float64], NDArray[np.float64]], SignConstrainedLogisticRegression]
 Posterior = Callable[
@@ -143,6 +144,15 @@ class IntervalChoice:
 
     method: str
     simulations: dict[str, CoverageSimulation]
+    n_draws: int = 200
+
+    def served_draws(
+        self, est: SignConstrainedLogisticRegression, X: NDArray[np.float64], *, random_state: int
+    ) -> PosteriorLogistic:
+        """The coefficient draws a served answer's interval is read from, by this method."""
+        return coefficient_draws(
+            est, X, method=self.method, n_draws=self.n_draws, random_state=random_state
+        )
 
     @property
     def served(self) -> CoverageSimulation:
@@ -163,16 +173,16 @@ def choose_interval_method(
     truth: SignConstrainedLogisticRegression,
     *,
     refit: Refit,
-    draws: Callable[[SignConstrainedLogisticRegression, NDArray[np.float64], str, int], Any],
-    methods: tuple[str, ...],
+    n_draws: int,
     reps: int,
+    methods: tuple[str, ...] = METHODS,
     eval_rows: NDArray[np.int64],
     random_state: int,
 ) -> IntervalChoice:
     """Simulate each method's coverage; serve the one nearest the nominal 90%.
 
-    ``draws(est, X, method, seed)`` gives a :class:`PosteriorLogistic`. Every method sees the
-    same simulated data sets (same seed), so they are compared like for like.
+    Each method draws ``n_draws`` coefficient vectors (:func:`coefficient_draws`). Every method
+    sees the same simulated data sets (same seed), so they are compared like for like.
     """
 
     def posterior_of(method: str) -> Posterior:
@@ -182,8 +192,7 @@ def choose_interval_method(
             _ys: NDArray[np.float64],
             seed: int,
         ) -> PosteriorLogistic:
-            out: PosteriorLogistic = draws(est, Xs, method, seed)
-            return out
+            return coefficient_draws(est, Xs, method=method, n_draws=n_draws, random_state=seed)
 
         return posterior
 
@@ -200,4 +209,4 @@ def choose_interval_method(
         for method in methods
     }
     best = min(methods, key=lambda m: abs(simulations[m].coverage - INTERVAL_LEVEL))
-    return IntervalChoice(method=best, simulations=simulations)
+    return IntervalChoice(method=best, simulations=simulations, n_draws=n_draws)

@@ -24,7 +24,6 @@ from tminus.predictors.weather_scrub import WeatherScrubPredictor
 from tminus.training.backtest import MODEL, Backtest, decade_strata, yearly_cuts
 from tminus.training.estimators import SignConstrainedLogisticRegression
 from tminus.training.metrics import pointwise_log_loss
-from tminus.training.posterior import METHODS, coefficient_draws
 from tminus.training.result import TrainedModel
 from tminus.training.simulation import choose_interval_method
 from tminus.training.tuning import Candidate, Selection, select_by_log_loss
@@ -205,17 +204,12 @@ def train(events: pd.DataFrame, *, random_state: int) -> TrainedModel:
         X,
         est,
         refit=lambda Xs, ys: fit_estimator(Xs, ys, final),
-        draws=lambda e, Xs, method, s: coefficient_draws(
-            e, Xs, method=method, n_draws=POSTERIOR_DRAWS, random_state=s
-        ),
-        methods=METHODS,
+        n_draws=POSTERIOR_DRAWS,
         reps=SIMULATION_REPS,
         eval_rows=np.arange(len(rows.y)),
         random_state=random_state,
     )
-    weights = coefficient_draws(
-        est, X, method=simulation.method, n_draws=POSTERIOR_DRAWS, random_state=random_state
-    )
+    weights = simulation.served_draws(est, X, random_state=random_state)
     ranges = {}
     for j, name in enumerate(WEATHER_INPUTS):
         col = rows.raw[:, j]
