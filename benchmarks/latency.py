@@ -9,7 +9,7 @@ real ``tminus serve`` (uvicorn, one worker, no access log) on 127.0.0.1 over one
 connection; ``GET /healthz`` there is the floor that HTTP alone costs.
 
     python benchmarks/latency.py                      # champions in TMINUS_MODELS_DIR/models
-    python benchmarks/latency.py --train --runs 200   # train into a temp registry first (CI)
+    python benchmarks/latency.py --train --runs 200   # train into a temp registry first
 """
 
 from __future__ import annotations
