@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,10 +38,9 @@ from tminus.data.manifest import (
     sha256_file,
     source_by_name,
 )
+from tminus.data.progress import Notify, ignore
 from tminus.data.tables import BUILD_INFO, table_path
 from tminus.data.validation import validate_table
-
-Notify = Callable[[str], None]
 
 TABLE_KEYS: dict[str, str | None] = {
     s.LAUNCHES: s.LAUNCH_TAG,
@@ -61,10 +60,6 @@ MISSING_MEANS = {
 LAUNCHLOG_FILE = "launchlog.tsv"
 RECENT_FILE = "launch_2025.tsv"
 UNKNOWN_ORIGIN = "unknown"
-
-
-def _ignore(_: str) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -185,7 +180,7 @@ def _last_launch(launches: pd.DataFrame) -> dict[str, str]:
     return {"last_launch": pd.Timestamp(launches[s.LAUNCH_TIME].max()).date().isoformat()}
 
 
-def parse_gcat(inputs: GcatInputs, *, warn: Notify = _ignore) -> GcatTables:
+def parse_gcat(inputs: GcatInputs, *, warn: Notify = ignore) -> GcatTables:
     """Parse and validate the GCAT files: ``launches``, ``vehicle_variants``, ``pads_reference``,
     and the orbit classes each launch reached (see :mod:`tminus.data.orbits`).
 
@@ -309,7 +304,7 @@ class BuildResult:
 
 
 def verify_raw(
-    sources: tuple[Source, ...], raw_dir: Path, *, allow_changed: bool, warn: Notify = _ignore
+    sources: tuple[Source, ...], raw_dir: Path, *, allow_changed: bool, warn: Notify = ignore
 ) -> tuple[list[str], list[str]]:
     """Check every raw file against the manifest before parsing anything.
 
@@ -344,7 +339,7 @@ def verify_raw(
     return changed, missing_sources
 
 
-def verify_upstream(folder: Path, *, allow_changed: bool, warn: Notify = _ignore) -> list[str]:
+def verify_upstream(folder: Path, *, allow_changed: bool, warn: Notify = ignore) -> list[str]:
     """Check the downloaded files against the sha256 recorded when they were downloaded.
 
     Returns
@@ -392,8 +387,8 @@ def parse_sources(
     *,
     missing_sources: list[str],
     gcat_tables: GcatTables,
-    step: Notify = _ignore,
-    advance: Notify = _ignore,
+    step: Notify = ignore,
+    advance: Notify = ignore,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
     """Parse and validate every table from ``raw_dir``; nothing is written.
 
@@ -482,9 +477,9 @@ def prepare_build(
     *,
     allow_changed: bool = False,
     upstream_dir: Path | None = None,
-    warn: Notify = _ignore,
-    step: Notify = _ignore,
-    advance: Notify = _ignore,
+    warn: Notify = ignore,
+    step: Notify = ignore,
+    advance: Notify = ignore,
 ) -> PreparedBuild:
     """Verify, parse and validate every table, and describe the build; nothing is written.
 
@@ -587,9 +582,9 @@ def build_tables(
     processed_dir: Path,
     *,
     allow_changed: bool = False,
-    warn: Notify = _ignore,
-    step: Notify = _ignore,
-    advance: Notify = _ignore,
+    warn: Notify = ignore,
+    step: Notify = ignore,
+    advance: Notify = ignore,
 ) -> BuildResult:
     """Verify, parse, validate and write all processed tables.
 

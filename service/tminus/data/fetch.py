@@ -8,16 +8,15 @@ import shutil
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
 from tminus.data.errors import ChecksumMismatchError, SourceUnavailableError
 from tminus.data.manifest import Source, SourceFile, sha256_file
+from tminus.data.progress import Notify, ignore
 
 Origin = Literal["mirror", "download", "skipped"]
-Notify = Callable[[str], None]
 
 DOWNLOAD_TIMEOUT_S = 60.0
 # raw/_origins.json: "<source>/<path>" -> "mirror" | "download", what the last fetch did.
@@ -32,10 +31,6 @@ class FetchedFile:
     path: str
     origin: Origin
     changed: bool
-
-
-def _ignore(_: str) -> None:
-    return None
 
 
 def check_file(
@@ -137,8 +132,8 @@ def fetch_sources(
     *,
     mirror: Path | None,
     allow_changed: bool = False,
-    warn: Notify = _ignore,
-    advance: Notify = _ignore,
+    warn: Notify = ignore,
+    advance: Notify = ignore,
 ) -> list[FetchedFile]:
     """Put every manifest file into ``raw_dir/<source>/``, from ``mirror`` or by download.
 

@@ -8,7 +8,7 @@ uncertain value. ``launchlog.tsv`` holds one row per payload; a launch is every 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError, decode_utf8
+from tminus.data.progress import Notify, ignore
 from tminus.data.validation import validate_source
 
 NULL: Final = "-"
@@ -63,12 +64,6 @@ CATEGORIES: Final = {
 BOOSTER_PATTERN: Final = r"(?:^|/)(?P<serial>B\d{4})(?:\.(?P<flight>\d+))?"
 
 _NOT_BLANK = pa.Check.str_length(min_value=1)
-
-Notify = Callable[[str], None]
-
-
-def _ignore(_: str) -> None:
-    return None
 
 
 LAUNCHLOG_RAW_SCHEMA: Final = pa.DataFrameSchema(
@@ -420,7 +415,7 @@ def build_launches(
     sites: pd.DataFrame,
     *,
     file: str = "launchlog.tsv",
-    warn: Notify = _ignore,
+    warn: Notify = ignore,
 ) -> pd.DataFrame:
     """One row per launch attempt (distinct ``Launch_Tag``) from the GCAT launch log.
 

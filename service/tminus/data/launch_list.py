@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from tminus.data import gcat
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError
+from tminus.data.progress import Notify, ignore
 from tminus.data.validation import validate_source
 
 # launch.tsv columns this module reads.
@@ -67,10 +68,6 @@ FIELDS: Final = {
 }
 
 _NOT_BLANK = pa.Check.str_length(min_value=1)
-
-
-def _ignore(_: str) -> None:
-    return None
 
 
 # Every row: enough to tell what kind of row it is.
@@ -201,7 +198,7 @@ def build_launches_from_list(
     orgs: pd.DataFrame,
     *,
     file: str = "launch.tsv",
-    warn: gcat.Notify = _ignore,
+    warn: Notify = ignore,
 ) -> pd.DataFrame:
     """The ``launches`` table from a parsed ``launch.tsv`` (whole list or slice).
 

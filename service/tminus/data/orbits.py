@@ -20,7 +20,7 @@ Only launches that did not fail count: a failed launch reached nothing.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -30,8 +30,7 @@ import pandas as pd
 from tminus.data import gcat, spacex
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError
-
-Notify = Callable[[str], None]
+from tminus.data.progress import Notify, ignore
 
 PSATCAT_FILE: Final = "psatcat.tsv"
 # psatcat.tsv columns read here.
@@ -151,10 +150,6 @@ MATCH_HOURS: Final = 12
 
 # Intermediate frames: one row per (launch_tag, orbit_class).
 CLASS_COLUMNS: Final = (s.LO_LAUNCH_TAG, s.LO_ORBIT_CLASS)
-
-
-def _ignore(_: str) -> None:
-    return None
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, file: str) -> None:
@@ -377,7 +372,7 @@ def orbit_word(category: str | None, dest: str | None) -> str | None:
 
 
 def launch_list_classes(
-    listed: pd.DataFrame, launches: pd.DataFrame, *, file: str, warn: Notify = _ignore
+    listed: pd.DataFrame, launches: pd.DataFrame, *, file: str, warn: Notify = ignore
 ) -> pd.DataFrame:
     """The orbit class (and vehicle variant) of each launch the launch list names one for.
 

@@ -42,9 +42,9 @@ from tminus.data.errors import (
     UpdateInProgressError,
 )
 from tminus.data.manifest import Source
+from tminus.data.progress import Notify, ignore
 from tminus.data.tables import build_info, load_table
 
-Notify = Callable[[str], None]
 OnStart = Callable[[str, int | None], None]  # file name, size in bytes if the server says
 OnBytes = Callable[[str, int], None]  # file name, bytes just received
 
@@ -52,10 +52,6 @@ DOWNLOAD_TIMEOUT_S = 60.0
 CHUNK_BYTES = 1 << 16
 LOCK = ".update.lock"
 STAGING_PREFIX = ".tmp-update-"
-
-
-def _ignore(*_: object) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -91,8 +87,8 @@ def download_file(
     *,
     name: str,
     timeout: float = DOWNLOAD_TIMEOUT_S,
-    on_start: OnStart = _ignore,
-    on_bytes: OnBytes = _ignore,
+    on_start: OnStart = ignore,
+    on_bytes: OnBytes = ignore,
 ) -> upstream.UpstreamFile:
     """Download ``url`` (``https://``, ``http://`` or ``file://``) to ``dest``, hashing it.
 
@@ -230,10 +226,10 @@ def update_data(
     processed_dir: Path,
     *,
     base: str,
-    warn: Notify = _ignore,
-    step: Notify = _ignore,
-    on_start: OnStart = _ignore,
-    on_bytes: OnBytes = _ignore,
+    warn: Notify = ignore,
+    step: Notify = ignore,
+    on_start: OnStart = ignore,
+    on_bytes: OnBytes = ignore,
 ) -> UpdateResult:
     """Download GCAT's current files from ``base`` and rebuild the tables from them.
 

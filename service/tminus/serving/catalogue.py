@@ -32,38 +32,14 @@ def _vehicles(served: ServedModel, catalogue: Catalogue) -> list[VehicleInfo]:
     # Built once per loaded version: the history does not change under it.
     return served.memo(
         "vehicles",
-        lambda: [
-            VehicleInfo(
-                name=v.name,
-                family=v.family,
-                provider=v.provider,
-                flights=v.flights,
-                failures=v.failures,
-                first_flight=v.first_flight,
-                last_flight=v.last_flight,
-                state=v.state,
-            )
-            for v in catalogue.vehicles()
-        ],
+        lambda: [VehicleInfo.model_validate(v, from_attributes=True) for v in catalogue.vehicles()],
     )
 
 
 def _pads(served: ServedModel, catalogue: Catalogue) -> list[PadInfo]:
     return served.memo(
         "pads",
-        lambda: [
-            PadInfo(
-                pad=p.pad,
-                site=p.site,
-                name=p.name,
-                flights=p.flights,
-                failures=p.failures,
-                last_flight=p.last_flight,
-                vehicles=list(p.vehicles),
-                state=p.state,
-            )
-            for p in catalogue.pads()
-        ],
+        lambda: [PadInfo.model_validate(p, from_attributes=True) for p in catalogue.pads()],
     )
 
 

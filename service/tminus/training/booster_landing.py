@@ -286,7 +286,6 @@ def train(table: pd.DataFrame, *, random_state: int) -> TrainedModel:
         refit=lambda Xs, ys: fit_estimator(Xs, ys, final),
         n_draws=POSTERIOR_DRAWS,
         reps=SIMULATION_REPS,
-        eval_rows=np.arange(len(rows.y)),
         random_state=random_state,
     )
     weights = simulation.served_draws(est, X, random_state=random_state)

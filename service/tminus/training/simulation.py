@@ -176,14 +176,16 @@ def choose_interval_method(
     n_draws: int,
     reps: int,
     methods: tuple[str, ...] = METHODS,
-    eval_rows: NDArray[np.int64],
+    eval_rows: NDArray[np.int64] | None = None,
     random_state: int,
 ) -> IntervalChoice:
     """Simulate each method's coverage; serve the one nearest the nominal 90%.
 
     Each method draws ``n_draws`` coefficient vectors (:func:`coefficient_draws`). Every method
     sees the same simulated data sets (same seed), so they are compared like for like.
+    Coverage is counted on ``eval_rows`` (default: every row of ``X``).
     """
+    rows = np.arange(len(X)) if eval_rows is None else eval_rows
 
     def posterior_of(method: str) -> Posterior:
         def posterior(
@@ -203,7 +205,7 @@ def choose_interval_method(
             refit=refit,
             posterior=posterior_of(method),
             reps=reps,
-            eval_rows=eval_rows,
+            eval_rows=rows,
             random_state=random_state,
         )
         for method in methods
