@@ -332,7 +332,7 @@ def test_a_planning_conversation_uses_feasibility_exclusions_and_margins(
     plan_tool = next(t for t in llm.requests[0]["tools"] if t["function"]["name"] == "plan_mission")
     assert "feasibility" in plan_tool["function"]["description"]
     properties = plan_tool["function"]["parameters"]["properties"]
-    assert "SSO" in properties["orbit"]["anyOf"][0]["enum"]
+    assert "SSO" in properties["orbit"]["anyOf"][0]["anyOf"][0]["enum"]
     assert "margin" in properties["rank_by"]["enum"]
     assert "capacity" in properties["payload_mass_kg"]["description"]
     # ... and got back feasibility, the exclusion with its reason, and margins.

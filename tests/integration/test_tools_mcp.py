@@ -106,7 +106,7 @@ def test_every_tool_is_listed_with_its_schemas(snapshot: Snapshot) -> None:
     # per-option feasibility with exclusion reasons.
     plan = tools["plan_mission"]
     properties = plan.input_schema["properties"]
-    assert properties["orbit"]["anyOf"][0]["enum"] == [
+    assert properties["orbit"]["anyOf"][0]["anyOf"][0]["enum"] == [
         "LEO",
         "SSO",
         "MEO",

@@ -107,6 +107,7 @@ async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
 SERVICE_STATUS: Final[dict[str, int]] = {
     "invalid_input": 422,
     "not_found": 404,
+    "not_configured": 409,
     "unavailable": 503,
     "upstream_failed": 502,
     "upstream_timeout": 504,

@@ -1,7 +1,8 @@
 """The LLM face over HTTP: ``/v1/plan``, ``/v1/tools``, ``/v1/ask``, and MCP at ``/mcp``.
 
-``GET /v1/tools`` gives the tools as OpenAI function definitions and ``POST /v1/tools/{name}``
-runs one, so a client with its own tool-calling loop needs nothing but this service.
+``GET /v1/tools`` gives the tools as OpenAI function definitions and ``POST /v1/tools/<name>``
+runs one (an operation of its own per tool, typed by the tool's schemas), so a client with its
+own tool-calling loop needs nothing but this service.
 
 The app mounts :data:`router` and the routes of :func:`mcp_asgi_app`, and runs that app's
 lifespan (the MCP session manager) inside its own.
@@ -14,15 +15,13 @@ import datetime as dt
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Body, Depends, Request
-from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from mcp.server.transport_security import TransportSecuritySettings
-from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
-from tminus.serving.errors import InvalidInputError, NotFoundError, Problem, validation_problems
+from tminus.serving.errors import NotConfiguredError, NotFoundError, Problem, problem_responses
 from tminus.serving.state import ModelStore, Snapshot
 from tminus.settings import Settings
 from tminus.tools.ask import LLMConfig, ask_llm, missing_llm_settings
@@ -30,7 +29,7 @@ from tminus.tools.mcp_server import build_mcp_server
 from tminus.tools.offline import answer_offline
 from tminus.tools.planner import plan_mission
 from tminus.tools.schemas import AskRequest, AskResponse, OpenAITool, PlanRequest, PlanResponse
-from tminus.tools.toolbox import TOOLS_BY_NAME, openai_tools
+from tminus.tools.toolbox import TOOLS, TOOLS_BY_NAME, ToolSpec, openai_tools
 
 MCP_PATH: Final = "/mcp"
 
@@ -51,22 +50,31 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 
 router = APIRouter(prefix="/v1", tags=["llm"])
 
-PLAN_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    422: {
-        "description": "An invalid window or limit, or an unknown site or provider code "
-        "(`detail` names the field, with the closest known codes)."
-    },
-    503: {"description": "launch_failure or pad_turnaround has no verified version loaded."},
-}
-ASK_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    422: {
-        "description": "An invalid question or mode, or mode 'llm' on a server without an LLM "
-        "(`allowed` lists the modes it offers)."
-    },
-    502: {"description": "The LLM endpoint failed, refused us, or kept calling tools."},
-    503: {"description": "A model the answer needs has no verified version loaded."},
-    504: {"description": "The LLM did not answer in time."},
-}
+PLAN_ERRORS: Final = problem_responses(
+    {
+        422: "An input breaks the schema, an invalid window or limit (`type` invalid_window, "
+        "too_many_dates, margin_needs_mass), or a vehicle, site or orbit outside the catalogue "
+        "(`type` unknown_name, with the closest known names).",
+        503: "launch_failure or pad_turnaround has no verified version loaded.",
+    }
+)
+TOOL_ERRORS: Final = problem_responses(
+    {
+        422: "The arguments break the tool's schema, or name a vehicle, pad, site or orbit "
+        "outside the catalogue (`type` unknown_name, with the closest known names).",
+        503: "The model behind the tool has no verified version loaded.",
+    }
+)
+ASK_ERRORS: Final = problem_responses(
+    {
+        409: "mode 'llm' on a server without an LLM (`type` llm_not_configured; `allowed` "
+        "lists the modes this server offers).",
+        422: "The question or mode breaks the schema.",
+        502: "The LLM endpoint failed, refused us, or kept calling tools.",
+        503: "A model the answer needs has no verified version loaded.",
+        504: "The LLM did not answer in time.",
+    }
+)
 
 
 @router.post("/plan", response_model=PlanResponse, responses=PLAN_ERRORS)
@@ -110,61 +118,58 @@ async def tools() -> list[OpenAITool]:
     return list(openai_tools())
 
 
-@router.post(
-    "/tools/{name}",
-    response_model=None,
-    responses={
-        200: {"description": "The tool's answer, as its MCP structured output."},
-        404: {"description": "No tool of that name; `allowed` lists the tools."},
-        422: {"description": "Invalid arguments, or inputs the models cannot answer."},
-        503: {"description": "The model behind the tool has no verified version loaded."},
-    },
-)
-async def run_tool(
-    name: Annotated[
-        str,
-        PathParam(description="A tool name from GET /v1/tools.", examples=["compare_vehicles"]),
-    ],
-    snapshot: SnapshotDep,
-    arguments: Annotated[
-        dict[str, Any],
-        Body(
-            description="The tool call's arguments (a JSON object, as the LLM sent them).",
-            openapi_examples={
-                "compare": {
-                    "summary": "compare_vehicles",
-                    "value": {"vehicles": ["Electron", "Vega C"], "date": "2026-03-01"},
-                }
-            },
-        ),
-    ],
-) -> JSONResponse:
-    """Run one tool: execute an OpenAI tool call made with the definitions of GET /v1/tools."""
-    spec = TOOLS_BY_NAME.get(name)
-    if spec is None:
-        raise NotFoundError(
-            [
-                Problem(
-                    loc=("path", "name"),
-                    msg=f"no tool named {name[:64]!r}",
-                    type="unknown_tool",
-                    allowed=list(TOOLS_BY_NAME),
-                )
-            ]
-        )
-    try:
-        request = spec.parse(arguments)
-    except ValidationError as exc:
-        problems = [
-            Problem(loc=tuple(p["loc"]), msg=str(p["msg"]), type=str(p["type"]))
-            for p in validation_problems(exc.errors())
+def add_tool_route(spec: ToolSpec[Any, Any]) -> None:
+    """``POST /v1/tools/<name>``: one typed operation per tool, from its entry in the toolbox.
+
+    The body is the tool's own argument schema (the OpenAI function's ``parameters``) and the
+    answer its result schema, so each tool is documented, validated and generated for on its
+    own.
+    """
+
+    async def endpoint(snapshot: SnapshotDep, arguments: Any) -> JSONResponse:
+        if spec.blocking:
+            result = await asyncio.to_thread(spec.run, snapshot, arguments)
+        else:
+            result = spec.run(snapshot, arguments)
+        return JSONResponse(result.model_dump(mode="json"))
+
+    endpoint.__annotations__ = {
+        "snapshot": SnapshotDep,
+        "arguments": Annotated[
+            spec.arguments, Body(description="The tool call's arguments, as the LLM sent them.")
+        ],
+        "return": JSONResponse,
+    }
+    endpoint.__name__ = f"tool_{spec.name}"
+    endpoint.__doc__ = f"Run the {spec.name} tool: {spec.title[0].lower()}{spec.title[1:]}.\n\n"
+    endpoint.__doc__ += spec.description
+    router.add_api_route(
+        f"/tools/{spec.name}",
+        endpoint,
+        methods=["POST"],
+        response_model=spec.result,
+        responses=TOOL_ERRORS,
+        name=f"tool_{spec.name}",
+    )
+
+
+for _spec in TOOLS:
+    add_tool_route(_spec)
+
+
+@router.post("/tools/{name}", include_in_schema=False)
+async def unknown_tool(name: str) -> None:
+    """Any other tool name: a 404 listing the tools (each one is its own route above)."""
+    raise NotFoundError(
+        [
+            Problem(
+                loc=("path", "name"),
+                msg=f"no tool named {name[:64]!r}",
+                type="unknown_tool",
+                allowed=list(TOOLS_BY_NAME),
+            )
         ]
-        raise InvalidInputError(problems) from exc
-    if spec.blocking:
-        result = await asyncio.to_thread(spec.run, snapshot, request)
-    else:
-        result = spec.run(snapshot, request)
-    return JSONResponse(result.model_dump(mode="json"))
+    )
 
 
 @router.post("/ask", response_model=AskResponse, responses=ASK_ERRORS)
@@ -202,11 +207,11 @@ async def ask(
             answer = answer.model_copy(update={"notes": [*answer.notes, note]})
         return answer
     if config is None:
-        # The request, not the server, can change: this server's configuration is fixed.
-        raise InvalidInputError(
+        # A well-formed request another server could answer: this one has no LLM configured.
+        raise NotConfiguredError(
             [
                 Problem(
-                    loc=("mode",),
+                    loc=("body", "mode"),
                     msg="mode 'llm' needs an LLM and this server has none (it needs "
                     + " and ".join(missing_llm_settings(settings))
                     + "); use mode 'auto' or 'offline'",
