@@ -110,7 +110,7 @@ def create_app(
     settings = settings or get_settings()
     metrics = Metrics()
     store = ModelStore(registry or Registry(settings.models_dir), models, listener=metrics)
-    mcp_app = tool_routes.mcp_asgi_app(store)
+    mcp_app = tool_routes.mcp_asgi_app(store, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -140,6 +140,10 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # No redirect to the path without its trailing slash: Starlette builds its Location
+        # from the Host header, which a client chooses (Host: evil.example was redirected to
+        # http://evil.example/...). Such a path is a 404 that names the route meant.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.store = store

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.routing import Match, Route
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 from tminus.serving.errors import NotConfiguredError, NotFoundError, Problem, problem_responses
 from tminus.serving.state import ModelStore, Snapshot
@@ -224,12 +227,15 @@ async def ask(
     return await ask_llm(body.question, snapshot, config, today=today)
 
 
-def mcp_asgi_app(store: ModelStore) -> Starlette:
+def mcp_asgi_app(store: ModelStore, settings: Settings) -> Starlette:
     """The MCP streamable-HTTP app: the tools at ``/mcp``, answering from ``store``'s snapshot.
 
     Stateless, JSON responses: every request stands alone, so any replica can answer it and
-    no session has to stick to a process. DNS-rebinding protection (a guard for servers on a
-    developer's localhost) is off: this is the service's public API, like ``/v1``.
+    no session has to stick to a process. Only ``POST`` is served: a stateless server has no
+    stream to open for ``GET`` (the SDK's would never end) and no session to ``DELETE``, so
+    both are a 405, as the MCP transport allows. The ``Host`` and ``Origin`` headers are
+    checked against ``TMINUS_MCP_ALLOWED_HOSTS`` and ``TMINUS_MCP_ALLOWED_ORIGINS`` (see
+    :class:`_McpRoute`), in place of the SDK's own check, which cannot allow any host.
 
     Mount its routes (not the app under a prefix, which would redirect ``/mcp`` to ``/mcp/``)
     and run ``app.router.lifespan_context(app)`` inside the service's lifespan: it starts the
@@ -242,22 +248,92 @@ def mcp_asgi_app(store: ModelStore) -> Starlette:
         json_response=True,
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
+    guard = McpGuard(hosts=settings.mcp_allowed_hosts, origins=settings.mcp_allowed_origins)
     app.router.routes = [
-        _McpRoute(r.path, r.endpoint, include_in_schema=False) if isinstance(r, Route) else r
+        _McpRoute(r.path, r.endpoint, guard=guard, include_in_schema=False)
+        if isinstance(r, Route)
+        else r
         for r in app.router.routes
     ]
     return app
 
 
-class _McpRoute(Route):
-    """The MCP route, naming itself in the request scope as FastAPI's own routes do.
+@dataclass(frozen=True)
+class McpGuard:
+    """Which ``Host`` and ``Origin`` values ``/mcp`` answers (DNS-rebinding protection).
 
-    The metrics middleware labels requests by ``scope["route"]``; without this, ``/mcp``
-    requests would be counted as unmatched.
+    ``hosts``: exact values, ``name:*`` for any port of ``name``, or ``*`` for any host.
+    ``origins``: exact values or ``origin:*``; a request without ``Origin`` (any client that
+    is not a browser page) is not an origin's.
     """
+
+    hosts: Sequence[str]
+    origins: Sequence[str]
+
+    def problem(self, headers: Headers) -> tuple[int, Problem] | None:
+        """The status and problem of a request the guard refuses; None when it may pass."""
+        host = headers.get("host", "")
+        if "*" not in self.hosts and not _allowed(host, self.hosts):
+            return 421, Problem(
+                loc=("header", "Host"),
+                msg=f"/mcp does not answer for host {host[:100]!r}; allowed: "
+                f"{', '.join(self.hosts) or 'none'} (TMINUS_MCP_ALLOWED_HOSTS)",
+                type="host_not_allowed",
+            )
+        origin = headers.get("origin")
+        if origin is not None and not _allowed(origin, self.origins):
+            return 403, Problem(
+                loc=("header", "Origin"),
+                msg=f"/mcp does not answer pages from {origin[:100]!r}; allowed origins: "
+                f"{', '.join(self.origins) or 'none'} (TMINUS_MCP_ALLOWED_ORIGINS)",
+                type="origin_not_allowed",
+            )
+        return None
+
+
+def _allowed(value: str, allowed: Sequence[str]) -> bool:
+    return any(
+        value == entry or (entry.endswith(":*") and value.startswith(entry[:-1]))
+        for entry in allowed
+    )
+
+
+class _McpRoute(Route):
+    """The MCP route: POST only, behind the :class:`McpGuard`, named in the request scope.
+
+    The metrics middleware labels requests by ``scope["route"]`` (FastAPI's own routes set it);
+    without it, ``/mcp`` requests would be counted as unmatched.
+    """
+
+    def __init__(self, *args: Any, guard: McpGuard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guard = guard
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child_scope = super().matches(scope)
         if match != Match.NONE:
             child_scope["route"] = self
         return match, child_scope
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refused: tuple[int, Problem] | None = None
+        headers: dict[str, str] = {}
+        if scope["method"] != "POST":
+            headers = {"Allow": "POST"}
+            refused = (
+                405,
+                Problem(
+                    loc=("method",),
+                    msg=f"{scope['method']} is not allowed on {MCP_PATH}: this server is stateless "
+                    "(no stream to open, no session to end); send JSON-RPC requests with POST",
+                    type="http_405",
+                ),
+            )
+        else:
+            refused = self.guard.problem(Headers(scope=scope))
+        if refused is None:
+            await super().handle(scope, receive, send)
+            return
+        status, problem = refused
+        answer = JSONResponse({"detail": [problem.to_json()]}, status_code=status, headers=headers)
+        await answer(scope, receive, send)

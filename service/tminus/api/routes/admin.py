@@ -11,12 +11,12 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Path
 
-from tminus.api.deps import StoreDep, require_admin
+from tminus.api.deps import AdminRoute, StoreDep, require_admin
 from tminus.serving.errors import problem_responses
 from tminus.serving.schemas import AliasAnswer, AliasUpdate, ModelName, ReloadAnswer, ReloadOutcome
 from tminus.serving.state import ModelStore
 
-router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin)], route_class=AdminRoute)
 
 ERRORS: Final = problem_responses(
     {
