@@ -36,6 +36,23 @@ class Settings(BaseSettings):
         description="GCAT's TSV base URL for `tminus data update` (launch/launch.tsv, "
         "tables/lv.tsv, ...); a file:// URL reads a local copy laid out the same way.",
     )
+    download_max_bytes: int = Field(
+        default=128 * 1024 * 1024,
+        ge=1024,
+        description="Bytes one download of `tminus data update` or `data fetch` may take; "
+        "refused the moment it passes (GCAT's whole launch list is about 11 MB).",
+    )
+    download_timeout_s: float = Field(
+        default=300.0,
+        gt=0,
+        le=86_400,
+        description="Seconds one download may take from its start to its last byte.",
+    )
+    download_allowed_hosts: CommaList = Field(
+        default=[],
+        description="Hosts a download may be redirected to besides its URL's own "
+        "(comma-separated; the scheme must stay the same).",
+    )
     random_state: int = Field(default=20_251_129, description="Seed for every random step.")
     admin_key: SecretStr | None = Field(
         default=None, description="API key for admin routes; admin routes are off without it."

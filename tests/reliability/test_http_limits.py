@@ -1,4 +1,4 @@
-"""7. HTTP limits: what one connection may cost a real server, tried with raw sockets.
+"""8. HTTP limits: what one connection may cost a real server, tried with raw sockets.
 
 Against a real ``tminus serve`` on 127.0.0.1 (the server the container runs) started with
 short deadlines (``TMINUS_HTTP_HEADER_TIMEOUT_S=1``, ``TMINUS_HTTP_BODY_TIMEOUT_S=1.5``,

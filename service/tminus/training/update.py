@@ -24,6 +24,7 @@ from tminus.data.commands import (
     ManifestOption,
     data_dirs,
     domain_errors,
+    download_limits,
 )
 from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.commands import open_registry
@@ -129,6 +130,7 @@ def update(
                 raw_dir,
                 processed_dir,
                 base=base,
+                limits=download_limits(),
                 warn=warn,
                 step=lambda label: progress.update(status, description=f"update: {label}"),
                 on_start=on_start,
