@@ -527,6 +527,30 @@ class ToolCallRecord(ResponseSchema):
     result: dict[str, Any] | None = None
 
 
+class NumberTrace(ResponseSchema):
+    """A number the answer states, and where it came from."""
+
+    text: str = Field(description="The number as the answer writes it ('0.32%').")
+    value: float = Field(description="Its value as written (0.32 for '0.32%').")
+    source: str = Field(
+        description="Where it is found: a path into tool_calls ('tool_calls[0].result."
+        "probability', as a percentage when the answer writes one), 'question' or 'today'."
+    )
+
+
+class UngroundedClaim(ResponseSchema):
+    """A sentence of an LLM answer that states what no tool call did or returned."""
+
+    sentence: str
+    reason: Literal["action_claim", "number_not_from_tools"] = Field(
+        description="action_claim: it says something was done (promoted, deployed, booked, "
+        "...), but every tool is read-only and `actions` lists what was done; "
+        "number_not_from_tools: it states a number that no tool result, the question or "
+        "today's date holds (a number the LLM derived or invented)."
+    )
+    numbers: list[str] = Field(description="Its numbers that no source holds.")
+
+
 class AskResponse(ResponseSchema):
     """The answer, how it was reached, and the model versions behind every number in it."""
 
@@ -548,6 +572,22 @@ class AskResponse(ResponseSchema):
         default_factory=list,
         description="Offline: words of the question the parser could not read; the answer "
         "names them rather than silently answering another question.",
+    )
+    actions: list[str] = Field(
+        default_factory=list,
+        description="State-changing actions taken while answering (tool calls that are not "
+        "read-only). Every tool the LLM can call is read-only, so this is always empty: "
+        "nothing is promoted, moved or changed by a question, whatever the answer says.",
+    )
+    numbers: list[NumberTrace] = Field(
+        default_factory=list,
+        description="LLM mode: every number the answer states, traced to the tool result (or "
+        "the question) it came from. Offline answers are built from tool results only.",
+    )
+    ungrounded: list[UngroundedClaim] = Field(
+        default_factory=list,
+        description="LLM mode: sentences of the answer that claim an action no tool took, or "
+        "state a number no tool produced. Read those sentences as the LLM's, not T-Minus'.",
     )
 
 
