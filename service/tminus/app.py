@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import inspect
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Final
 
 from fastapi import APIRouter, FastAPI
@@ -25,7 +26,7 @@ from tminus.api.replica import ReplicaHeader
 from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_history
 from tminus.api.routes import models as model_routes
 from tminus.predictors.kinds import MODEL_NAMES
-from tminus.registry.store import Registry
+from tminus.registry.store import CARD, Registry
 from tminus.serving.errors import BodySchema, problem_responses
 from tminus.serving.models import MODELS
 from tminus.serving.state import ModelStore
@@ -178,7 +179,37 @@ def create_app(
     # The MCP route itself, not a Mount (which would redirect /mcp to /mcp/).
     app.router.routes.extend(mcp_app.routes)
     install_dashboard(app)
+    app.openapi = served_examples(app.openapi, store)  # type: ignore[method-assign]
     return app
+
+
+def served_examples(
+    openapi: Callable[[], dict[str, Any]], store: ModelStore
+) -> Callable[[], dict[str, Any]]:
+    """``openapi`` with the versions this service serves as examples of every version parameter.
+
+    Version ids are the registry's, unknown to a static schema: without them a client
+    generator (schemathesis) only ever meets 404s on the routes that take one. The model
+    card is an example of every version's files. Built per call (the base schema is cached),
+    so the examples follow the champions.
+    """
+
+    def with_examples() -> dict[str, Any]:
+        schema = copy.deepcopy(openapi())
+        served = {name: model.version for name, model in store.snapshot.models.items()}
+        examples = {
+            "version": {f"served {name}": {"value": v} for name, v in served.items()},
+            "file": {"the model card": {"value": CARD}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    found = examples.get(parameter["name"])
+                    if found and served and parameter["in"] in {"path", "query"}:
+                        parameter["examples"] = found
+        return schema
+
+    return with_examples
 
 
 def request_bodies() -> dict[str, BodySchema]:

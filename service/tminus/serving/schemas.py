@@ -203,19 +203,19 @@ def _plain_name(value: str) -> str:
     return value.strip(" ")
 
 
-def _name_schema(max_length: int) -> WithJsonSchema:
+def _name_schema(max_length: int, *, examples: tuple[str, ...] = ()) -> WithJsonSchema:
     """The JSON schema of a name of at most ``max_length`` characters (spaces included)."""
-    return WithJsonSchema(
-        {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": max_length,
-            "pattern": NAME_PATTERN,
-            "description": f"{NAME_RULE[0].upper()}{NAME_RULE[1:]}; at most {max_length} "
-            "characters, spaces around it ignored.",
-        },
-        mode="validation",
-    )
+    schema: dict[str, Any] = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": NAME_PATTERN,
+        "description": f"{NAME_RULE[0].upper()}{NAME_RULE[1:]}; at most {max_length} "
+        "characters, spaces around it ignored.",
+    }
+    if examples:
+        schema["examples"] = list(examples)
+    return WithJsonSchema(schema, mode="validation")
 
 
 Name = Annotated[
@@ -233,9 +233,24 @@ ShortName = Annotated[
 
 # Names whose domain is the catalogue: a name outside it is a 422 of type unknown_name with the
 # closest known names (a rule no schema can state: the catalogue is data, and it grows).
-VehicleName = Annotated[Name, Field(examples=["Falcon 9", "Electron", "Ariane 62"])]
-PadName = Annotated[Name, Field(examples=["LC40", "LC39A", "SLC-4E"])]
-SiteName = Annotated[Name, Field(examples=["CC", "KSC", "VSFBS"])]
+VehicleName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_plain_name),
+    _name_schema(64, examples=("Falcon 9", "Electron", "Ariane 62")),
+]
+PadName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_plain_name),
+    _name_schema(64, examples=("LC40", "LC39A", "SLC-4E")),
+]
+SiteName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_plain_name),
+    _name_schema(64, examples=("CC", "KSC", "VSFBS")),
+]
 ONE_OF_VEHICLES: Final = "One of GET /v1/vehicles (unknown: 422 unknown_name, with suggestions)."
 ONE_OF_PADS: Final = "One of GET /v1/pads (unknown: 422 unknown_name, with suggestions)."
 
@@ -469,6 +484,14 @@ class ResponseSchema(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+# [low, high]: a pair, published as a two-number array (a tuple's prefixItems form trips
+# schemathesis' response validation of OpenAPI 3.1, and says nothing more).
+Interval = Annotated[
+    tuple[float, float],
+    WithJsonSchema({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}),
+]
+
+
 class Provenance(ResponseSchema):
     """Which model version answered, the data it was trained through, and whose data it was."""
 
@@ -482,7 +505,7 @@ class ProbabilityItem(ResponseSchema):
     """A calibrated probability with its 90% interval, and how old the data behind it is."""
 
     probability: float = Field(ge=0, le=1)
-    interval: tuple[float, float] = Field(
+    interval: Interval = Field(
         description="90% interval [low, high] of the probability: its uncertainty given the "
         "data (the 5th-95th percentile of the probability over draws of the fitted model's "
         "coefficients, evaluated at the vehicle's own record as of the date), not a range of "
@@ -679,7 +702,7 @@ class FlightRisk(ResponseSchema):
     probability: float = Field(
         ge=0, le=1, description="Failure probability from the record as it stood before it."
     )
-    interval: tuple[float, float] = Field(
+    interval: Interval = Field(
         description="90% interval [low, high] of that probability given the data (the "
         "fitted coefficients' uncertainty at the vehicle's record then)."
     )

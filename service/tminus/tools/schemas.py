@@ -30,6 +30,7 @@ from tminus.features.orbits import ORBIT_CLASSES, parse_orbit
 from tminus.serving.schemas import (
     ONE_OF_VEHICLES,
     Integer,
+    Interval,
     ModelName,
     Name,
     Provenance,
@@ -117,7 +118,7 @@ class FailureEstimate(SourceRef):
     """A launch's failure probability with its 90% interval, and the version behind it."""
 
     probability: float = Field(ge=0, le=1)
-    interval: tuple[float, float] = Field(description="90% interval [low, high].")
+    interval: Interval = Field(description="90% interval [low, high].")
 
 
 class VehicleRecord(SourceRef):
@@ -196,7 +197,7 @@ class PlanRequest(RequestSchema):
         description="Sites allowed: GCAT site codes ('CC', 'KSC', 'VSFBS', 'CSG', 'MAHIA') or "
         "their names ('Cape Canaveral', 'Vandenberg', 'Kourou', 'Mahia'). Default: any.",
     )
-    providers: list[Annotated[ShortName, Field(examples=["SPX", "RLABN"])]] | None = Field(
+    providers: list[ShortName] | None = Field(
         default=None,
         min_length=1,
         max_length=MAX_LIST,

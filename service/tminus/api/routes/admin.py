@@ -25,7 +25,6 @@ ERRORS: Final = problem_responses(
         404: "Admin routes are off (no TMINUS_ADMIN_KEY), or no such version.",
         409: "The version fails verification or cannot be loaded, or the registry folder is "
         "read-only to the service.",
-        422: "The model name, alias or version id breaks its pattern.",
     }
 )
 
