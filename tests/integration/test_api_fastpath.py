@@ -26,7 +26,8 @@ VALID: dict[str, list[Any]] = {
     "launch_failure": [
         {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"},
         {"vehicle": "falcon-9", "date": "2019-06-01T12:30:00+02:00"},
-        {"vehicle": "Brand New Rocket", "date": "2026-03-01"},
+        {"vehicle": "Brand New Rocket", "date": "2026-03-01", "allow_unseen": True},
+        {"vehicle": "F9", "date": "2026-03-01"},  # an alias: the same rule as the routes
         {"items": [{"vehicle": "Electron", "date": "2026-03-15"}] * 3},
     ],
     "booster_landing": [
@@ -45,6 +46,7 @@ INVALID: list[tuple[str, Any]] = [
     ("launch_failure", {"vehicle": "Falcon 9", "date": "2026-02-30"}),
     ("launch_failure", {"vehicle": "Falcon 9", "date": "2026-03-01", "rocket": 1}),
     ("launch_failure", {"vehicle": "Falcon 9", "date": "2026-03-01", "pad": "LC-99Z"}),
+    ("launch_failure", {"vehicle": "Brand New Rocket", "date": "2026-03-01"}),
     ("launch_failure", {"items": []}),
     ("launch_failure", [1, 2]),
     ("booster_landing", {"date": "2026-03-01", "landing_type": "SPLASH"}),

@@ -8,6 +8,7 @@ evaluated at the vehicle's own record as of the date (see
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from tminus.features.history import HistoryAt, LaunchHistory, pad_key
-from tminus.features.reference import Reference
+from tminus.features.reference import Reference, end_day
 from tminus.features.risk import (
     FEATURE_NAMES,
     PAD_FEATURE,
@@ -66,6 +67,7 @@ class LaunchQuery:
     pad: str | None = None
     orbit: str | None = None
     payload_mass_kg: float | None = None
+    allow_unseen: bool = False  # a vehicle no table knows: the new-vehicle prior, flagged
 
 
 class LaunchFailurePredictor(Predictor):
@@ -98,7 +100,8 @@ class LaunchFailurePredictor(Predictor):
         # Per instance, so a new version starts empty. A plain dict (single get, set and clear
         # are atomic under the GIL) rather than an lru_cache of a bound method, which would tie
         # the predictor into a reference cycle and keep old versions alive after a reload.
-        self._memo: dict[tuple[str, str | None, str | None, float], _Answer] = {}
+        self._memo: dict[tuple[str, str | None, str | None, float, bool], _Answer] = {}
+        self._status_end: dict[str, float | None] = {}
 
     # ---- state ---------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
@@ -165,7 +168,7 @@ class LaunchFailurePredictor(Predictor):
         """
         day = to_day(query.when)
         t = self.history.read_moment(day)
-        key = (query.vehicle, query.site, query.pad, t)
+        key = (query.vehicle, query.site, query.pad, t, query.allow_unseen)
         answer = self._memo.get(key)
         if answer is None:
             answer = self._compute(*key)
@@ -174,10 +177,18 @@ class LaunchFailurePredictor(Predictor):
             self._memo[key] = answer
         context = dict(answer.context)
         context.update(cutoff_context(self.history, day))
+        flags = dict(answer.flags)
+        # The vehicle's status on the date asked (T-Minus' reference, with its source): a
+        # vehicle that retired before then is answered, and flagged.
+        status = self.catalogue.status_at(str(context["vehicle"]), at=day)
+        flags["retired_vehicle"] = status.ended
+        context["vehicle_status"] = status.status
+        context["vehicle_status_since"] = status.since or status.retires
+        context["vehicle_status_source"] = None if status.source is None else status.source.cite()
         return ProbabilityPrediction(
             probability=answer.probability,
             interval=answer.interval,
-            flags=dict(answer.flags),
+            flags=flags,
             context=context,
             as_of=from_day(t),
             days_past_cutoff=self.history.days_past_cutoff(day),
@@ -194,10 +205,29 @@ class LaunchFailurePredictor(Predictor):
             query.vehicle,
             query.site,
             query.pad,
+            query.allow_unseen,
             self.history.read_moment(day),
             self.history.days_past_cutoff(day),
             tuple(cutoff_context(self.history, day).values()),
+            self._status_changed(query.vehicle, day),
         )
+
+    def _status_changed(self, asked: str, day: float) -> bool | None:
+        """Whether the vehicle ``asked`` had ended (retired, ...) by ``day``; None if it never
+        does (its status is the same on every date). The resolved name is remembered."""
+        end = self._status_end.get(asked, -1.0)
+        if end == -1.0:
+            try:
+                name = self.catalogue.resolve_vehicle(asked, allow_unseen=True).name
+            except QueryError:
+                name = asked
+            status = self.catalogue.status_at(name, at=-math.inf)
+            ends = status.retires
+            end = None if ends is None else end_day(ends)
+            if len(self._status_end) >= MEMO_SIZE:
+                self._status_end.clear()
+            self._status_end[asked] = end
+        return None if end is None else day >= end
 
     def feature_vector(self, query: LaunchQuery) -> list[float]:
         """The feature vector :meth:`predict` reads for a launch from a named pad.
@@ -208,7 +238,9 @@ class LaunchFailurePredictor(Predictor):
         if query.pad is None:
             raise QueryError("pad", "features are read for a named pad")
         t = self.history.read_moment(to_day(query.when))
-        vehicle = self.catalogue.resolve_vehicle(query.vehicle, at=t)
+        vehicle = self.catalogue.resolve_vehicle(
+            query.vehicle, at=t, allow_unseen=query.allow_unseen
+        )
         pad = self.catalogue.resolve_pad(query.pad, query.site)
         site, pad_code = (None, query.pad) if pad is None else (pad.site, pad.pad)
         ctx = self._context(vehicle, t, site, pad_code)
@@ -254,10 +286,15 @@ class LaunchFailurePredictor(Predictor):
         return p_mix, interval_of(draws_mix, p_mix)
 
     def _compute(
-        self, vehicle_asked: str, site_asked: str | None, pad_asked: str | None, t: float
+        self,
+        vehicle_asked: str,
+        site_asked: str | None,
+        pad_asked: str | None,
+        t: float,
+        allow_unseen: bool,
     ) -> _Answer:
         """Resolve the names and read the features at moment ``t``; raises on a bad name."""
-        vehicle = self.catalogue.resolve_vehicle(vehicle_asked, at=t)
+        vehicle = self.catalogue.resolve_vehicle(vehicle_asked, at=t, allow_unseen=allow_unseen)
         at = self.history.at(t)
         flags = {
             "unseen_vehicle": not vehicle.known,
@@ -271,6 +308,15 @@ class LaunchFailurePredictor(Predictor):
         mix: list[tuple[str, float]] | None = None
         if pad_asked is not None:
             match = self.catalogue.resolve_pad(pad_asked, site)
+            if match is None and not allow_unseen:
+                raise QueryError(
+                    "pad",
+                    f"unknown pad {pad_asked!r}: no launch record or GCAT list knows it; GET "
+                    "/v1/pads lists the known pads (set allow_unseen to answer it as a pad "
+                    "never seen, from a prior)",
+                    suggestions=self.catalogue.suggest_pads(pad_asked, site),
+                    unknown_name=True,
+                )
             if match is None:
                 flags["unseen_pad"] = True
             else:
@@ -306,6 +352,9 @@ class LaunchFailurePredictor(Predictor):
                 f"{vehicle.asked!r} read as {vehicle.name}, the most recently flown variant of "
                 f"the {vehicle.family} family"
             )
+        elif vehicle.matched == "alias":
+            context["resolved_from"] = vehicle.asked
+            context["resolved_as"] = f"{vehicle.asked!r} read as {vehicle.name}"
         if pad is not None and site is not None:
             context["pad"] = pad_key(site, pad)
             context["pad_flights"] = ctx.pad_flights

@@ -11,7 +11,7 @@ trainer (an entry in ``tminus.training.models``), and one entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final, Literal
@@ -110,6 +110,15 @@ class ModelSpec:
             return predict.predict(snapshot, self.name, [body], self.to_query, batch=False)
         return predict.predict(snapshot, self.name, body.items, self.to_query, batch=True)
 
+    def run_many(
+        self, snapshot: Snapshot, items: Sequence[Any]
+    ) -> ProbabilityBatchAnswer | QuantileBatchAnswer:
+        """Answer many validated items in one batch, however many (the planner scores every
+        vehicle, pad and date of a plan this way); equal questions are answered once."""
+        answer = predict.predict(snapshot, self.name, items, self.to_query, batch=True)
+        assert isinstance(answer, ProbabilityBatchAnswer | QuantileBatchAnswer)
+        return answer
+
     def run_one(self, snapshot: Snapshot, item: Any) -> ProbabilityAnswer | QuantileAnswer:
         """Answer one item (what the LLM tools and the CLI ask)."""
         answer = predict.predict(snapshot, self.name, [item], self.to_query, batch=False)
@@ -125,6 +134,7 @@ def _launch(item: LaunchItem) -> LaunchQuery:
         pad=item.pad,
         orbit=item.orbit,
         payload_mass_kg=item.payload_mass_kg,
+        allow_unseen=item.allow_unseen,
     )
 
 
@@ -141,11 +151,17 @@ def _landing(item: LandingItem) -> LandingQuery:
 
 
 def _pad(item: PadItem) -> PadQuery:
-    return PadQuery(pad=item.pad, when=item.date, site=item.site, vehicle=item.vehicle)
+    return PadQuery(
+        pad=item.pad,
+        when=item.date,
+        site=item.site,
+        vehicle=item.vehicle,
+        allow_unseen=item.allow_unseen,
+    )
 
 
 def _failure(item: FailureItem) -> FailureQuery:
-    return FailureQuery(vehicle=item.vehicle, when=item.date)
+    return FailureQuery(vehicle=item.vehicle, when=item.date, allow_unseen=item.allow_unseen)
 
 
 def _weather(item: WeatherItem) -> WeatherQuery:

@@ -253,6 +253,17 @@ SiteName = Annotated[
 ]
 ONE_OF_VEHICLES: Final = "One of GET /v1/vehicles (unknown: 422 unknown_name, with suggestions)."
 ONE_OF_PADS: Final = "One of GET /v1/pads (unknown: 422 unknown_name, with suggestions)."
+UNLESS_UNSEEN: Final = (
+    "A name no table knows is a 422 unknown_name with the closest known names, unless allow_unseen."
+)
+
+
+VEHICLE_NAME: Final = (
+    "A vehicle: GCAT's name ('Falcon 9', 'Chang Zheng 2D'), a common name T-Minus knows "
+    "('F9', 'Falcon 9 Block 5', 'Long March 2D', 'GSLV Mk III'), or a family or series "
+    "('Vulcan', 'Ariane 6', 'Atlas V': its most recently flown variant, said in "
+    "context.resolved_as). GET /v1/vehicles lists the known vehicles."
+)
 
 
 class RequestSchema(BaseModel):
@@ -275,7 +286,7 @@ class LaunchItem(RequestSchema):
         }
     )
 
-    vehicle: VehicleName = Field(description=f"GCAT vehicle name. {ONE_OF_VEHICLES}")
+    vehicle: VehicleName = Field(description=f"{VEHICLE_NAME} {UNLESS_UNSEEN}")
     date: UtcDatetime
     site: SiteName | None = Field(default=None, description=f"GCAT site code. {ONE_OF_PADS}")
     pad: PadName | None = Field(default=None, description=f"GCAT pad code. {ONE_OF_PADS}")
@@ -284,6 +295,12 @@ class LaunchItem(RequestSchema):
     )
     payload_mass_kg: float | None = Field(
         default=None, ge=0, le=300_000, description="Payload mass in kg (accepted; not yet used)."
+    )
+    allow_unseen: bool = Field(
+        default=False,
+        description="Answer a vehicle name no table knows (not in GET /v1/vehicles, not an "
+        "alias) from the pooled new-vehicle prior, flagged unseen_vehicle, instead of "
+        "refusing it with a 422 that lists the closest known names.",
     )
 
 
@@ -345,7 +362,14 @@ class PadItem(RequestSchema):
         description=f"GCAT site code; needed only when a pad code is ambiguous. {ONE_OF_PADS}",
     )
     vehicle: VehicleName | None = Field(
-        default=None, description=f"Vehicle of the launch, if known. {ONE_OF_VEHICLES}"
+        default=None,
+        description=f"Vehicle of the launch, if known (names as for launches). {UNLESS_UNSEEN}",
+    )
+    allow_unseen: bool = Field(
+        default=False,
+        description="Answer a vehicle name no table knows (not in GET /v1/vehicles, not an "
+        "alias) from the pooled new-vehicle prior, flagged unseen_vehicle, instead of "
+        "refusing it with a 422 that lists the closest known names.",
     )
 
 
@@ -356,10 +380,14 @@ class FailureItem(RequestSchema):
         json_schema_extra={"examples": [{"vehicle": "Falcon 9", "date": "2026-03-01"}]}
     )
 
-    vehicle: VehicleName = Field(
-        description=f"GCAT vehicle name of the failed launch. {ONE_OF_VEHICLES}"
-    )
+    vehicle: VehicleName = Field(description=f"{VEHICLE_NAME} {UNLESS_UNSEEN}")
     date: UtcDatetime = Field(description="Date of the failure.")
+    allow_unseen: bool = Field(
+        default=False,
+        description="Answer a vehicle name no table knows (not in GET /v1/vehicles, not an "
+        "alias) from the pooled new-vehicle prior, flagged unseen_vehicle, instead of "
+        "refusing it with a 422 that lists the closest known names.",
+    )
 
 
 class WeatherItem(RequestSchema):
@@ -645,6 +673,16 @@ class QuantileBatchAnswer(Provenance):
 
 # ---- catalogue ---------------------------------------------------------------------------
 VehicleState = Literal["flown", "not yet flown"]
+VehicleStatus = Literal[
+    "active",
+    "retired",
+    "in_development",
+    "crew_only",
+    "dedicated",
+    "closed_to_new_customers",
+    "cancelled",
+    "unknown",
+]
 
 
 class VehicleInfo(ResponseSchema):
@@ -660,6 +698,22 @@ class VehicleInfo(ResponseSchema):
     state: VehicleState = Field(
         description="'not yet flown': GCAT lists the variant but it has no launch on record; "
         "a launch of it is answered as a maiden flight."
+    )
+    status: VehicleStatus = Field(
+        description="What T-Minus' vehicle reference says today: active, retired, "
+        "in_development, crew_only, dedicated (a national or single-customer programme), "
+        "closed_to_new_customers, cancelled; unknown when the reference does not list it."
+    )
+    status_since: str | None = Field(
+        default=None, description="Retired, cancelled or closed since (YYYY[-MM[-DD]])."
+    )
+    status_source: str | None = Field(
+        default=None, description="The public document the status comes from, checked on."
+    )
+    capacity_kg: dict[str, float] = Field(
+        default_factory=dict,
+        description="The largest rated capacity per orbit class in T-Minus' reference "
+        "(LEO, SSO, GTO, ..., in kg); a class without a public figure is absent.",
     )
 
 

@@ -130,6 +130,7 @@ def update(
                 raw_dir,
                 processed_dir,
                 base=base,
+                reference_dir=manifest.parent / "reference",
                 limits=download_limits(),
                 warn=warn,
                 step=lambda label: progress.update(status, description=f"update: {label}"),
