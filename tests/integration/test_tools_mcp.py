@@ -246,6 +246,20 @@ def test_tminus_mcp_serves_the_tools_over_stdio(champion_registry: Path) -> None
     assert result.structured_content["vehicles"][0]["vehicle"] == "Electron"
 
 
+MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+# A client's first JSON-RPC request to /mcp.
+MCP_INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+
+
 @contextmanager
 def serving(app: Any) -> Iterator[str]:
     """Serve ``app`` (with its lifespan) on an ephemeral 127.0.0.1 port; yields its URL."""
@@ -287,17 +301,7 @@ def test_the_service_serves_mcp_at_slash_mcp(champion_registry: Path) -> None:
 
 
 def test_slash_mcp_speaks_plain_json_rpc_without_a_redirect(champion_registry: Path) -> None:
-    headers = {"Accept": "application/json, text/event-stream"}
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "test", "version": "1"},
-        },
-    }
+    headers, init = MCP_HEADERS, MCP_INITIALIZE
     call = {
         "jsonrpc": "2.0",
         "id": 2,
@@ -325,17 +329,7 @@ def test_slash_mcp_is_post_only_and_refuses_foreign_hosts_and_origins(
 ) -> None:
     """A stateless server has no stream for GET (the SDK's never ended) and no session to
     DELETE: 405. DNS-rebinding protection: Host and Origin from TMINUS_MCP_ALLOWED_*."""
-    headers = {"Accept": "application/json, text/event-stream"}
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "test", "version": "1"},
-        },
-    }
+    headers, init = MCP_HEADERS, MCP_INITIALIZE
     default = Settings(models_dir=champion_registry)
     assert default.mcp_allowed_hosts == ["*"] and default.mcp_allowed_origins == []
     with TestClient(create_app(default)) as client:

@@ -142,7 +142,6 @@ def test_a_header_block_over_64_kib_is_431_and_never_held_whole(
     # One header of 150 MB, streamed: refused after about the cap, never read to its end.
     rss_before = _rss_kib(server)
     chunk = b"b" * 65536
-    health: list[float] = []
     total = 150 * 1024 * 1024
     sent_so_far = 0
 
@@ -151,16 +150,15 @@ def test_a_header_block_over_64_kib_is_431_and_never_held_whole(
         if sent_so_far >= total:
             return None
         sent_so_far += len(chunk)
-        if sent_so_far % (16 * len(chunk)) == 0:
-            tick = time.monotonic()
-            httpx.get(f"{server.url}/healthz", timeout=5).raise_for_status()
-            health.append(time.monotonic() - tick)
         return chunk
 
     with _connect(server) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Huge: ")
         answer, sent, seconds = _send_until_answered(sock, more)
     grown = _rss_kib(server) - rss_before
+    tick = time.monotonic()
+    httpx.get(f"{server.url}/healthz", timeout=5).raise_for_status()
+    health = time.monotonic() - tick
     assert _status(answer) == 431
     # What the kernel buffers on both sides is sent before the answer can come back.
     assert sent < 16 * 1024 * 1024, f"{sent:,} bytes sent before the refusal"
@@ -168,8 +166,8 @@ def test_a_header_block_over_64_kib_is_431_and_never_held_whole(
     figures.add(
         f"header block: {CAP - 200:,} B of filler answered, {CAP + 10:,} B -> 431; 100,000 header "
         f"lines -> 431; a 150 MB header refused after {sent / 2**20:.1f} MiB sent "
-        f"({seconds:.2f} s), server RSS {grown / 1024:+.1f} MiB, /healthz meanwhile "
-        f"{max(health, default=0) * 1000:.0f} ms at most"
+        f"({seconds:.2f} s), server RSS {grown / 1024:+.1f} MiB, /healthz then "
+        f"{health * 1000:.1f} ms"
     )
 
 
