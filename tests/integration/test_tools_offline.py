@@ -379,9 +379,10 @@ NEW_PHRASINGS: list[ToolCall] = [
         {"vehicle": "New Glenn 7x2", "site": "CC", "date": "2027-07-01"},
     ),
     (
+        # V1.0 and V2 have retired (T-Minus' reference): "Starship" is the V3 to come.
         "how risky is Starship in mid-2027",
         "predict_launch_failure",
-        {"vehicle": "Starship V2", "date": "2027-05-01"},
+        {"vehicle": "Starship V3", "date": "2027-05-01"},
     ),
     (
         "reliability of Kuaizhou-1A from Jiuquan in 3 months",
@@ -446,7 +447,7 @@ NEW_PHRASINGS: list[ToolCall] = [
     (
         "How likely is a Starship failure from Starbase between March and June 2027?",
         "predict_launch_failure",
-        {"vehicle": "Starship V2", "site": "STB", "date": "2027-03-01"},
+        {"vehicle": "Starship V3", "site": "STB", "date": "2027-03-01"},
     ),
     (
         "what is the risk of PSLV in the second half of 2027",

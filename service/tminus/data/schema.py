@@ -253,6 +253,17 @@ ORBIT_CLASSES: Final = (
     ORBIT_LUNAR,
     ORBIT_ESCAPE,
 )
+# A payload a vehicle carries to the key class it can carry to each class listed: they need
+# less energy (an SSO is a low orbit; a MEO transfer climbs less than GTO; the Moon and escape
+# need more than GTO, escape more than the Moon; a GEO satellite is taken as riding a GTO).
+COVERS: Final[dict[str, tuple[str, ...]]] = {
+    ORBIT_GTO: (ORBIT_LEO, ORBIT_SSO, ORBIT_MEO),
+    ORBIT_GEO: (ORBIT_GTO, ORBIT_LEO, ORBIT_SSO, ORBIT_MEO),
+    ORBIT_LUNAR: (ORBIT_GTO, ORBIT_LEO, ORBIT_SSO, ORBIT_MEO),
+    ORBIT_ESCAPE: (ORBIT_LUNAR, ORBIT_GTO, ORBIT_LEO, ORBIT_SSO, ORBIT_MEO),
+    ORBIT_SSO: (ORBIT_LEO,),
+    ORBIT_MEO: (ORBIT_LEO,),
+}
 SOURCE_PSATCAT: Final = "psatcat"
 SOURCE_LAUNCH_LIST: Final = "launch_list"
 SOURCE_SPACEX: Final = "spacex"

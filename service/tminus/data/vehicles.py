@@ -220,6 +220,9 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
     vehicles: set[str] = set()
     for n, raw in enumerate(_list_of(content, "vehicle", file), 1):
         entry = _Entry(file, f"vehicle {n}", raw)
+        name = entry.text("name")
+        assert name is not None
+        entry.where = f"vehicle {name!r}"
         entry.check_fields(
             (
                 "name",
@@ -236,9 +239,6 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
                 "capacity",
             )
         )
-        name = entry.text("name")
-        assert name is not None
-        entry.where = f"vehicle {name!r}"
         if name in vehicles:
             entry.fail("name", "is given twice")
         vehicles.add(name)

@@ -146,7 +146,7 @@ RE_RTF = re.compile(
 )
 RE_PLAN = re.compile(
     r"\bplan\b|\bplanning\b|which (?:vehicle|rocket|pad|launcher|option)|best (?:vehicle|rocket"
-    r"|option|pad|launcher|date)|\boptions?\b|\bwindow\b|\bbetween\b.+\band\b"
+    r"|option|pad|launcher|date)|\boptions?\b|\bwindow\b"
     r"|\bcarry\b|\blift\b|what (?:can|could) (?:launch|take|fly|carry|lift)"
 )
 RE_COMPARE = re.compile(
