@@ -79,6 +79,13 @@ def live_server(
         yield server
 
 
+@pytest.fixture(scope="module")
+def api(live_server: Server) -> Iterator[Any]:
+    """A client of the live server's JSON API: the answers the page must show."""
+    with live_server.api() as client:
+        yield client
+
+
 @pytest.fixture(scope="session")
 def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The service on an empty registry: alive, never ready (every model answers 503)."""

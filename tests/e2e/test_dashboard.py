@@ -8,81 +8,27 @@ go to ``.build/screenshots/`` (git-ignored) and are listed at the end of the run
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from tests.e2e.page import (
+    Screenshot,
+    all_css,
+    by_css,
+    open_dashboard,
+    pct,
+    set_date,
+    severe_console_errors,
+    span,
+    type_into,
+    wait_until,
+)
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
     from tests.live_server import Server
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-
-WAIT_S = 30.0
-Screenshot = Callable[..., Path]
-
-
-def pct(p: float) -> str:
-    """A probability as the page prints it."""
-    return f"{p * 100:.2f}%"
-
-
-def span(interval: list[float]) -> str:
-    """A 90% interval as the page prints it."""
-    return f"{pct(interval[0])} – {pct(interval[1])}"
-
-
-def by_css(root: WebDriver | WebElement, selector: str) -> WebElement:
-    from selenium.webdriver.common.by import By
-
-    return root.find_element(By.CSS_SELECTOR, selector)
-
-
-def all_css(root: WebDriver | WebElement, selector: str) -> list[WebElement]:
-    from selenium.webdriver.common.by import By
-
-    return root.find_elements(By.CSS_SELECTOR, selector)
-
-
-def wait_until(driver: WebDriver, condition: Callable[[WebDriver], Any], what: str) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, WAIT_S).until(condition, message=f"timed out waiting for {what}")
-
-
-def open_dashboard(driver: WebDriver, server: Server) -> None:
-    """Load ``/`` and wait until the page has asked the API for everything it shows."""
-    driver.get(f"{server.url}/")
-    wait_until(
-        driver,
-        lambda d: by_css(d, "body").get_attribute("data-loaded") == "true",
-        "the dashboard to load",
-    )
-
-
-def severe_console_errors(driver: WebDriver) -> list[str]:
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def type_into(driver: WebDriver, selector: str, text: str) -> None:
-    """Type into a field; Escape closes a datalist's suggestions so they hide nothing."""
-    from selenium.webdriver.common.keys import Keys
-
-    field = by_css(driver, selector)
-    field.clear()
-    field.send_keys(text, Keys.ESCAPE)
-
-
-def set_date(driver: WebDriver, value: str) -> None:
-    # Typing into a date input depends on the browser's locale; set it as a date picker would.
-    driver.execute_script(
-        "const f = document.querySelector('#f-date'); f.value = arguments[0];"
-        "f.dispatchEvent(new Event('input', {bubbles: true}));",
-        value,
-    )
 
 
 def submit_and_wait(driver: WebDriver, *cards: str) -> None:
@@ -96,12 +42,6 @@ def submit_and_wait(driver: WebDriver, *cards: str) -> None:
             ),
             f"{card} to show an answer",
         )
-
-
-@pytest.fixture(scope="module")
-def api(live_server: Server) -> Iterator[Any]:
-    with live_server.api() as client:
-        yield client
 
 
 def test_the_page_loads_from_the_service_alone_and_says_it_is_ready(
