@@ -62,7 +62,7 @@ def test_the_page_and_its_assets_come_from_this_origin_only(client: TestClient) 
     # The script is an ES module; it imports the others by relative paths, all served here.
     assert '<script type="module" src="/static/dashboard.js' in page.text
     assets = sorted(p.name for p in (WEB / "static").iterdir() if p.suffix in {".js", ".css"})
-    assert {"dashboard.js", "api.js", "dashboard.css"} <= set(assets)
+    assert {"dashboard.js", "plan.js", "dashboard.css"} <= set(assets)
     imported: set[str] = set()
     for asset in assets:
         answer = client.get(f"/static/{asset}")

@@ -1,7 +1,7 @@
-// Charts as inline SVG: a vehicle's flights by year and its risk flight by flight. Each draws
-// into a <figure>'s .chart-body.
+// Charts as inline SVG: a vehicle's flights by year, its risk flight by flight, and a plan's
+// options as risk against capacity margin (or date). Each draws into a <figure>'s .chart-body.
 import { svg } from './dom.js';
-import { day, pct, span } from './format.js';
+import { day, kg, pct, span } from './format.js';
 
 const W = 600;
 const H = 220;
@@ -167,4 +167,111 @@ export function drawRisk(figure, flights, now, { date, readout }) {
     readout.textContent = `${idle}. Point at the chart for any flight.`;
   });
   show(figure, chart);
+}
+
+/** A log scale of masses in kg onto [left, right] pixels, with 1-2-5 ticks ("500 kg", "2 t"). */
+function massScale(masses, left, right) {
+  const low = Math.max(1, Math.min(...masses) / 1.6);
+  const high = Math.max(low * 10, Math.max(...masses) * 1.6);
+  const [l0, l1] = [Math.log10(low), Math.log10(high)];
+  const x = (mass) => left + ((Math.log10(Math.max(mass, 1)) - l0) / (l1 - l0)) * (right - left);
+  const ticks = [];
+  for (let decade = Math.floor(l0); decade <= Math.ceil(l1); decade += 1) {
+    for (const m of [1, 2, 5]) {
+      const t = m * 10 ** decade;
+      if (t >= low && t <= high && (!ticks.length || x(t) - x(ticks[ticks.length - 1]) >= 44)) ticks.push(t);
+    }
+  }
+  const label = (t) => (t >= 1000 ? `${+(t / 1000).toPrecision(3)} t` : `${t} kg`);
+  return { x, ticks, label };
+}
+
+/** A linear scale of days between two ISO dates onto [left, right] pixels, with about 5 ticks. */
+function dateScale(first, last, left, right) {
+  const t0 = Date.parse(first);
+  const t1 = Math.max(Date.parse(last), t0 + 86400000);
+  const x = (iso) => left + ((Date.parse(iso) - t0) / (t1 - t0)) * (right - left);
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => new Date(t0 + f * (t1 - t0)).toISOString());
+  return { x, ticks, label: day };
+}
+
+/**
+ * A plan's options: failure probability (log scale, with the 90% interval) against the capacity
+ * margin in kg (log scale) when the plan has a payload mass, else against the planned date over
+ * the window. Pareto-optimal options are filled; each point is labelled with its rank.
+ * Returns how many options could not be placed (an unknown margin).
+ */
+export function drawPlan(figure, plan) {
+  const byMargin = plan.payload_mass_kg !== null && plan.payload_mass_kg !== undefined;
+  const points = plan.options.map((o) => ({
+    option: o,
+    at: byMargin ? o.feasibility.margin_kg : o.date,
+    p: o.failure.probability,
+    lo: o.failure.interval[0],
+    hi: o.failure.interval[1],
+  }));
+  const placed = points.filter((d) => d.at !== null && d.at !== undefined);
+  const m = { left: 52, right: 18, top: 12, bottom: 40 };
+  const plotH = H - m.top - m.bottom;
+  const chart = svg('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    role: 'img',
+    'aria-label': byMargin
+      ? 'Failure probability against capacity margin, both on log scales; Pareto-optimal options filled'
+      : 'Failure probability, log scale, against the planned date; Pareto-optimal options filled',
+  });
+  if (!placed.length) {
+    show(figure, chart);
+    return points.length;
+  }
+  const scale = byMargin
+    ? massScale(placed.map((d) => d.at), m.left, W - m.right)
+    : dateScale(plan.earliest_date, plan.latest_date, m.left, W - m.right);
+  const { y, ticks } = riskScale(placed.map((d) => d.lo), placed.map((d) => d.hi), m.top + plotH, m.top);
+  yGrid(chart, ticks, y, m, riskLabel);
+  for (const t of scale.ticks) {
+    const x = scale.x(t);
+    chart.append(
+      svg('line', { x1: x, x2: x, y1: m.top, y2: m.top + plotH, class: 'grid' }),
+      // The last label ends at its tick rather than past the chart's edge.
+      svg('text', { x, y: m.top + plotH + 15, class: 'tick', 'text-anchor': x > W - m.right - 30 ? 'end' : 'middle' }, scale.label(t)),
+    );
+  }
+  chart.append(
+    svg('line', { x1: m.left, x2: W - m.right, y1: m.top + plotH, y2: m.top + plotH, class: 'axis' }),
+    svg('text', { x: (m.left + W - m.right) / 2, y: H - 4, class: 'axis-title', 'text-anchor': 'middle' },
+      byMargin ? 'capacity margin (log scale)' : 'planned date'),
+    svg('text', { x: 12, y: m.top + plotH / 2, class: 'axis-title', 'text-anchor': 'middle', transform: `rotate(-90 12 ${m.top + plotH / 2})` },
+      'P(failure)'),
+  );
+  // Dominated options first, so the Pareto front is drawn on top; rank labels in rank order,
+  // each left out where it would print over one already placed.
+  const order = [...placed].sort((a, b) => Number(a.option.pareto_optimal) - Number(b.option.pareto_optimal));
+  const labelled = [];
+  const free = (lx, ly) => labelled.every(([x0, y0]) => Math.abs(x0 - lx) > 14 || Math.abs(y0 - ly) > 11);
+  const labelAt = new Map();
+  for (const d of [...placed].sort((a, b) => a.option.rank - b.option.rank)) {
+    const at = [scale.x(d.at) + 7, y(d.p) - 5];
+    if (free(...at)) {
+      labelled.push(at);
+      labelAt.set(d, at);
+    }
+  }
+  for (const d of order) {
+    const o = d.option;
+    const cx = scale.x(d.at);
+    const where = `#${o.rank} ${o.vehicle}, ${o.site}/${o.pad}, ${day(o.date)}`;
+    const margin = o.feasibility.margin_kg === null ? '' : `, margin ${kg(o.feasibility.margin_kg)}`;
+    const label = labelAt.get(d);
+    chart.append(svg('g', {
+      class: `option${o.pareto_optimal ? ' pareto' : ''}`,
+      dataset: { rank: o.rank, pareto: o.pareto_optimal },
+    },
+    svg('title', {}, `${where}: ${pct(d.p)} (90% interval ${span([d.lo, d.hi])})${margin}${o.pareto_optimal ? '; Pareto-optimal' : ''}`),
+    svg('line', { x1: cx, x2: cx, y1: y(d.lo), y2: y(d.hi), class: 'whisker' }),
+    svg('circle', { cx, cy: y(d.p), r: o.pareto_optimal ? 5.5 : 4.5 }),
+    label ? svg('text', { x: label[0], y: label[1], class: 'rank' }, String(o.rank)) : null));
+  }
+  show(figure, chart);
+  return points.length - placed.length;
 }

@@ -1,5 +1,5 @@
-// Errors shown where they happen, in a box beside the figure that failed, always with the API's
-// message and its suggestions.
+// Errors shown where they happen: in a box beside the figure that failed, or next to the form
+// field the API names, always with the API's message and its suggestions.
 import { ApiError, fieldPath } from './api.js';
 import { el } from './dom.js';
 
@@ -65,4 +65,48 @@ export function clearError(box) {
   box.hidden = true;
   box.replaceChildren();
   delete box.dataset.status;
+}
+
+/**
+ * Show each problem of `error` next to the form field it names. `fields` maps the API's field
+ * names to their inputs; a problem about the whole request names its field in its first word
+ * ("rank_by 'margin' needs payload_mass_kg"). Returns the problems no field claims.
+ */
+export function showFieldErrors(error, fields, { hint = {}, onSuggestion } = {}) {
+  const unclaimed = [];
+  for (const problem of problemsOf(error)) {
+    const where = fieldPath(problem);
+    const name = where.length ? String(where[0]) : Object.keys(fields).find((f) => String(problem.msg).startsWith(`${f} `));
+    const input = fields[name];
+    if (!input) {
+      unclaimed.push(problem);
+      continue;
+    }
+    const at = where.length > 1 ? ` (item ${Number(where[1]) + 1})` : '';
+    const note = el('span', {
+      class: 'field-error',
+      role: 'alert',
+      dataset: { field: name },
+      id: `${input.id}-error`,
+    },
+    el('span', { class: 'msg', text: `${problem.msg}${at}${hint[name] ? ` ${hint[name]}` : ''}` }),
+    suggestions(problem, where.length ? where : [name], onSuggestion));
+    const host = input.closest('label') || input.parentElement;
+    const previous = host.querySelector(`.field-error[data-field="${name}"]`);
+    if (previous) previous.append(' ', ...note.childNodes);
+    else host.append(note);
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', note.id);
+  }
+  return unclaimed;
+}
+
+/** Remove the marks `showFieldErrors` left on these fields. */
+export function clearFieldErrors(fields) {
+  for (const input of Object.values(fields)) {
+    const host = input.closest('label') || input.parentElement;
+    for (const note of host.querySelectorAll('.field-error')) note.remove();
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
 }

@@ -1,5 +1,5 @@
-// The Vehicles section: the table of known vehicles, today's risk of each, and the chosen
-// vehicle's history.
+// The Vehicles section: the table of known vehicles (those a planner can buy today first, the
+// others behind the status filter), today's risk of each, and the chosen vehicle's history.
 import { api } from './api.js';
 import { drawRisk, drawYears } from './charts.js';
 import { $, el, fill, normalise } from './dom.js';
@@ -8,6 +8,9 @@ import { count, day, pct, provenance, span, staleness } from './format.js';
 import { proposeVehicle, useInForm } from './whatif.js';
 
 const MAX_BATCH = 10000;
+// The table's default order: what can be bought first, then what the reference does not list
+// (mostly what flew in the 1970s), what is no longer sold last.
+const STATUS_ORDER = ['active', 'in_development', 'unknown', 'closed_to_new_customers', 'dedicated', 'crew_only', 'retired', 'cancelled'];
 
 const state = {
   date: null, // the date of the risk shown: today, set by setUpVehicles
@@ -19,8 +22,14 @@ const state = {
   historyRequest: 0,
 };
 
+const statusRank = (v) => {
+  const rank = STATUS_ORDER.indexOf(v.status);
+  return rank < 0 ? STATUS_ORDER.length : rank;
+};
+
 const SORT_KEYS = {
   name: (v) => v.name.toLowerCase(),
+  status: statusRank,
   family: (v) => v.family.toLowerCase(),
   provider: (v) => (v.provider || '').toLowerCase(),
   flights: (v) => v.flights,
@@ -29,9 +38,25 @@ const SORT_KEYS = {
   probability: (v) => (state.risk.has(v.name) ? state.risk.get(v.name).probability : -1),
 };
 
+/** The statuses the filter shows (null: every status), from its option's data-statuses. */
+function shownStatuses() {
+  const option = $('#vehicle-status').selectedOptions[0];
+  const statuses = option && option.dataset.statuses;
+  return statuses ? new Set(statuses.split(' ')) : null;
+}
+
+function statusCell(v) {
+  const words = v.status.replaceAll('_', ' ');
+  const since = v.status_since ? ` since ${v.status_since}` : '';
+  return el('td', {
+    dataset: { field: 'status', value: v.status },
+    title: v.status_source || (v.status === 'unknown' ? "Not listed in T-Minus' vehicle reference" : null),
+  }, el('span', { class: `status-chip status-${v.status}`, text: `${words}${since}` }));
+}
+
 function sortBy(key) {
   // A click sorts by a column (numbers and dates high first); a second click reverses it.
-  const numeric = !['name', 'family', 'provider'].includes(key);
+  const numeric = !['name', 'family', 'provider', 'status'].includes(key);
   state.sort = state.sort && state.sort.key === key
     ? { key, descending: !state.sort.descending }
     : { key, descending: numeric };
@@ -43,21 +68,24 @@ function sortBy(key) {
 
 function renderTable() {
   const query = normalise($('#vehicle-search').value);
-  const rows = state.vehicles.filter(
+  const statuses = shownStatuses();
+  const matching = state.vehicles.filter(
     (v) => !query || [v.name, v.family, v.provider].some((n) => normalise(n).includes(query)),
   );
-  if (state.sort) {
-    const value = SORT_KEYS[state.sort.key];
-    const sign = state.sort.descending ? -1 : 1;
-    rows.sort((a, b) => (value(a) < value(b) ? -sign : value(a) > value(b) ? sign : 0));
-  }
+  const rows = matching.filter((v) => !statuses || statuses.has(v.status));
+  // Sorted by the column chosen, else by status (the API lists each status most flown first).
+  const sort = state.sort || { key: 'status', descending: false };
+  const value = SORT_KEYS[sort.key];
+  const sign = sort.descending ? -1 : 1;
+  rows.sort((a, b) => (value(a) < value(b) ? -sign : value(a) > value(b) ? sign : 0));
   $('#vehicle-table tbody').replaceChildren(
     ...rows.map((v) => {
       const risk = state.risk.get(v.name);
       const row = el(
         'tr',
-        { tabindex: 0, dataset: { vehicle: v.name }, class: v.name === state.selected ? 'selected' : null },
+        { tabindex: 0, dataset: { vehicle: v.name, status: v.status }, class: v.name === state.selected ? 'selected' : null },
         el('th', { scope: 'row', text: v.name }),
+        statusCell(v),
         el('td', { text: v.family }),
         el('td', { text: v.provider || '—' }),
         el('td', { class: 'num', dataset: { field: 'flights' }, text: count(v.flights) }),
@@ -73,7 +101,16 @@ function renderTable() {
     }),
   );
   const total = state.vehicles.length;
-  $('#vehicle-count').textContent = query ? `${rows.length} of ${total} vehicles` : `${total} vehicles`;
+  const hidden = matching.length - rows.length;
+  const more = el('button', { type: 'button', class: 'link', id: 'vehicle-more', text: `${count(hidden)} more with other statuses` });
+  more.addEventListener('click', () => {
+    $('#vehicle-status').value = 'all';
+    renderTable();
+  });
+  fill($('#vehicle-count'),
+    rows.length === total ? `${count(total)} vehicles` : `${count(rows.length)} of ${count(total)} vehicles`,
+    query && hidden ? ' · ' : null,
+    query && hidden ? more : null);
 }
 
 function leadingVehicle(vehicles) {
@@ -196,10 +233,11 @@ export async function loadVehicles() {
   if (state.history && state.history.vehicle === state.selected) renderHistory(state.history);
 }
 
-/** Wire the search box, the sortable headers and row picking. */
+/** Wire the search box, the status filter, the sortable headers and row picking. */
 export function setUpVehicles(today) {
   state.date = today;
   $('#vehicle-search').addEventListener('input', renderTable);
+  $('#vehicle-status').addEventListener('change', renderTable);
   for (const th of document.querySelectorAll('#vehicle-table th[data-sort]')) {
     const button = el('button', { type: 'button', class: 'sort', text: th.textContent });
     button.addEventListener('click', () => sortBy(th.dataset.sort));
