@@ -35,8 +35,6 @@ from tminus.registry.store import Registry
 from tminus.settings import Settings
 from tminus.training import launch_failure, timing
 
-pytestmark = pytest.mark.integration
-
 UTC = dt.UTC
 SAMPLE = 200
 

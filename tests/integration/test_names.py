@@ -24,8 +24,6 @@ from tminus.serving.state import Snapshot
 from tminus.settings import Settings
 from tminus.tools.mcp_server import build_mcp_server
 
-pytestmark = pytest.mark.integration
-
 # What people write -> the vehicle every route must answer for.
 ALIASES: dict[str, str] = {
     "F9": "Falcon 9",
