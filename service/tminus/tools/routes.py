@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
@@ -24,8 +24,9 @@ from starlette.datastructures import Headers
 from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
+from tminus.http.deps import SettingsDep, SnapshotDep
 from tminus.serving.errors import NotConfiguredError, NotFoundError, Problem, problem_responses
-from tminus.serving.state import ModelStore, Snapshot
+from tminus.serving.state import ModelStore
 from tminus.settings import Settings
 from tminus.tools.ask import LLMConfig, ask_llm, missing_llm_settings
 from tminus.tools.mcp_server import build_mcp_server
@@ -36,20 +37,6 @@ from tminus.tools.toolbox import TOOLS, TOOLS_BY_NAME, ToolSpec, openai_tools
 
 MCP_PATH: Final = "/mcp"
 
-
-async def _snapshot(request: Request) -> Snapshot:
-    """The served models as of the start of this request (the app keeps its store in state)."""
-    store: ModelStore = request.app.state.store
-    return store.snapshot
-
-
-async def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SnapshotDep = Annotated[Snapshot, Depends(_snapshot)]
-SettingsDep = Annotated[Settings, Depends(_settings)]
 
 router = APIRouter(prefix="/v1", tags=["llm"])
 
