@@ -1,6 +1,6 @@
 """A served model is described once on each side, and every face is derived from that entry.
 
-This walks the two tables (``serving/models.py`` and ``training/models.py``) and checks that
+This walks the two tables (``serving/models.py`` and ``training/trainers.py``) and checks that
 each entry reaches every face without code of its own: its REST route and its schema in the
 OpenAPI document, the fast path, its ``tminus predict`` options, its LLM tool (REST, MCP and
 OpenAI-style), its card on the dashboard (``GET /v1/models``), the offline parser's words, and
@@ -27,7 +27,7 @@ from tminus.serving.commands import option_name
 from tminus.serving.models import MODELS, ModelSpec
 from tminus.settings import Settings
 from tminus.tools.toolbox import TOOLS, openai_tools
-from tminus.training.models import TRAINERS
+from tminus.training.trainers import TRAINERS
 
 SPECS = {spec.name: spec for spec in MODELS}
 

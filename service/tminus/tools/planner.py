@@ -43,7 +43,6 @@ from tminus.features.capability import (
     Capacity,
     assess_capacity,
     capacity_rule,
-    day_text,
     kg,
     site_reach,
     site_sentence,
@@ -52,7 +51,7 @@ from tminus.features.history import HistoryAt, LaunchHistory, pad_key
 from tminus.features.names import NameIndex
 from tminus.features.orbits import reached_words
 from tminus.features.reference import Reached, Reference, StatusAt
-from tminus.features.timebase import from_day, to_day
+from tminus.features.timebase import from_day, iso_day, to_day
 from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue
 from tminus.serving.catalogue import catalogue_source
@@ -518,7 +517,7 @@ def status(ctx: PlanContext, vehicles: Iterable[Vehicle]) -> Step[Candidate]:
                 _exclusion(
                     "vehicle_not_active",
                     vehicle.name,
-                    f"{vehicle.name} last flew on {day_text(vehicle.last_day)}, more than "
+                    f"{vehicle.name} last flew on {iso_day(vehicle.last_day)}, more than "
                     f"{ctx.request.retired_after_years:g} years before "
                     f"{plan_words.when_read(ctx)}, and T-Minus' vehicle reference does not "
                     f"list it {ctx.catalogue_tag}",
@@ -598,7 +597,7 @@ def pads(ctx: PlanContext, carried: Iterable[Carried]) -> Step[Placed]:
                     _exclusion(
                         "pad_not_active",
                         vehicle.name,
-                        f"{where} last launched on {day_text(pad.last_day)}, more than {years} "
+                        f"{where} last launched on {iso_day(pad.last_day)}, more than {years} "
                         f"years before {when}; whether it is retired is not in the public data "
                         f"{ctx.catalogue_tag}",
                         pad=pad,
@@ -661,10 +660,10 @@ def readiness(ctx: PlanContext, placed: Sequence[Placed]) -> Step[Ready]:
             _exclusion(
                 "pad_busy",
                 item.carried.candidate.vehicle.name,
-                f"{pad.site}/{pad.pad} last launched on {w.day(answer.start)}; its next launch "
+                f"{pad.site}/{pad.pad} last launched on {iso_day(answer.start)}; its next launch "
                 f"is expected {w.days(q.p10)}-{w.days(q.p90)} days later (median "
                 f"{w.days(q.p50)}) {w.cite(answer.model, answer.version)}, so it is unlikely "
-                f"to be free before {w.day(request.latest_date)}",
+                f"to be free before {iso_day(request.latest_date)}",
                 pad=pad,
             )
         )
