@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
@@ -365,29 +365,17 @@ def _resolve_providers(
     index: PlannerIndex, requested: Sequence[str] | None
 ) -> frozenset[str] | None:
     """Requested provider codes as known ones; unknown ones are a 422 with suggestions."""
-    if requested is None:
-        return None
     names = NameIndex(index.providers)
-    found: set[str] = set()
-    problems: list[Problem] = []
-    for position, code in enumerate(requested):
+
+    def resolve(code: str) -> str:
         match = names.resolve(code)
-        if match is not None:
-            found.add(match)
-            continue
-        close = names.closest(code)
-        problems.append(
-            Problem(
-                loc=("providers", position),
-                msg=f"unknown provider {code!r}; providers are GCAT codes"
-                + ("; did you mean one of these?" if close else ""),
-                type="unknown_name",
-                suggestions=close,
-            )
-        )
-    if problems:
-        raise InvalidInputError(problems)
-    return frozenset(found)
+        if match is None:
+            raise QueryError("providers", code, suggestions=names.closest(code))
+        return match
+
+    return _resolve_each(
+        "providers", requested, resolve, "unknown provider {!r}; providers are GCAT codes"
+    )
 
 
 def _resolve_sites(
@@ -395,23 +383,43 @@ def _resolve_sites(
 ) -> frozenset[str] | None:
     """Requested sites, by code or name ('Cape Canaveral'), through the catalogue's one rule;
     unknown ones are a 422 with suggestions."""
+
+    def resolve(name: str) -> str:
+        try:
+            return catalogue.resolve_site(name)
+        except QueryError as exc:
+            close = exc.suggestions or NameIndex(index.sites).closest(name)
+            raise QueryError("sites", name, suggestions=close) from exc
+
+    return _resolve_each(
+        "sites",
+        requested,
+        resolve,
+        "unknown site {!r}; sites are GCAT codes ('CC', 'CSG') or names ('Cape Canaveral', "
+        "'Kourou')",
+    )
+
+
+def _resolve_each(
+    field: str, requested: Sequence[str] | None, resolve: Callable[[str], str], unknown: str
+) -> frozenset[str] | None:
+    """Each requested name resolved, or one 422 listing every unknown one (``unknown`` is its
+    message, formatted with the name) with the closest known names."""
     if requested is None:
         return None
     found: set[str] = set()
     problems: list[Problem] = []
     for position, name in enumerate(requested):
         try:
-            found.add(catalogue.resolve_site(name))
+            found.add(resolve(name))
         except QueryError as exc:
-            close = exc.suggestions or NameIndex(index.sites).closest(name)
             problems.append(
                 Problem(
-                    loc=("sites", position),
-                    msg=f"unknown site {name!r}; sites are GCAT codes ('CC', 'CSG') or names "
-                    "('Cape Canaveral', 'Kourou')"
-                    + ("; did you mean one of these?" if close else ""),
+                    loc=(field, position),
+                    msg=unknown.format(name)
+                    + ("; did you mean one of these?" if exc.suggestions else ""),
                     type="unknown_name",
-                    suggestions=close,
+                    suggestions=exc.suggestions,
                 )
             )
     if problems:
