@@ -25,7 +25,6 @@ from starlette.types import Scope
 from tminus.serving.errors import InvalidInputError, NotFoundError, Problem, validation_problems
 from tminus.serving.state import ModelStore, Snapshot
 from tminus.settings import Settings
-from tminus.tools.ask import LLMConfig, ask_llm, missing_llm_settings
 from tminus.tools.mcp_server import build_mcp_server
 from tminus.tools.offline import answer_offline
 from tminus.tools.planner import plan_mission
@@ -192,6 +191,10 @@ async def ask(
     ],
 ) -> AskResponse:
     """Answer a question with the tools: through the configured LLM, or offline without one."""
+    # Imported on the first question: the LLM client library is heavy and the prediction
+    # routes, which most of the service's traffic is, never need it (cold start).
+    from tminus.tools.ask import LLMConfig, ask_llm, missing_llm_settings
+
     config = LLMConfig.from_settings(settings)
     today = dt.datetime.now(dt.UTC).date()
     if body.mode == "offline" or (body.mode == "auto" and config is None):
