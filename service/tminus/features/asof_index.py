@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +35,8 @@ from numpy.typing import NDArray
 from tminus.features.history import YEAR_DAYS, LaunchHistory, Record
 
 Ints = NDArray[np.int64]
+# Ranks of moments (stored as 32-bit integers, read as any).
+Ranks = NDArray[np.integer[Any]]
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 
@@ -46,30 +50,27 @@ class KeyDays:
         lengths = np.array([len(days) for days in per_key] + [0], dtype=np.int64)
         self.start: Ints = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=self.start[1:])
-        self.days: Floats = (
-            np.concatenate([np.asarray(days, dtype=np.float64) for days in per_key])
-            if per_key
-            else np.zeros(0)
+        # The days, then NaN: position len(days) reads as "none" in gathers below.
+        self.days_or_nan: Floats = np.concatenate(
+            [*(np.asarray(days, dtype=np.float64) for days in per_key), [np.nan]]
         )
-        self.key: Ints = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        self.rank: Ints = np.searchsorted(moments, self.days).astype(np.int64)
+        self.days: Floats = self.days_or_nan[:-1]
+        self.rank: NDArray[np.int32] = np.searchsorted(moments, self.days).astype(np.int32)
         self.stride = len(moments) + 1
-        self.ranked: Ints = self.key * self.stride + self.rank
+        self.ranked: Ints = self.keys() * self.stride + self.rank
         if len(self.ranked) > 1 and bool((np.diff(self.ranked) < 0).any()):
             raise ValueError("a key's days must be in time order")
-        # Position len(days) reads as "none" (NaN) in gathers below.
-        self.days_or_nan: Floats = np.append(self.days, np.nan)
         self._start = self.start.tolist()
         self._after_all = len(moments)
         # A grouping of one key (the world) keeps its count before every moment: O(1) reads.
-        self._dense: Ints | None = None
+        self._dense: NDArray[np.int32] | None = None
         if dense and len(per_key) == 1:
-            self._dense = np.searchsorted(self.rank, np.arange(self.stride)).astype(np.int64)
+            self._dense = np.searchsorted(self.rank, np.arange(self.stride)).astype(np.int32)
 
-    def count(self, keys: Ints, ranks: Ints) -> Ints:
+    def count(self, keys: Ints, ranks: Ranks) -> Ints:
         """Days of each row's key strictly before each row's moment (given by its rank)."""
         if self._dense is not None:
-            return np.where(keys == 0, self._dense[ranks], 0)
+            return np.where(keys == 0, self._dense[ranks], 0).astype(np.int64)
         found: Ints = np.searchsorted(self.ranked, keys * self.stride + ranks)
         return found - self.start[keys]
 
@@ -81,9 +82,9 @@ class KeyDays:
             return int(self._dense[rank]) if key == 0 else 0
         return int(self.ranked.searchsorted(key * self.stride + rank)) - self._start[key]
 
-    def day_one(self, key: int, position: int) -> float:
-        """The ``position``-th day of ``key`` (0-based)."""
-        return float(self.days[self._start[key] + position])
+    def keys(self) -> Ints:
+        """The key of each day."""
+        return np.repeat(np.arange(len(self.start) - 1, dtype=np.int64), np.diff(self.start))
 
 
 class Grouping:
@@ -103,7 +104,7 @@ class Grouping:
         # For each failure: how many of its key's launches came at or before it (the launches
         # "since the last failure" start there). The last slot serves rows with no failure.
         failures = self.failures
-        after = self.launches.count(failures.key, failures.rank + 1)
+        after = self.launches.count(failures.keys(), failures.rank + 1)
         self.after_failure: Ints = np.append(after, 0)
         self._after_failure = self.after_failure.tolist()
 
@@ -117,7 +118,7 @@ class Grouping:
         return np.fromiter((none if n is None else get(n, none) for n in names), dtype=np.int64)
 
     # ---- many rows -------------------------------------------------------------------------
-    def at(self, keys: Ints, ranks: Ints) -> RecordsAt:
+    def at(self, keys: Ints, ranks: Ranks) -> RecordsAt:
         """Each row's key's record just before its moment: :meth:`Record.at`, for many rows."""
         flights = self.launches.count(keys, ranks)
         failures = self.failures.count(keys, ranks)
@@ -131,20 +132,22 @@ class Grouping:
             flights_since_failure=np.maximum(since, 0),
         )
 
-    def between(self, keys: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
+    def between(self, keys: Ints, start: Ranks, end: Ranks) -> tuple[Ints, Ints]:
         """(launches, failures) of each row's key with ``start <= rank(day) < end``."""
         launches = self.launches.count(keys, end) - self.launches.count(keys, start)
         failures = self.failures.count(keys, end) - self.failures.count(keys, start)
         return launches, failures
 
-    def recent(self, keys: Ints, ranks: Ints, window: int) -> tuple[Ints, Ints]:
+    def recent(self, keys: Ints, ranks: Ranks, window: int) -> tuple[Ints, Ints]:
         """(launches, failures) among each row's key's last ``window`` launches before it."""
         flights = self.launches.count(keys, ranks)
         size = np.minimum(flights, window)
         first = np.where(size > 0, self.launches.start[keys] + flights - size, 0)
         # Failures from the day of the first launch in the window (ties on that day included,
         # as a bisection of the failure days from that day counts them).
-        first_rank = self.launches.rank[first] if len(self.launches.rank) else np.zeros_like(keys)
+        first_rank: Ranks = (
+            self.launches.rank[first] if len(self.launches.rank) else np.zeros_like(keys)
+        )
         failures = self.failures.count(keys, ranks) - self.failures.count(keys, first_rank)
         return size, np.where(size > 0, failures, 0)
 
@@ -296,12 +299,18 @@ class AsOfIndex:
         )
         provider_code = {name: i for i, name in enumerate(self.provider_names)}
         names = self.vehicles.names
+        pad_code: dict[str | None, int] = {None: self.pads.none}
+        pad_code.update(self.pads.codes)
+        every = chain.from_iterable
         self.vehicle_pad: Ints = np.fromiter(
-            (self.pads.code(key) for name in names for key in history.vehicle_pads.get(name, [])),
+            map(pad_code.__getitem__, every(history.vehicle_pads.get(n, []) for n in names)),
             dtype=np.int64,
         )
         self.vehicle_provider: Ints = np.fromiter(
-            (provider_code[p] for name in names for p in history.vehicle_providers.get(name, [])),
+            map(
+                provider_code.__getitem__,
+                every(history.vehicle_providers.get(n, []) for n in names),
+            ),
             dtype=np.int64,
         )
         if (
@@ -424,6 +433,8 @@ class AsOfIndex:
             self.moments,
             self.vehicle_pad,
             self.vehicle_provider,
+            self._family_latest.ranked,
+            self._family_latest.provider_at,
         ]
         for group in (
             self.vehicles,
@@ -437,6 +448,8 @@ class AsOfIndex:
             self.early,
         ):
             for days in (group.launches, group.failures):
-                arrays += [days.start, days.days, days.key, days.rank, days.ranked]
+                arrays += [days.start, days.days_or_nan, days.rank, days.ranked]
+                if days._dense is not None:
+                    arrays.append(days._dense)
             arrays.append(group.after_failure)
         return sum(a.nbytes for a in arrays)

@@ -228,9 +228,10 @@ class LaunchLog:
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"site", "pad"})
 
     def __init__(self) -> None:
-        self.days: list[float] = []
-        self.failed: list[bool] = []
-        self.codes: dict[str, list[int]] = {column: [] for column in self.COLUMNS}
+        # Lists while launches are recorded; arrays once read back (a third of the memory).
+        self.days: list[float] | NDArray[np.float64] = []
+        self.failed: list[bool] | NDArray[np.bool_] = []
+        self.codes: dict[str, list[int] | NDArray[np.int32]] = {c: [] for c in self.COLUMNS}
         self.names: dict[str, dict[str, int]] = {column: {} for column in self.COLUMNS}
 
     def __len__(self) -> int:
@@ -248,20 +249,26 @@ class LaunchLog:
         failed: bool,
     ) -> None:
         """One more launch (as :meth:`LaunchHistory.record` was called)."""
-        self.days.append(day)
-        self.failed.append(failed)
+        days = self.days if isinstance(self.days, list) else self.days.tolist()
+        outcomes = self.failed if isinstance(self.failed, list) else self.failed.tolist()
+        days.append(day)
+        outcomes.append(failed)
+        self.days, self.failed = days, outcomes
         for column, value in zip(self.COLUMNS, (vehicle, family, provider, site, pad), strict=True):
             names = self.names[column]
-            self.codes[column].append(-1 if value is None else names.setdefault(value, len(names)))
+            codes = self.codes[column]
+            if not isinstance(codes, list):
+                codes = self.codes[column] = codes.tolist()
+            codes.append(-1 if value is None else names.setdefault(value, len(names)))
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-safe copy: the names once, then one list per column."""
         return {
             "format": self.FORMAT,
             "names": {column: list(self.names[column]) for column in self.COLUMNS},
-            "day": list(self.days),
-            "failed": [int(f) for f in self.failed],
-            **{column: list(self.codes[column]) for column in self.COLUMNS},
+            "day": _plain(self.days),
+            "failed": [int(f) for f in _plain(self.failed)],
+            **{column: _plain(self.codes[column]) for column in self.COLUMNS},
         }
 
     @classmethod
@@ -279,8 +286,8 @@ class LaunchLog:
         failed = _number_array(state["failed"], "failed", integers=True)
         if not np.isin(failed, (0, 1)).all():
             raise ValueError("failed must hold 0 or 1")
-        log.days = day.tolist()
-        log.failed = [bool(f) for f in failed.tolist()]
+        log.days = day
+        log.failed = failed.astype(bool)
         for column in cls.COLUMNS:
             listed = names.get(column)
             if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
@@ -293,7 +300,7 @@ class LaunchLog:
                 len(codes) and (codes.min() < lowest or codes.max() >= len(listed))
             ):
                 raise ValueError(f"{column} must name one of its {len(listed)} names per launch")
-            log.codes[column] = codes.tolist()
+            log.codes[column] = codes.astype(np.int32)
             log.names[column] = {name: i for i, name in enumerate(listed)}
         return log
 
@@ -312,36 +319,43 @@ class LaunchLog:
         everything = np.ones(len(day), dtype=bool)
         early = _flight_number(vehicle) < EARLY_FLIGHTS
         operational = _flight_number(family) >= DEVELOPMENT_FLIGHTS
-        history.vehicles = _records(vehicle, names["vehicle"], day, failed, everything)
-        history.families = _records(family, names["family"], day, failed, everything)
-        history.providers = _records(provider, names["provider"], day, failed, everything)
+        # One Python float per launch, shared by every record that holds the launch.
+        days = day.tolist()
+        history.vehicles = _records(vehicle, names["vehicle"], days, failed, everything)
+        history.families = _records(family, names["family"], days, failed, everything)
+        history.providers = _records(provider, names["provider"], days, failed, everything)
         history.provider_operational = _records(
-            provider, names["provider"], day, failed, operational
+            provider, names["provider"], days, failed, operational
         )
-        history.sites = _records(codes["site"], names["site"], day, failed, codes["site"] >= 0)
-        history.everything = _record(day, failed, everything)
-        history.early = _record(day, failed, early)
-        history.operational = _record(day, failed, operational)
+        history.sites = _records(codes["site"], names["site"], days, failed, codes["site"] >= 0)
+        history.everything = _record(days, failed, everything)
+        history.early = _record(days, failed, early)
+        history.operational = _record(days, failed, operational)
         # Pads by key: launches naming both a site and a pad.
         named = (codes["site"] >= 0) & (codes["pad"] >= 0)
         site_names, pad_names = names["site"], names["pad"]
-        keys = [
-            pad_key(site_names[s], pad_names[p]) if ok else None
-            for s, p, ok in zip(
-                codes["site"].tolist(), codes["pad"].tolist(), named.tolist(), strict=True
-            )
+        # Each (site, pad) pair spelt once, as its key; launches without both have none.
+        pair = np.where(named, codes["site"] * (len(pad_names) + 1) + codes["pad"], -1)
+        pairs, which = np.unique(pair, return_inverse=True)
+        spelt = [
+            None
+            if p < 0
+            else pad_key(site_names[p // (len(pad_names) + 1)], pad_names[p % (len(pad_names) + 1)])
+            for p in pairs.tolist()
         ]
+        keys = np.array(spelt, dtype=object)[which.reshape(-1)].tolist()
         pad_codes = {key: i for i, key in enumerate(dict.fromkeys(k for k in keys if k))}
-        pad_of = np.array([-1 if k is None else pad_codes[k] for k in keys], dtype=np.int64)
+        code_of = np.array([-1 if k is None else pad_codes[k] for k in spelt], dtype=np.int64)
+        pad_of = code_of[which.reshape(-1)]
         vehicle_names = np.array(names["vehicle"], dtype=object)
         for key, rows in _groups(pad_of, list(pad_codes), named):
             first = int(rows[0])
             history.pads[key] = PadRecord(
                 site=site_names[int(codes["site"][first])],
                 pad=pad_names[int(codes["pad"][first])],
-                days=day[rows].tolist(),
+                days=_take(days, rows),
                 vehicles=vehicle_names[vehicle[rows]].tolist(),
-                failure_days=day[rows[failed[rows]]].tolist(),
+                failure_days=_take(days, rows[failed[rows]]),
             )
         # Per vehicle, per launch: its pad key and provider; its family is its last one.
         provider_names = np.array(names["provider"], dtype=object)
@@ -706,6 +720,11 @@ class HistoryAt:
         return [(key, n / total) for key, n in counts]
 
 
+def _plain(values: list[Any] | NDArray[Any]) -> list[Any]:
+    """A column as a JSON-safe list."""
+    return values if isinstance(values, list) else values.tolist()
+
+
 def _number_array(values: object, name: str, *, integers: bool) -> NDArray[Any]:
     """A JSON list of numbers (integers only if ``integers``) as an array; TypeError else."""
     if not isinstance(values, list):
@@ -728,8 +747,16 @@ def _flight_number(codes: NDArray[np.int64]) -> NDArray[np.int64]:
     return out
 
 
-def _record(day: NDArray[np.float64], failed: NDArray[np.bool_], keep: NDArray[np.bool_]) -> Record:
-    return Record(launch_days=day[keep].tolist(), failure_days=day[keep & failed].tolist())
+def _take(days: list[float], rows: NDArray[np.intp]) -> list[float]:
+    """The days of ``rows`` (the same float objects)."""
+    return [days[i] for i in rows.tolist()]
+
+
+def _record(days: list[float], failed: NDArray[np.bool_], keep: NDArray[np.bool_]) -> Record:
+    return Record(
+        launch_days=_take(days, np.flatnonzero(keep)),
+        failure_days=_take(days, np.flatnonzero(keep & failed)),
+    )
 
 
 def _groups(
@@ -749,13 +776,13 @@ def _groups(
 def _records(
     codes: NDArray[np.int64],
     names: list[str],
-    day: NDArray[np.float64],
+    days: list[float],
     failed: NDArray[np.bool_],
     keep: NDArray[np.bool_],
 ) -> dict[str, Record]:
     """The launches of ``keep`` grouped by code: name -> record, in sorted name order."""
     return {
-        name: Record(launch_days=day[rows].tolist(), failure_days=day[rows[failed[rows]]].tolist())
+        name: Record(launch_days=_take(days, rows), failure_days=_take(days, rows[failed[rows]]))
         for name, rows in _groups(codes, names, keep)
     }
 

@@ -62,8 +62,12 @@ class PosteriorLogistic:
 
     def point(self, x: list[float]) -> float:
         """The point fit's probability for one feature vector."""
-        mean, scale, coef = self._weights
-        return sigmoid(log_odds(x, mean, scale, coef, self.intercept))
+        # log_odds() over Python floats: the same operations in the same order, without a
+        # float() per term (the weights are Python floats already, and so are the features).
+        z = float(self.intercept)
+        for xi, m, s, c in zip(x, *self._weights, strict=True):
+            z += c * (xi - m) / s
+        return sigmoid(z)
 
     @cached_property
     def _weights(self) -> tuple[list[float], list[float], list[float]]:
