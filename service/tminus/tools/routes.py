@@ -3,8 +3,8 @@
 ``GET /v1/tools`` gives the tools as OpenAI function definitions and ``POST /v1/tools/{name}``
 runs one, so a client with its own tool-calling loop needs nothing but this service.
 
-The app mounts :data:`router` and the routes of :func:`mcp_asgi_app`, and runs that app's
-lifespan (the MCP session manager) inside its own.
+The app mounts :data:`router`, and serves :func:`mcp_asgi_app`'s endpoint at ``/mcp`` through
+:class:`McpRoute`, running that app's lifespan (the MCP session manager) inside its own.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
-from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.routing import Match, Route
@@ -25,7 +24,6 @@ from starlette.types import Scope
 from tminus.serving.errors import InvalidInputError, NotFoundError, Problem, validation_problems
 from tminus.serving.state import ModelStore, Snapshot
 from tminus.settings import Settings
-from tminus.tools.mcp_server import build_mcp_server
 from tminus.tools.offline import answer_offline
 from tminus.tools.planner import plan_mission
 from tminus.tools.schemas import AskRequest, AskResponse, OpenAITool, PlanRequest, PlanResponse
@@ -229,30 +227,35 @@ def mcp_asgi_app(store: ModelStore) -> Starlette:
     no session has to stick to a process. DNS-rebinding protection (a guard for servers on a
     developer's localhost) is off: this is the service's public API, like ``/v1``.
 
-    Mount its routes (not the app under a prefix, which would redirect ``/mcp`` to ``/mcp/``)
-    and run ``app.router.lifespan_context(app)`` inside the service's lifespan: it starts the
-    MCP session manager.
+    Serve its endpoint at :data:`MCP_PATH` through :class:`McpRoute` (not the app mounted under
+    a prefix, which would redirect ``/mcp`` to ``/mcp/``) and run
+    ``app.router.lifespan_context(app)`` inside the service's lifespan: it starts the MCP
+    session manager.
     """
+    # Imported here, not with the module: the MCP SDK takes longer to import than the rest of
+    # the service, which builds this app once it is ready (see tminus.app).
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from tminus.tools.mcp_server import build_mcp_server
+
     server = build_mcp_server(lambda: store.snapshot)
-    app = server.streamable_http_app(
+    return server.streamable_http_app(
         streamable_http_path=MCP_PATH,
         stateless_http=True,
         json_response=True,
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
-    app.router.routes = [
-        _McpRoute(r.path, r.endpoint, include_in_schema=False) if isinstance(r, Route) else r
-        for r in app.router.routes
-    ]
-    return app
 
 
-class _McpRoute(Route):
+class McpRoute(Route):
     """The MCP route, naming itself in the request scope as FastAPI's own routes do.
 
     The metrics middleware labels requests by ``scope["route"]``; without this, ``/mcp``
     requests would be counted as unmatched.
     """
+
+    def __init__(self, path: str, endpoint: Any) -> None:
+        super().__init__(path, endpoint, include_in_schema=False)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child_scope = super().matches(scope)
