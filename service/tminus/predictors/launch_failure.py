@@ -490,7 +490,8 @@ class LaunchFailurePredictor(Predictor):
         (vehicle, site, pad); each row is read at its own moment from the columnar index (one
         ``searchsorted`` per grouping for all rows), the features are one matrix, the model one
         matrix product. The REST batch routes answer through here; a planner scoring every
-        vehicle x pad x day of a window should too (10,000 rows in a few milliseconds).
+        vehicle x pad x day of a window should too (10,000 rows in milliseconds: tens of them
+        when every row is a distinct past launch, a few when rows share questions).
 
         A row whose name cannot be resolved (a near miss, a pad at the wrong site) is in
         ``errors`` with its :class:`QueryError`; the other rows are answered.
@@ -527,7 +528,7 @@ class LaunchFailurePredictor(Predictor):
             try:
                 asked.append(self._resolve(v, s, p, moment))
             except QueryError as exc:
-                failures[j] = exc
+                failures[j] = exc  # its rows are not answered; a placeholder keeps the order
                 asked.append(_Asked(VehicleMatch(v, v, v, None, "unknown"), None, None, False))
         failed = np.zeros(len(questions), dtype=bool)
         failed[list(failures)] = True
