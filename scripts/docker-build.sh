@@ -157,7 +157,7 @@ download_wheels "$updater/wheels" "$wheel[train]"
 for have in "$stage/wheels"/*.whl; do
     rm -f "$updater/wheels/$(basename "$have")"
 done
-cp -R datasets/raw datasets/processed datasets/sources.toml "$updater/seed/datasets/"
+cp -R datasets/raw datasets/processed datasets/sources.toml datasets/reference "$updater/seed/datasets/"
 # The image's user reads the seed (tminus data fetch leaves its files readable by root alone).
 chmod -R a+rX "$updater/seed"
 cp deploy/updater/Dockerfile deploy/updater/tminus-update-loop "$updater/"

@@ -23,7 +23,7 @@ from tminus.features.risk import (
 )
 from tminus.features.timebase import from_day, to_day
 from tminus.predictors.asof import cutoff_context
-from tminus.predictors.base import ProbabilityPrediction
+from tminus.predictors.base import ProbabilityPrediction, QueryError
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.predictors.logistic import interval_of
 
@@ -96,7 +96,7 @@ def answer(predictor: LaunchFailurePredictor, query: LaunchQuery) -> Probability
     catalogue, history = predictor.catalogue, predictor.history
     day = to_day(query.when)
     t = history.read_moment(day)
-    vehicle = catalogue.resolve_vehicle(query.vehicle, at=t)
+    vehicle = catalogue.resolve_vehicle(query.vehicle, at=t, allow_unseen=query.allow_unseen)
     at = history.at(t)
     flags = {
         "unseen_vehicle": not vehicle.known,
@@ -110,6 +110,15 @@ def answer(predictor: LaunchFailurePredictor, query: LaunchQuery) -> Probability
     mix: list[tuple[str, float]] | None = None
     if query.pad is not None:
         match = catalogue.resolve_pad(query.pad, site)
+        if match is None and not query.allow_unseen:
+            raise QueryError(
+                "pad",
+                f"unknown pad {query.pad!r}: no launch record or GCAT list knows it; GET "
+                "/v1/pads lists the known pads (set allow_unseen to answer it as a pad "
+                "never seen, from a prior)",
+                suggestions=catalogue.suggest_pads(query.pad, site),
+                unknown_name=True,
+            )
         if match is None:
             flags["unseen_pad"] = True
         else:
@@ -152,12 +161,20 @@ def answer(predictor: LaunchFailurePredictor, query: LaunchQuery) -> Probability
             f"{vehicle.asked!r} read as {vehicle.name}, the most recently flown variant of "
             f"the {vehicle.family} family"
         )
+    elif vehicle.matched == "alias":
+        context["resolved_from"] = vehicle.asked
+        context["resolved_as"] = f"{vehicle.asked!r} read as {vehicle.name}"
     if pad is not None and site is not None:
         context["pad"] = pad_key(site, pad)
         context["pad_flights"] = ctx.pad_flights
     if mix is not None:
         context["pad_mix"] = {key: round(share, 4) for key, share in mix}
     context.update(cutoff_context(history, day))
+    status = catalogue.status_at(str(context["vehicle"]), at=day)
+    flags["retired_vehicle"] = status.ended
+    context["vehicle_status"] = status.status
+    context["vehicle_status_since"] = status.since or status.retires
+    context["vehicle_status_source"] = None if status.source is None else status.source.cite()
     return ProbabilityPrediction(
         probability=probability,
         interval=interval,

@@ -237,9 +237,19 @@ def test_a_batch_names_each_item_it_cannot_answer(client: TestClient) -> None:
     assert locs == [["body", "items", 1, "vehicle"], ["body", "items", 3, "vehicle"]]
 
 
-def test_an_unseen_vehicle_gets_a_flagged_pooled_prior(client: TestClient) -> None:
-    answer = client.post(
+def test_a_name_no_table_knows_is_refused_unless_the_prior_is_asked_for(
+    client: TestClient,
+) -> None:
+    refused = client.post(
         "/v1/launch-failure", json={"vehicle": "Zorblax Heavy Lifter", "date": "2026-03-01"}
+    )
+    assert refused.status_code == 422
+    [problem] = refused.json()["detail"]
+    assert problem["loc"] == ["body", "vehicle"] and problem["type"] == "unknown_name"
+    assert "allow_unseen" in problem["msg"] and "/v1/vehicles" in problem["msg"]
+    answer = client.post(
+        "/v1/launch-failure",
+        json={"vehicle": "Zorblax Heavy Lifter", "date": "2026-03-01", "allow_unseen": True},
     )
     assert answer.status_code == 200
     body = answer.json()

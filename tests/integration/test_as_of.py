@@ -336,7 +336,9 @@ def test_a_family_name_is_answered_for_its_most_recently_flown_variant(
 
 def test_a_name_no_table_knows_keeps_the_new_vehicle_prior(client: TestClient) -> None:
     answer = post(
-        client, "/v1/launch-failure", {"vehicle": "Zephyr Ultra Heavy", "date": "2026-06-01"}
+        client,
+        "/v1/launch-failure",
+        {"vehicle": "Zephyr Ultra Heavy", "date": "2026-06-01", "allow_unseen": True},
     )
     assert answer["flags"]["unseen_vehicle"] and not answer["flags"]["maiden_flight"]
 

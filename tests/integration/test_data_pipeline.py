@@ -128,7 +128,9 @@ def test_the_build_records_each_source_file(built: Path) -> None:
         "origin": "mirror",
         "last_launch": "2025-12-30",
     }
-    assert {entry["origin"] for entry in sources.values()} == {"mirror"}
+    # GCAT's files come from the mirror; T-Minus' own vehicle reference from the repository.
+    assert {entry["origin"] for entry in sources.values()} == {"mirror", "repository"}
+    assert sources["reference/vehicles.toml"]["origin"] == "repository"
     assert info["table_sources"][s.PADS_REFERENCE] == ["gcat/sites.tsv", "gcat/lp.tsv"]
 
 

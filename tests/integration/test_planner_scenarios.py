@@ -1,7 +1,8 @@
 """The planner on the real record: what can carry a payload, from where, and when.
 
-Each scenario's expected exclusions follow from GCAT's rated capacities (lv.tsv) and the
-sites' records (launch_orbits); the comments give the figures. The windows after the data
+Each scenario's expected verdicts follow from T-Minus' vehicle reference (providers' published
+figures, each with its source), GCAT's rated capacities (lv.tsv) where the reference has none,
+and the sites' records (launch_orbits); the comments give the figures. The windows after the data
 cutoff (2025-12-30) are read at the cutoff; the 2022 window is read as of its first day.
 """
 
@@ -54,22 +55,34 @@ def test_5t_to_gto_excludes_electron_and_pslv_xl_by_capacity(
     )
     excluded = {e.vehicle: e for e in named.excluded if e.reason == "capacity_exceeded"}
     assert set(excluded) == {"Electron", "PSLV-XL"}
-    # Electron: GCAT gives no GTO figure, and its 150 kg to LEO bounds every orbit.
-    assert "150 kg to LEO" in excluded["Electron"].message
-    # PSLV-XL: GCAT rates it 1,000 kg to GTO.
-    assert "1,000 kg to GTO" in excluded["PSLV-XL"].message
+    # Electron: no GTO figure, and its 300 kg to LEO (Rocket Lab; GCAT says 150) bounds every
+    # orbit.
+    assert "300 kg to LEO" in excluded["Electron"].message
+    # PSLV-XL: T-Minus' reference rates it 1,425 kg to GTO (GCAT: 1,000).
+    assert "1,425 kg to GTO" in excluded["PSLV-XL"].message
     assert {o.vehicle for o in named.options} == {"Falcon 9", "Ariane 64"}
 
 
-def test_5t_to_gto_keeps_falcon_9_on_the_mass_it_carried(gto_5t: PlanResponse) -> None:
+def test_5t_to_gto_keeps_falcon_9_on_its_published_figure(gto_5t: PlanResponse) -> None:
     falcon = options_of(gto_5t, "Falcon 9")
     assert falcon and {o.site for o in falcon} <= {"CC", "KSC"}  # Vandenberg: never to GTO
     check = falcon[0].feasibility
-    # GCAT rates the variant flying (FT5) at 4,850 kg to GTO, but the record shows Telstar 19V,
-    # 7,076 kg, carried to GTO in 2018: feasible, with a 2,076 kg margin.
-    assert (check.status, check.basis, check.capacity_kg) == ("feasible", "demonstrated", 7076)
-    assert check.margin_kg == 2076 and check.margin_fraction == pytest.approx(2076 / 5000)
-    assert any("4,850 kg to GTO" in e for e in check.evidence)
+    # SpaceX's 5,500 kg to GTO with the booster recovered covers 5 t: the usual configuration,
+    # named, with its source; GCAT's 4,850 kg for the variant flying is overridden, and said.
+    assert (check.status, check.basis, check.capacity_kg) == ("feasible", "reference", 5500)
+    assert check.configuration == "recovered" and check.source and "SpaceX" in check.source
+    assert check.margin_kg == 500 and check.margin_fraction == pytest.approx(500 / 5000)
+    assert any("4,850 kg to GTO" in e and "which is used" in e for e in check.evidence)
+
+
+def test_a_heavier_payload_needs_the_expendable_configuration(snapshot: Snapshot) -> None:
+    answer = plan(snapshot, vehicles=["Falcon 9"], payload_mass_kg=7000, orbit="GTO")
+    check = options_of(answer, "Falcon 9")[0].feasibility
+    assert (check.basis, check.capacity_kg, check.configuration) == (
+        "reference",
+        8300,
+        "expendable",
+    )
 
 
 def test_5t_to_gto_is_not_planned_from_vandenberg(snapshot: Snapshot) -> None:
@@ -85,34 +98,38 @@ def test_5t_to_gto_keeps_ariane_64_as_a_flagged_maiden_flight(gto_5t: PlanRespon
     assert ariane, "Ariane 64 (11,500 kg to GTO, not flown yet) must be kept"
     option = ariane[0]
     assert option.flags.get("maiden_flight") and option.site == "CSG"
-    assert option.feasibility.basis == "rated" and option.feasibility.capacity_kg == 11500
+    assert option.feasibility.basis == "reference" and option.feasibility.capacity_kg == 11500
     assert option.feasibility.site_launches and option.feasibility.site_launches > 100
     text = " ".join(option.reasons)
     assert "maiden flight" in text and "family's (Ariane5)" in text
     assert option.record.flights == 0
 
 
-def test_100kg_to_sso_keeps_electron_from_its_new_zealand_pads(snapshot: Snapshot) -> None:
-    answer = plan(snapshot, vehicles=["Electron"], payload_mass_kg=100, orbit="SSO")
+def test_200kg_to_sso_is_carried_by_electron_from_mahia(snapshot: Snapshot) -> None:
+    answer = plan(snapshot, vehicles=["Electron"], payload_mass_kg=200, orbit="SSO")
     electron = options_of(answer, "Electron")
     assert {(o.site, o.pad) for o in electron} == {("MAHIA", "LC1A"), ("MAHIA", "LC1B")}
-    # Electron's 150 kg to LEO bounds SSO but no figure covers it: kept, flagged, explained.
+    # Rocket Lab's 200 kg to a 500 km SSO (GCAT's 150 kg to LEO would have excluded it).
     for option in electron:
-        assert option.feasibility.status == "unknown" and option.flags["capacity_unknown"]
-        assert any("launched to SSO" in e for e in option.feasibility.evidence)
+        check = option.feasibility
+        assert (check.status, check.basis, check.capacity_kg) == ("feasible", "reference", 200)
+        assert check.source and "Rocket Lab" in check.source
+        assert any("launched to SSO" in e for e in check.evidence)
     # Its Wallops pad (MARS) has never launched to SSO.
     wallops = [e for e in answer.excluded if e.site == "MARS"]
     assert wallops and wallops[0].reason == "orbit_not_reached_from_site"
-    assert answer.options_unknown_capacity == len(electron)
+    assert answer.options_unknown_capacity == 0
+    heavier = plan(snapshot, vehicles=["Electron"], payload_mass_kg=250, orbit="SSO")
+    assert reasons_of(heavier, "Electron") == {"capacity_exceeded"}
 
 
 def test_20t_to_leo_keeps_falcon_heavy_and_chang_zheng_5(snapshot: Snapshot) -> None:
     answer = plan(snapshot, payload_mass_kg=20000, orbit="LEO", max_options=100)
-    for vehicle, rated in (("Falcon Heavy", 54400), ("Chang Zheng 5", 25000)):
+    for vehicle, rated in (("Falcon Heavy", 63800), ("Chang Zheng 5", 25000)):
         kept = options_of(answer, vehicle)
         assert kept, vehicle
         check = kept[0].feasibility
-        assert (check.status, check.basis, check.capacity_kg) == ("feasible", "rated", rated)
+        assert (check.status, check.basis, check.capacity_kg) == ("feasible", "reference", rated)
         assert check.margin_kg == rated - 20000
     for vehicle in ("Electron", "PSLV-XL"):
         assert reasons_of(answer, vehicle) == {"capacity_exceeded"}
@@ -143,7 +160,8 @@ def test_atlas_v_401_without_a_leo_figure_is_unknown_not_feasible(snapshot: Snap
     assert answer.options[0].vehicle == "Falcon Heavy"
     assert max(o.rank for o in heavy) < min(o.rank for o in atlas)
     text = " ".join(atlas[0].reasons)
-    assert "Capacity for 20,000 kg to LEO: unknown" in text and "4,750 kg to GTO" in text
+    assert "Capacity for 20,000 kg to LEO (low Earth orbit): unknown" in text
+    assert "4,750 kg to GTO" in text
     # As of 2022 the pad calendar is the one before the window, not the one at the cutoff.
     assert atlas[0].pad_readiness.last_launch < dt.datetime(2022, 3, 1, tzinfo=dt.UTC)
     assert "before your earliest date" in " ".join(atlas[0].reasons)
@@ -152,7 +170,8 @@ def test_atlas_v_401_without_a_leo_figure_is_unknown_not_feasible(snapshot: Snap
 def test_a_geo_payload_is_not_planned_from_a_site_that_never_reached_geo(
     snapshot: Snapshot,
 ) -> None:
-    # 100 kg: within Electron's 150 kg to LEO, so the site, not the capacity, decides.
+    # 100 kg: within what Electron's 300 kg to LEO allows, so the site, not the capacity,
+    # decides.
     answer = plan(snapshot, vehicles=["Falcon 9", "Electron"], payload_mass_kg=100, orbit="GEO")
     never = {
         (e.vehicle, e.site) for e in answer.excluded if e.reason == "orbit_not_reached_from_site"
@@ -172,13 +191,13 @@ def test_a_window_after_the_cutoff_reads_pad_calendars_at_the_cutoff(snapshot: S
         assert "As of the data cutoff 2025-12-30" in text
         assert "not in the public data" in text
     assert any("read as of the cutoff" in n for n in answer.notes)
-    assert any("Retirements and launch manifests" in limit for limit in answer.limits)
+    assert any("Launch manifests" in limit for limit in answer.limits)
 
 
 def test_ranks_by_margin_and_marks_the_pareto_front(snapshot: Snapshot) -> None:
     answer = plan(
         snapshot,
-        vehicles=["Falcon 9", "Falcon Heavy", "Atlas V 551", "Vulcan"],
+        vehicles=["Falcon 9", "Falcon Heavy", "Ariane 64", "Vulcan"],
         payload_mass_kg=4000,
         orbit="GTO",
         rank_by="margin",
@@ -187,9 +206,10 @@ def test_ranks_by_margin_and_marks_the_pareto_front(snapshot: Snapshot) -> None:
     assert any("Read 'Vulcan' as Vulcan Centaur" in n for n in answer.notes)
     feasible = [o for o in answer.options if o.feasibility.status == "feasible"]
     margins = [o.feasibility.margin_kg for o in feasible]
-    # Falcon Heavy's 22,200 kg rating beats the 6,000 kg the record shows it carrying.
-    assert margins == sorted(margins, reverse=True) and margins[0] == 22200 - 4000
-    assert feasible[0].vehicle == "Falcon Heavy" and feasible[0].feasibility.basis == "rated"
+    # Ariane 64's 11,500 kg to GTO is the largest figure that covers 4 t in its usual
+    # configuration (Falcon Heavy's recovered 8,000 kg; Vulcan's GCAT figure is not used).
+    assert margins == sorted(margins, reverse=True) and margins[0] == 11500 - 4000
+    assert feasible[0].vehicle == "Ariane 64" and feasible[0].feasibility.basis == "reference"
     assert [o.margin_rank for o in feasible] == sorted(o.margin_rank for o in feasible)
     for option in answer.options:
         better = [

@@ -264,9 +264,11 @@ def test_booster_and_weather_intervals_hold_the_true_probability_in_simulation(
     processed_dir: Path,
 ) -> None:
     landing = booster_landing.train(
-        load_table(S.BOOSTER_LANDINGS, processed_dir), random_state=2024
+        {S.BOOSTER_LANDINGS: load_table(S.BOOSTER_LANDINGS, processed_dir)}, random_state=2024
     )
-    weather = weather_scrub.train(load_table(S.WEATHER_EVENTS, processed_dir), random_state=2024)
+    weather = weather_scrub.train(
+        {S.WEATHER_EVENTS: load_table(S.WEATHER_EVENTS, processed_dir)}, random_state=2024
+    )
     for trained in (landing, weather):
         simulation = trained.params["interval_simulation"]
         assert 0.85 <= simulation["coverage"] <= 0.95, (trained.name, simulation["coverage"])

@@ -320,7 +320,7 @@ def test_a_planning_conversation_uses_feasibility_exclusions_and_margins(
     llm = ScriptedLLM(
         calls(("plan_mission", json.dumps(first))),
         calls(("plan_mission", json.dumps(second))),
-        says("Falcon 9 can carry 3 t to SSO; Electron cannot (rated 150 kg to LEO)."),
+        says("Falcon 9 can carry 3 t to SSO; Electron cannot (rated 200 kg to SSO)."),
     )
     with serving(llm.app) as url:
         answer = ask(
@@ -340,7 +340,8 @@ def test_a_planning_conversation_uses_feasibility_exclusions_and_margins(
     assert result["orbit"] == "SSO" and result["capacity_rule"].startswith("SSO:")
     (electron,) = [e for e in result["excluded"] if e["vehicle"] == "Electron"]
     assert electron["reason"] == "capacity_exceeded"
-    assert "150 kg to LEO" in electron["message"]
+    # T-Minus' reference (Rocket Lab's figure), not GCAT's 150 kg to LEO.
+    assert "200 kg to SSO" in electron["message"]
     for option in result["options"]:
         assert option["vehicle"] == "Falcon 9"
         check = option["feasibility"]

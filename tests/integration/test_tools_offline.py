@@ -13,7 +13,8 @@ import pytest
 from tminus.predictors.catalogue import Catalogue
 from tminus.serving.catalogue import catalogue_source
 from tminus.serving.state import Snapshot
-from tminus.tools.offline import answer_offline, interpret
+from tminus.tools.offline import answer_offline
+from tminus.tools.parser import interpret
 
 pytestmark = pytest.mark.integration
 
@@ -79,7 +80,8 @@ PHRASINGS: list[Phrasing] = [
         "2026-01-16",
         {},
     ),
-    ("Risk of New Glenn launch", "launch_risk", ["New Glenn"], None, None, {}),
+    # The launch log's 'New Glenn' is New Glenn 7x2 (T-Minus' reference merges the two names).
+    ("Risk of New Glenn launch", "launch_risk", ["New Glenn 7x2"], None, None, {}),
     (
         "Falcon Heavy failure odds from LC-39A in 2 months",
         "launch_risk",
@@ -374,7 +376,7 @@ NEW_PHRASINGS: list[ToolCall] = [
     (
         "risk of New Glenn from the Cape in H2 2027",
         "predict_launch_failure",
-        {"vehicle": "New Glenn", "site": "CC", "date": "2027-07-01"},
+        {"vehicle": "New Glenn 7x2", "site": "CC", "date": "2027-07-01"},
     ),
     (
         "how risky is Starship in mid-2027",

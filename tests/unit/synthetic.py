@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from tminus.data import schema as S
+from tminus.features.reference import Aliases
 
 
 def launches(n: int = 400, *, seed: int = 0) -> pd.DataFrame:
@@ -107,3 +110,31 @@ def pads() -> pd.DataFrame:
             S.PR_PAD_STOP,
         ],
     )
+
+
+def name_aliases() -> pd.DataFrame:
+    """The names people write, from T-Minus' own committed reference (the project's data,
+    not GCAT's): 'Cape Canaveral', 'Long March', 'SLC-40', ..."""
+    from tminus.data.vehicles import read_reference
+
+    root = Path(__file__).resolve().parents[2]
+    return read_reference(root / "datasets" / "reference" / "vehicles.toml").aliases
+
+
+def aliases() -> Aliases:
+    """:func:`name_aliases` as a reference carries them."""
+    from tminus.training.reference import build_aliases
+
+    return build_aliases(name_aliases())
+
+
+def launch_tables(**frames: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables a launch model trains on, by name: synthetic launches, vehicles and pads,
+    the names people write, with ``frames`` (by table name) replacing or adding any of them."""
+    return {
+        S.LAUNCHES: launches(),
+        S.VEHICLE_VARIANTS: variants(),
+        S.PADS_REFERENCE: pads(),
+        S.NAME_ALIASES: name_aliases(),
+        **frames,
+    }

@@ -78,7 +78,7 @@ def test_bad_dates_are_refused_naming_the_field_and_the_format(value: object, sa
     assert says in error["msg"]
 
 
-ITEM_FIELDS = ["vehicle", "date", "site", "pad", "orbit", "payload_mass_kg"]
+ITEM_FIELDS = ["vehicle", "date", "site", "pad", "orbit", "payload_mass_kg", "allow_unseen"]
 
 
 @pytest.mark.parametrize(

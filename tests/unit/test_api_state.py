@@ -24,7 +24,7 @@ from tminus.registry.store import ARTIFACT, Registry
 from tminus.serving.state import ModelStore, ModelUnavailableError, ServedModel, StoreListener
 from tminus.training import launch_failure
 
-from .synthetic import launches, pads, variants
+from .synthetic import launch_tables
 
 MODEL = "launch_failure"
 WHEN = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
@@ -46,7 +46,7 @@ class Recorder(StoreListener):
 
 @pytest.fixture(scope="module")
 def predictor() -> LaunchFailurePredictor:
-    trained = launch_failure.train(launches(), variants(), pads(), random_state=0)
+    trained = launch_failure.train(launch_tables(), random_state=0)
     assert isinstance(trained.predictor, LaunchFailurePredictor)
     return trained.predictor
 
@@ -116,7 +116,7 @@ def test_a_replaced_version_is_freed_without_the_cyclic_collector(
     store.refresh()
     in_flight = store.snapshot  # a request still answering from v1 during the swap
     in_flight.get(MODEL).predictor_as(LaunchFailurePredictor).predict(
-        LaunchQuery(vehicle="Falcon 9", when=WHEN)
+        LaunchQuery(vehicle="Alpha 1", when=WHEN)
     )
     old = weakref.ref(in_flight.get(MODEL).predictor)
     registry.set_alias(MODEL, "champion", v2)

@@ -175,7 +175,9 @@ def test_every_class_has_a_stated_rule() -> None:
 
 
 def test_the_reference_carries_orbits_as_plain_json() -> None:
-    reference = build_reference(variants(), pads(), orbits())
+    reference = build_reference(
+        {S.VEHICLE_VARIANTS: variants(), S.PADS_REFERENCE: pads(), S.LAUNCH_ORBITS: orbits()}
+    )
     state = json.loads(json.dumps(reference.to_state()))
     again = Reference.from_state(state)
     assert again.orbits == reference.orbits

@@ -14,7 +14,7 @@ from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.predictors.timing import PadQuery, PadTurnaroundPredictor
 from tminus.training import launch_failure, timing
 
-from .synthetic import launches, pads, variants
+from .synthetic import aliases, launch_tables
 
 UTC = dt.UTC
 LATER = dt.datetime(2030, 6, 1, tzinfo=UTC)
@@ -22,7 +22,7 @@ LATER = dt.datetime(2030, 6, 1, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def predictor() -> LaunchFailurePredictor:
-    trained = launch_failure.train(launches(), variants(), pads(), random_state=0).predictor
+    trained = launch_failure.train(launch_tables(), random_state=0).predictor
     assert isinstance(trained, LaunchFailurePredictor)
     return trained
 
@@ -71,7 +71,11 @@ def test_near_misses_are_refused_with_suggestions_and_strangers_are_unknown(
     with pytest.raises(QueryError) as near:
         catalogue.resolve_vehicle("Alpah 2")
     assert near.value.field == "vehicle" and "Alpha 2" in near.value.suggestions
-    stranger = catalogue.resolve_vehicle("Zephyr Heavy")
+    # A name like nothing known is refused too, unless the caller opts in to the prior.
+    with pytest.raises(QueryError) as stranger_refused:
+        catalogue.resolve_vehicle("Zephyr Heavy")
+    assert stranger_refused.value.unknown_name and "allow_unseen" in stranger_refused.value.message
+    stranger = catalogue.resolve_vehicle("Zephyr Heavy", allow_unseen=True)
     assert not stranger.known and stranger.matched == "unknown"
 
 
@@ -110,7 +114,9 @@ def test_an_unflown_variant_is_a_maiden_flight_on_its_familys_record(
     assert maiden.flags["maiden_flight"] and not maiden.flags["unseen_vehicle"]
     assert maiden.context["vehicle_flights"] == 0
     assert maiden.context["family_flights"] > 100  # Alpha 1 and 2 count
-    stranger = predictor.predict(LaunchQuery(vehicle="Zephyr Heavy", when=LATER, pad="LC1"))
+    stranger = predictor.predict(
+        LaunchQuery(vehicle="Zephyr Heavy", when=LATER, pad="LC1", allow_unseen=True)
+    )
     assert stranger.flags["unseen_vehicle"] and not stranger.flags["maiden_flight"]
     assert stranger.context["family_flights"] == 0
     # the family's long, good record never makes the maiden flight riskier than a stranger's
@@ -154,7 +160,7 @@ def test_no_pad_answers_within_the_range_of_last_years_pads(
 
 
 def test_pad_turnaround_answers_a_new_pad_and_refuses_a_pad_no_table_knows() -> None:
-    trained = timing.train_pad_turnaround(launches(), variants(), pads(), random_state=0)
+    trained = timing.train_pad_turnaround(launch_tables(), random_state=0)
     predictor = trained.predictor
     assert isinstance(predictor, PadTurnaroundPredictor)
     new = predictor.predict(PadQuery(pad="LC3", when=LATER))
@@ -178,7 +184,8 @@ def test_sites_by_name_prefer_the_one_in_use_and_read_english_names() -> None:
             "VS": SiteRef("VS", "Vandenberg"),  # the old code of the same place, listed first
             "VSFBS": SiteRef("VSFBS", "Vandenberg"),
             "CC": SiteRef("CC", "Canaveral"),
-        }
+        },
+        aliases=aliases(),  # English names of sites are data: T-Minus' reference
     )
     catalogue = Catalogue(history, reference)
     assert catalogue.resolve_site("Vandenberg") == "VSFBS"  # the one that launched last
@@ -204,4 +211,6 @@ def test_the_start_of_a_series_is_more_precise_than_its_whole_family() -> None:
     assert catalogue.resolve_vehicle("ariane5").name == "Ariane 5ECA"
     short = catalogue.resolve_vehicle("H3")  # a short name spelled whole before a separator
     assert (short.name, short.matched) == ("H3-22S", "series")
-    assert not catalogue.resolve_vehicle("H-3").known
+    with pytest.raises(QueryError):
+        catalogue.resolve_vehicle("H-3")
+    assert not catalogue.resolve_vehicle("H-3", allow_unseen=True).known

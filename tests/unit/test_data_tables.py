@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tminus.data import gcat, ll2, orbits, reference
+from tminus.data import gcat, ll2, orbits, reference, vehicles
 from tminus.data import schema as s
 from tminus.data.build import write_tables
 from tminus.data.errors import MissingTableError, TableValidationError
@@ -23,6 +23,7 @@ from tminus.data.tables import (
 )
 from tminus.data.weather import events_table
 
+ROOT = Path(__file__).resolve().parents[2]
 LOG = (
     "#Launch_Tag\tLaunch_Date\tLV_Type\tFlight_ID\tLaunch_Site\tLaunch_Pad\tAgency\tLVState\t"
     "Launch_Code\n"
@@ -54,6 +55,7 @@ def _tables() -> dict[str, pd.DataFrame]:
         s.VEHICLE_VARIANTS: reference.build_vehicle_variants(lv),
         s.PADS_REFERENCE: reference.build_pads_reference(sites, lp),
         s.LAUNCH_ORBITS: orbits.build_launch_orbits(launches),
+        **vehicles.read_reference(ROOT / "datasets" / "reference" / "vehicles.toml").as_tables(),
     }
 
 

@@ -16,7 +16,7 @@ from tminus.training import launch_failure
 from tminus.training.backtest import MODEL, Backtest
 from tminus.training.pipeline import judge
 
-from .synthetic import launches, pads, variants
+from .synthetic import launch_tables
 
 
 def _backtest(keys: list[str], y: list[float], model: list[float]) -> Backtest:
@@ -100,7 +100,7 @@ def test_baselines_gate_but_references_do_not() -> None:
 
 @pytest.fixture(scope="module")
 def predictor() -> LaunchFailurePredictor:
-    trained = launch_failure.train(launches(), variants(), pads(), random_state=0)
+    trained = launch_failure.train(launch_tables(), random_state=0)
     assert isinstance(trained.predictor, LaunchFailurePredictor)
     return trained.predictor
 

@@ -7,9 +7,13 @@ import datetime as dt
 import pytest
 
 from tminus.features.history import LaunchHistory
+from tminus.features.reference import Reference
 from tminus.features.timebase import to_day
 from tminus.predictors.catalogue import Catalogue
-from tminus.tools.offline import QuestionParser, find_dates, interpret
+from tminus.tools.dates import find_dates
+from tminus.tools.parser import QuestionParser, interpret
+
+from .synthetic import aliases
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -83,7 +87,8 @@ def catalogue() -> Catalogue:
             pad=pad,
             failed=False,
         )
-    return Catalogue(history)
+    # The names people write ('Falcon', 'SLC-40', 'Cape Canaveral') are T-Minus' reference data.
+    return Catalogue(history, Reference(aliases=aliases()))
 
 
 @pytest.mark.parametrize(
@@ -165,7 +170,7 @@ def test_defaults_when_nothing_is_said(catalogue: Catalogue) -> None:
 
 
 def test_impossible_dates_are_named_not_silently_replaced() -> None:
-    from tminus.tools.offline import impossible_dates
+    from tminus.tools.dates import impossible_dates
 
     assert impossible_dates("risk of Falcon 9 on 2026-02-30 or 2026-13-01") == [
         "2026-02-30",

@@ -24,7 +24,17 @@ from typing import Any
 
 import pandas as pd
 
-from tminus.data import gcat, launch_list, ll2, orbits, reference, spacex, upstream, weather
+from tminus.data import (
+    gcat,
+    launch_list,
+    ll2,
+    orbits,
+    reference,
+    spacex,
+    upstream,
+    vehicles,
+    weather,
+)
 from tminus.data import schema as s
 from tminus.data.errors import ChecksumMismatchError, SourceUnavailableError
 from tminus.data.fetch import check_file, read_origins
@@ -50,6 +60,10 @@ TABLE_KEYS: dict[str, str | None] = {
     s.VEHICLE_VARIANTS: s.VV_VEHICLE,
     s.PADS_REFERENCE: s.PR_SITE,
     s.LAUNCH_ORBITS: s.LO_LAUNCH_TAG,
+    s.VEHICLE_FACTS: s.VF_VEHICLE,
+    s.VEHICLE_CAPACITY: s.VC_VEHICLE,
+    s.REFERENCE_SOURCES: s.RS_SOURCE_ID,
+    s.NAME_ALIASES: s.NA_WRITTEN,
 }
 # What a build without a mirror-only source lacks.
 MISSING_MEANS = {
@@ -60,6 +74,8 @@ MISSING_MEANS = {
 LAUNCHLOG_FILE = "launchlog.tsv"
 RECENT_FILE = "launch_2025.tsv"
 UNKNOWN_ORIGIN = "unknown"
+# Where T-Minus' own reference file comes from, in _build.json.
+REPOSITORY_ORIGIN = "repository"
 
 
 @dataclass(frozen=True)
@@ -180,9 +196,18 @@ def _last_launch(launches: pd.DataFrame) -> dict[str, str]:
     return {"last_launch": pd.Timestamp(launches[s.LAUNCH_TIME].max()).date().isoformat()}
 
 
-def parse_gcat(inputs: GcatInputs, *, warn: Notify = ignore) -> GcatTables:
+def parse_gcat(
+    inputs: GcatInputs,
+    *,
+    warn: Notify = ignore,
+    vehicle_reference: vehicles.ReferenceTables | None = None,
+) -> GcatTables:
     """Parse and validate the GCAT files: ``launches``, ``vehicle_variants``, ``pads_reference``,
     and the orbit classes each launch reached (see :mod:`tminus.data.orbits`).
+
+    With ``vehicle_reference`` (T-Minus' vehicle reference), every vehicle it names is checked
+    against GCAT's names, and launches recorded under another name of one of its vehicles
+    ("GSLV Mk III") are recorded under the reference's name ("LVM3"): one rocket, one record.
 
     Raises
     ------
@@ -236,6 +261,9 @@ def parse_gcat(inputs: GcatInputs, *, warn: Notify = ignore) -> GcatTables:
         notes[inputs.launch_list.key] |= _last_launch(from_list)
         parts.append(from_list)
     launches = parts[0] if len(parts) == 1 else launch_list.merge_launches(parts[0], parts[1])
+    if vehicle_reference is not None:
+        vehicles.check_names(vehicle_reference, {*lv[gcat.LV_NAME], *launches[s.VEHICLE]})
+        launches = vehicles.rename_same_vehicles(launches, vehicle_reference.same_vehicle())
 
     from_log: pd.DataFrame | None = None
     orbit_files: list[str] = []
@@ -456,12 +484,16 @@ def _source_entries(
     table_files: dict[str, list[str]],
     inputs: GcatInputs,
     notes: dict[str, dict[str, str]],
+    reference_dir: Path,
 ) -> dict[str, dict[str, str]]:
     """``_build.json`` ``sources``: each file read, its sha256, origin and GCAT stamp."""
     origins = read_origins(raw_dir)
     where = {
         f.key: f for f in (*inputs.launch_records, inputs.lv, inputs.sites, inputs.lp, inputs.orgs)
     }
+    where[vehicles.REFERENCE_KEY] = RawFile(
+        vehicles.REFERENCE_KEY, reference_dir / vehicles.VEHICLES_FILE, REPOSITORY_ORIGIN
+    )
     entries: dict[str, dict[str, str]] = {}
     for key in sorted({key for keys in table_files.values() for key in keys}):
         raw = where.get(key)
@@ -477,6 +509,7 @@ def prepare_build(
     *,
     allow_changed: bool = False,
     upstream_dir: Path | None = None,
+    reference_dir: Path = vehicles.DEFAULT_REFERENCE_DIR,
     warn: Notify = ignore,
     step: Notify = ignore,
     advance: Notify = ignore,
@@ -484,7 +517,8 @@ def prepare_build(
     """Verify, parse and validate every table, and describe the build; nothing is written.
 
     ``upstream_dir`` points at a download not yet installed in ``raw/gcat_upstream`` (the
-    update builds from its staging folder before installing anything).
+    update builds from its staging folder before installing anything). ``reference_dir``
+    holds T-Minus' own vehicle reference (``vehicles.toml``, committed with the code).
     """
     step("checking raw files")
     changed, missing = verify_raw(sources, raw_dir, allow_changed=allow_changed, warn=warn)
@@ -496,8 +530,18 @@ def prepare_build(
         if name == GCAT_RECENT and inputs.full_list:
             continue
         warn(f"{name} was not fetched (mirror-only source): {MISSING_MEANS.get(name, '')}")
+    step("vehicle reference (datasets/reference)")
+    vehicle_reference = vehicles.read_reference(reference_dir / vehicles.VEHICLES_FILE)
     step("launches (GCAT)")
-    gcat_tables = parse_gcat(inputs, warn=warn)
+    gcat_tables = parse_gcat(inputs, warn=warn, vehicle_reference=vehicle_reference)
+    for name, frame in vehicle_reference.as_tables().items():
+        gcat_tables.tables[name] = frame
+        gcat_tables.table_files[name] = [vehicles.REFERENCE_KEY]
+    # The launches are recorded under the reference's names ("GSLV Mk III" is LVM3).
+    for name in (s.LAUNCHES, s.LAUNCH_ORBITS):
+        gcat_tables.table_files[name] = sorted(
+            {*gcat_tables.table_files[name], vehicles.REFERENCE_KEY}
+        )
     tables, table_files = parse_sources(
         sources,
         raw_dir,
@@ -511,7 +555,7 @@ def prepare_build(
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": {name: len(frame) for name, frame in tables.items()},
         "launch_records": launch_records,
-        "sources": _source_entries(raw_dir, table_files, inputs, gcat_tables.notes),
+        "sources": _source_entries(raw_dir, table_files, inputs, gcat_tables.notes, reference_dir),
         "table_sources": table_files,
         "changed_files": changed,
         "missing_sources": missing,
@@ -582,6 +626,7 @@ def build_tables(
     processed_dir: Path,
     *,
     allow_changed: bool = False,
+    reference_dir: Path = vehicles.DEFAULT_REFERENCE_DIR,
     warn: Notify = ignore,
     step: Notify = ignore,
     advance: Notify = ignore,
@@ -596,6 +641,8 @@ def build_tables(
         Input and output folders (``<data_dir>/raw`` and ``<data_dir>/processed``).
     allow_changed
         Parse raw files whose sha256 differs from the manifest (with a warning).
+    reference_dir
+        The folder of T-Minus' vehicle reference (``datasets/reference``).
     warn, step, advance
         Callbacks for warnings, the start of each table, and each file parsed.
 
@@ -609,6 +656,7 @@ def build_tables(
         sources,
         raw_dir,
         allow_changed=allow_changed,
+        reference_dir=reference_dir,
         warn=warn,
         step=step,
         advance=advance,

@@ -159,6 +159,7 @@ def build(
                 raw_dir,
                 processed_dir,
                 allow_changed=allow_changed,
+                reference_dir=manifest.parent / "reference",
                 warn=warn,
                 step=lambda label: progress.update(task, description=f"building: {label}"),
                 advance=lambda _: progress.advance(task),

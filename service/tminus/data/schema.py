@@ -16,6 +16,10 @@ NET_HISTORY: Final = "net_history"
 VEHICLE_VARIANTS: Final = "vehicle_variants"
 PADS_REFERENCE: Final = "pads_reference"
 LAUNCH_ORBITS: Final = "launch_orbits"
+VEHICLE_FACTS: Final = "vehicle_facts"
+VEHICLE_CAPACITY: Final = "vehicle_capacity"
+REFERENCE_SOURCES: Final = "reference_sources"
+NAME_ALIASES: Final = "name_aliases"
 TABLES: Final = (
     LAUNCHES,
     BOOSTER_LANDINGS,
@@ -24,8 +28,13 @@ TABLES: Final = (
     VEHICLE_VARIANTS,
     PADS_REFERENCE,
     LAUNCH_ORBITS,
+    VEHICLE_FACTS,
+    VEHICLE_CAPACITY,
+    REFERENCE_SOURCES,
+    NAME_ALIASES,
 )
-# vehicle_variants and pads_reference describe things, not events: they have no date column.
+# vehicle_variants, pads_reference and the four tables of T-Minus' own vehicle reference
+# (datasets/reference/vehicles.toml) describe things, not events: they have no date column.
 
 # ---- launches: one row per GCAT launch attempt (distinct Launch_Tag) -----------------------
 # From GCAT's full launch list (launch.tsv) when it was downloaded, else from the launch log
@@ -135,6 +144,78 @@ PR_SITE_NAME: Final = "site_name"  # str | null, sites.tsv ShortName
 PR_SITE_LONG_NAME: Final = "site_long_name"  # str | null, sites.tsv Name
 PR_PAD_START: Final = "pad_start"  # str | null, lp.tsv TStart as given ("1965 Apr 12")
 PR_PAD_STOP: Final = "pad_stop"  # str | null, lp.tsv TStop as given; "*" = still open
+
+# ---- T-Minus' vehicle reference (datasets/reference/vehicles.toml, committed) -------------
+# Status and rated capacity of the vehicles a planner meets, each fact with a public source
+# (reference_sources) and the date it was checked; it overrides GCAT where they disagree.
+# vehicle_facts: one row per vehicle (GCAT's LV_Name, as launches.vehicle holds it).
+VF_VEHICLE: Final = "vehicle"  # str, unique
+VF_PROVIDER: Final = "provider"  # str, who sells or flies it ("SpaceX")
+VF_STATUS: Final = "status"  # str, one of VEHICLE_STATUSES
+VF_SINCE: Final = "status_since"  # str | null, "2023-07-05", "2023-07" or "2023": retired or
+# cancelled since (its last flight or announced end); for other statuses when it began
+VF_STATUS_SOURCE: Final = "status_source"  # str, a reference_sources source_id
+VF_STATUS_NOTE: Final = "status_note"  # str | null, one sentence
+VF_UPPER_STAGE: Final = "upper_stage"  # str | null, one of UPPER_STAGES: the propellant of the
+# stage that flies the payload beyond LEO (it bounds what the LEO figure allows beyond it)
+VF_UPPER_STAGE_SOURCE: Final = "upper_stage_source"  # str | null, a reference_sources source_id
+UPPER_STAGES: Final = ("hydrolox", "methalox", "kerolox", "hypergolic", "solid")
+VF_GCAT_RATINGS: Final = "gcat_ratings"  # bool: whether GCAT's lv.tsv ratings may be used for
+# it (False where they are known to be wrong, e.g. one figure given to every configuration)
+STATUS_ACTIVE: Final = "active"
+STATUS_RETIRED: Final = "retired"
+STATUS_IN_DEVELOPMENT: Final = "in_development"
+STATUS_CREW_ONLY: Final = "crew_only"
+STATUS_DEDICATED: Final = "dedicated"
+STATUS_CLOSED: Final = "closed_to_new_customers"
+STATUS_CANCELLED: Final = "cancelled"
+VEHICLE_STATUSES: Final = (
+    STATUS_ACTIVE,
+    STATUS_RETIRED,
+    STATUS_IN_DEVELOPMENT,
+    STATUS_CREW_ONLY,
+    STATUS_DEDICATED,
+    STATUS_CLOSED,
+    STATUS_CANCELLED,
+)
+# vehicle_capacity: one row per published figure (a vehicle, an orbit class, a configuration).
+VC_VEHICLE: Final = "vehicle"  # str, a vehicle_facts vehicle
+VC_ORBIT_CLASS: Final = "orbit_class"  # str, one of ORBIT_CLASSES
+VC_CAPACITY_KG: Final = "capacity_kg"  # float > 0
+VC_KIND: Final = "kind"  # "rated" (the provider's performance figure) | "demonstrated" (a flown
+# payload's published mass: a lower bound of the capacity)
+VC_CONFIG: Final = "config"  # str | null, "expendable", "recovered", "with Fregat", ...
+VC_CONDITION: Final = "condition"  # str | null, the orbit as the source states it
+VC_SOURCE: Final = "source"  # str, a reference_sources source_id
+VC_NOTE: Final = "note"  # str | null
+KIND_RATED: Final = "rated"
+KIND_DEMONSTRATED: Final = "demonstrated"
+CAPACITY_KINDS: Final = (KIND_RATED, KIND_DEMONSTRATED)
+# reference_sources: one row per public document the facts come from.
+RS_SOURCE_ID: Final = "source_id"  # str, unique
+RS_TITLE: Final = "title"  # str
+RS_PUBLISHER: Final = "publisher"  # str
+RS_EDITION: Final = "edition"  # str, revision and year of a user's guide, or "web page (2024)"
+RS_URL: Final = "url"  # str, the document
+RS_READ_AT: Final = "read_at"  # str | null, the public copy it was read at, if not url itself
+RS_CHECKED: Final = "checked"  # str, YYYY-MM-DD the figures were checked against it
+# name_aliases: names people write that GCAT spells otherwise (the one name rule reads them).
+NA_WRITTEN: Final = "written"  # str, as written ("F9", "Long March", "Cape Canaveral")
+NA_MEANS: Final = "means"  # str, what it means in GCAT's names
+NA_KIND: Final = "kind"  # one of ALIAS_KINDS
+ALIAS_VEHICLE: Final = "vehicle"  # a name of one vehicle, a series or a family ("F9")
+ALIAS_SAME_VEHICLE: Final = "same_vehicle"  # another GCAT name of the same vehicle: its launches
+# are recorded under the reference's name ("GSLV Mk III" -> "LVM3")
+ALIAS_PREFIX: Final = "prefix"  # the start of vehicle names ("Long March 2D" -> "Chang Zheng 2D")
+ALIAS_SITE: Final = "site"  # a site's English name -> GCAT's short name ("Baikonur" -> "Baykonur")
+ALIAS_PAD_PREFIX: Final = "pad_prefix"  # the start of pad names ("SLC-40" -> "LC40")
+ALIAS_KINDS: Final = (
+    ALIAS_VEHICLE,
+    ALIAS_SAME_VEHICLE,
+    ALIAS_PREFIX,
+    ALIAS_SITE,
+    ALIAS_PAD_PREFIX,
+)
 
 # ---- launch_orbits: one row per (launch that did not fail, orbit class it reached) ---------
 # Where launches went. Classes come from GCAT's payload catalogue (psatcat.tsv: each payload's
@@ -266,3 +347,34 @@ LAUNCH_ORBITS_COLUMNS: Final = (
     LO_VARIANT,
     LO_SOURCE,
 )
+VEHICLE_FACTS_COLUMNS: Final = (
+    VF_VEHICLE,
+    VF_PROVIDER,
+    VF_STATUS,
+    VF_SINCE,
+    VF_STATUS_SOURCE,
+    VF_STATUS_NOTE,
+    VF_UPPER_STAGE,
+    VF_UPPER_STAGE_SOURCE,
+    VF_GCAT_RATINGS,
+)
+VEHICLE_CAPACITY_COLUMNS: Final = (
+    VC_VEHICLE,
+    VC_ORBIT_CLASS,
+    VC_CAPACITY_KG,
+    VC_KIND,
+    VC_CONFIG,
+    VC_CONDITION,
+    VC_SOURCE,
+    VC_NOTE,
+)
+REFERENCE_SOURCES_COLUMNS: Final = (
+    RS_SOURCE_ID,
+    RS_TITLE,
+    RS_PUBLISHER,
+    RS_EDITION,
+    RS_URL,
+    RS_READ_AT,
+    RS_CHECKED,
+)
+NAME_ALIASES_COLUMNS: Final = (NA_WRITTEN, NA_MEANS, NA_KIND)

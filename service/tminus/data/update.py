@@ -44,6 +44,7 @@ from tminus.data.errors import (
 from tminus.data.manifest import Source
 from tminus.data.progress import Notify, ignore
 from tminus.data.tables import build_info, load_table
+from tminus.data.vehicles import DEFAULT_REFERENCE_DIR
 
 OnStart = Callable[[str, int | None], None]  # file name, size in bytes if the server says
 OnBytes = Callable[[str, int], None]  # file name, bytes just received
@@ -226,6 +227,7 @@ def update_data(
     processed_dir: Path,
     *,
     base: str,
+    reference_dir: Path = DEFAULT_REFERENCE_DIR,
     warn: Notify = ignore,
     step: Notify = ignore,
     on_start: OnStart = ignore,
@@ -239,6 +241,8 @@ def update_data(
         The manifest: the other sources are read from ``raw_dir`` as ``make data`` left them.
     raw_dir, processed_dir
         ``<data_dir>/raw`` and ``<data_dir>/processed``.
+    reference_dir
+        T-Minus' vehicle reference (``datasets/reference``, beside the manifest).
     base
         GCAT's TSV base URL; files are fetched from ``<base>/launch/launch.tsv``,
         ``<base>/tables/lv.tsv``, ... (:data:`upstream.UPSTREAM_FILES`).
@@ -288,7 +292,14 @@ def update_data(
                     cutoff_after=cutoff,
                     seconds=time.perf_counter() - started,
                 )
-            prepared = prepare_build(sources, raw_dir, upstream_dir=folder, warn=warn, step=step)
+            prepared = prepare_build(
+                sources,
+                raw_dir,
+                upstream_dir=folder,
+                reference_dir=reference_dir,
+                warn=warn,
+                step=step,
+            )
             check_not_shrunken(previous, prepared.tables[s.LAUNCHES])
             step("writing tables")
             staged = stage_tables(

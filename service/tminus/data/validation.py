@@ -164,6 +164,71 @@ LAUNCH_ORBITS_SCHEMA: Final = pa.DataFrameSchema(
     name=s.LAUNCH_ORBITS,
 )
 
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
+_PARTIAL_DAY = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+VEHICLE_FACTS_SCHEMA: Final = pa.DataFrameSchema(
+    {
+        s.VF_VEHICLE: _text(),
+        s.VF_PROVIDER: _text(),
+        s.VF_STATUS: pa.Column(STR, pa.Check.isin(list(s.VEHICLE_STATUSES))),
+        s.VF_SINCE: _text(nullable=True, checks=[pa.Check.str_matches(_PARTIAL_DAY)]),
+        s.VF_STATUS_SOURCE: _text(),
+        s.VF_STATUS_NOTE: _text(nullable=True),
+        s.VF_UPPER_STAGE: pa.Column(STR, pa.Check.isin(list(s.UPPER_STAGES)), nullable=True),
+        s.VF_UPPER_STAGE_SOURCE: _text(nullable=True),
+        s.VF_GCAT_RATINGS: pa.Column(bool),
+    },
+    strict=True,
+    ordered=True,
+    unique=[s.VF_VEHICLE],
+    name=s.VEHICLE_FACTS,
+)
+
+VEHICLE_CAPACITY_SCHEMA: Final = pa.DataFrameSchema(
+    {
+        s.VC_VEHICLE: _text(),
+        s.VC_ORBIT_CLASS: pa.Column(STR, pa.Check.isin(list(s.ORBIT_CLASSES))),
+        s.VC_CAPACITY_KG: pa.Column(float, pa.Check.in_range(0, 500_000, include_min=False)),
+        s.VC_KIND: pa.Column(STR, pa.Check.isin(list(s.CAPACITY_KINDS))),
+        s.VC_CONFIG: _text(nullable=True),
+        s.VC_CONDITION: _text(nullable=True),
+        s.VC_SOURCE: _text(),
+        s.VC_NOTE: _text(nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    name=s.VEHICLE_CAPACITY,
+)
+
+REFERENCE_SOURCES_SCHEMA: Final = pa.DataFrameSchema(
+    {
+        s.RS_SOURCE_ID: _text(),
+        s.RS_TITLE: _text(),
+        s.RS_PUBLISHER: _text(),
+        s.RS_EDITION: _text(),
+        s.RS_URL: _text(checks=[pa.Check.str_matches(r"^https?://")]),
+        s.RS_READ_AT: _text(nullable=True, checks=[pa.Check.str_matches(r"^https?://")]),
+        s.RS_CHECKED: _text(checks=[pa.Check.str_matches(_DAY)]),
+    },
+    strict=True,
+    ordered=True,
+    unique=[s.RS_SOURCE_ID],
+    name=s.REFERENCE_SOURCES,
+)
+
+NAME_ALIASES_SCHEMA: Final = pa.DataFrameSchema(
+    {
+        s.NA_WRITTEN: _text(),
+        s.NA_MEANS: _text(),
+        s.NA_KIND: pa.Column(STR, pa.Check.isin(list(s.ALIAS_KINDS))),
+    },
+    strict=True,
+    ordered=True,
+    unique=[s.NA_KIND, s.NA_WRITTEN],
+    name=s.NAME_ALIASES,
+)
+
 SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
     s.LAUNCHES: LAUNCHES_SCHEMA,
     s.BOOSTER_LANDINGS: BOOSTER_LANDINGS_SCHEMA,
@@ -172,6 +237,10 @@ SCHEMAS: Final[dict[str, pa.DataFrameSchema]] = {
     s.VEHICLE_VARIANTS: VEHICLE_VARIANTS_SCHEMA,
     s.PADS_REFERENCE: PADS_REFERENCE_SCHEMA,
     s.LAUNCH_ORBITS: LAUNCH_ORBITS_SCHEMA,
+    s.VEHICLE_FACTS: VEHICLE_FACTS_SCHEMA,
+    s.VEHICLE_CAPACITY: VEHICLE_CAPACITY_SCHEMA,
+    s.REFERENCE_SOURCES: REFERENCE_SOURCES_SCHEMA,
+    s.NAME_ALIASES: NAME_ALIASES_SCHEMA,
 }
 
 

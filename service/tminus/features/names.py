@@ -1,9 +1,11 @@
 """How the names people write are compared with GCAT's: folding, aliases and near misses.
 
-One rule everywhere (the catalogue builds on it):
+One rule everywhere (the catalogue builds on it, and every face resolves through the
+catalogue):
 
-- **exact**: equal after folding case, spaces and punctuation, with common aliases mapped to
-  GCAT's spelling ('Long March 2D' and 'CZ-2D' are 'Chang Zheng 2D'; 'SLC-40' is 'LC40');
+- **exact**: equal after folding case, spaces and punctuation, with the aliases of T-Minus'
+  reference mapped to GCAT's spelling (:class:`NameRules`: 'Long March 2D' and 'CZ-2D' are
+  'Chang Zheng 2D'; 'SLC-40' is 'LC40'; 'F9' is 'Falcon 9');
 - **near miss**: not exact, but at least :data:`NEAR_MISS_SCORE` similar (rapidfuzz's
   normalised Indel similarity, 0..100, on the folded names) to a known name: probably a typo,
   so the caller refuses it and lists the closest names;
@@ -14,7 +16,8 @@ One rule everywhere (the catalogue builds on it):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Final
 
@@ -26,44 +29,12 @@ NEAR_MISS_SCORE: Final = 75.0
 SUGGEST_SCORE: Final = 50.0
 SUGGESTIONS: Final = 5
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-# Common English or short names of vehicles, mapped to GCAT's spelling (after folding).
-_VEHICLE_ALIASES = (
-    (re.compile(r"^longmarch"), "changzheng"),
-    (re.compile(r"^cz(?=\d)"), "changzheng"),
-)
-# English names of launch sites that GCAT spells otherwise (its short names are "Canaveral",
-# "Baykonur", "Vostochniy", ...): folded alias -> folded GCAT short name.
-_SITE_ALIASES: dict[str, str] = {
-    "cape": "canaveral",
-    "thecape": "canaveral",
-    "capecanaveral": "canaveral",
-    "capecanaveralsfs": "canaveral",
-    "ccsfs": "canaveral",
-    "kennedyspacecenter": "kennedy",
-    "kennedyspacecentre": "kennedy",
-    "vandenbergsfb": "vandenberg",
-    "vandenbergspaceforcebase": "vandenberg",
-    "baikonur": "baykonur",
-    "vostochny": "vostochniy",
-    "guianaspacecentre": "kourou",
-    "guianaspacecenter": "kourou",
-    "frenchguiana": "kourou",
-    "satishdhawan": "sriharikota",
-    "bocachica": "starbase",
-    "wallops": "wallopsmars",
-    "wallopsisland": "wallopsmars",
-    "mahiapeninsula": "mahia",
-    "rocketlablaunchcomplex1": "mahia",
-}
+# Spaces and punctuation are folded away; letters and digits of any script are kept, so that
+# "Falcon ９" (a full-width digit) is not "Falcon".
+_NON_ALNUM = re.compile(r"[\W_]+")
 # Folded names remembered (pure functions of the text): a question's names are folded again at
 # every lookup of the vehicle, site and pad indexes.
 NAME_CACHE: Final = 4096
-# Pad spellings: "SLC-40", "Space Launch Complex 40" and "LC-40" all mean GCAT's LC40.
-_PAD_ALIASES = (
-    (re.compile(r"^(spacelaunchcomplex|launchcomplex|slc)"), "lc"),
-    (re.compile(r"^pad"), ""),
-)
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -75,29 +46,70 @@ def normalise_name(name: str) -> str:
     return _NON_ALNUM.sub("", name.lower().replace("+", "plus"))
 
 
-@lru_cache(maxsize=NAME_CACHE)
-def normalise_vehicle(name: str) -> str:
-    """A vehicle name folded, with common aliases ('Long March 2D', 'CZ-2D') mapped to GCAT's."""
-    key = normalise_name(name)
-    for pattern, replacement in _VEHICLE_ALIASES:
-        key = pattern.sub(replacement, key)
-    return key
+class NameRules:
+    """How names people write map to GCAT's: folding, then the aliases of T-Minus' reference.
 
+    The aliases are data (``datasets/reference/vehicles.toml``, carried in every artifact's
+    reference), by kind (:data:`tminus.data.schema.ALIAS_KINDS`):
 
-@lru_cache(maxsize=NAME_CACHE)
-def normalise_site(name: str) -> str:
-    """A site name folded, with English names mapped to GCAT's ('Cape Canaveral', 'Baikonur')."""
-    key = normalise_name(name)
-    return _SITE_ALIASES.get(key, key)
+    - ``prefix``: the start of vehicle names ('Long March 2D' and 'CZ-2D' are 'Chang Zheng
+      2D'; 'H-2A 202' is 'H-IIA 202'), applied when what follows is nothing or a number;
+    - ``site``: English names of sites GCAT spells otherwise ('Baikonur' is 'Baykonur');
+    - ``pad_prefix``: pad spellings ('SLC-40' and 'Space Launch Complex 40' are 'LC40').
 
+    Vehicle aliases ('F9') are names in their own right: the catalogue indexes them.
+    """
 
-@lru_cache(maxsize=NAME_CACHE)
-def normalise_pad(name: str) -> str:
-    """A pad name folded, with 'SLC-40' and 'LC-40' compared equal."""
-    key = normalise_name(name)
-    for pattern, replacement in _PAD_ALIASES:
-        key = pattern.sub(replacement, key)
-    return key
+    def __init__(self, aliases: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        by_kind = aliases or {}
+
+        def folded(kind: str) -> dict[str, str]:
+            return {
+                normalise_name(written): normalise_name(means)
+                for written, means in by_kind.get(kind, {}).items()
+            }
+
+        # Longest first: 'Long March' before a shorter alias that starts it.
+        self._prefixes = sorted(folded("prefix").items(), key=lambda item: -len(item[0]))
+        self._sites = folded("site")
+        self._pad_prefixes = sorted(folded("pad_prefix").items(), key=lambda item: -len(item[0]))
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def _remember(self, kind: str, name: str, key: str) -> str:
+        if len(self._cache) >= NAME_CACHE:
+            self._cache.clear()
+        self._cache[(kind, name)] = key
+        return key
+
+    def vehicle(self, name: str) -> str:
+        """A vehicle name folded, with prefix aliases applied ('CZ-2D' -> 'changzheng2d')."""
+        found = self._cache.get(("v", name))
+        if found is not None:
+            return found
+        key = normalise_name(name)
+        for written, means in self._prefixes:
+            rest = key[len(written) :]
+            if key.startswith(written) and (not rest or rest[0].isdigit()):
+                key = means + rest
+                break
+        return self._remember("v", name, key)
+
+    def site(self, name: str) -> str:
+        """A site name folded, English names mapped to GCAT's ('Cape Canaveral' -> 'canaveral')."""
+        key = normalise_name(name)
+        return self._sites.get(key, key)
+
+    def pad(self, name: str) -> str:
+        """A pad name folded, with 'SLC-40' and 'LC-40' compared equal."""
+        found = self._cache.get(("p", name))
+        if found is not None:
+            return found
+        key = normalise_name(name)
+        for written, means in self._pad_prefixes:
+            if key.startswith(written):
+                key = means + key[len(written) :]
+                break
+        return self._remember("p", name, key)
 
 
 class NameIndex:
@@ -111,6 +123,7 @@ class NameIndex:
         for name in sorted(set(names)):
             self._by_key.setdefault(normalise(name), []).append(name)
         self._keys = list(self._by_key)
+        self._sorted = sorted(self._keys)
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self.normalise(name) in self._by_key
@@ -132,9 +145,14 @@ class NameIndex:
         key = self.normalise(name)
         if not key:
             return []
-        return [
-            n for k, names in self._by_key.items() if k.startswith(key) and k != key for n in names
-        ]
+        out: list[str] = []
+        # The keys starting with ``key`` sit together in sorted order, from where it would go.
+        for k in self._sorted[bisect_left(self._sorted, key) :]:
+            if not k.startswith(key):
+                break
+            if k != key:
+                out.extend(self._by_key[k])
+        return out
 
     def scored(
         self, name: str, *, score: float = SUGGEST_SCORE, n: int = SUGGESTIONS

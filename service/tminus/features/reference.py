@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, Final
+
+from tminus.features.timebase import to_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,14 +194,168 @@ def _reached(by_orbit: dict[str, list[float]], classes: tuple[str, ...], t: floa
 
 
 @dataclass(frozen=True, slots=True)
+class SourceDoc:
+    """A public document a fact of T-Minus' vehicle reference comes from."""
+
+    source_id: str
+    title: str
+    publisher: str
+    edition: str
+    url: str
+    read_at: str | None
+    checked: str  # YYYY-MM-DD
+
+    def cite(self) -> str:
+        """'SpaceX, Falcon User's Guide (2025), checked 2026-12-04'."""
+        return f"{self.publisher}, {self.title} ({self.edition}), checked {self.checked}"
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityFigure:
+    """One published figure: a vehicle's capacity to an orbit class in one configuration.
+
+    ``kind`` is ``rated`` (the provider's performance figure: what it can carry at most) or
+    ``demonstrated`` (a payload of that mass flew there: a lower bound).
+    """
+
+    orbit: str
+    kg: float
+    kind: str
+    config: str | None
+    condition: str | None
+    source: str
+    note: str | None = None
+
+    @property
+    def rated(self) -> bool:
+        """A performance figure (an upper bound too), not a flown mass."""
+        return self.kind == "rated"
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleSpec:
+    """What T-Minus' reference says of a vehicle: who sells it, its status, its capacities."""
+
+    name: str
+    provider: str
+    status: str  # tminus.data.schema.VEHICLE_STATUSES
+    since: str | None  # "2023-07-05", "2023-07" or "2023"
+    status_source: str
+    status_note: str | None = None
+    capacities: tuple[CapacityFigure, ...] = ()
+    upper_stage: str | None = None  # tminus.data.schema.UPPER_STAGES
+    upper_stage_source: str | None = None
+    gcat_ratings: bool = True  # False: GCAT's lv.tsv ratings are known wrong for it
+
+    def figures(self, orbit: str) -> list[CapacityFigure]:
+        """Its figures for one orbit class."""
+        return [c for c in self.capacities if c.orbit == orbit]
+
+
+# Statuses under which a vehicle is not for sale to a new mission.
+NOT_OFFERED: Final = ("crew_only", "dedicated", "closed_to_new_customers")
+ENDED: Final = ("retired", "cancelled")
+UNKNOWN_STATUS: Final = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusAt:
+    """A vehicle's status as of a moment, with the source that says so.
+
+    ``status`` is one of :data:`tminus.data.schema.VEHICLE_STATUSES`, or ``unknown`` for a
+    vehicle T-Minus' reference does not list. A vehicle that retired after the moment asked
+    was still flying then: ``active`` (its ``retires`` says when it ended).
+    """
+
+    vehicle: str
+    status: str
+    since: str | None = None
+    source: SourceDoc | None = None
+    note: str | None = None
+    retires: str | None = None  # the end of a vehicle that had not ended yet at the moment
+
+    @property
+    def known(self) -> bool:
+        """Whether T-Minus' reference lists the vehicle."""
+        return self.status != UNKNOWN_STATUS
+
+    @property
+    def ended(self) -> bool:
+        """Retired, or cancelled before it flew."""
+        return self.status in ENDED
+
+    @property
+    def offered(self) -> bool:
+        """Whether a new mission could buy it: not ended, not crew-only, dedicated or sold
+        out (a vehicle of unknown status is not ruled out)."""
+        return not self.ended and self.status not in NOT_OFFERED
+
+    def words(self) -> str:
+        """'retired (last flight or announced end 2023-07-05)', 'crew-only', 'active'."""
+        name = self.status.replace("_", " ").replace("crew only", "crew-only")
+        if self.status == UNKNOWN_STATUS:
+            return "status unknown (not in T-Minus' vehicle reference)"
+        if self.ended and self.since:
+            return f"{name} since {self.since}"
+        return name
+
+
+def end_day(text: str) -> float:
+    """The last day a partial date covers, as a day number: '2023' -> 2023-12-31,
+    '2023-07' -> 2023-07-31, '2023-07-05' -> that day (end of day)."""
+    parts = [int(p) for p in text.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        last = date(year, 12, 31)
+    elif len(parts) == 2:
+        month = parts[1]
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    else:
+        last = date(year, parts[1], parts[2])
+    return to_day(last) + 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Aliases:
+    """Names people write that GCAT spells otherwise, by kind (see
+    :data:`tminus.data.schema.ALIAS_KINDS`): ``{kind: {written: means}}``."""
+
+    by_kind: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> dict[str, str]:
+        """``{written: means}`` of one kind."""
+        return self.by_kind.get(kind, {})
+
+
+@dataclass(frozen=True, slots=True)
 class Reference:
     """Vehicles, sites and pads GCAT lists, whether or not they have launched yet, and where
-    launches went (:class:`Orbits`)."""
+    launches went (:class:`Orbits`); and T-Minus' own reference: each vehicle's status and
+    capacities with their public sources, and the names people write for things."""
 
     vehicles: dict[str, VehicleRef] = field(default_factory=dict)
     sites: dict[str, SiteRef] = field(default_factory=dict)
     pads: dict[str, PadRef] = field(default_factory=dict)  # key: pad_key(site, pad)
     orbits: Orbits = field(default_factory=Orbits)
+    specs: dict[str, VehicleSpec] = field(default_factory=dict)
+    sources: dict[str, SourceDoc] = field(default_factory=dict)
+    aliases: Aliases = field(default_factory=Aliases)
+
+    def status_at(self, vehicle: str, t: float) -> StatusAt:
+        """``vehicle``'s status as of moment ``t`` (a day number), with its source.
+
+        A vehicle that retired (or was cancelled, or closed to new customers) after ``t`` was
+        active at ``t``; one the reference does not list is ``unknown``.
+        """
+        spec = self.specs.get(vehicle)
+        if spec is None:
+            return StatusAt(vehicle, UNKNOWN_STATUS)
+        source = self.sources.get(spec.status_source)
+        ended = spec.status in (*ENDED, "closed_to_new_customers")
+        if spec.since and ended and t < end_day(spec.since):
+            before = "in_development" if spec.status == "cancelled" else "active"
+            return StatusAt(vehicle, before, source=source, retires=spec.since)
+        return StatusAt(vehicle, spec.status, spec.since, source, spec.status_note)
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-safe copy."""
@@ -218,6 +375,29 @@ class Reference:
             "sites": [[s.site, s.short_name, s.name] for s in self.sites.values()],
             "pads": [[p.site, p.pad, p.name, p.start, p.stop] for p in self.pads.values()],
             "orbits": self.orbits.to_state(),
+            "specs": [
+                {
+                    "name": v.name,
+                    "provider": v.provider,
+                    "status": v.status,
+                    "since": v.since,
+                    "status_source": v.status_source,
+                    "status_note": v.status_note,
+                    "capacities": [
+                        [c.orbit, c.kg, c.kind, c.config, c.condition, c.source, c.note]
+                        for c in v.capacities
+                    ],
+                    "upper_stage": v.upper_stage,
+                    "upper_stage_source": v.upper_stage_source,
+                    "gcat_ratings": v.gcat_ratings,
+                }
+                for v in self.specs.values()
+            ],
+            "sources": [
+                [d.source_id, d.title, d.publisher, d.edition, d.url, d.read_at, d.checked]
+                for d in self.sources.values()
+            ],
+            "aliases": {kind: dict(names) for kind, names in self.aliases.by_kind.items()},
         }
 
     @classmethod
@@ -248,7 +428,64 @@ class Reference:
             pads[ref.key] = ref
         # Artifacts trained before orbits were recorded have none: nothing is known of them.
         orbits = Orbits.from_state(state["orbits"]) if "orbits" in state else Orbits()
-        return cls(vehicles=vehicles, sites=sites, pads=pads, orbits=orbits)
+        # Artifacts trained before T-Minus' vehicle reference existed carry none of it.
+        specs: dict[str, VehicleSpec] = {}
+        for entry in _list(state.get("specs", [])):
+            name = _text(entry["name"])
+            specs[name] = VehicleSpec(
+                name=name,
+                provider=_text(entry["provider"]),
+                status=_text(entry["status"]),
+                since=_opt_text(entry["since"]),
+                status_source=_text(entry["status_source"]),
+                status_note=_opt_text(entry["status_note"]),
+                capacities=tuple(
+                    CapacityFigure(
+                        orbit=_text(orbit),
+                        kg=_number(kg),
+                        kind=_text(kind),
+                        config=_opt_text(config),
+                        condition=_opt_text(condition),
+                        source=_text(source),
+                        note=_opt_text(note),
+                    )
+                    for orbit, kg, kind, config, condition, source, note in _list(
+                        entry["capacities"]
+                    )
+                ),
+                upper_stage=_opt_text(entry.get("upper_stage")),
+                upper_stage_source=_opt_text(entry.get("upper_stage_source")),
+                gcat_ratings=bool(entry.get("gcat_ratings", True)),
+            )
+        sources = {
+            _text(sid): SourceDoc(
+                _text(sid),
+                _text(title),
+                _text(publisher),
+                _text(edition),
+                _text(url),
+                _opt_text(read_at),
+                _text(checked),
+            )
+            for sid, title, publisher, edition, url, read_at, checked in _list(
+                state.get("sources", [])
+            )
+        }
+        aliases = Aliases(
+            {
+                _text(kind): {_text(w): _text(m) for w, m in _mapping(names).items()}
+                for kind, names in _mapping(state.get("aliases", {})).items()
+            }
+        )
+        return cls(
+            vehicles=vehicles,
+            sites=sites,
+            pads=pads,
+            orbits=orbits,
+            specs=specs,
+            sources=sources,
+            aliases=aliases,
+        )
 
 
 def _text(value: object) -> str:

@@ -18,13 +18,25 @@ Output = Literal["probability", "quantiles"]
 
 
 class QueryError(ValueError):
-    """A query the predictor cannot answer; ``field`` names the offending input."""
+    """A query the predictor cannot answer; ``field`` names the offending input.
 
-    def __init__(self, field: str, message: str, *, suggestions: Iterable[str] = ()) -> None:
+    ``unknown_name``: the input is a name no table knows (the error's suggestions, if any, are
+    the closest known names).
+    """
+
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        suggestions: Iterable[str] = (),
+        unknown_name: bool = False,
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
         self.suggestions = list(suggestions)
+        self.unknown_name = unknown_name or bool(self.suggestions)
 
 
 class StateError(ValueError):

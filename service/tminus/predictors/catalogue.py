@@ -1,16 +1,21 @@
 """Known vehicles, sites and pads, flown or not yet, and how a user's names map to them.
 
 The catalogue joins the launch history (what has flown) with GCAT's reference lists (what
-exists, flown or not). One rule resolves a vehicle name (see :meth:`Catalogue.resolve_vehicle`):
+exists, flown or not) and T-Minus' own vehicle reference (status, capacities and the names
+people write). It is the one resolver every face uses (HTTP, planner, question parser, MCP,
+CLI). One rule resolves a vehicle name (see :meth:`Catalogue.resolve_vehicle`):
 
-1. a name GCAT knows, after folding case, spaces, punctuation and aliases ('Long March 5',
-   'ariane-64'): that vehicle, flown or not yet flown;
-2. the start of the names of one family's variants ('Ariane 6' for Ariane 62 and 64,
+1. an alias of T-Minus' reference ('F9', 'Falcon 9 Block 5', 'Delta IV Heavy', 'GSLV Mk III'):
+   what it means, resolved by the rules below;
+2. a name GCAT knows, after folding case, spaces, punctuation and prefix aliases ('Long March
+   5', 'CZ-5', 'ariane-64'): that vehicle, flown or not yet flown;
+3. the start of the names of one family's variants ('Ariane 6' for Ariane 62 and 64,
    'Starship' for Starship V2 and V3): the most recently flown of them, and the answer says
    which;
-3. a family name alone ('Vulcan'): the family's most recently flown variant;
-4. a near miss of a known name (a typo): refused, listing the closest names;
-5. anything else: an unknown vehicle, answered with the new-vehicle prior and flagged.
+4. a family name alone ('Vulcan'): the family's most recently flown variant;
+5. a near miss of a known name (a typo): refused, listing the closest names;
+6. anything else: refused with the closest names as suggestions; only a caller that opts in
+   (``allow_unseen``) gets an unknown vehicle, answered with the new-vehicle prior and flagged.
 
 Pads resolve alike (exact after folding 'SLC-40' to 'LC40', else a near miss is refused, else
 unknown); a pad GCAT lists that has not launched yet is a new pad, not an error.
@@ -20,23 +25,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Literal
 
 from tminus.features.history import LaunchHistory, pad_key
-from tminus.features.names import (
-    NameIndex,
-    normalise_pad,
-    normalise_site,
-    normalise_vehicle,
-)
-from tminus.features.reference import PadRef, Reference
+from tminus.features.names import NEAR_MISS_SCORE, NameIndex, NameRules, normalise_name
+from tminus.features.reference import PadRef, Reference, StatusAt
 from tminus.features.timebase import from_day
 from tminus.predictors.base import QueryError
 
 State = Literal["flown", "not yet flown"]
-Matched = Literal["exact", "family", "series", "unknown"]
+Matched = Literal["exact", "alias", "family", "series", "unknown"]
 FLOWN: Final = "flown"
 NOT_YET_FLOWN: Final = "not yet flown"
 # A series prefix ('Ariane 6') must be at least this long once folded.
@@ -57,6 +57,10 @@ class VehicleEntry:
     first_flight: datetime | None
     last_flight: datetime | None
     state: State = FLOWN
+    status: str = "unknown"
+    status_since: str | None = None
+    status_source: str | None = None
+    capacity_kg: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +82,9 @@ class VehicleMatch:
     """What a vehicle name resolved to.
 
     ``name`` is GCAT's name of the vehicle answered for (the name as asked when it is
-    unknown); ``matched`` says how: ``exact``, ``family`` or ``series`` (the family's most
-    recently flown variant) or ``unknown``.
+    unknown); ``matched`` says how: ``exact``, ``alias`` (a name of T-Minus' reference:
+    ``via`` is what it means), ``family`` or ``series`` (the family's most recently flown
+    variant) or ``unknown``.
     """
 
     asked: str
@@ -87,6 +92,7 @@ class VehicleMatch:
     family: str
     provider: str | None
     matched: Matched
+    via: str | None = None
 
     @property
     def known(self) -> bool:
@@ -119,6 +125,8 @@ class Catalogue:
     def __init__(self, history: LaunchHistory, reference: Reference | None = None) -> None:
         self.history = history
         self.reference = reference or Reference()
+        aliases = self.reference.aliases
+        self.rules = NameRules(aliases.by_kind)
         self._family: dict[str, str] = {
             name: ref.family for name, ref in self.reference.vehicles.items()
         }
@@ -126,8 +134,18 @@ class Catalogue:
         self._members: dict[str, list[str]] = {}
         for name, family in self._family.items():
             self._members.setdefault(family, []).append(name)
-        self._vehicles = NameIndex(self._family, normalise_vehicle)
-        self._families = NameIndex(self._members, normalise_vehicle)
+        self._vehicles = NameIndex(self._family, self.rules.vehicle)
+        self._families = NameIndex(self._members, self.rules.vehicle)
+        # Names of T-Minus' reference ('F9', 'GSLV Mk III' for LVM3): folded -> what they mean.
+        self._aliases: dict[str, str] = {
+            self.rules.vehicle(written): means
+            for kind in ("vehicle", "same_vehicle")
+            for written, means in aliases.of(kind).items()
+        }
+        self._alias_names = NameIndex(
+            [w for kind in ("vehicle", "same_vehicle") for w in aliases.of(kind)],
+            self.rules.vehicle,
+        )
         # Pads: those that launched, and those GCAT lists at the sites that launched (GCAT's
         # pad list also files each pad under every historical code of its site, e.g. the
         # Cape's CCAFS and CCMTA; the launch records use one).
@@ -139,8 +157,8 @@ class Catalogue:
             self._pads.setdefault(key, PadRef(site=record.site, pad=record.pad))
         self._pads_by_code: dict[str, list[PadRef]] = {}
         for ref in self._pads.values():
-            self._pads_by_code.setdefault(normalise_pad(ref.pad), []).append(ref)
-        self._pad_codes = NameIndex((ref.pad for ref in self._pads.values()), normalise_pad)
+            self._pads_by_code.setdefault(self.rules.pad(ref.pad), []).append(ref)
+        self._pad_codes = NameIndex((ref.pad for ref in self._pads.values()), self.rules.pad)
         sites = launch_sites | {ref.site for ref in self._pads.values()}
         self._sites = NameIndex(sites)
         # Sites by their short names too ('Kourou', 'Mahia', 'Vandenberg'); a name several site
@@ -156,7 +174,7 @@ class Catalogue:
             self.reference.sites.items(), key=lambda item: -last.get(item[0], float("-inf"))
         ):
             if code in sites and site.short_name:
-                self._site_names.setdefault(normalise_site(site.short_name), code)
+                self._site_names.setdefault(self.rules.site(site.short_name), code)
 
     # ---- what is known ---------------------------------------------------------------------
     @property
@@ -187,12 +205,22 @@ class Catalogue:
         """``flown`` if the vehicle has a launch on record."""
         return FLOWN if vehicle in self.history.vehicles else NOT_YET_FLOWN
 
+    def status_at(self, vehicle: str, *, at: float | None = None) -> StatusAt:
+        """``vehicle``'s status (T-Minus' reference) as of moment ``at`` (default: now)."""
+        return self.reference.status_at(vehicle, math.inf if at is None else at)
+
     def vehicles(self) -> list[VehicleEntry]:
         """Every known vehicle's record, most flown first; not-yet-flown ones last."""
         out = []
         for name in self._family:
             record = self.history.vehicles.get(name)
             days = record.launch_days if record is not None else []
+            status = self.status_at(name)
+            spec = self.reference.specs.get(name)
+            capacity: dict[str, float] = {}
+            for figure in () if spec is None else spec.capacities:
+                if figure.rated:
+                    capacity[figure.orbit] = max(figure.kg, capacity.get(figure.orbit, 0.0))
             out.append(
                 VehicleEntry(
                     name=name,
@@ -203,6 +231,10 @@ class Catalogue:
                     first_flight=from_day(days[0]) if days else None,
                     last_flight=from_day(days[-1]) if days else None,
                     state=self.vehicle_state(name),
+                    status=status.status,
+                    status_since=status.since,
+                    status_source=None if status.source is None else status.source.cite(),
+                    capacity_kg=capacity,
                 )
             )
         return sorted(out, key=lambda v: (-v.flights, v.name))
@@ -250,16 +282,95 @@ class Catalogue:
         return sorted(out, key=lambda p: (-p.flights, p.site, p.pad))
 
     # ---- resolution ------------------------------------------------------------------------
-    def resolve_vehicle(self, name: str, *, at: float | None = None) -> VehicleMatch:
+    def match_vehicle(self, name: str, *, at: float | None = None) -> VehicleMatch | None:
+        """What ``name`` means by rules 1-4 of the module docstring (an alias, an exact name, a
+        series or a family), as of moment ``at``; None when none applies (no near misses)."""
+        asked = name.strip()
+        means = self._aliases.get(self.rules.vehicle(asked))
+        if means is not None and normalise_name(means) != normalise_name(asked):
+            found = self._resolve_known(means, at)
+            if found is not None:
+                return VehicleMatch(
+                    asked=asked,
+                    name=found.name,
+                    family=found.family,
+                    provider=found.provider,
+                    matched="alias" if found.matched == "exact" else found.matched,
+                    via=means,
+                )
+        found = self._resolve_known(asked, at)
+        if found is not None:
+            return VehicleMatch(
+                asked=asked,
+                name=found.name,
+                family=found.family,
+                provider=found.provider,
+                matched=found.matched,
+            )
+        return None
+
+    def near_vehicles(self, name: str) -> list[tuple[str, float]]:
+        """Known vehicles ``name`` is a near miss of (a typo), with the similarity (0-100), most
+        similar first; an alias counts as the vehicle it means."""
+        scored = self._vehicles.scored(name, score=NEAR_MISS_SCORE)
+        for alias, score in self._alias_names.scored(name, score=NEAR_MISS_SCORE):
+            means = self.match_vehicle(alias)
+            if means is not None:
+                scored.append((means.name, score))
+        best: dict[str, float] = {}
+        for vehicle, score in scored:
+            best[vehicle] = max(score, best.get(vehicle, 0.0))
+        return sorted(best.items(), key=lambda item: -item[1])
+
+    def resolve_vehicle(
+        self, name: str, *, at: float | None = None, allow_unseen: bool = False
+    ) -> VehicleMatch:
         """What ``name`` means (see the module docstring), as of moment ``at`` (default: now).
 
         Raises
         ------
         QueryError
-            ``name`` is a near miss of known vehicle or family names, or names the start of
-            several families' vehicles.
+            ``name`` is a near miss of known vehicle or family names, names the start of
+            several families' vehicles, or (without ``allow_unseen``) no table knows it; the
+            error lists the closest known names.
         """
         asked = name.strip()
+        found = self.match_vehicle(asked, at=at)
+        if found is not None:
+            return found
+        series = self._vehicles.starting_with(asked)
+        close = (
+            self._vehicles.near_misses(asked)
+            + self._families.near_misses(asked)
+            + self._alias_names.near_misses(asked)
+        )
+        if len({self.family_of(v) for v in series}) > 1:
+            close = sorted(series, key=lambda v: -self._last_day(v))[:5]
+        if close:
+            raise QueryError(
+                "vehicle",
+                f"unknown vehicle {asked!r}; did you mean one of these?",
+                suggestions=list(dict.fromkeys(close)),
+            )
+        if not allow_unseen:
+            raise QueryError(
+                "vehicle",
+                f"unknown vehicle {asked!r}: no launch record, GCAT list or T-Minus reference "
+                "knows it; GET /v1/vehicles lists the known names (set allow_unseen to answer "
+                "it as a vehicle never seen, from the new-vehicle prior)",
+                suggestions=self.suggest_vehicles(asked),
+                unknown_name=True,
+            )
+        return VehicleMatch(asked=asked, name=asked, family=asked, provider=None, matched="unknown")
+
+    def suggest_vehicles(self, name: str) -> list[str]:
+        """Known vehicle names (or aliases) most like ``name``, best first."""
+        scored = self._vehicles.scored(name) + self._alias_names.scored(name)
+        ordered = sorted(scored, key=lambda item: -item[1])
+        return list(dict.fromkeys(spelling for spelling, _ in ordered))[:5]
+
+    def _resolve_known(self, asked: str, at: float | None) -> VehicleMatch | None:
+        """Rules 2-4 of the module docstring; None when none applies."""
         spellings = self._vehicles.all_named(asked)
         families = self._families.all_named(asked)
         family = families[0] if len(families) == 1 else None
@@ -271,20 +382,11 @@ class Catalogue:
         # Ariane 62 and 64 in family 'Ariane5', and 'Ariane 5' means the Ariane 5 variants.
         series = self._vehicles.starting_with(asked)
         series_families = {self.family_of(v) for v in series}
-        if len(series_families) == 1 and _names_a_series(asked, series):
+        if len(series_families) == 1 and self._names_a_series(asked, series):
             return self._match(asked, self._latest(series, at), "series", at)
         if family is not None:
             return self._match(asked, self._latest(self._members[family], at), "family", at)
-        close = self._vehicles.near_misses(asked) + self._families.near_misses(asked)
-        if len(series_families) > 1:
-            close = sorted(series, key=lambda v: -self._last_day(v))[:5]
-        if close:
-            raise QueryError(
-                "vehicle",
-                f"unknown vehicle {asked!r}; did you mean one of these?",
-                suggestions=list(dict.fromkeys(close)),
-            )
-        return VehicleMatch(asked=asked, name=asked, family=asked, provider=None, matched="unknown")
+        return None
 
     def site_names(self) -> dict[str, str]:
         """Folded site names ('canaveral', 'kourou', 'vandenberg') -> the site code they mean."""
@@ -293,7 +395,7 @@ class Catalogue:
     def resolve_site(self, site: str) -> str:
         """The GCAT code of a site given by code, short name or English name ('Cape
         Canaveral', 'Kourou'); raises :class:`QueryError`."""
-        known = self._sites.resolve(site) or self._site_names.get(normalise_site(site))
+        known = self._sites.resolve(site) or self._site_names.get(self.rules.site(site))
         if known is not None:
             return known
         close = self._sites.near_misses(site)
@@ -302,7 +404,17 @@ class Catalogue:
             if close
             else f"unknown site {site!r}; GET /v1/pads lists the known sites"
         )
-        raise QueryError("site", message, suggestions=close)
+        raise QueryError("site", message, suggestions=close, unknown_name=True)
+
+    def suggest_pads(self, pad: str, site: str | None = None) -> list[str]:
+        """Known pads (``site/pad``) most like ``pad``; at ``site`` first when one is given."""
+        close = self._pad_codes.closest(pad)
+        keys = [r.key for code in close for r in self._pads_by_code[self.rules.pad(code)]]
+        if site is not None:
+            keys = [k for k in keys if k.startswith(f"{site}/")] or [
+                ref.key for ref in self._pads.values() if ref.site == site
+            ]
+        return list(dict.fromkeys(keys))[:10]
 
     def resolve_pad(self, pad: str, site: str | None) -> PadMatch | None:
         """The pad ``pad`` (at ``site``) names, None if unknown; raises when it cannot be.
@@ -314,12 +426,12 @@ class Catalogue:
             not at ``site`` (the message names the sites it is at).
         """
         known_site = None if site is None else self.resolve_site(site)
-        candidates = self._pads_by_code.get(normalise_pad(pad), [])
+        candidates = self._pads_by_code.get(self.rules.pad(pad), [])
         if not candidates:
             close = self._pad_codes.near_misses(pad)
             if close:
                 near = sorted(
-                    {r.key for code in close for r in self._pads_by_code[normalise_pad(code)]}
+                    {r.key for code in close for r in self._pads_by_code[self.rules.pad(code)]}
                 )
                 at_site = [k for k in near if known_site is None or k.startswith(f"{known_site}/")]
                 raise QueryError(
@@ -343,6 +455,14 @@ class Catalogue:
         return PadMatch(site=best.site, pad=best.pad, flown=best.key in self.history.pads)
 
     # ---- helpers ---------------------------------------------------------------------------
+    def _names_a_series(self, asked: str, names: list[str]) -> bool:
+        """Whether ``asked`` is the name of a series, not just a few letters of one.
+
+        Long enough once folded (``Ariane 6``), or a short name each of whose variants spells
+        it whole before a separator (``H3`` for ``H3-22S`` and ``H3-24L``).
+        """
+        return len(self.rules.vehicle(asked)) >= MIN_SERIES_KEY or _spells_a_series(asked, names)
+
     def _match(self, asked: str, name: str, matched: Matched, at: float | None) -> VehicleMatch:
         return VehicleMatch(
             asked=asked,
@@ -392,14 +512,8 @@ class Catalogue:
         return (last, flights, int(_open(ref)))
 
 
-def _names_a_series(asked: str, names: list[str]) -> bool:
-    """Whether ``asked`` is the name of a series, not just a few letters of one.
-
-    Long enough once folded (``Ariane 6``), or a short name each of whose variants spells it
-    whole before a separator (``H3`` for ``H3-22S`` and ``H3-24L``).
-    """
-    if len(normalise_vehicle(asked)) >= MIN_SERIES_KEY:
-        return True
+def _spells_a_series(asked: str, names: list[str]) -> bool:
+    """Whether ``asked`` is spelt whole before a separator in each of ``names``."""
     stem = asked.strip().lower()
     return bool(names) and all(
         n.lower().startswith(stem) and n[len(stem) : len(stem) + 1] in {" ", "-", "/"}

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from tminus.features.asof_index import AsOfIndex
 from tminus.features.history import LaunchHistory, pad_key
-from tminus.features.reference import Reference
+from tminus.features.reference import Reference, StatusAt, end_day
 from tminus.features.risk import (
     FEATURE_NAMES,
     PAD_FEATURE,
@@ -61,6 +61,8 @@ MEMO_SIZE = 8192
 NAMES_SIZE: Final = 4096
 # A name resolved to a family's or series' latest variant depends on the moment asked about.
 _BY_MOMENT: Final = ("family", "series")
+# Names whose answer says how they were read (resolved_from, resolved_as).
+_READ_AS: Final = (*_BY_MOMENT, "alias")
 # The context every answer starts with, in this order (then the optional keys, then where the
 # date falls against the data cutoff).
 CONTEXT_KEYS: Final = (
@@ -83,6 +85,9 @@ CONTEXT_KEYS: Final = (
 )
 # The keys only some answers carry, in this order.
 OPTIONAL_KEYS: Final = ("resolved_from", "resolved_as", "pad", "pad_flights", "pad_mix")
+# After where the date falls against the cutoff: the vehicle's status on the date asked.
+STATUS_KEYS: Final = ("vehicle_status", "vehicle_status_since", "vehicle_status_source")
+STATUS_FLAG: Final = "retired_vehicle"
 FLAG_KEYS: Final = ("unseen_vehicle", "maiden_flight", "unseen_pad", "new_pad", "pad_unspecified")
 
 Floats = NDArray[np.float64]
@@ -109,6 +114,7 @@ class LaunchQuery:
     pad: str | None = None
     orbit: str | None = None
     payload_mass_kg: float | None = None
+    allow_unseen: bool = False  # a vehicle no table knows: the new-vehicle prior, flagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +134,11 @@ class LaunchAnswers:
 
     Rows asking the same question (vehicle, site and pad as asked) read at the same moment
     share one *answer*: ``rows`` lists the rows answered (ascending) and ``answer[k]`` the
-    answer of ``rows[k]``; the per-answer columns are indexed by answer. Only where a row's own
-    date falls against the data cutoff is per row. ``errors`` holds the rows a name stopped
-    (row -> :class:`QueryError`). :meth:`prediction` gives any row as :meth:`predict` would.
+    answer of ``rows[k]``; the per-answer columns are indexed by answer. What depends on a
+    row's own date is per row: where it falls against the data cutoff, and the vehicle's
+    status then (``status[k]``, an index into ``statuses``). ``errors`` holds the rows a name
+    stopped (row -> :class:`QueryError`). :meth:`prediction` gives any row as :meth:`predict`
+    would.
     """
 
     size: int
@@ -149,6 +157,8 @@ class LaunchAnswers:
     before_data_cutoff: list[bool]
     history_read_at_cutoff: list[bool]
     days_past_cutoff: list[int]
+    status: list[int]
+    statuses: list[StatusAt]
 
     def __len__(self) -> int:
         return self.size
@@ -175,10 +185,14 @@ class LaunchAnswers:
                 context[key] = value
         context["before_data_cutoff"] = self.before_data_cutoff[k]
         context["history_read_at_cutoff"] = self.history_read_at_cutoff[k]
+        status = self.statuses[self.status[k]]
+        context.update(zip(STATUS_KEYS, status_values(status), strict=True))
+        flags = {key: self.flags[key][a] for key in FLAG_KEYS}
+        flags[STATUS_FLAG] = status.ended
         return ProbabilityPrediction(
             probability=self.probability[a],
             interval=(self.low[a], self.high[a]),
-            flags={key: self.flags[key][a] for key in FLAG_KEYS},
+            flags=flags,
             context=context,
             as_of=self.as_of[a],
             days_past_cutoff=self.days_past_cutoff[k],
@@ -219,8 +233,11 @@ class LaunchFailurePredictor(Predictor):
         # Per instance, so a new version starts empty. Plain dicts (single get, set and clear
         # are atomic under the GIL) rather than an lru_cache of a bound method, which would tie
         # the predictor into a reference cycle and keep old versions alive after a reload.
-        self._memo: dict[tuple[str, str | None, str | None, float], _Answer] = {}
-        self._vehicles: dict[str, VehicleMatch] = {}
+        self._memo: dict[tuple[str, str | None, str | None, float, bool], _Answer] = {}
+        self._vehicles: dict[tuple[str, bool], VehicleMatch] = {}
+        # Per vehicle: its status before and from the day its status ends (retired, ...),
+        # that day (None: the same status on every date).
+        self._statuses: dict[str, tuple[StatusAt, StatusAt, float | None]] = {}
         self._sites: dict[str, str] = {}
         self._pads: dict[tuple[str, str | None], PadMatch | None] = {}
 
@@ -280,17 +297,20 @@ class LaunchFailurePredictor(Predictor):
         return self.catalogue.cutoff
 
     # ---- names: resolved once per distinct name --------------------------------------------
-    def _resolve(self, vehicle: str, site: str | None, pad: str | None, t: float) -> _Asked:
+    def _resolve(
+        self, vehicle: str, site: str | None, pad: str | None, t: float, allow_unseen: bool
+    ) -> _Asked:
         """What the names of a question mean (the catalogue's rules); raises on a bad name.
 
         The catalogue decides; this remembers its answers, except a vehicle read as its
-        family's latest variant, which depends on the moment ``t``.
+        family's latest variant, which depends on the moment ``t``. Without ``allow_unseen`` a
+        name no table knows, vehicle or pad, is refused with the closest known names.
         """
-        match = self._vehicles.get(vehicle)
+        match = self._vehicles.get((vehicle, allow_unseen))
         if match is None:
-            match = self.catalogue.resolve_vehicle(vehicle, at=t)
+            match = self.catalogue.resolve_vehicle(vehicle, at=t, allow_unseen=allow_unseen)
             if match.matched not in _BY_MOMENT:
-                _remember(self._vehicles, vehicle, match)
+                _remember(self._vehicles, (vehicle, allow_unseen), match)
         code = None
         if site is not None:
             code = self._sites.get(site)
@@ -305,6 +325,15 @@ class LaunchFailurePredictor(Predictor):
             else:
                 found = self.catalogue.resolve_pad(pad, code)
                 _remember(self._pads, key, found)
+            if found is None and not allow_unseen:
+                raise QueryError(
+                    "pad",
+                    f"unknown pad {pad!r}: no launch record or GCAT list knows it; GET "
+                    "/v1/pads lists the known pads (set allow_unseen to answer it as a pad "
+                    "never seen, from a prior)",
+                    suggestions=self.catalogue.suggest_pads(pad, code),
+                    unknown_name=True,
+                )
         if found is not None:
             code = found.site
         return _Asked(vehicle=match, site=code, pad=found, pad_asked=pad is not None)
@@ -313,8 +342,22 @@ class LaunchFailurePredictor(Predictor):
         """The vehicle a question means at moment ``t`` (a family's latest variant moves)."""
         match = asked.vehicle
         if match.matched in _BY_MOMENT:
-            return self.catalogue.resolve_vehicle(match.asked, at=t)
+            return self.catalogue.resolve_vehicle(match.asked, at=t, allow_unseen=True)
         return match
+
+    def _status(self, vehicle: str, day: float) -> StatusAt:
+        """``vehicle``'s status on ``day`` (T-Minus' reference, with its source): a vehicle
+        that retired after ``day`` was active then. Worked out once per vehicle: a status
+        changes on one day at most."""
+        known = self._statuses.get(vehicle)
+        if known is None:
+            before = self.catalogue.status_at(vehicle, at=-math.inf)
+            after = self.catalogue.status_at(vehicle, at=math.inf)
+            ends = None if before.retires is None else end_day(before.retires)
+            known = (before, after, ends)
+            _remember(self._statuses, vehicle, known)
+        before, after, ends = known
+        return before if ends is not None and day < ends else after
 
     def _manufacturer(self, vehicle: str) -> str | None:
         ref = self.reference.vehicles.get(vehicle)
@@ -330,7 +373,7 @@ class LaunchFailurePredictor(Predictor):
         """
         day = to_day(query.when)
         t = self.history.read_moment(day)
-        key = (query.vehicle, query.site, query.pad, t)
+        key = (query.vehicle, query.site, query.pad, t, query.allow_unseen)
         answer = self._memo.get(key)
         if answer is None:
             answer = self._compute(*key)
@@ -339,10 +382,16 @@ class LaunchFailurePredictor(Predictor):
             self._memo[key] = answer
         context = dict(answer.context)
         context.update(cutoff_context(self.history, day))
+        flags = dict(answer.flags)
+        # The vehicle's status on the date asked (T-Minus' reference, with its source): a
+        # vehicle that retired before then is answered, and flagged.
+        status = self._status(str(context["vehicle"]), day)
+        flags[STATUS_FLAG] = status.ended
+        context.update(zip(STATUS_KEYS, status_values(status), strict=True))
         return ProbabilityPrediction(
             probability=answer.probability,
             interval=answer.interval,
-            flags=dict(answer.flags),
+            flags=flags,
             context=context,
             as_of=from_day(t),
             days_past_cutoff=self.history.days_past_cutoff(day),
@@ -357,7 +406,7 @@ class LaunchFailurePredictor(Predictor):
         if query.pad is None:
             raise QueryError("pad", "features are read for a named pad")
         t = self.history.read_moment(to_day(query.when))
-        asked = self._resolve(query.vehicle, query.site, query.pad, t)
+        asked = self._resolve(query.vehicle, query.site, query.pad, t, query.allow_unseen)
         vehicle = self._vehicle_at(asked, t)
         rank = self.index.rank_one(t)
         ctx = self._context(vehicle, asked, t, rank, self._provider_one(vehicle, rank))
@@ -414,10 +463,15 @@ class LaunchFailurePredictor(Predictor):
         return p_mix, interval_of(draws_mix, p_mix)
 
     def _compute(
-        self, vehicle_asked: str, site_asked: str | None, pad_asked: str | None, t: float
+        self,
+        vehicle_asked: str,
+        site_asked: str | None,
+        pad_asked: str | None,
+        t: float,
+        allow_unseen: bool,
     ) -> _Answer:
         """Resolve the names and read the features at moment ``t``; raises on a bad name."""
-        asked = self._resolve(vehicle_asked, site_asked, pad_asked, t)
+        asked = self._resolve(vehicle_asked, site_asked, pad_asked, t, allow_unseen)
         vehicle = self._vehicle_at(asked, t)
         mix = (
             None
@@ -480,11 +534,13 @@ class LaunchFailurePredictor(Predictor):
         when: Sequence[datetime],
         site: Sequence[str | None] | None = None,
         pad: Sequence[str | None] | None = None,
+        allow_unseen: Sequence[bool] | None = None,
     ) -> LaunchAnswers:
         """Answer many launch questions at once: the entry point for anything that scores rows.
 
         Row ``i`` asks about a launch of ``vehicle[i]`` on ``when[i]`` (an aware UTC datetime)
-        from ``pad[i]`` at ``site[i]`` (either may be None, or the whole column omitted). The
+        from ``pad[i]`` at ``site[i]`` (either may be None, or the whole column omitted), a
+        name no table knows answered from a prior if ``allow_unseen[i]`` (default: refused). The
         answers equal :meth:`predict`'s, row for row: the probability to the bit, the interval
         to 1e-12 (the draws multiply all rows at once). Names are resolved once per distinct
         (vehicle, site, pad); each row is read at its own moment from the columnar index (one
@@ -499,7 +555,8 @@ class LaunchFailurePredictor(Predictor):
         n = len(vehicle)
         sites = [None] * n if site is None else list(site)
         pads = [None] * n if pad is None else list(pad)
-        if not len(when) == len(sites) == len(pads) == n:
+        unseen = [False] * n if allow_unseen is None else list(allow_unseen)
+        if not len(when) == len(sites) == len(pads) == len(unseen) == n:
             raise ValueError("every column of a batch needs one value per row")
         history = self.history
         # Each distinct moment and each distinct question once.
@@ -510,11 +567,11 @@ class LaunchFailurePredictor(Predictor):
         day = np.fromiter(map(to_day, moments), dtype=np.float64, count=len(moments))[when_id]
         horizon, last = history.horizon, history.last_day
         t = day if horizon is None else np.minimum(day, horizon)
-        questions: dict[tuple[str, str | None, str | None], int] = {}
+        questions: dict[tuple[str, str | None, str | None, bool], int] = {}
         question = np.fromiter(
             (
                 questions.setdefault(q, len(questions))
-                for q in zip(vehicle, sites, pads, strict=True)
+                for q in zip(vehicle, sites, pads, unseen, strict=True)
             ),
             dtype=np.int64,
             count=n,
@@ -524,9 +581,9 @@ class LaunchFailurePredictor(Predictor):
         _, first = np.unique(question, return_index=True)
         asked: list[_Asked] = []
         failures: dict[int, QueryError] = {}
-        for j, ((v, s, p), moment) in enumerate(zip(questions, t[first].tolist(), strict=True)):
+        for j, ((v, s, p, u), moment) in enumerate(zip(questions, t[first].tolist(), strict=True)):
             try:
-                asked.append(self._resolve(v, s, p, moment))
+                asked.append(self._resolve(v, s, p, moment, u))
             except QueryError as exc:
                 failures[j] = exc  # its rows are not answered; a placeholder keeps the order
                 asked.append(_Asked(VehicleMatch(v, v, v, None, "unknown"), None, None, False))
@@ -543,6 +600,18 @@ class LaunchFailurePredictor(Predictor):
             asked, question[distinct], t[distinct]
         )
         days = day[rows]
+        # The vehicle's status on each row's own date (one of two per vehicle at most).
+        vehicles = context["vehicle"]
+        statuses: dict[int, int] = {}
+        known: list[StatusAt] = []
+        status = []
+        for a, d in zip(answer.reshape(-1).tolist(), days.tolist(), strict=True):
+            found = self._status(vehicles[a], d)
+            code = statuses.get(id(found))
+            if code is None:
+                code = statuses[id(found)] = len(known)
+                known.append(found)
+            status.append(code)
         return LaunchAnswers(
             size=n,
             rows=rows.tolist(),
@@ -563,6 +632,8 @@ class LaunchFailurePredictor(Predictor):
                 if last is None
                 else np.maximum(np.floor(days) - math.floor(last), 0).astype(np.int64).tolist()
             ),
+            status=status,
+            statuses=known,
         )
 
     def _answer_rows(
@@ -664,8 +735,9 @@ class LaunchFailurePredictor(Predictor):
         # The keys only some answers carry (see _optional), as columns with None for "absent".
         read_as: list[Any] = [None] * m
         described: list[Any] = [None] * m
-        for i in moving:
-            read_as[i], described[i] = _optional(vehicles[i], None, 0, None)[:2]
+        for i, v in enumerate(vehicles):
+            if v.matched in _READ_AS:
+                read_as[i], described[i] = _optional(v, None, 0, None)[:2]
         pad_of = [pad_keys[j] for j in rows]
         shown = {id(x): _shares(x) for x in mixes.values()}
         context.update(
@@ -709,18 +781,29 @@ def _optional(
 ) -> tuple[Any, ...]:
     """The values of :data:`OPTIONAL_KEYS` (None: the answer does not carry the key): how a
     family name was read, the pad, the pads mixed."""
-    read_as = vehicle.matched in _BY_MOMENT
-    return (
-        vehicle.asked if read_as else None,
-        (
+    read_as: str | None = None
+    if vehicle.matched in _BY_MOMENT:
+        read_as = (
             f"{vehicle.asked!r} read as {vehicle.name}, the most recently flown variant of "
             f"the {vehicle.family} family"
         )
-        if read_as
-        else None,
+    elif vehicle.matched == "alias":
+        read_as = f"{vehicle.asked!r} read as {vehicle.name}"
+    return (
+        None if read_as is None else vehicle.asked,
+        read_as,
         None if pad is None else pad_key(pad.site, pad.pad),
         None if pad is None else pad_flights,
         None if mix is None else _shares(mix),
+    )
+
+
+def status_values(status: StatusAt) -> tuple[str, str | None, str | None]:
+    """The :data:`STATUS_KEYS` of a status."""
+    return (
+        status.status,
+        status.since or status.retires,
+        None if status.source is None else status.source.cite(),
     )
 
 

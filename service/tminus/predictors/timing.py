@@ -103,6 +103,7 @@ class PadQuery:
     when: datetime
     site: str | None = None
     vehicle: str | None = None
+    allow_unseen: bool = False  # a vehicle name no table knows: its family is unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ class FailureQuery:
 
     vehicle: str
     when: datetime
+    allow_unseen: bool = False  # a vehicle no table knows: the pooled prior, flagged
 
 
 class _HistoryQuantilePredictor(Predictor):
@@ -238,13 +240,17 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
                 "pad",
                 f"no pad {query.pad!r} is on record or in GCAT's pad list, so its turnaround "
                 "is unknown; see GET /v1/pads for known pads",
+                suggestions=self.catalogue.suggest_pads(query.pad, site),
+                unknown_name=True,
             )
         t = self.history.read_moment(to_day(query.when))
         at = self.history.at(t)
         vehicle = None
         family = None
         if query.vehicle is not None:
-            vehicle = self.catalogue.resolve_vehicle(query.vehicle, at=t)
+            vehicle = self.catalogue.resolve_vehicle(
+                query.vehicle, at=t, allow_unseen=query.allow_unseen
+            )
             family = vehicle.family if vehicle.known else None
         record = self.history.pads.get(match.key)
         if family is None and record is not None:
@@ -289,7 +295,9 @@ class ReturnToFlightPredictor(_HistoryQuantilePredictor):
         self, query: FailureQuery
     ) -> tuple[list[float], float, dict[str, bool], dict[str, Any]]:
         t = self.history.read_moment(to_day(query.when))
-        vehicle = self.catalogue.resolve_vehicle(query.vehicle, at=t)
+        vehicle = self.catalogue.resolve_vehicle(
+            query.vehicle, at=t, allow_unseen=query.allow_unseen
+        )
         at = self.history.at(t)
         x, context = rtf_features(at, vehicle=vehicle.name, family=vehicle.family)
         context_out: dict[str, Any] = {**context, "vehicle": vehicle.name, "family": vehicle.family}

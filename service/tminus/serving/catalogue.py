@@ -51,12 +51,19 @@ def _matches(query: str | None, *names: str | None) -> bool:
 
 
 def list_vehicles(
-    snapshot: Snapshot, *, query: str | None = None, limit: int = 1000
+    snapshot: Snapshot,
+    *,
+    query: str | None = None,
+    status: str | None = None,
+    limit: int = 1000,
 ) -> VehicleList:
-    """Known vehicles, most flown first; ``query`` matches name, family or provider."""
+    """Known vehicles, most flown first; ``query`` matches name, family or provider, ``status``
+    keeps the vehicles of one status (T-Minus' vehicle reference: 'active', 'retired', ...)."""
     served, catalogue = catalogue_source(snapshot)
     found = [
-        v for v in _vehicles(served, catalogue) if _matches(query, v.name, v.family, v.provider)
+        v
+        for v in _vehicles(served, catalogue)
+        if _matches(query, v.name, v.family, v.provider) and status in (None, v.status)
     ]
     return VehicleList(**dict(served.provenance), total=len(found), vehicles=found[:limit])
 

@@ -61,7 +61,13 @@ class ServiceError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{'.'.join(map(str, p.loc))}: {p.msg}" for p in problems))
+        super().__init__(
+            "; ".join(
+                f"{'.'.join(map(str, p.loc))}: {p.msg}"
+                + (f" {', '.join(p.suggestions)}" if p.suggestions else "")
+                for p in problems
+            )
+        )
 
 
 class InvalidInputError(ServiceError):
@@ -111,7 +117,7 @@ def query_problem(exc: QueryError, prefix: Loc) -> Problem:
     return Problem(
         loc=(*prefix, exc.field),
         msg=exc.message,
-        type="unknown_name" if exc.suggestions else "invalid_value",
+        type="unknown_name" if exc.unknown_name else "invalid_value",
         suggestions=exc.suggestions,
     )
 

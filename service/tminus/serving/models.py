@@ -125,6 +125,17 @@ class ModelSpec:
             snapshot, self.name, body.items, self.to_query, batch=True, to_columns=self.to_columns
         )
 
+    def run_many(
+        self, snapshot: Snapshot, items: Sequence[Any]
+    ) -> ProbabilityBatchAnswer | QuantileBatchAnswer:
+        """Answer many validated items in one batch, however many (the planner scores every
+        vehicle, pad and date of a plan this way); equal questions are answered once."""
+        answer = predict.predict(
+            snapshot, self.name, items, self.to_query, batch=True, to_columns=self.to_columns
+        )
+        assert isinstance(answer, ProbabilityBatchAnswer | QuantileBatchAnswer)
+        return answer
+
     def run_one(self, snapshot: Snapshot, item: Any) -> ProbabilityAnswer | QuantileAnswer:
         """Answer one item (what the LLM tools and the CLI ask)."""
         answer = predict.predict(snapshot, self.name, [item], self.to_query, batch=False)
@@ -140,6 +151,7 @@ def _launch(item: LaunchItem) -> LaunchQuery:
         pad=item.pad,
         orbit=item.orbit,
         payload_mass_kg=item.payload_mass_kg,
+        allow_unseen=item.allow_unseen,
     )
 
 
@@ -151,6 +163,7 @@ def _launch_columns(items: Sequence[LaunchItem]) -> dict[str, list[Any]]:
         "when": [item.date for item in items],
         "site": [item.site for item in items],
         "pad": [item.pad for item in items],
+        "allow_unseen": [item.allow_unseen for item in items],
     }
 
 
@@ -167,11 +180,17 @@ def _landing(item: LandingItem) -> LandingQuery:
 
 
 def _pad(item: PadItem) -> PadQuery:
-    return PadQuery(pad=item.pad, when=item.date, site=item.site, vehicle=item.vehicle)
+    return PadQuery(
+        pad=item.pad,
+        when=item.date,
+        site=item.site,
+        vehicle=item.vehicle,
+        allow_unseen=item.allow_unseen,
+    )
 
 
 def _failure(item: FailureItem) -> FailureQuery:
-    return FailureQuery(vehicle=item.vehicle, when=item.date)
+    return FailureQuery(vehicle=item.vehicle, when=item.date, allow_unseen=item.allow_unseen)
 
 
 def _weather(item: WeatherItem) -> WeatherQuery:

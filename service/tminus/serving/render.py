@@ -27,7 +27,10 @@ from tminus.predictors.launch_failure import (
     CONTEXT_KEYS,
     FLAG_KEYS,
     OPTIONAL_KEYS,
+    STATUS_FLAG,
+    STATUS_KEYS,
     LaunchAnswers,
+    status_values,
 )
 from tminus.serving.schemas import (
     ProbabilityAnswer,
@@ -78,17 +81,29 @@ def batch(head: bytes, answers: LaunchAnswers) -> bytes:
     :func:`provenance_head`."""
     if answers.errors:
         raise ValueError("a batch with errors has no answer to write")
-    heads = _answer_heads(answers)
+    flags, contexts = _answer_parts(answers)
     as_of = [b'},"as_of":' + x for x in _moments(answers)]
+    # A row's status on its own date: the last flag, and the context's last keys.
+    retired = [b"," + _key(STATUS_FLAG) + _boolean(s.ended) for s in answers.statuses]
+    status = [
+        b"".join(
+            b"," + _key(k) + pydantic_core.to_json(v)
+            for k, v in zip(STATUS_KEYS, status_values(s), strict=True)
+        )
+        for s in answers.statuses
+    ]
     # Every row's pieces in one sequence, joined once (the answer is megabytes).
     pieces = chain.from_iterable(
         zip(
             chain((b"",), repeat(b",")),
-            [heads[a] for a in answers.answer],
+            [flags[a] for a in answers.answer],
+            [retired[s] for s in answers.status],
+            [contexts[a] for a in answers.answer],
             repeat(b',"before_data_cutoff":'),
             _booleans(answers.before_data_cutoff),
             repeat(b',"history_read_at_cutoff":'),
             _booleans(answers.history_read_at_cutoff),
+            [status[s] for s in answers.status],
             [as_of[a] for a in answers.answer],
             repeat(b',"days_past_cutoff":'),
             _numbers(answers.days_past_cutoff),
@@ -98,9 +113,10 @@ def batch(head: bytes, answers: LaunchAnswers) -> bytes:
     return b"".join(chain((head, b',"items":['), pieces, (b"]}",)))
 
 
-def _answer_heads(answers: LaunchAnswers) -> list[bytes]:
-    """Each answer's item up to the cutoff keys at the end of its context:
-    ``{"probability":..,"interval":[..],"flags":{..},"context":{..`` (no closing brace)."""
+def _answer_parts(answers: LaunchAnswers) -> tuple[list[bytes], list[bytes]]:
+    """Each answer's item in two parts, what depends on a row's own date left out:
+    ``{"probability":..,"interval":[..],"flags":{..`` (the status flag missing) and
+    ``},"context":{..`` (the keys after the answer's own missing)."""
     parts: list[Iterable[bytes]] = [
         repeat(b'{"probability":'),
         _numbers(answers.probability),
@@ -113,13 +129,15 @@ def _answer_heads(answers: LaunchAnswers) -> list[bytes]:
     for i, key in enumerate(FLAG_KEYS):
         opening = b"," if i else b',"flags":{'
         parts += [repeat(opening + _key(key)), _booleans(answers.flags[key])]
+    flags = list(map(b"".join, zip(*parts, strict=False)))  # the literals repeat forever
+    parts = []
     for i, key in enumerate(CONTEXT_KEYS):
         opening = b"," if i else b'},"context":{'
         values = answers.context[key]
         parts += [repeat(opening + _key(key)), _text(values) if key in _TEXT else _numbers(values)]
     optional = [_optional(key, answers.context[key]) for key in OPTIONAL_KEYS]
     parts.append(map(b"".join, zip(*optional, strict=True)))
-    return list(map(b"".join, zip(*parts, strict=False)))  # the literals repeat forever
+    return flags, list(map(b"".join, zip(*parts, strict=False)))
 
 
 def _optional(key: str, values: Sequence[Any]) -> list[bytes]:
@@ -160,6 +178,10 @@ def _numbers(values: Sequence[Any]) -> list[bytes]:
 
 def _booleans(values: Sequence[bool]) -> list[bytes]:
     return [_TRUE if v else _FALSE for v in values]
+
+
+def _boolean(value: bool) -> bytes:
+    return _TRUE if value else _FALSE
 
 
 def _text(values: Sequence[Any], *, many: bool = False) -> list[bytes]:

@@ -155,6 +155,14 @@ ShortName = Annotated[
 ]
 
 
+VEHICLE_NAME: Final = (
+    "A vehicle: GCAT's name ('Falcon 9', 'Chang Zheng 2D'), a common name T-Minus knows "
+    "('F9', 'Falcon 9 Block 5', 'Long March 2D', 'GSLV Mk III'), or a family or series "
+    "('Vulcan', 'Ariane 6', 'Atlas V': its most recently flown variant, said in "
+    "context.resolved_as). GET /v1/vehicles lists the known vehicles."
+)
+
+
 class RequestSchema(BaseModel):
     """Base of every request schema: unknown fields and non-finite numbers are refused."""
 
@@ -171,7 +179,7 @@ class LaunchItem(RequestSchema):
         }
     )
 
-    vehicle: Name = Field(description="GCAT vehicle name, e.g. 'Falcon 9' (GET /v1/vehicles).")
+    vehicle: Name = Field(description=VEHICLE_NAME)
     date: UtcDatetime
     site: Name | None = Field(default=None, description="GCAT site code, e.g. 'CC', 'KSC'.")
     pad: Name | None = Field(default=None, description="GCAT pad code, e.g. 'LC40', 'LC39A'.")
@@ -180,6 +188,12 @@ class LaunchItem(RequestSchema):
     )
     payload_mass_kg: float | None = Field(
         default=None, ge=0, le=300_000, description="Payload mass in kg (accepted; not yet used)."
+    )
+    allow_unseen: bool = Field(
+        default=False,
+        description="Answer a vehicle name no table knows (not in GET /v1/vehicles, not an "
+        "alias) from the pooled new-vehicle prior, flagged unseen_vehicle, instead of "
+        "refusing it with a 422 that lists the closest known names.",
     )
 
 
@@ -237,7 +251,15 @@ class PadItem(RequestSchema):
     site: Name | None = Field(
         default=None, description="GCAT site code; needed only when a pad code is ambiguous."
     )
-    vehicle: Name | None = Field(default=None, description="Vehicle of the launch, if known.")
+    vehicle: Name | None = Field(
+        default=None, description="Vehicle of the launch, if known (names as for launches)."
+    )
+    allow_unseen: bool = Field(
+        default=False,
+        description="Answer a vehicle name no table knows (not in GET /v1/vehicles, not an "
+        "alias) from the pooled new-vehicle prior, flagged unseen_vehicle, instead of "
+        "refusing it with a 422 that lists the closest known names.",
+    )
 
 
 class FailureItem(RequestSchema):
@@ -247,8 +269,14 @@ class FailureItem(RequestSchema):
         json_schema_extra={"examples": [{"vehicle": "Falcon 9", "date": "2026-03-01"}]}
     )
 
-    vehicle: Name = Field(description="GCAT vehicle name of the failed launch.")
+    vehicle: Name = Field(description=VEHICLE_NAME)
     date: UtcDatetime = Field(description="Date of the failure.")
+    allow_unseen: bool = Field(
+        default=False,
+        description="Answer a vehicle name no table knows (not in GET /v1/vehicles, not an "
+        "alias) from the pooled new-vehicle prior, flagged unseen_vehicle, instead of "
+        "refusing it with a 422 that lists the closest known names.",
+    )
 
 
 class WeatherItem(RequestSchema):
@@ -526,6 +554,16 @@ class QuantileBatchAnswer(Provenance):
 
 # ---- catalogue ---------------------------------------------------------------------------
 VehicleState = Literal["flown", "not yet flown"]
+VehicleStatus = Literal[
+    "active",
+    "retired",
+    "in_development",
+    "crew_only",
+    "dedicated",
+    "closed_to_new_customers",
+    "cancelled",
+    "unknown",
+]
 
 
 class VehicleInfo(ResponseSchema):
@@ -541,6 +579,22 @@ class VehicleInfo(ResponseSchema):
     state: VehicleState = Field(
         description="'not yet flown': GCAT lists the variant but it has no launch on record; "
         "a launch of it is answered as a maiden flight."
+    )
+    status: VehicleStatus = Field(
+        description="What T-Minus' vehicle reference says today: active, retired, "
+        "in_development, crew_only, dedicated (a national or single-customer programme), "
+        "closed_to_new_customers, cancelled; unknown when the reference does not list it."
+    )
+    status_since: str | None = Field(
+        default=None, description="Retired, cancelled or closed since (YYYY[-MM[-DD]])."
+    )
+    status_source: str | None = Field(
+        default=None, description="The public document the status comes from, checked on."
+    )
+    capacity_kg: dict[str, float] = Field(
+        default_factory=dict,
+        description="The largest rated capacity per orbit class in T-Minus' reference "
+        "(LEO, SSO, GTO, ..., in kg); a class without a public figure is absent.",
     )
 
 

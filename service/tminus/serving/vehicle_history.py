@@ -11,11 +11,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Final
 
-from tminus.features.names import NameIndex, normalise_vehicle
 from tminus.features.timebase import from_day
 from tminus.predictors.base import QueryError
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
-from tminus.serving.errors import InvalidInputError, Problem
+from tminus.serving.errors import InvalidInputError, query_problem
 from tminus.serving.schemas import FlightRisk, VehicleHistory
 from tminus.serving.state import Snapshot
 
@@ -48,27 +47,12 @@ def flight_risks(predictor: LaunchFailurePredictor, vehicle: str) -> list[Flight
 
 
 def _resolve(predictor: LaunchFailurePredictor, name: str) -> str:
-    """The vehicle ``name`` means; a 422 naming the closest ones when it is not known."""
+    """The vehicle ``name`` means (the catalogue's one rule); a 422 naming the closest ones
+    when it is not known."""
     try:
-        match = predictor.catalogue.resolve_vehicle(name.strip())
+        return predictor.catalogue.resolve_vehicle(name.strip()).name
     except QueryError as exc:
-        suggestions = exc.suggestions
-    else:
-        if match.known:
-            return match.name
-        names = NameIndex((v.name for v in predictor.catalogue.vehicles()), normalise_vehicle)
-        suggestions = names.closest(name)
-    raise InvalidInputError(
-        [
-            Problem(
-                loc=("vehicle",),
-                msg=f"no vehicle {name.strip()[:64]!r} on record or in GCAT's vehicle list; "
-                "known vehicles are listed by GET /v1/vehicles",
-                type="unknown_name",
-                suggestions=suggestions,
-            )
-        ]
-    )
+        raise InvalidInputError([query_problem(exc, ())]) from None
 
 
 def vehicle_history(snapshot: Snapshot, name: str) -> VehicleHistory:

@@ -88,6 +88,9 @@ def compare_vehicles(snapshot: Snapshot, request: CompareRequest) -> Comparison:
                     first_flight=entry.first_flight,
                     last_flight=entry.last_flight,
                 ),
+                status=str(item.context.get("vehicle_status", "unknown")),
+                status_since=_opt_str(item.context.get("vehicle_status_since")),
+                status_source=_opt_str(item.context.get("vehicle_status_source")),
                 flags={k: v for k, v in item.flags.items() if v},
             )
         )
@@ -136,4 +139,33 @@ def _summary(
                 f"{row.vehicle} has no flight on record: its probability is the pooled "
                 f"new-vehicle prior {tag}."
             )
+        elif row.flags.get("maiden_flight"):
+            out.append(
+                f"{row.vehicle} has not flown by {w.day(request.date)} in the record: its "
+                f"probability is that of a maiden flight, from its family's record {tag}."
+            )
+        if (status := status_sentence(row.vehicle, row.status, row.status_since)) is not None:
+            out.append(status + (f" ({row.status_source})." if row.status_source else "."))
     return out
+
+
+def status_sentence(vehicle: str, status: str, since: str | None) -> str | None:
+    """'Delta 4H is retired (since 2024-04-09)' where the status matters, else None."""
+    words = {
+        "retired": "is retired",
+        "cancelled": "was cancelled",
+        "crew_only": "flies crew only (not sold to other missions)",
+        "dedicated": "flies only its own programme (not sold commercially)",
+        "closed_to_new_customers": "is closed to new customers (its remaining flights are sold)",
+        "in_development": "is still in development",
+    }
+    said = words.get(status)
+    if said is None:
+        return None
+    return f"{vehicle} {said}" + (
+        f" (since {since})" if since and status != "in_development" else ""
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -92,6 +92,8 @@ class Period:
     last: dt.date | None
     kind: Kind
     explicit_year: bool = True
+    # A date that reads two ways ("3/4/2027": 4 March or 3 April): the reading not used.
+    alternative: dt.date | None = None
 
     @property
     def days(self) -> tuple[dt.date, dt.date | None]:
@@ -207,6 +209,19 @@ def _parsed_day(match: re.Match[str], today: dt.date) -> Period | None:
     if found is None:
         return None
     return _period(match, found[0], None, "day")
+
+
+def _numeric_day(match: re.Match[str], today: dt.date) -> Period | None:
+    """'3/4/2027' as month/day/year (the US order, as most of the record's sources write it),
+    or day/month/year when the first number cannot be a month; both readings are kept when
+    both are calendar days."""
+    a, b, year = int(match[1]), int(match[2]), int(match[3])
+    month, day = (b, a) if a > 12 else (a, b)
+    first = _safe_date(year, month, day)
+    if first is None:
+        return None
+    other = _safe_date(year, b, a) if a <= 12 and b <= 12 and a != b else None
+    return replace(_period(match, first, None, "day"), alternative=other)
 
 
 def _part_of_month(match: re.Match[str], today: dt.date) -> Period | None:
@@ -422,7 +437,7 @@ def _bare(match: re.Match[str], today: dt.date) -> Period | None:
 # In order of priority: an expression inside one found earlier is not read again.
 EXPRESSIONS: Final[tuple[tuple[re.Pattern[str], Maker], ...]] = (
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), _iso),
-    (re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"), _parsed_day),
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), _numeric_day),
     (
         re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_M}\.?,?\s+\d{{4}}\b"),
         _parsed_day,

@@ -1,29 +1,33 @@
 """The mission planner: what can carry the payload, from where, and when; ranked and explained.
 
-A plan reads every history as of one moment: the earliest date of the window, or the end of
-the record for a window after it (the data cutoff; the answer says how far past it the window
-lies). From there:
+A plan reads every launch history as of one moment: the earliest date of the window, or the end
+of the record for a window after it (the data cutoff; the answer says how far past it the
+window lies). Vehicle status is read for the window itself (T-Minus' vehicle reference says
+when a vehicle retired). The plan is a pipeline of named steps, each taking the survivors of the
+one before and returning what it keeps and what it excludes, with the reason:
 
-1. **Vehicles**: the ones named, or every vehicle that launched in the ``retired_after_years``
-   before that moment, and the variants GCAT lists that have not flown yet, of those families
-   (maiden flights, flagged). Retirements are not in the public data: "active" is only this.
-2. **Capacity** (:mod:`tminus.features.capability`): can the vehicle carry the payload to the
-   orbit? Demonstrated (the record shows the mass carried there), rated (GCAT's figure) or by
-   a stated rule: feasible; a figure below the mass: excluded (``capacity_exceeded``); no
-   figure decides: unknown, flagged and ranked after the feasible options.
-3. **Pads and sites**: each pad the vehicle launched from (a maiden flight: the pads its family
-   used in the year before), if active and allowed, at a site whose record reached the orbit
-   class (else ``orbit_not_reached_from_site``).
-4. **Dates**: the pad is taken to be free from its last launch before the moment read plus the
-   median of the ``pad_turnaround`` quantiles (never before the earliest date); dates are then
-   tried every ``date_step_days`` until one has a ``launch_failure`` probability within the
-   risk tolerance. For a window after the cutoff the pad's calendar is read at the cutoff:
-   its launches since, and its manifest, are not in the data, and the reasons say so.
-5. **Ranks**: by failure probability, by date and by capacity margin, with the Pareto front
-   over the three; every sentence that explains a rank names the model version behind each
-   number.
+1. :func:`candidates`: the vehicles named (a name no table knows is refused), or every vehicle
+   that launched in the ``retired_after_years`` before the moment read, and the variants GCAT
+   lists that have not flown yet, of those families (maiden flights, flagged);
+2. :func:`status`: T-Minus' reference decides whether each is for sale on the window: retired
+   (or cancelled) ones are excluded as ``retired``, crew-only, dedicated and sold-out ones as
+   ``not_offered``, unless the request asks for history (``include_retired``); a vehicle the
+   reference does not list counts as active only by its recent launches (flagged);
+3. :func:`capacity` (:mod:`tminus.features.capability`): the reference's figure, the record's
+   demonstrated masses, GCAT's ratings or a stated rule; a figure below the mass excludes
+   (``capacity_exceeded``); no figure: unknown, flagged and ranked after the feasible options;
+4. :func:`pads`: each pad the vehicle launched from (a maiden flight: its family's pads of the
+   year before), active and allowed, at a site whose record reached the orbit class;
+5. :func:`readiness`: the pad is taken to be free from its last launch before the moment read
+   plus the median ``pad_turnaround`` (never before the earliest date); ``pad_busy`` if not
+   within the window;
+6. :func:`risk`: the ``launch_failure`` probability on the dates tried every
+   ``date_step_days``, all of a plan's in one batch; the first date within the risk
+   tolerance is kept (``risk_above_tolerance`` if none);
+7. :func:`rank`: by failure probability, by date and by capacity margin, with the Pareto front.
 
-The predictions go through :mod:`tminus.serving.models`, the same entries the REST routes use.
+The predictions go through :mod:`tminus.serving.models`, the same entries the REST routes use;
+the sentences that explain an option are written by :mod:`tminus.tools.plan_words`.
 """
 
 from __future__ import annotations
@@ -33,10 +37,9 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final, Generic, TypeVar
 
 from tminus.features.capability import (
-    RULE_SHORT,
     Capacity,
     assess_capacity,
     capacity_rule,
@@ -45,24 +48,27 @@ from tminus.features.capability import (
     site_reach,
     site_sentence,
 )
-from tminus.features.history import LaunchHistory, pad_key
+from tminus.features.history import HistoryAt, LaunchHistory, pad_key
 from tminus.features.names import NameIndex
-from tminus.features.orbits import describe, reached_words
-from tminus.features.reference import Reached
+from tminus.features.orbits import reached_words
+from tminus.features.reference import Reached, Reference, StatusAt
 from tminus.features.timebase import from_day, to_day
 from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue
 from tminus.serving.catalogue import catalogue_source
-from tminus.serving.errors import InvalidInputError, Problem
+from tminus.serving.errors import InvalidInputError, Problem, query_problem
 from tminus.serving.models import MODELS_BY_NAME
 from tminus.serving.schemas import (
     LaunchItem,
     PadItem,
     ProbabilityAnswer,
+    ProbabilityItem,
     Provenance,
     QuantileAnswer,
+    QuantileItem,
 )
-from tminus.serving.state import Snapshot
+from tminus.serving.state import ServedModel, Snapshot
+from tminus.tools import plan_words
 from tminus.tools import wording as w
 from tminus.tools.schemas import (
     Exclusion,
@@ -87,6 +93,8 @@ REASON_ORDER: Final = (
     "orbit_not_reached_from_site",
     "risk_above_tolerance",
     "pad_busy",
+    "retired",
+    "not_offered",
     "vehicle_not_active",
     "pad_not_active",
     "no_known_pad",
@@ -94,6 +102,8 @@ REASON_ORDER: Final = (
     "site_not_allowed",
 )
 YEAR_DAYS: Final = 365.25
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -159,11 +169,56 @@ def planner_index(history: LaunchHistory, catalogue: Catalogue, t: float) -> Pla
     )
 
 
-@dataclass
-class _Option:
-    """An option before ranking."""
+# ---- what each step hands on -------------------------------------------------------------
+@dataclass(frozen=True)
+class Step(Generic[T]):
+    """What a step kept (for the next step) and what it excluded, with reasons."""
+
+    kept: list[T]
+    excluded: list[Exclusion] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A vehicle to consider, with its status on the window (T-Minus' reference)."""
 
     vehicle: Vehicle
+    status: StatusAt
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A vehicle whose capacity does not rule the payload out."""
+
+    candidate: Candidate
+    capacity: Capacity
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A (vehicle, pad) pair at a site that reached the orbit class."""
+
+    carried: Carried
+    pad: Pad
+    reached: Reached | None
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A pair whose pad is likely free within the window, and from when."""
+
+    placed: Placed
+    readiness: QuantileAnswer
+    free_from: dt.datetime
+
+
+@dataclass
+class Option:
+    """A (vehicle, pad, date) that meets the requirements, before and after ranking."""
+
+    vehicle: Vehicle
+    status: StatusAt
     pad: Pad
     date: dt.datetime
     failure: ProbabilityAnswer
@@ -176,7 +231,6 @@ class _Option:
     date_rank: int = 0
     margin_rank: int | None = None
     pareto: bool = False
-    ranks: dict[str, int] = field(default_factory=dict)
 
     @property
     def unknown(self) -> bool:
@@ -188,184 +242,74 @@ class _Option:
         return (self.vehicle.name, self.pad.site, self.pad.pad)
 
 
-def _failure(answer: ProbabilityAnswer) -> FailureEstimate:
-    return FailureEstimate(
-        model=answer.model,
-        version=answer.version,
-        probability=answer.probability,
-        interval=answer.interval,
+def _exclusion(
+    reason: ExclusionReason,
+    vehicle: str,
+    message: str,
+    *,
+    pad: Pad | None = None,
+    suggestions: Sequence[str] = (),
+) -> Exclusion:
+    return Exclusion(
+        vehicle=vehicle,
+        site=pad.site if pad else None,
+        pad=pad.pad if pad else None,
+        reason=reason,
+        message=message,
+        suggestions=list(suggestions),
     )
 
 
-def _readiness(answer: QuantileAnswer, pad: Pad) -> PadReadiness:
-    return PadReadiness(
-        model=answer.model,
-        version=answer.version,
-        site=pad.site,
-        pad=pad.pad,
-        last_launch=answer.start,
-        days=answer.quantiles,
-        dates=answer.dates,
-    )
+# ---- the context every step reads ---------------------------------------------------------
+@dataclass(frozen=True)
+class PlanContext:
+    """One plan's request, the snapshot it reads, and the moments it reads them at."""
 
+    snapshot: Snapshot
+    request: PlanRequest
+    failure_model: ServedModel
+    turnaround_model: ServedModel
+    catalogue_model: ServedModel
+    catalogue: Catalogue
+    t: float  # the moment the launch record is read at
+    window_day: float  # the earliest date: vehicle status is read for it
+    days_past_cutoff: int
+    after_cutoff: bool
+    index: PlannerIndex
+    sites: frozenset[str] | None
+    providers: frozenset[str] | None
 
-def _relative(failure: ProbabilityAnswer, safest: _Option) -> str:
-    """How an option's risk compares with the lowest-risk option's, and whether it is clear."""
-    best = safest.failure
-    ratio = failure.probability / best.probability
-    name = f"{safest.vehicle.name} from {safest.pad.site}/{safest.pad.pad}"
-    if ratio < 1.05:
-        text = f"Its failure probability is practically that of the lowest-risk option, {name}"
-    else:
-        text = f"Its failure probability is {ratio:.1f}x that of the lowest-risk option, {name}"
-    text += f" ({w.percent(best.probability)})"
-    if failure.interval[0] <= best.interval[1]:
-        text += "; their 90% intervals overlap, so the difference is not clear-cut"
-    return text + "."
+    @property
+    def history(self) -> LaunchHistory:
+        return self.catalogue.history
 
+    @property
+    def reference(self) -> Reference:
+        return self.catalogue.reference
 
-def _dominates(a: _Option, b: _Option) -> bool:
-    """``a`` is at least as good as ``b`` on risk, date and margin, and better on one."""
-    ma = -math.inf if a.capacity.margin_kg is None else a.capacity.margin_kg
-    mb = -math.inf if b.capacity.margin_kg is None else b.capacity.margin_kg
-    pa, pb = a.failure.probability, b.failure.probability
-    no_worse = pa <= pb and a.date <= b.date and ma >= mb
-    return no_worse and (pa < pb or a.date < b.date or ma > mb)
+    @property
+    def at(self) -> HistoryAt:
+        return self.history.at(self.t)
 
+    @property
+    def cutoff(self) -> dt.datetime | None:
+        return self.catalogue.cutoff
 
-class _Plan:
-    """One planning run: the request, the snapshot it reads, and what it found."""
+    @property
+    def read_at(self) -> dt.datetime | None:
+        return from_day(self.t) if self.history.last_day is not None else None
 
-    def __init__(self, snapshot: Snapshot, request: PlanRequest) -> None:
-        self.snapshot = snapshot
-        self.request = request
-        self.failure_model = snapshot.get("launch_failure")
-        self.turnaround_model = snapshot.get("pad_turnaround")
-        self.catalogue_model, catalogue = catalogue_source(snapshot)
-        self.catalogue = catalogue
-        self.history = catalogue.history
-        self.reference = catalogue.reference
-        self.cutoff = catalogue.cutoff
-        earliest = to_day(request.earliest_date)
-        # Every history is read at one moment: the earliest date, or the record's end.
-        self.t = self.history.read_moment(earliest)
-        self.read_at = from_day(self.t) if self.history.last_day is not None else None
-        self.days_past_cutoff = self.history.days_past_cutoff(earliest)
-        self.after_cutoff = self.days_past_cutoff > 0 or self.t < earliest
-        self.at = self.history.at(self.t)
-        self.active_since = self.t - request.retired_after_years * YEAR_DAYS
-        self.index = self._index()
-        self.excluded: list[Exclusion] = []
-        self.notes: list[str] = []
-        self.sites = self._resolve_sites(request.sites)
-        self.providers = self._resolve_codes(
-            request.providers, self.index.providers, "providers", "provider"
-        )
-
-    # ---- helpers -----------------------------------------------------------------------
-    def _index(self) -> PlannerIndex:
-        def build() -> PlannerIndex:
-            return planner_index(self.history, self.catalogue, self.t)
-
-        if self.t == self.history.horizon:
-            # Every window after the cutoff reads the same moment: build once per version.
-            return self.catalogue_model.memo("planner_index_at_cutoff", build)
-        return build()
-
-    def _resolve_codes(
-        self, requested: Sequence[str] | None, known: Iterable[str], field: str, what: str
-    ) -> set[str] | None:
-        """Requested provider codes as known ones; unknown ones are a 422 with suggestions."""
-        if requested is None:
-            return None
-        index = NameIndex(known)
-        found: set[str] = set()
-        problems: list[Problem] = []
-        for position, code in enumerate(requested):
-            match = index.resolve(code)
-            if match is not None:
-                found.add(match)
-                continue
-            close = index.closest(code)
-            problems.append(
-                Problem(
-                    loc=(field, position),
-                    msg=f"unknown {what} {code!r}; {what}s are GCAT codes"
-                    + ("; did you mean one of these?" if close else ""),
-                    type="unknown_name",
-                    suggestions=close,
-                )
-            )
-        if problems:
-            raise InvalidInputError(problems)
-        return found
-
-    def _resolve_sites(self, requested: Sequence[str] | None) -> set[str] | None:
-        """Requested sites, by code or name ('Cape Canaveral'), as known GCAT site codes."""
-        if requested is None:
-            return None
-        index = NameIndex(self.index.sites)
-        found: set[str] = set()
-        problems: list[Problem] = []
-        for position, name in enumerate(requested):
-            code = index.resolve(name)
-            if code is None:
-                try:
-                    code = self.catalogue.resolve_site(name)
-                except QueryError:
-                    code = None
-            if code is not None:
-                found.add(code)
-                continue
-            close = index.closest(name)
-            problems.append(
-                Problem(
-                    loc=("sites", position),
-                    msg=f"unknown site {name!r}; sites are GCAT codes ('CC', 'CSG') or names "
-                    "('Cape Canaveral', 'Kourou')"
-                    + ("; did you mean one of these?" if close else ""),
-                    type="unknown_name",
-                    suggestions=close,
-                )
-            )
-        if problems:
-            raise InvalidInputError(problems)
-        return found
-
-    def exclude(
-        self,
-        reason: ExclusionReason,
-        vehicle: str,
-        message: str,
-        *,
-        pad: Pad | None = None,
-        suggestions: Sequence[str] = (),
-    ) -> None:
-        self.excluded.append(
-            Exclusion(
-                vehicle=vehicle,
-                site=pad.site if pad else None,
-                pad=pad.pad if pad else None,
-                reason=reason,
-                message=message,
-                suggestions=list(suggestions),
-            )
-        )
-
-    def active(self, last_day: float | None) -> bool:
-        """Whether something that last launched on ``last_day`` counts as active."""
-        return last_day is not None and last_day >= self.active_since
+    @property
+    def active_since(self) -> float:
+        return self.t - self.request.retired_after_years * YEAR_DAYS
 
     @property
     def catalogue_tag(self) -> str:
         return w.cite(self.catalogue_model.name, self.catalogue_model.version)
 
-    @property
-    def when_read(self) -> str:
-        """'the data cutoff 2025-12-30' or 'your earliest date 2026-03-01'."""
-        if self.after_cutoff and self.cutoff is not None:
-            return f"the data cutoff {w.day(self.cutoff)}"
-        return f"your earliest date {w.day(self.request.earliest_date)}"
+    def active(self, last_day: float | None) -> bool:
+        """Whether something that last launched on ``last_day`` counts as active."""
+        return last_day is not None and last_day >= self.active_since
 
     def vehicle(self, name: str) -> Vehicle:
         """``name``'s record as of the moment read."""
@@ -380,584 +324,570 @@ class _Plan:
             last_day=record.last_day,
         )
 
-    # ---- steps -------------------------------------------------------------------------
-    def vehicles(self) -> list[Vehicle]:
-        """The vehicles to consider; excluded ones are recorded with their reason."""
-        if self.request.vehicles is None:
-            return self._default_vehicles()
-        chosen: list[Vehicle] = []
-        for name in self.request.vehicles:
-            try:
-                match = self.catalogue.resolve_vehicle(name, at=self.t)
-            except QueryError as exc:
-                self.exclude(
-                    "unknown_vehicle",
-                    name,
-                    f"no vehicle named {name!r} is known; the closest are "
-                    f"{', '.join(exc.suggestions)}",
-                    suggestions=exc.suggestions,
+    @classmethod
+    def build(cls, snapshot: Snapshot, request: PlanRequest) -> PlanContext:
+        """Read the snapshot at the plan's moment; unknown sites or providers are a 422."""
+        catalogue_model, catalogue = catalogue_source(snapshot)
+        history = catalogue.history
+        earliest = to_day(request.earliest_date)
+        # Every history is read at one moment: the earliest date, or the record's end.
+        t = history.read_moment(earliest)
+        days_past = history.days_past_cutoff(earliest)
+
+        def build_index() -> PlannerIndex:
+            return planner_index(history, catalogue, t)
+
+        # Every window after the cutoff reads the same moment: build once per version.
+        index = (
+            catalogue_model.memo("planner_index_at_cutoff", build_index)
+            if t == history.horizon
+            else build_index()
+        )
+        return cls(
+            snapshot=snapshot,
+            request=request,
+            failure_model=snapshot.get("launch_failure"),
+            turnaround_model=snapshot.get("pad_turnaround"),
+            catalogue_model=catalogue_model,
+            catalogue=catalogue,
+            t=t,
+            window_day=earliest,
+            days_past_cutoff=days_past,
+            after_cutoff=days_past > 0 or t < earliest,
+            index=index,
+            sites=_resolve_sites(catalogue, index, request.sites),
+            providers=_resolve_providers(index, request.providers),
+        )
+
+
+def _resolve_providers(
+    index: PlannerIndex, requested: Sequence[str] | None
+) -> frozenset[str] | None:
+    """Requested provider codes as known ones; unknown ones are a 422 with suggestions."""
+    if requested is None:
+        return None
+    names = NameIndex(index.providers)
+    found: set[str] = set()
+    problems: list[Problem] = []
+    for position, code in enumerate(requested):
+        match = names.resolve(code)
+        if match is not None:
+            found.add(match)
+            continue
+        close = names.closest(code)
+        problems.append(
+            Problem(
+                loc=("providers", position),
+                msg=f"unknown provider {code!r}; providers are GCAT codes"
+                + ("; did you mean one of these?" if close else ""),
+                type="unknown_name",
+                suggestions=close,
+            )
+        )
+    if problems:
+        raise InvalidInputError(problems)
+    return frozenset(found)
+
+
+def _resolve_sites(
+    catalogue: Catalogue, index: PlannerIndex, requested: Sequence[str] | None
+) -> frozenset[str] | None:
+    """Requested sites, by code or name ('Cape Canaveral'), through the catalogue's one rule;
+    unknown ones are a 422 with suggestions."""
+    if requested is None:
+        return None
+    found: set[str] = set()
+    problems: list[Problem] = []
+    for position, name in enumerate(requested):
+        try:
+            found.add(catalogue.resolve_site(name))
+        except QueryError as exc:
+            close = exc.suggestions or NameIndex(index.sites).closest(name)
+            problems.append(
+                Problem(
+                    loc=("sites", position),
+                    msg=f"unknown site {name!r}; sites are GCAT codes ('CC', 'CSG') or names "
+                    "('Cape Canaveral', 'Kourou')"
+                    + ("; did you mean one of these?" if close else ""),
+                    type="unknown_name",
+                    suggestions=close,
                 )
-                continue
-            if not match.known:
-                self.exclude(
-                    "unknown_vehicle",
-                    name,
-                    f"no vehicle named {name!r} is on record or in GCAT's vehicle list, so its "
-                    "capacity and pads are unknown; see list_vehicles for known names",
-                )
-                continue
-            if match.matched in ("family", "series"):
-                self.notes.append(
-                    f"Read {name!r} as {match.name}, its family's most recently flown variant "
-                    f"as of {self.when_read} {self.catalogue_tag}."
-                )
-            entry = self.vehicle(match.name)
-            if any(v.name == entry.name for v in chosen):
-                continue
-            if self.providers is not None and entry.provider not in self.providers:
-                self.exclude(
+            )
+    if problems:
+        raise InvalidInputError(problems)
+    return frozenset(found)
+
+
+# ---- the steps ---------------------------------------------------------------------------
+def candidates(ctx: PlanContext) -> Step[Vehicle]:
+    """The vehicles named, or the recently active ones and their families' unflown variants."""
+    if ctx.request.vehicles is None:
+        return _default_vehicles(ctx)
+    chosen: list[Vehicle] = []
+    excluded: list[Exclusion] = []
+    notes: list[str] = []
+    problems: list[Problem] = []
+    for position, name in enumerate(ctx.request.vehicles):
+        try:
+            match = ctx.catalogue.resolve_vehicle(name, at=ctx.t)
+        except QueryError as exc:
+            problems.append(query_problem(exc, ("vehicles", position)))
+            continue
+        if match.matched in ("family", "series"):
+            notes.append(
+                f"Read {name!r} as {match.name}, its family's most recently flown variant "
+                f"as of {plan_words.when_read(ctx)} {ctx.catalogue_tag}."
+            )
+        elif match.matched == "alias":
+            notes.append(f"Read {name!r} as {match.name} {ctx.catalogue_tag}.")
+        entry = ctx.vehicle(match.name)
+        if any(v.name == entry.name for v in chosen):
+            continue
+        if ctx.providers is not None and entry.provider not in ctx.providers:
+            excluded.append(
+                _exclusion(
                     "provider_not_allowed",
                     entry.name,
                     f"{entry.name} is flown by {entry.provider or 'an unknown provider'}, "
-                    f"not by {', '.join(sorted(self.providers))}",
+                    f"not by {', '.join(sorted(ctx.providers))}",
                 )
-            elif not entry.maiden and not self.active(entry.last_day):
-                self.exclude(
-                    "vehicle_not_active",
-                    entry.name,
-                    f"{entry.name} last flew on {day_text(entry.last_day)}, more than "
-                    f"{self.request.retired_after_years:g} years before {self.when_read}; "
-                    f"whether it is retired is not in the public data {self.catalogue_tag}",
-                )
-            else:
-                chosen.append(entry)
-        return chosen
-
-    def _default_vehicles(self) -> list[Vehicle]:
-        years = f"{self.request.retired_after_years:g}"
-        active: list[Vehicle] = []
-        families: set[str] = set()
-        flown_names: set[str] = set()
-        for name, record in self.history.vehicles.items():
-            at = record.at(self.t)
-            if at.flights:
-                flown_names.add(name)
-            if self.active(at.last_day):
-                entry = self.vehicle(name)
-                families.add(entry.family)
-                if self.providers is None or entry.provider in self.providers:
-                    active.append(entry)
-        maiden: list[Vehicle] = []
-        if self.request.include_maiden_flights:
-            for ref in self.reference.vehicles.values():
-                if ref.name in flown_names or ref.family not in families:
-                    continue
-                if ref.alias is not None and ref.alias in flown_names:
-                    continue  # another name of a vehicle that has flown (UR-500K: Proton-K)
-                entry = self.vehicle(ref.name)
-                if self.providers is None or entry.provider in self.providers:
-                    maiden.append(entry)
-        by = f" of providers {', '.join(sorted(self.providers))}" if self.providers else ""
-        text = (
-            f"No vehicles were named, so the plan considered the {len(active)} vehicles{by} "
-            f"that launched in the {years} years before {self.when_read}"
-        )
-        if maiden:
-            text += (
-                f", and {len(maiden)} variant{'s' if len(maiden) != 1 else ''} of their "
-                "families GCAT lists that had not flown by then, as maiden flights ("
-                + ", ".join(v.name for v in maiden)
-                + ")"
             )
-        self.notes.append(text + f" {self.catalogue_tag}.")
-        return active + maiden
+        else:
+            chosen.append(entry)
+    if problems:
+        raise InvalidInputError(problems)
+    return Step(chosen, excluded, notes)
 
-    def capacity(self, vehicle: Vehicle) -> Capacity | None:
-        """The vehicle's capacity to the orbit; None (recorded) when it cannot carry the mass."""
-        request = self.request
-        found = assess_capacity(
-            self.reference, vehicle.name, request.orbit, request.payload_mass_kg, self.t
-        )
-        if found.status != "infeasible":
-            return found
-        assert request.payload_mass_kg is not None
-        self.exclude(
-            "capacity_exceeded",
-            vehicle.name,
-            f"{vehicle.name} cannot carry {kg(request.payload_mass_kg)} to "
-            f"{request.orbit or 'LEO'}: {_why_not(found)} {self.catalogue_tag}",
-        )
-        return None
 
-    def pads_of(self, vehicle: Vehicle) -> list[Pad]:
-        """The pads a vehicle launched from before the moment read; a maiden flight's family's."""
-        if not vehicle.maiden:
-            return self.index.pads_by_vehicle.get(vehicle.name, [])
-        mix = self.at.pad_mix(vehicle.name, vehicle.family)
-        return [self.index.pads[key] for key, _share in mix if key in self.index.pads]
-
-    def pairs(
-        self, vehicles: Sequence[Vehicle]
-    ) -> list[tuple[Vehicle, Pad, Capacity, Reached | None]]:
-        """Each vehicle that can carry the payload with every active, allowed pad it can use,
-        at a site that reached the orbit."""
-        request = self.request
-        years = f"{request.retired_after_years:g}"
-        out: list[tuple[Vehicle, Pad, Capacity, Reached | None]] = []
-        for vehicle in vehicles:
-            capacity = self.capacity(vehicle)
-            if capacity is None:
+def _default_vehicles(ctx: PlanContext) -> Step[Vehicle]:
+    active: list[Vehicle] = []
+    families: set[str] = set()
+    flown_names: set[str] = set()
+    for name, record in ctx.history.vehicles.items():
+        at = record.at(ctx.t)
+        if at.flights:
+            flown_names.add(name)
+        if ctx.active(at.last_day):
+            entry = ctx.vehicle(name)
+            families.add(entry.family)
+            if ctx.providers is None or entry.provider in ctx.providers:
+                active.append(entry)
+    maiden: list[Vehicle] = []
+    if ctx.request.include_maiden_flights:
+        for ref in ctx.reference.vehicles.values():
+            if ref.name in flown_names or ref.family not in families:
                 continue
-            pads = self.pads_of(vehicle)
-            if not pads:
-                where = "its family's" if vehicle.maiden else "its"
-                self.exclude(
+            if ref.alias is not None and ref.alias in flown_names:
+                continue  # another name of a vehicle that has flown (UR-500K: Proton-K)
+            entry = ctx.vehicle(ref.name)
+            if ctx.providers is None or entry.provider in ctx.providers:
+                maiden.append(entry)
+    by = f" of providers {', '.join(sorted(ctx.providers))}" if ctx.providers else ""
+    return Step([*active, *maiden], notes=[plan_words.considered(ctx, active, maiden, by)])
+
+
+def status(ctx: PlanContext, vehicles: Iterable[Vehicle]) -> Step[Candidate]:
+    """Whether each vehicle is for sale on the window, by T-Minus' reference."""
+    kept: list[Candidate] = []
+    excluded: list[Exclusion] = []
+    history = ctx.request.include_retired
+    for vehicle in vehicles:
+        found = ctx.catalogue.status_at(vehicle.name, at=ctx.window_day)
+        said = plan_words.status_words(found)
+        if found.ended and not history:
+            excluded.append(
+                _exclusion(
+                    "retired",
+                    vehicle.name,
+                    f"{vehicle.name} is {said}; set include_retired to plan it anyway",
+                )
+            )
+        elif found.known and not found.offered and not history:
+            excluded.append(
+                _exclusion(
+                    "not_offered",
+                    vehicle.name,
+                    f"{vehicle.name} is not sold to new missions: {said}; set include_retired "
+                    "to plan it anyway",
+                )
+            )
+        elif not found.known and not vehicle.maiden and not ctx.active(vehicle.last_day):
+            excluded.append(
+                _exclusion(
+                    "vehicle_not_active",
+                    vehicle.name,
+                    f"{vehicle.name} last flew on {day_text(vehicle.last_day)}, more than "
+                    f"{ctx.request.retired_after_years:g} years before "
+                    f"{plan_words.when_read(ctx)}, and T-Minus' vehicle reference does not "
+                    f"list it {ctx.catalogue_tag}",
+                )
+            )
+        else:
+            kept.append(Candidate(vehicle, found))
+    return Step(kept, excluded)
+
+
+def capacity(ctx: PlanContext, candidates: Iterable[Candidate]) -> Step[Carried]:
+    """Each vehicle's capacity to the orbit; those that cannot carry the mass are excluded."""
+    request = ctx.request
+    kept: list[Carried] = []
+    excluded: list[Exclusion] = []
+    for candidate in candidates:
+        name = candidate.vehicle.name
+        found = assess_capacity(ctx.reference, name, request.orbit, request.payload_mass_kg, ctx.t)
+        if found.status != "infeasible":
+            kept.append(Carried(candidate, found))
+            continue
+        assert request.payload_mass_kg is not None
+        excluded.append(
+            _exclusion(
+                "capacity_exceeded",
+                name,
+                f"{name} cannot carry {kg(request.payload_mass_kg)} to "
+                f"{request.orbit or 'LEO'}: {found.why} {ctx.catalogue_tag}",
+            )
+        )
+    return Step(kept, excluded)
+
+
+def _pads_of(ctx: PlanContext, vehicle: Vehicle) -> list[Pad]:
+    """The pads a vehicle launched from before the moment read; a maiden flight's family's."""
+    if not vehicle.maiden:
+        return ctx.index.pads_by_vehicle.get(vehicle.name, [])
+    mix = ctx.at.pad_mix(vehicle.name, vehicle.family)
+    return [ctx.index.pads[key] for key, _share in mix if key in ctx.index.pads]
+
+
+def pads(ctx: PlanContext, carried: Iterable[Carried]) -> Step[Placed]:
+    """Each vehicle with every active, allowed pad it can use, at a site that reached the
+    orbit; raises a 422 when there are more pairs than a plan evaluates."""
+    request = ctx.request
+    years = f"{request.retired_after_years:g}"
+    kept: list[Placed] = []
+    excluded: list[Exclusion] = []
+    when = plan_words.when_read(ctx)
+    for item in carried:
+        vehicle = item.candidate.vehicle
+        found = _pads_of(ctx, vehicle)
+        if not found:
+            where = "its family's" if vehicle.maiden else "its"
+            excluded.append(
+                _exclusion(
                     "no_known_pad",
                     vehicle.name,
                     f"no launch of {vehicle.name} ({where} record) from a known pad is on "
-                    f"record before {self.when_read}",
+                    f"record before {when}",
                 )
-            for pad in pads:
-                where = f"{pad.site}/{pad.pad}"
-                if self.sites is not None and pad.site not in self.sites:
-                    self.exclude(
+            )
+        for pad in found:
+            where = f"{pad.site}/{pad.pad}"
+            if ctx.sites is not None and pad.site not in ctx.sites:
+                excluded.append(
+                    _exclusion(
                         "site_not_allowed",
                         vehicle.name,
-                        f"{where} is at site {pad.site}, not at {', '.join(sorted(self.sites))}",
+                        f"{where} is at site {pad.site}, not at {', '.join(sorted(ctx.sites))}",
                         pad=pad,
                     )
-                    continue
-                if not self.active(pad.last_day):
-                    self.exclude(
+                )
+                continue
+            if not ctx.active(pad.last_day):
+                excluded.append(
+                    _exclusion(
                         "pad_not_active",
                         vehicle.name,
                         f"{where} last launched on {day_text(pad.last_day)}, more than {years} "
-                        f"years before {self.when_read}; whether it is retired is not in the "
-                        f"public data {self.catalogue_tag}",
+                        f"years before {when}; whether it is retired is not in the public data "
+                        f"{ctx.catalogue_tag}",
                         pad=pad,
                     )
-                    continue
-                reached = None
-                if request.orbit is not None and self.reference.orbits.known:
-                    reached = site_reach(self.reference, pad.site, request.orbit, self.t)
-                    if reached.launches == 0:
-                        self.exclude(
+                )
+                continue
+            reached = None
+            if request.orbit is not None and ctx.reference.orbits.known:
+                reached = site_reach(ctx.reference, pad.site, request.orbit, ctx.t)
+                if reached.launches == 0:
+                    excluded.append(
+                        _exclusion(
                             "orbit_not_reached_from_site",
                             vehicle.name,
                             f"{pad.site} has never launched to {reached_words(request.orbit)} "
-                            f"before {self.when_read} {self.catalogue_tag}",
+                            f"before {when} {ctx.catalogue_tag}",
                             pad=pad,
                         )
-                        continue
-                out.append((vehicle, pad, capacity, reached))
-        if len(out) > MAX_PAIRS:
-            raise InvalidInputError(
-                [
-                    Problem(
-                        loc=("vehicles",),
-                        msg=f"{len(out)} vehicle and pad pairs match; at most {MAX_PAIRS} are "
-                        "planned at once: name vehicles, sites or providers",
-                        type="too_many_options",
                     )
-                ]
-            )
-        return out
-
-    def evaluate(
-        self, vehicle: Vehicle, pad: Pad, capacity: Capacity, reached: Reached | None
-    ) -> _Option | None:
-        """The option for one (vehicle, pad), or None (recorded as excluded)."""
-        request = self.request
-        assert pad.last_day is not None  # pairs() keeps active pads only
-        last = from_day(pad.last_day)
-        readiness = MODELS_BY_NAME["pad_turnaround"].run_one(
-            self.snapshot, PadItem(pad=pad.pad, site=pad.site, vehicle=vehicle.name, date=last)
+                    continue
+            kept.append(Placed(item, pad, reached))
+    if len(kept) > MAX_PAIRS:
+        raise InvalidInputError(
+            [
+                Problem(
+                    loc=("vehicles",),
+                    msg=f"{len(kept)} vehicle and pad pairs match; at most {MAX_PAIRS} are "
+                    "planned at once: name vehicles, sites or providers",
+                    type="too_many_options",
+                )
+            ]
         )
-        assert isinstance(readiness, QuantileAnswer)
-        free_from = max(request.earliest_date, readiness.dates.p50)
-        where = f"{pad.site}/{pad.pad}"
-        tag = w.cite(readiness.model, readiness.version)
-        if free_from > request.latest_date:
-            q = readiness.quantiles
-            self.exclude(
+    return Step(kept, excluded)
+
+
+def readiness(ctx: PlanContext, placed: Sequence[Placed]) -> Step[Ready]:
+    """When each pad is likely free (one batch of pad_turnaround answers)."""
+    request = ctx.request
+    items = []
+    for item in placed:
+        assert item.pad.last_day is not None  # pads() keeps active pads only
+        items.append(
+            PadItem(
+                pad=item.pad.pad,
+                site=item.pad.site,
+                vehicle=item.carried.candidate.vehicle.name,
+                date=from_day(item.pad.last_day),
+            )
+        )
+    answers = _quantiles(ctx.snapshot, "pad_turnaround", items)
+    kept: list[Ready] = []
+    excluded: list[Exclusion] = []
+    for item, answer in zip(placed, answers, strict=True):
+        free_from = max(request.earliest_date, answer.dates.p50)
+        if free_from <= request.latest_date:
+            kept.append(Ready(item, answer, free_from))
+            continue
+        q, pad = answer.quantiles, item.pad
+        excluded.append(
+            _exclusion(
                 "pad_busy",
-                vehicle.name,
-                f"{where} last launched on {w.day(last)}; its next launch is expected "
-                f"{w.days(q.p10)}-{w.days(q.p90)} days later (median {w.days(q.p50)}) {tag}, "
-                f"so it is unlikely to be free before {w.day(request.latest_date)}",
+                item.carried.candidate.vehicle.name,
+                f"{pad.site}/{pad.pad} last launched on {w.day(answer.start)}; its next launch "
+                f"is expected {w.days(q.p10)}-{w.days(q.p90)} days later (median "
+                f"{w.days(q.p50)}) {w.cite(answer.model, answer.version)}, so it is unlikely "
+                f"to be free before {w.day(request.latest_date)}",
                 pad=pad,
             )
-            return None
-        step = dt.timedelta(days=request.date_step_days)
-        date, lowest = free_from, None
-        while date <= request.latest_date:
-            answer = MODELS_BY_NAME["launch_failure"].run_one(
-                self.snapshot,
-                LaunchItem(vehicle=vehicle.name, date=date, site=pad.site, pad=pad.pad),
-            )
-            assert isinstance(answer, ProbabilityAnswer)
-            limit = request.max_failure_probability
-            if limit is None or answer.probability <= limit:
-                return _Option(
-                    vehicle=vehicle,
-                    pad=pad,
-                    date=date,
+        )
+    return Step(kept, excluded)
+
+
+def risk(ctx: PlanContext, ready: Sequence[Ready]) -> Step[Option]:
+    """The failure probability on each pair's dates (one batch for the whole plan); the first
+    date within the risk tolerance is kept."""
+    request = ctx.request
+    step = dt.timedelta(days=request.date_step_days)
+    limit = request.max_failure_probability
+    dates: list[list[dt.datetime]] = []
+    items: list[LaunchItem] = []
+    for item in ready:
+        tried = [item.free_from]
+        if limit is not None:  # without a tolerance the first date is the answer
+            while tried[-1] + step <= request.latest_date:
+                tried.append(tried[-1] + step)
+        dates.append(tried)
+        vehicle, pad = item.placed.carried.candidate.vehicle, item.placed.pad
+        items += [
+            LaunchItem(vehicle=vehicle.name, date=day, site=pad.site, pad=pad.pad) for day in tried
+        ]
+    answers = iter(_probabilities(ctx.snapshot, "launch_failure", items))
+    kept: list[Option] = []
+    excluded: list[Exclusion] = []
+    for item, tried in zip(ready, dates, strict=True):
+        scored = [(day, next(answers)) for day in tried]
+        passing = next(
+            ((day, a) for day, a in scored if limit is None or a.probability <= limit), None
+        )
+        placed = item.placed
+        candidate = placed.carried.candidate
+        if passing is not None:
+            day, answer = passing
+            kept.append(
+                Option(
+                    vehicle=candidate.vehicle,
+                    status=candidate.status,
+                    pad=placed.pad,
+                    date=day,
                     failure=answer,
-                    readiness=readiness,
-                    free_from=free_from,
-                    later_for_risk=date > free_from,
-                    capacity=capacity,
-                    site_reached=reached,
-                )
-            lowest = answer if lowest is None or answer.probability < lowest.probability else lowest
-            date += step
-        assert lowest is not None and request.max_failure_probability is not None
-        self.exclude(
-            "risk_above_tolerance",
-            vehicle.name,
-            f"the failure probability of {vehicle.name} from {where} is above your tolerance "
-            f"of {w.percent(request.max_failure_probability)} on every date tried "
-            f"(lowest {w.percent(lowest.probability)}, 90% interval "
-            f"{w.interval(*lowest.interval)}) {w.cite(lowest.model, lowest.version)}",
-            pad=pad,
-        )
-        return None
-
-    # ---- ranking and explanations ----------------------------------------------------------
-    def rank(self, options: list[_Option]) -> None:
-        """Set the risk, date and margin ranks of every option and its Pareto flag."""
-        by_risk = sorted(options, key=lambda o: (o.failure.probability, o.date, o.name))
-        by_date = sorted(options, key=lambda o: (o.date, o.failure.probability, o.name))
-        for position, option in enumerate(by_risk, 1):
-            option.risk_rank = position
-        for position, option in enumerate(by_date, 1):
-            option.date_rank = position
-        if self.request.payload_mass_kg is not None:
-            by_margin = sorted(
-                options,
-                key=lambda o: (
-                    -(o.capacity.margin_kg if o.capacity.margin_kg is not None else -math.inf),
-                    o.failure.probability,
-                    o.date,
-                    o.name,
-                ),
-            )
-            for position, option in enumerate(by_margin, 1):
-                option.margin_rank = position
-        for option in options:
-            option.pareto = not any(_dominates(other, option) for other in options)
-
-    def ordered(self, options: list[_Option]) -> list[_Option]:
-        """Feasible (or unchecked) options first, then unknown capacity; each by rank_by."""
-        key = {"risk": "risk_rank", "date": "date_rank", "margin": "margin_rank"}[
-            self.request.rank_by
-        ]
-        return sorted(options, key=lambda o: (o.unknown, getattr(o, key) or 0))
-
-    def rank_sentence(self, option: _Option, total: int) -> str:
-        parts = [
-            f"Ranked {w.ordinal(option.risk_rank)} of {total} by failure risk",
-            f"{w.ordinal(option.date_rank)} by date",
-        ]
-        if option.margin_rank is not None:
-            parts.append(f"{w.ordinal(option.margin_rank)} by capacity margin")
-        text = ", ".join(parts[:-1]) + " and " + parts[-1]
-        if option.pareto and total > 1:
-            criteria = (
-                "risk, date and margin" if option.margin_rank is not None else "risk and date"
-            )
-            text += f"; no other option is at least as good on {criteria} and better on one"
-        return text + "."
-
-    def readiness_sentence(self, option: _Option) -> str:
-        r, pad = option.readiness, option.pad
-        where = f"{pad.site}/{pad.pad}"
-        q, tag = r.quantiles, w.cite(r.model, r.version)
-        expected = (
-            f"its next launch was expected {w.days(q.p10)}-{w.days(q.p90)} days later "
-            f"(median {w.days(q.p50)}, {w.day(r.dates.p50)}) {tag}"
-        )
-        free = w.day(option.free_from)
-        if self.after_cutoff and self.cutoff is not None:
-            text = (
-                f"As of the data cutoff {w.day(self.cutoff)}, {where} had last launched on "
-                f"{w.day(r.start)}; {expected}"
-            )
-            if r.dates.p90 < self.cutoff:
-                text += (
-                    f"; no launch from it followed by the cutoff, though one was expected by "
-                    f"{w.day(r.dates.p90)}, so it may be idle"
-                )
-            text += (
-                f". Its launches after the cutoff and its manifest are not in the public data, "
-                f"so it is planned on the first date its turnaround allows in your window, {free}"
-            )
-            return text + "."
-        text = f"{where} last launched on {w.day(r.start)} (before your earliest date); {expected}"
-        if r.dates.p50 <= self.request.earliest_date:
-            text += f", so it should be free by your earliest date {free}"
-        else:
-            text += f", so the first date it is likely free is {free}"
-        return text + "."
-
-    def capacity_sentence(self, option: _Option) -> str:
-        c, request = option.capacity, self.request
-        if request.payload_mass_kg is None:
-            reach = c.evidence[-1].removesuffix(".") if self.reference.orbits.known else ""
-            return (
-                "Capacity not checked: no payload mass was given"
-                + (f"; {reach}" if reach else "")
-                + f" {self.catalogue_tag}."
-            )
-        target = request.orbit or "LEO"
-        head = f"Capacity for {kg(request.payload_mass_kg)} to {target}: "
-        if c.status == "unknown":
-            return (
-                head
-                + "unknown, so this option is flagged and ranked after the feasible ones: "
-                + " ".join(c.evidence)
-                + f" {self.catalogue_tag}"
-            )
-        assert c.figure_kg is not None and c.margin_kg is not None
-        if c.basis == "demonstrated" and c.demonstrated is not None:
-            why = (
-                f"the record shows {c.vehicle} carrying {kg(c.figure_kg)} there (launch "
-                f"{c.demonstrated.launch_tag}, {day_text(c.demonstrated.day)})"
-            )
-        elif c.basis == "rated":
-            why = _ratings_text(c, target)
-        else:
-            why = (
-                f"by rule: {RULE_SHORT.get(target, 'see capacity_rule')} "
-                f"({_ratings_text(c, 'GTO')})"
-            )
-        margin = f"margin {kg(c.margin_kg)} ({c.margin_kg / request.payload_mass_kg:.0%})"
-        return head + f"feasible, {why}: {margin} {self.catalogue_tag}."
-
-    def record_sentence(self, option: _Option) -> str:
-        v, f = option.vehicle, option.failure
-        f_tag = w.cite(f.model, f.version)
-        if v.maiden:
-            return (
-                f"{v.name} has not flown by {self.when_read}: its failure probability is that of "
-                f"a maiden flight, resting on its family's ({v.family}) and provider's record "
-                f"{f_tag}."
-            )
-        record = (
-            f"{v.name} had flown {w.plural(v.flights, 'time')} with "
-            f"{w.plural(v.failures, 'failure')}"
-        )
-        since = f.context.get("family_flights_since_failure")
-        if v.failures and isinstance(since, int):
-            record += f"; its family had flown {w.plural(since, 'time')} since its last failure"
-        return record + f" by {self.when_read} {self.catalogue_tag}."
-
-    def reasons(self, option: _Option, total: int, safest: _Option) -> list[str]:
-        """Plain sentences built from the option's numbers, each citing its model version."""
-        request = self.request
-        f, pad = option.failure, option.pad
-        where = f"{pad.site}/{pad.pad}"
-        f_tag = w.cite(f.model, f.version)
-        out = [self.rank_sentence(option, total)]
-        out.append(
-            f"{option.vehicle.name} from {where} on {w.day(option.date)}: failure probability "
-            f"{w.percent(f.probability)} (90% interval {w.interval(*f.interval)}) {f_tag}."
-        )
-        out.append(self.record_sentence(option))
-        out.append(self.readiness_sentence(option))
-        if request.payload_mass_kg is not None or request.orbit is not None:
-            out.append(self.capacity_sentence(option))
-        if option.site_reached is not None and request.orbit is not None:
-            out.append(
-                site_sentence(pad.site, request.orbit, option.site_reached).removesuffix(".")
-                + f" {self.catalogue_tag}."
-            )
-        if option.later_for_risk and request.max_failure_probability is not None:
-            out.append(
-                f"Earlier dates were above your risk tolerance of "
-                f"{w.percent(request.max_failure_probability)}, so it is planned on "
-                f"{w.day(option.date)}."
-            )
-        if option is not safest and safest.failure.probability > 0:
-            out.append(_relative(f, safest))
-        if f.flags.get("unseen_pad"):
-            out.append(f"Caution: {where} has no history in {f_tag}; its pad effect is a prior.")
-        return out
-
-    def feasibility(self, option: _Option) -> Feasibility:
-        c, request = option.capacity, self.request
-        reached = option.site_reached
-        evidence = list(c.evidence)
-        if reached is not None and request.orbit is not None:
-            evidence.append(site_sentence(option.pad.site, request.orbit, reached))
-        mass = request.payload_mass_kg
-        return Feasibility(
-            model=self.catalogue_model.provenance.model,
-            version=self.catalogue_model.version,
-            status="not_checked"
-            if c.status == "not_checked"
-            else "feasible"
-            if c.status == "feasible"
-            else "unknown",
-            basis=c.basis,
-            orbit=request.orbit,
-            payload_mass_kg=mass,
-            capacity_kg=c.figure_kg,
-            margin_kg=c.margin_kg,
-            margin_fraction=None if c.margin_kg is None or not mass else c.margin_kg / mass,
-            rule=c.rule,
-            site_launches=None if reached is None else reached.launches,
-            site_last_launch=None
-            if reached is None or reached.last_day is None
-            else from_day(reached.last_day),
-            evidence=evidence,
-        )
-
-    # ---- the whole run -----------------------------------------------------------------
-    def run(self) -> PlanResponse:
-        request = self.request
-        options = [
-            option
-            for vehicle, pad, capacity, reached in self.pairs(self.vehicles())
-            if (option := self.evaluate(vehicle, pad, capacity, reached)) is not None
-        ]
-        self.rank(options)
-        ordered = self.ordered(options)
-        safest = min(options, key=lambda o: o.risk_rank) if options else None
-        shown = []
-        for position, option in enumerate(ordered[: request.max_options], 1):
-            assert safest is not None
-            flags = {k: v for k, v in option.failure.flags.items() if v}
-            if option.unknown:
-                flags["capacity_unknown"] = True
-            shown.append(
-                PlanOption(
-                    rank=position,
-                    risk_rank=option.risk_rank,
-                    date_rank=option.date_rank,
-                    margin_rank=option.margin_rank,
-                    pareto_optimal=option.pareto,
-                    vehicle=option.vehicle.name,
-                    family=option.vehicle.family,
-                    provider=option.vehicle.provider,
-                    site=option.pad.site,
-                    pad=option.pad.pad,
-                    date=option.date,
-                    failure=_failure(option.failure),
-                    pad_readiness=_readiness(option.readiness, option.pad),
-                    feasibility=self.feasibility(option),
-                    record=VehicleRecord(
-                        model=self.catalogue_model.provenance.model,
-                        version=self.catalogue_model.version,
-                        flights=option.vehicle.flights,
-                        failures=option.vehicle.failures,
-                        first_flight=None
-                        if option.vehicle.first_day is None
-                        else from_day(option.vehicle.first_day),
-                        last_flight=None
-                        if option.vehicle.last_day is None
-                        else from_day(option.vehicle.last_day),
-                    ),
-                    flags=flags,
-                    reasons=self.reasons(option, len(options), safest),
+                    readiness=item.readiness,
+                    free_from=item.free_from,
+                    later_for_risk=day > item.free_from,
+                    capacity=placed.carried.capacity,
+                    site_reached=placed.reached,
                 )
             )
-        self.notes.extend(self.assumptions())
-        return PlanResponse(
-            earliest_date=request.earliest_date,
-            latest_date=request.latest_date,
-            rank_by=request.rank_by,
-            orbit=request.orbit,
-            payload_mass_kg=request.payload_mass_kg,
-            data_cutoff=self.failure_model.provenance.data_cutoff,
-            read_at=self.read_at,
-            days_past_cutoff=self.days_past_cutoff,
-            capacity_rule=capacity_rule(request.orbit, request.payload_mass_kg),
-            options=shown,
-            options_total=len(options),
-            options_unknown_capacity=sum(1 for o in options if o.unknown),
-            excluded=sorted(self.excluded, key=lambda e: REASON_ORDER.index(e.reason))[
-                :MAX_EXCLUDED
-            ],
-            excluded_total=len(self.excluded),
-            excluded_by_reason=dict(Counter(e.reason for e in self.excluded)),
-            notes=self.notes,
-            limits=self.limits(),
-            sources=self.sources(),
+            continue
+        assert limit is not None
+        lowest = min((a for _, a in scored), key=lambda a: a.probability)
+        excluded.append(
+            _exclusion(
+                "risk_above_tolerance",
+                candidate.vehicle.name,
+                f"the failure probability of {candidate.vehicle.name} from {placed.pad.site}/"
+                f"{placed.pad.pad} is above your tolerance of {w.percent(limit)} on every date "
+                f"tried (lowest {w.percent(lowest.probability)}, 90% interval "
+                f"{w.interval(*lowest.interval)}) {w.cite(lowest.model, lowest.version)}",
+                pad=placed.pad,
+            )
         )
-
-    def assumptions(self) -> list[str]:
-        """How the plan read the record and judged capacity, said plainly."""
-        request = self.request
-        out = []
-        if self.after_cutoff and self.cutoff is not None:
-            out.append(
-                f"The window starts {w.plural(self.days_past_cutoff, 'day')} after the data "
-                f"cutoff {w.day(self.cutoff)}: vehicles, pads, capacities and pad calendars are "
-                "read as of the cutoff; launches since are not in the data."
-            )
-        elif self.cutoff is not None:
-            out.append(
-                f"The window lies within the record: vehicles, pads, capacities and pad "
-                f"calendars are read as of your earliest date {w.day(request.earliest_date)} "
-                "(only launches before it count)."
-            )
-        if request.orbit is not None and not self.reference.orbits.known:
-            out.append(
-                f"The served {self.catalogue_model.name} version carries no record of where "
-                f"launches went, so sites were not checked for {request.orbit}; retrain it."
-            )
-        if request.payload_mass_kg is None and request.orbit is not None:
-            out.append(
-                f"No payload mass was given: capacity was not checked; pads were kept only at "
-                f"sites that have launched to {describe(request.orbit)}."
-            )
-        elif request.payload_mass_kg is not None:
-            out.append(f"Capacity rule: {capacity_rule(request.orbit, request.payload_mass_kg)}")
-        return out
-
-    def limits(self) -> list[str]:
-        years = f"{self.request.retired_after_years:g}"
-        out = [
-            "Retirements and launch manifests (bookings, backlogs) are not in the public data: "
-            f"a vehicle or pad counts as active when it launched in the {years} years before "
-            f"{self.when_read}, and a pad's readiness comes from its turnaround, not its "
-            "bookings.",
-        ]
-        if self.request.payload_mass_kg is not None:
-            out.append(
-                "Capacities are GCAT's rated figures, to LEO and GTO only; the only payload "
-                "masses in the data are the SpaceX API's (Falcon launches to 2022)."
-            )
-        return out
-
-    def sources(self) -> list[Provenance]:
-        seen: dict[str, Provenance] = {}
-        for served in (self.failure_model, self.turnaround_model, self.catalogue_model):
-            seen.setdefault(served.name, served.provenance)
-        return list(seen.values())
+    return Step(kept, excluded)
 
 
-def _ratings_text(c: Capacity, orbit: str) -> str:
-    found = c.ratings.get(orbit)
-    if found is None:
-        return ""
-    return found.words(c.vehicle)
+def rank(ctx: PlanContext, options: list[Option]) -> list[Option]:
+    """Set the risk, date and margin ranks of every option and its Pareto flag; return them
+    in the request's order: feasible (or unchecked) first, then unknown capacity."""
+    by_risk = sorted(options, key=lambda o: (o.failure.probability, o.date, o.name))
+    by_date = sorted(options, key=lambda o: (o.date, o.failure.probability, o.name))
+    for position, option in enumerate(by_risk, 1):
+        option.risk_rank = position
+    for position, option in enumerate(by_date, 1):
+        option.date_rank = position
+    if ctx.request.payload_mass_kg is not None:
+        by_margin = sorted(
+            options,
+            key=lambda o: (
+                -(o.capacity.margin_kg if o.capacity.margin_kg is not None else -math.inf),
+                o.failure.probability,
+                o.date,
+                o.name,
+            ),
+        )
+        for position, option in enumerate(by_margin, 1):
+            option.margin_rank = position
+    for option in options:
+        option.pareto = not any(_dominates(other, option) for other in options)
+    key = {"risk": "risk_rank", "date": "date_rank", "margin": "margin_rank"}[ctx.request.rank_by]
+    return sorted(options, key=lambda o: (o.unknown, getattr(o, key) or 0))
 
 
-def _why_not(c: Capacity) -> str:
-    """Why a capacity check failed, in a sentence built from the figures."""
-    leo, gto = c.ratings.get("LEO"), c.ratings.get("GTO")
-    if c.basis == "bound":
-        if c.orbit in ("LUNAR", "ESCAPE") and gto is not None and c.figure_kg == gto.high:
-            return f"{gto.words(c.vehicle)}, and {describe(c.orbit)} needs more energy than GTO"
-        assert leo is not None
-        return f"{leo.words(c.vehicle)}, which bounds every orbit"
-    if c.basis == "rule":
-        assert gto is not None
-        return f"{gto.words(c.vehicle)}, and a GEO satellite rides a GTO"
-    found = c.ratings.get(c.orbit or "LEO")
-    return found.words(c.vehicle) if found is not None else "its rated capacity is below it"
+def _dominates(a: Option, b: Option) -> bool:
+    """``a`` is at least as good as ``b`` on risk, date and margin, and better on one."""
+    ma = -math.inf if a.capacity.margin_kg is None else a.capacity.margin_kg
+    mb = -math.inf if b.capacity.margin_kg is None else b.capacity.margin_kg
+    pa, pb = a.failure.probability, b.failure.probability
+    no_worse = pa <= pb and a.date <= b.date and ma >= mb
+    return no_worse and (pa < pb or a.date < b.date or ma > mb)
+
+
+# ---- batches through the served models ------------------------------------------------------
+def _probabilities(
+    snapshot: Snapshot, model: str, items: Sequence[LaunchItem]
+) -> list[ProbabilityAnswer]:
+    if not items:
+        return []
+    batch = MODELS_BY_NAME[model].run_many(snapshot, items)
+    provenance = _provenance(batch)
+    return [
+        ProbabilityAnswer.model_construct(**provenance, **dict(item))
+        for item in batch.items
+        if isinstance(item, ProbabilityItem)
+    ]
+
+
+def _quantiles(snapshot: Snapshot, model: str, items: Sequence[PadItem]) -> list[QuantileAnswer]:
+    if not items:
+        return []
+    batch = MODELS_BY_NAME[model].run_many(snapshot, items)
+    provenance = _provenance(batch)
+    return [
+        QuantileAnswer.model_construct(**provenance, **dict(item))
+        for item in batch.items
+        if isinstance(item, QuantileItem)
+    ]
+
+
+def _provenance(batch: Provenance) -> dict[str, Any]:
+    return {name: getattr(batch, name) for name in Provenance.model_fields}
+
+
+# ---- the answer --------------------------------------------------------------------------
+def _feasibility(ctx: PlanContext, option: Option) -> Feasibility:
+    c, request = option.capacity, ctx.request
+    reached = option.site_reached
+    evidence = list(c.evidence)
+    if reached is not None and request.orbit is not None:
+        evidence.append(site_sentence(option.pad.site, request.orbit, reached))
+    source = ctx.reference.sources.get(c.source) if c.source else None
+    return Feasibility(
+        model=ctx.catalogue_model.provenance.model,
+        version=ctx.catalogue_model.version,
+        status="not_checked"
+        if c.status == "not_checked"
+        else "feasible"
+        if c.status == "feasible"
+        else "unknown",
+        basis=c.basis,
+        configuration=c.configuration,
+        source=None if source is None else source.cite(),
+        why=c.why,
+        orbit=request.orbit,
+        payload_mass_kg=request.payload_mass_kg,
+        capacity_kg=c.figure_kg,
+        margin_kg=c.margin_kg,
+        margin_fraction=c.margin_fraction,
+        rule=c.rule,
+        site_launches=None if reached is None else reached.launches,
+        site_last_launch=None
+        if reached is None or reached.last_day is None
+        else from_day(reached.last_day),
+        evidence=evidence,
+    )
+
+
+def _plan_option(
+    ctx: PlanContext, option: Option, position: int, total: int, safest: Option
+) -> PlanOption:
+    flags = {k: v for k, v in option.failure.flags.items() if v}
+    if option.unknown:
+        flags["capacity_unknown"] = True
+    found = option.status
+    if found.status == "in_development":
+        flags["in_development"] = True
+    if not found.known:
+        flags["status_unknown"] = True
+    if found.ended:
+        flags["retired"] = True
+    elif found.known and not found.offered:
+        flags["not_offered"] = True
+    vehicle = option.vehicle
+    return PlanOption(
+        rank=position,
+        risk_rank=option.risk_rank,
+        date_rank=option.date_rank,
+        margin_rank=option.margin_rank,
+        pareto_optimal=option.pareto,
+        vehicle=vehicle.name,
+        family=vehicle.family,
+        provider=vehicle.provider,
+        status=found.status,
+        status_source=None if found.source is None else found.source.cite(),
+        site=option.pad.site,
+        pad=option.pad.pad,
+        date=option.date,
+        failure=FailureEstimate(
+            model=option.failure.model,
+            version=option.failure.version,
+            probability=option.failure.probability,
+            interval=option.failure.interval,
+        ),
+        pad_readiness=PadReadiness(
+            model=option.readiness.model,
+            version=option.readiness.version,
+            site=option.pad.site,
+            pad=option.pad.pad,
+            last_launch=option.readiness.start,
+            days=option.readiness.quantiles,
+            dates=option.readiness.dates,
+        ),
+        feasibility=_feasibility(ctx, option),
+        record=VehicleRecord(
+            model=ctx.catalogue_model.provenance.model,
+            version=ctx.catalogue_model.version,
+            flights=vehicle.flights,
+            failures=vehicle.failures,
+            first_flight=None if vehicle.first_day is None else from_day(vehicle.first_day),
+            last_flight=None if vehicle.last_day is None else from_day(vehicle.last_day),
+        ),
+        flags=flags,
+        reasons=plan_words.reasons(ctx, option, total, safest),
+    )
 
 
 def plan_mission(snapshot: Snapshot, request: PlanRequest) -> PlanResponse:
@@ -975,17 +905,58 @@ def plan_mission(snapshot: Snapshot, request: PlanRequest) -> PlanResponse:
     -------
     PlanResponse
         Up to ``request.max_options`` options, feasible ones first, ranked by
-        ``request.rank_by``, each with its failure probability (90% interval), pad readiness
-        quantiles and dates, its feasibility (capacity, margin, the site's record of the
-        orbit, with the evidence), the vehicle's record and sentences explaining its rank;
-        the excluded options with their reasons; notes on how the record was read; the
-        limits of the public data; and the model versions behind every number.
+        ``request.rank_by``, each with the vehicle's status and its source, its failure
+        probability (90% interval), pad readiness quantiles and dates, its feasibility
+        (capacity, configuration, margin, the site's record of the orbit, with the evidence
+        and sources), the vehicle's record and sentences explaining its rank; the excluded
+        options with their reasons; notes on how the record was read; the limits of the
+        public data; and the model versions behind every number.
 
     Raises
     ------
     InvalidInputError
-        An unknown site or provider, or too many options to plan.
+        An unknown vehicle, site or provider (with the closest names), or too many options.
     ModelUnavailableError
         ``launch_failure`` or ``pad_turnaround`` has no loaded version.
     """
-    return _Plan(snapshot, request).run()
+    ctx = PlanContext.build(snapshot, request)
+    found = candidates(ctx)
+    offered = status(ctx, found.kept)
+    carried = capacity(ctx, offered.kept)
+    placed = pads(ctx, carried.kept)
+    ready = readiness(ctx, placed.kept)
+    scored = risk(ctx, ready.kept)
+    ordered = rank(ctx, scored.kept)
+    steps: list[Step[Any]] = [found, offered, carried, placed, ready, scored]
+    excluded = [e for s in steps for e in s.excluded]
+    notes = [n for s in steps for n in s.notes]
+    shown = []
+    if ordered:
+        safest = min(ordered, key=lambda o: o.risk_rank)
+        shown = [
+            _plan_option(ctx, option, position, len(ordered), safest)
+            for position, option in enumerate(ordered[: request.max_options], 1)
+        ]
+    sources: dict[str, Provenance] = {}
+    for served in (ctx.failure_model, ctx.turnaround_model, ctx.catalogue_model):
+        sources.setdefault(served.name, served.provenance)
+    return PlanResponse(
+        earliest_date=request.earliest_date,
+        latest_date=request.latest_date,
+        rank_by=request.rank_by,
+        orbit=request.orbit,
+        payload_mass_kg=request.payload_mass_kg,
+        data_cutoff=ctx.failure_model.provenance.data_cutoff,
+        read_at=ctx.read_at,
+        days_past_cutoff=ctx.days_past_cutoff,
+        capacity_rule=capacity_rule(request.orbit, request.payload_mass_kg),
+        options=shown,
+        options_total=len(ordered),
+        options_unknown_capacity=sum(1 for o in ordered if o.unknown),
+        excluded=sorted(excluded, key=lambda e: REASON_ORDER.index(e.reason))[:MAX_EXCLUDED],
+        excluded_total=len(excluded),
+        excluded_by_reason=dict(Counter(e.reason for e in excluded)),
+        notes=[*notes, *plan_words.assumptions(ctx)],
+        limits=plan_words.limits(ctx),
+        sources=list(sources.values()),
+    )

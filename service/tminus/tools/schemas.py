@@ -35,6 +35,7 @@ from tminus.serving.schemas import (
     ResponseSchema,
     ShortName,
     UtcDatetime,
+    VehicleStatus,
 )
 
 # A plan's window is at most a year, sampled at most this many times per (vehicle, pad).
@@ -45,6 +46,8 @@ MAX_QUESTION: Final = 2000
 
 ExclusionReason = Literal[
     "unknown_vehicle",
+    "retired",
+    "not_offered",
     "vehicle_not_active",
     "provider_not_allowed",
     "capacity_exceeded",
@@ -165,12 +168,16 @@ class PlanRequest(RequestSchema):
         default=None,
         min_length=1,
         max_length=MAX_LIST,
-        description="Vehicles allowed (GCAT names, e.g. 'Falcon 9'; a family name such as "
-        "'Vulcan' is its most recently flown variant; see list_vehicles). A variant GCAT lists "
-        "that has not flown ('Ariane 64') is planned as a maiden flight from its family's "
-        "pads. Default: every vehicle that flew within retired_after_years before the window "
-        "(or the data cutoff, for a later window), and the not-yet-flown variants of their "
-        "families (include_maiden_flights).",
+        description="Vehicles allowed (GCAT names, e.g. 'Falcon 9', or names T-Minus knows: "
+        "'F9', 'Long March 2D'; a family name such as 'Vulcan' is its most recently flown "
+        "variant; see list_vehicles). A name no table knows is refused (422, with the closest "
+        "names). A variant GCAT lists that has not flown ('Ariane 64') is planned as a maiden "
+        "flight from its family's pads. Default: every vehicle that flew within "
+        "retired_after_years before the window (or the data cutoff, for a later window), and "
+        "the not-yet-flown variants of their families (include_maiden_flights). Either way a "
+        "vehicle T-Minus' reference lists as retired by the window, or not sold to new "
+        "missions (crew-only, dedicated, closed to new customers), is excluded (retired, "
+        "not_offered) unless include_retired.",
     )
     sites: list[Name] | None = Field(
         default=None,
@@ -197,9 +204,17 @@ class PlanRequest(RequestSchema):
         default=3.0,
         gt=0,
         le=50,
-        description="A vehicle or pad counts as active when it launched within this many years "
-        "before the window (before the data cutoff, for a window after it). Retirements are "
-        "not in the public data: this is the only test.",
+        description="A pad, and a vehicle T-Minus' reference does not list, counts as active "
+        "when it launched within this many years before the window (before the data cutoff, "
+        "for a window after it). A listed vehicle's status comes from the reference, with its "
+        "source.",
+    )
+    include_retired: bool = Field(
+        default=False,
+        description="Also plan vehicles that T-Minus' reference lists as retired by the window "
+        "or not sold to new missions (crew-only, dedicated, closed to new customers), flagged "
+        "retired / not_offered: for history and what-if studies. Default: they are excluded "
+        "with that reason.",
     )
     include_maiden_flights: bool = Field(
         default=True,
@@ -279,11 +294,22 @@ class Feasibility(SourceRef):
     """
 
     status: Literal["feasible", "unknown", "not_checked"]
-    basis: Literal["demonstrated", "rated", "rule", "bound", "none"] = Field(
-        description="demonstrated: the record shows this mass or more carried to the orbit; "
-        "rated: GCAT's rated capacity for the orbit; rule: a stated rule for an orbit GCAT "
-        "rates no figure for (see `rule`); none: no figure decides."
+    basis: Literal["reference", "demonstrated", "rated", "rule", "bound", "none"] = Field(
+        description="reference: T-Minus' vehicle reference gives a figure for the orbit (the "
+        "provider's rated figure or a payload known to have flown there; `source` names the "
+        "public document); demonstrated: the record shows this mass or more carried to the "
+        "orbit; rated: GCAT's rated capacity for the orbit; rule: a figure for another orbit "
+        "by a stated rule (see `rule`); none: no figure decides."
     )
+    configuration: str | None = Field(
+        default=None,
+        description="The configuration the figure is for ('recovered', 'expendable', ...): "
+        "the usual one when it covers the mass, else the one that does.",
+    )
+    source: str | None = Field(
+        default=None, description="The public document behind a reference figure, checked on."
+    )
+    why: str | None = Field(default=None, description="The verdict in a sentence.")
     orbit: str | None = Field(description="The orbit class checked (None: checked as LEO).")
     payload_mass_kg: float | None
     capacity_kg: float | None = Field(
@@ -318,6 +344,14 @@ class PlanOption(ResponseSchema):
     vehicle: str
     family: str
     provider: str | None
+    status: str = Field(
+        description="The vehicle's status on the planned date, from T-Minus' reference: "
+        "active, in_development, retired, crew_only, dedicated, closed_to_new_customers, "
+        "cancelled, or unknown (not in the reference)."
+    )
+    status_source: str | None = Field(
+        default=None, description="The public document the status comes from, checked on."
+    )
     site: str
     pad: str
     date: dt.datetime = Field(
@@ -330,8 +364,10 @@ class PlanOption(ResponseSchema):
     record: VehicleRecord
     flags: dict[str, bool] = Field(
         description="Answers resting on a prior or assumption: maiden_flight (the vehicle has "
-        "not flown: its family's record), capacity_unknown, new_pad, unseen_pad, "
-        "pad_unspecified, history_read_at_cutoff (a date after the data)."
+        "not flown: its family's record), in_development (the reference says it is not yet "
+        "operational), status_unknown (not in T-Minus' reference: active by its recent "
+        "launches only), retired and not_offered (kept because include_retired), "
+        "capacity_unknown, new_pad, unseen_pad, pad_unspecified."
     )
     reasons: list[str] = Field(description="Why it ranks here, in sentences with sources.")
 
@@ -400,6 +436,13 @@ class VehicleComparison(ResponseSchema):
     provider: str | None
     failure: FailureEstimate
     record: VehicleRecord | None = Field(description="None for a vehicle with no history.")
+    status: str = Field(
+        description="Its status on the date, from T-Minus' vehicle reference (active, retired, "
+        "in_development, crew_only, dedicated, closed_to_new_customers, cancelled; unknown if "
+        "the reference does not list it)."
+    )
+    status_since: str | None = Field(default=None, description="Retired or closed since.")
+    status_source: str | None = Field(default=None, description="The public source, checked on.")
     flags: dict[str, bool]
 
 
@@ -419,6 +462,11 @@ class VehicleSearch(RequestSchema):
     query: Name | None = Field(
         default=None,
         description="Matches name, family or provider code, ignoring case and punctuation.",
+    )
+    status: VehicleStatus | None = Field(
+        default=None,
+        description="Only vehicles of this status in T-Minus' vehicle reference ('active' for "
+        "what can be bought today; 'unknown': not in the reference). Default: any.",
     )
     limit: int = Field(default=25, ge=1, le=500, description="At most this many vehicles.")
 

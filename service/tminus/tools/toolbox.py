@@ -93,7 +93,9 @@ def _single(answer: BaseModel, kind: type[R]) -> R:
 
 
 def _vehicles(snapshot: Snapshot, search: VehicleSearch) -> VehicleList:
-    return catalogue.list_vehicles(snapshot, query=search.query, limit=search.limit)
+    return catalogue.list_vehicles(
+        snapshot, query=search.query, status=search.status, limit=search.limit
+    )
 
 
 def _pads(snapshot: Snapshot, search: PadSearch) -> PadList:
@@ -123,8 +125,11 @@ TOOLS: Final[tuple[ToolSpec[Any, Any], ...]] = (
         description=(
             "Known launch vehicles (GCAT names) with flights, failures, first and last flight, "
             "family and provider (GCAT agency code, e.g. 'SPX' = SpaceX, 'RLABN' = Rocket Lab) "
-            "as of the data cutoff, most flown first. `query` matches name, family or provider, "
-            "ignoring case and punctuation. Use it to find the exact name a tool needs."
+            "as of the data cutoff, most flown first, each with its status in T-Minus' vehicle "
+            "reference (active, retired, ...; with its source) and its largest published "
+            "capacity per orbit class. `query` matches name, family or provider, ignoring case "
+            "and punctuation; `status` keeps one status ('active': what can be bought today). "
+            "Use it to find the exact name a tool needs."
         ),
         arguments=VehicleSearch,
         result=VehicleList,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -271,8 +272,12 @@ def backtest(rows: LandingRows, selection: Selection) -> Backtest:
     return result
 
 
-def train(table: pd.DataFrame, *, random_state: int) -> TrainedModel:
-    """Tune and backtest, fit with its posterior draws and package the predictor."""
+def train(tables: Mapping[str, pd.DataFrame], *, random_state: int) -> TrainedModel:
+    """Tune and backtest, fit with its posterior draws and package the predictor.
+
+    ``tables``: the ``booster_landings`` table by name.
+    """
+    table = tables[S.BOOSTER_LANDINGS]
     rows = build_rows(table)
     selection = tune(rows)
     bt = backtest(rows, selection)

@@ -7,10 +7,9 @@ failure, or a success GCAT grades below 100% (``OS65``).
 
 from __future__ import annotations
 
-import pandas as pd
-
 from tminus.predictors.launch_anomaly import LaunchAnomalyPredictor
 from tminus.training.launch_failure import OutcomeSpec, train_outcome
+from tminus.training.reference import Tables
 from tminus.training.result import TrainedModel
 
 ANOMALY = OutcomeSpec(
@@ -33,13 +32,6 @@ ANOMALY = OutcomeSpec(
 )
 
 
-def train(
-    launches: pd.DataFrame,
-    variants: pd.DataFrame,
-    pads: pd.DataFrame,
-    orbits: pd.DataFrame | None = None,
-    *,
-    random_state: int,
-) -> TrainedModel:
-    """Tune, backtest and fit ``launch_anomaly``."""
-    return train_outcome(ANOMALY, launches, variants, pads, orbits, random_state=random_state)
+def train(tables: Tables, *, random_state: int) -> TrainedModel:
+    """Tune, backtest and fit ``launch_anomaly`` (``tables`` as ``launch_failure``'s)."""
+    return train_outcome(ANOMALY, tables, random_state=random_state)

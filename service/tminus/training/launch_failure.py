@@ -45,7 +45,7 @@ from tminus.predictors.launch_failure import LaunchFailurePredictor
 from tminus.training.backtest import MODEL, Backtest, decade_strata, flight_strata
 from tminus.training.estimators import SignConstrainedLogisticRegression
 from tminus.training.frames import Launch, build_history, walk_launches
-from tminus.training.reference import build_reference
+from tminus.training.reference import Tables, build_reference
 from tminus.training.result import TrainedModel
 from tminus.training.simulation import IntervalChoice, choose_interval_method
 from tminus.training.tuning import Candidate, Selection, select_by_log_loss
@@ -381,23 +381,16 @@ class OutcomeSpec:
     notes: Iterable[str]
 
 
-def train_outcome(
-    spec: OutcomeSpec,
-    launches: pd.DataFrame,
-    variants: pd.DataFrame,
-    pads: pd.DataFrame,
-    orbits: pd.DataFrame | None = None,
-    *,
-    random_state: int,
-) -> TrainedModel:
+def train_outcome(spec: OutcomeSpec, tables: Tables, *, random_state: int) -> TrainedModel:
     """Tune and backtest, then fit on everything and package the predictor with its history.
 
-    ``variants``, ``pads`` and ``orbits`` are GCAT's reference lists and where launches went,
-    carried in the artifact so that a vehicle or pad before its first launch is answered as a
-    maiden flight or a new pad, and the planner knows what each vehicle can carry where.
+    ``tables``: ``launches`` and the reference tables (GCAT's lists, where launches went and
+    T-Minus' vehicle reference), carried in the artifact so that a vehicle or pad before its
+    first launch is answered as a maiden flight or a new pad, and the planner knows what each
+    vehicle is (its status) and can carry where.
     """
-    reference = build_reference(variants, pads, orbits)
-    rows = build_rows(launches, reference, outcome=spec.outcome)
+    reference = build_reference(tables)
+    rows = build_rows(tables[S.LAUNCHES], reference, outcome=spec.outcome)
     first = int(rows.years.min())
     start = max(BACKTEST_START, first + 1)
     selection, _ = tune(rows, start=min(TUNING_START, start))
@@ -475,13 +468,6 @@ FAILURE = OutcomeSpec(
 )
 
 
-def train(
-    launches: pd.DataFrame,
-    variants: pd.DataFrame,
-    pads: pd.DataFrame,
-    orbits: pd.DataFrame | None = None,
-    *,
-    random_state: int,
-) -> TrainedModel:
-    """Tune, backtest and fit ``launch_failure``."""
-    return train_outcome(FAILURE, launches, variants, pads, orbits, random_state=random_state)
+def train(tables: Tables, *, random_state: int) -> TrainedModel:
+    """Tune, backtest and fit ``launch_failure`` (``tables``: see :func:`train_outcome`)."""
+    return train_outcome(FAILURE, tables, random_state=random_state)

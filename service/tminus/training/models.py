@@ -23,12 +23,21 @@ ATTRIBUTION: Final = {
 }
 # The reference lists (vehicles and pads GCAT knows, flown or not, and where launches went) go
 # into every artifact that answers about vehicles and pads.
-REFERENCE_TABLES: Final = (S.VEHICLE_VARIANTS, S.PADS_REFERENCE, S.LAUNCH_ORBITS)
+REFERENCE_TABLES: Final = (
+    S.VEHICLE_VARIANTS,
+    S.PADS_REFERENCE,
+    S.LAUNCH_ORBITS,
+    # T-Minus' own vehicle reference: status, capacities, their sources, names people write.
+    S.VEHICLE_FACTS,
+    S.VEHICLE_CAPACITY,
+    S.REFERENCE_SOURCES,
+    S.NAME_ALIASES,
+)
 
 
 @dataclass(frozen=True)
 class TrainerSpec:
-    """One model's training: ``train`` (``module:function``) gets ``tables`` in this order.
+    """One model's training: ``train`` (``module:function``) gets ``tables`` by name.
 
     The first table dates the model's data (its cutoff); ``sources`` name the attribution.
     """

@@ -23,6 +23,7 @@ import numpy as np
 
 import tminus
 from tminus.data.tables import build_info, data_cutoff, file_sources, load_table, snapshot_hash
+from tminus.data.vehicles import REFERENCE_KEY
 from tminus.registry.errors import (
     AliasNotFoundError,
     ArtifactIntegrityError,
@@ -39,6 +40,9 @@ from tminus.training.survival import censored_quantile_scores
 LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "pyarrow", "pandera")
 # Relative tolerance when comparing a challenger with the champion: equal scores keep the champion.
 TOLERANCE = 1e-9
+# A version trained on a new vehicle reference (statuses, capacities, names: facts, not
+# outcomes) is promoted when it is this close to the champion: the facts it serves are newer.
+REFERENCE_TOLERANCE = 1e-3
 
 
 def git_commit() -> str:
@@ -167,7 +171,10 @@ def judge(
     ``champion_rows``, keyed by launch tag, attempt or event), scored against the newer
     outcomes. Every backtest prediction was made with hyperparameters chosen on earlier folds
     only, so none of these rows helped choose the settings that predicted it. A version equal
-    to the champion on those rows is promoted: it saw newer data.
+    to the champion on those rows is promoted: it saw newer data. One trained on another
+    vehicle reference than the champion's (``reference/vehicles.toml``: statuses, capacities
+    and names, facts rather than outcomes) is promoted within :data:`REFERENCE_TOLERANCE` of
+    it, so that every route serves the newer facts.
     """
     backtest = metadata["backtest"]
     metrics = backtest["metrics"]
@@ -207,20 +214,34 @@ def judge(
             assert rows is not None and champion_rows is not None
             mine = _rows_scores(rows, rows, common)
             theirs = _rows_scores(rows, champion_rows, common)
+            newer_facts = _reference_of(metadata) != _reference_of(champion)
+            tolerance = REFERENCE_TOLERANCE if newer_facts else TOLERANCE
             for metric in metadata["primary_metrics"]:
                 a, b = mine.get(metric), theirs.get(metric)
                 if a is None or b is None:
                     continue
-                if a > b * (1 + TOLERANCE):
+                if a > b * (1 + tolerance):
                     ok = False
                     reasons.append(
                         f"{metric} {a:.4f} is worse than the champion {champion['version']} "
                         f"({b:.4f}) on the {len(common):,} rows both scored"
                     )
             compared = f" and is no worse than the champion on the {len(common):,} rows both scored"
+            if newer_facts:
+                compared += (
+                    f" (within {REFERENCE_TOLERANCE:.1%}: it carries a newer vehicle reference)"
+                )
     if ok:
         reasons.append("beats every baseline" + compared)
     return Verdict(promote=ok, reasons=reasons)
+
+
+def _reference_of(metadata: dict[str, Any]) -> str | None:
+    """The sha256 of the vehicle reference a version was trained with (None: none)."""
+    for source in metadata.get("data", {}).get("sources", []):
+        if source.get("path") == REFERENCE_KEY:
+            return str(source.get("sha256"))
+    return None
 
 
 @dataclass(frozen=True)
@@ -291,8 +312,8 @@ def register_trained(
 def train_one(name: str, processed: Path, *, random_state: int) -> TrainedModel:
     """Load the tables a model needs and train it."""
     spec = trainer_of(name)
-    tables = [load_table(t, processed) for t in spec.tables]
-    return spec.trainer()(*tables, random_state=random_state)
+    tables = {name: load_table(name, processed) for name in spec.tables}
+    return spec.trainer()(tables, random_state=random_state)
 
 
 def train_many(

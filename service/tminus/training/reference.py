@@ -4,20 +4,28 @@ plain data artifacts carry."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
 from tminus.data import schema as S
 from tminus.features.reference import (
+    Aliases,
+    CapacityFigure,
     MassRecord,
     Orbits,
     PadRef,
     Reference,
     SiteRef,
+    SourceDoc,
     VariantRef,
     VehicleRef,
+    VehicleSpec,
 )
 from tminus.training.frames import epoch_days
+
+# Processed tables by name, as a trainer gets them (tminus.training.models.TRAINERS).
+Tables = Mapping[str, pd.DataFrame]
 
 
 def _opt_text(value: object) -> str | None:
@@ -75,21 +83,27 @@ def build_orbits(orbits: pd.DataFrame) -> Orbits:
     return Orbits(by_vehicle=by_vehicle, by_site=by_site, masses=masses, variants=variants)
 
 
-def build_reference(
-    variants: pd.DataFrame, pads: pd.DataFrame, orbits: pd.DataFrame | None = None
-) -> Reference:
-    """Orbital vehicles (one entry per name, every variant kept), sites, pads and orbits.
+def build_reference(tables: Tables) -> Reference:
+    """Orbital vehicles (one entry per name, every variant kept), sites, pads and orbits, and
+    T-Minus' vehicle reference (status, capacities, sources, names).
 
     Parameters
     ----------
-    variants
-        The ``vehicle_variants`` table; only orbital classes are kept.
-    pads
-        The ``pads_reference`` table.
-    orbits
-        The ``launch_orbits`` table; without it, nothing is known of where launches went.
+    tables
+        Processed tables by name: ``vehicle_variants`` (only orbital classes are kept) and
+        ``pads_reference`` are needed; without ``launch_orbits`` nothing is known of where
+        launches went, without ``vehicle_facts`` (and its companions) no vehicle has a status
+        or a published capacity.
     """
-    orbital = variants[variants[S.VV_CLASS] == S.VEHICLE_CLASS_ORBITAL]
+    variants = tables[S.VEHICLE_VARIANTS]
+    pads = tables[S.PADS_REFERENCE]
+    orbits = tables.get(S.LAUNCH_ORBITS)
+    aliases = build_aliases(tables.get(S.NAME_ALIASES))
+    # Another GCAT name of a reference vehicle is that vehicle, not a vehicle of its own.
+    merged = set(aliases.of(S.ALIAS_SAME_VEHICLE))
+    orbital = variants[
+        (variants[S.VV_CLASS] == S.VEHICLE_CLASS_ORBITAL) & ~variants[S.VV_VEHICLE].isin(merged)
+    ]
     vehicles: dict[str, VehicleRef] = {}
     for name, rows in orbital.groupby(S.VV_VEHICLE, sort=False):
         first = rows.iloc[0]
@@ -127,4 +141,97 @@ def build_reference(
         sites=sites,
         pads=refs,
         orbits=Orbits() if orbits is None else build_orbits(orbits),
+        specs=_specs(tables.get(S.VEHICLE_FACTS), tables.get(S.VEHICLE_CAPACITY)),
+        sources=_sources(tables.get(S.REFERENCE_SOURCES)),
+        aliases=aliases,
     )
+
+
+def _specs(facts: pd.DataFrame | None, capacity: pd.DataFrame | None) -> dict[str, VehicleSpec]:
+    if facts is None:
+        return {}
+    figures: dict[str, list[CapacityFigure]] = {}
+    if capacity is not None:
+        columns = [
+            S.VC_VEHICLE,
+            S.VC_ORBIT_CLASS,
+            S.VC_CAPACITY_KG,
+            S.VC_KIND,
+            S.VC_CONFIG,
+            S.VC_CONDITION,
+            S.VC_SOURCE,
+            S.VC_NOTE,
+        ]
+        for vehicle, orbit, kg, kind, config, condition, source, note in capacity[
+            columns
+        ].itertuples(index=False, name=None):
+            figures.setdefault(str(vehicle), []).append(
+                CapacityFigure(
+                    orbit=str(orbit),
+                    kg=float(kg),
+                    kind=str(kind),
+                    config=_opt_text(config),
+                    condition=_opt_text(condition),
+                    source=str(source),
+                    note=_opt_text(note),
+                )
+            )
+    columns = [
+        S.VF_VEHICLE,
+        S.VF_PROVIDER,
+        S.VF_STATUS,
+        S.VF_SINCE,
+        S.VF_STATUS_SOURCE,
+        S.VF_STATUS_NOTE,
+        S.VF_UPPER_STAGE,
+        S.VF_UPPER_STAGE_SOURCE,
+        S.VF_GCAT_RATINGS,
+    ]
+    return {
+        str(name): VehicleSpec(
+            name=str(name),
+            provider=str(provider),
+            status=str(status),
+            since=_opt_text(since),
+            status_source=str(source),
+            status_note=_opt_text(note),
+            capacities=tuple(figures.get(str(name), [])),
+            upper_stage=_opt_text(stage),
+            upper_stage_source=_opt_text(stage_source),
+            gcat_ratings=bool(gcat),
+        )
+        for name, provider, status, since, source, note, stage, stage_source, gcat in facts[
+            columns
+        ].itertuples(index=False, name=None)
+    }
+
+
+def _sources(sources: pd.DataFrame | None) -> dict[str, SourceDoc]:
+    if sources is None:
+        return {}
+    return {
+        str(sid): SourceDoc(
+            str(sid),
+            str(title),
+            str(publisher),
+            str(edition),
+            str(url),
+            _opt_text(read_at),
+            str(checked),
+        )
+        for sid, title, publisher, edition, url, read_at, checked in sources[
+            list(S.REFERENCE_SOURCES_COLUMNS)
+        ].itertuples(index=False, name=None)
+    }
+
+
+def build_aliases(aliases: pd.DataFrame | None) -> Aliases:
+    """The ``name_aliases`` table as the artifact carries it (none without the table)."""
+    if aliases is None:
+        return Aliases()
+    by_kind: dict[str, dict[str, str]] = {}
+    for written, means, kind in aliases[list(S.NAME_ALIASES_COLUMNS)].itertuples(
+        index=False, name=None
+    ):
+        by_kind.setdefault(str(kind), {})[str(written)] = str(means)
+    return Aliases(by_kind)

@@ -37,7 +37,7 @@ from tminus.training.estimators import LinearQuantileRegression
 from tminus.training.frames import build_history, walk_launches
 from tminus.training.launch_failure import risk_launches
 from tminus.training.metrics import QUANTILES
-from tminus.training.reference import build_reference
+from tminus.training.reference import Tables, build_reference
 from tminus.training.result import TrainedModel
 from tminus.training.survival import MAX_SCALE, MIN_SCALE, fit_band_scale, widen
 
@@ -379,9 +379,7 @@ def _params(
 def _fit(
     cls: type[PadTurnaroundPredictor] | type[ReturnToFlightPredictor],
     rows: TimingRows,
-    variants: pd.DataFrame,
-    pads: pd.DataFrame,
-    orbits: pd.DataFrame | None,
+    tables: Tables,
     *,
     scheme_note: str,
 ) -> tuple[Backtest, PadTurnaroundPredictor | ReturnToFlightPredictor, dict[str, object]]:
@@ -397,7 +395,7 @@ def _fit(
     known = rows.days[modern if modern.any() else observed]
     predictor = cls(
         history=rows.history,
-        reference=build_reference(variants, pads, orbits),
+        reference=build_reference(tables),
         weights=weights,
         band_scale=recalibration.final_scale,
         record_days=(float(known.min()), float(known.max())) if len(known) else (0.0, 0.0),
@@ -420,21 +418,12 @@ _TIMING_NOTES: Final = (
 )
 
 
-def train_pad_turnaround(
-    launches: pd.DataFrame,
-    variants: pd.DataFrame,
-    pads: pd.DataFrame,
-    orbits: pd.DataFrame | None = None,
-    *,
-    random_state: int,
-) -> TrainedModel:
+def train_pad_turnaround(tables: Tables, *, random_state: int) -> TrainedModel:
     """Backtest and fit ``pad_turnaround`` (the reference lists name pads not yet used)."""
     bt, predictor, params = _fit(
         PadTurnaroundPredictor,
-        build_pad_rows(launches),
-        variants,
-        pads,
-        orbits,
+        build_pad_rows(tables[S.LAUNCHES]),
+        tables,
         scheme_note="launches whose pad had not launched again",
     )
     return TrainedModel(
@@ -454,21 +443,12 @@ def train_pad_turnaround(
     )
 
 
-def train_return_to_flight(
-    launches: pd.DataFrame,
-    variants: pd.DataFrame,
-    pads: pd.DataFrame,
-    orbits: pd.DataFrame | None = None,
-    *,
-    random_state: int,
-) -> TrainedModel:
+def train_return_to_flight(tables: Tables, *, random_state: int) -> TrainedModel:
     """Backtest and fit ``return_to_flight`` (the reference lists name vehicles not yet flown)."""
     bt, predictor, params = _fit(
         ReturnToFlightPredictor,
-        build_rtf_rows(launches),
-        variants,
-        pads,
-        orbits,
+        build_rtf_rows(tables[S.LAUNCHES]),
+        tables,
         scheme_note="failures whose family had not flown again",
     )
     return TrainedModel(

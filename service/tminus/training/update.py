@@ -129,6 +129,7 @@ def update(
                 raw_dir,
                 processed_dir,
                 base=base,
+                reference_dir=manifest.parent / "reference",
                 warn=warn,
                 step=lambda label: progress.update(status, description=f"update: {label}"),
                 on_start=on_start,

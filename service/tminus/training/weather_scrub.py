@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -189,9 +190,12 @@ def score_uncertainty(bt: Backtest, *, random_state: int) -> dict[str, tuple[flo
     }
 
 
-def train(events: pd.DataFrame, *, random_state: int) -> TrainedModel:
-    """Backtest, fit with a bootstrap ensemble and package the predictor."""
-    rows = build_rows(events)
+def train(tables: Mapping[str, pd.DataFrame], *, random_state: int) -> TrainedModel:
+    """Backtest, fit with a bootstrap ensemble and package the predictor.
+
+    ``tables``: the ``weather_events`` table by name.
+    """
+    rows = build_rows(tables[S.WEATHER_EVENTS])
     start = int(rows.years.min()) + 2
     selection = tune(rows, start=start - 1)
     bt = backtest(rows, selection, start=start)

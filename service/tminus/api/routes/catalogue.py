@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from tminus.api.deps import SnapshotDep
 from tminus.serving import catalogue
-from tminus.serving.schemas import PadList, VehicleList
+from tminus.serving.schemas import PadList, VehicleList, VehicleStatus
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
@@ -22,10 +22,21 @@ Search = Annotated[
 Limit = Annotated[int, Query(ge=1, le=5000, description="At most this many entries.")]
 
 
+StatusFilter = Annotated[
+    VehicleStatus | None,
+    Query(
+        description="Only vehicles of this status in T-Minus' vehicle reference ('active': "
+        "what a planner can buy today; 'unknown': not in the reference)."
+    ),
+]
+
+
 @router.get("/vehicles", response_model=VehicleList, responses=ERRORS)
-async def vehicles(snapshot: SnapshotDep, q: Search = None, limit: Limit = 1000) -> VehicleList:
-    """Known vehicles with their flights, failures and last flight as of the data cutoff."""
-    return catalogue.list_vehicles(snapshot, query=q, limit=limit)
+async def vehicles(
+    snapshot: SnapshotDep, q: Search = None, status: StatusFilter = None, limit: Limit = 1000
+) -> VehicleList:
+    """Known vehicles with their record as of the data cutoff, status and capacities."""
+    return catalogue.list_vehicles(snapshot, query=q, status=status, limit=limit)
 
 
 @router.get("/pads", response_model=PadList, responses=ERRORS)
