@@ -6,11 +6,16 @@ reads it as of a moment ``t``: a :class:`HistoryAt` sees only launches strictly 
 by bisecting those timelines, so a question about 2010 is answered from what was known in 2010
 and no feature can look ahead.
 
-Training reads every launch's features from ``history.at(launch day)`` and the service reads a
-question's features from ``history.at(question day)``: one code path, so the features the
-service reads for a past launch are the features training computed for it.
+The launch-failure features are read through the columnar index built from this history
+(:mod:`tminus.features.asof_index`), by training for every launch at its own moment and by
+the service for a question's moment: one code path, so the features the service reads for a
+past launch are the features training computed for it. The timing models, the catalogue and
+the planner read the history launch by launch through :class:`HistoryAt`; tests hold the index
+to it.
 
-Times are float days since the Unix epoch (see :mod:`tminus.features.timebase`).
+A history is saved as the sequence of its launches (:class:`LaunchLog`, columns) and rebuilt
+from it with a sort per grouping. Times are float days since the Unix epoch (see
+:mod:`tminus.features.timebase`).
 """
 
 from __future__ import annotations

@@ -145,6 +145,25 @@ class LoadedModel:
     predictor: Predictor
 
 
+def _read_checked(version: ModelVersion, name: str, manifest: Mapping[str, str]) -> Any:
+    """A verified version's JSON file ``name``, parsed from the very bytes whose sha256 is
+    checked against the manifest (not a file that could change after :meth:`Registry.verify`)."""
+    path = version.path / name
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ArtifactIntegrityError(f"{path}: unreadable ({exc})") from exc
+    if hashlib.sha256(content).hexdigest() != manifest.get(name):
+        raise ArtifactIntegrityError(
+            f"{version.model} {version.version}: {name} is missing from its manifest or "
+            "changed while it was loaded"
+        )
+    try:
+        return json.loads(content)
+    except ValueError as exc:
+        raise ArtifactIntegrityError(f"{path}: unreadable ({exc})") from exc
+
+
 class Registry:
     """The registry rooted at ``root``; the only code that touches that folder."""
 
@@ -396,20 +415,7 @@ class Registry:
         """Verify a version and rebuild its predictor from an allow-listed kind."""
         record = self.get(model, version)
         manifest = self.verify(record)
-        try:
-            content = (record.path / ARTIFACT).read_bytes()
-        except OSError as exc:
-            raise ArtifactIntegrityError(f"{record.path / ARTIFACT}: unreadable ({exc})") from exc
-        # The bytes parsed are the bytes checked, not a file that could change after verify.
-        if hashlib.sha256(content).hexdigest() != manifest.get(ARTIFACT):
-            raise ArtifactIntegrityError(
-                f"{model} {version}: {ARTIFACT} is missing from its manifest or changed while "
-                "it was loaded"
-            )
-        try:
-            payload = json.loads(content)
-        except ValueError as exc:
-            raise ArtifactIntegrityError(f"{record.path / ARTIFACT}: unreadable ({exc})") from exc
+        payload = _read_checked(record, ARTIFACT, manifest)
         if not isinstance(payload, dict) or not isinstance(payload.get("state"), dict):
             raise UnsafeArtifactError(
                 f"{model} {version}: artifact is not a {{kind, state}} object"
@@ -440,23 +446,11 @@ class Registry:
         """The launch record of a verified version, loaded once per distinct file content."""
         from tminus.predictors.asof import LaunchRecord
 
-        expected = manifest.get(RECORD)
-        cached = None if expected is None else self._records.get(expected)
+        expected = manifest.get(RECORD, "")
+        cached = self._records.get(expected)
         if cached is not None:
             return cached
-        try:
-            content = (version.path / RECORD).read_bytes()
-        except OSError as exc:
-            raise ArtifactIntegrityError(f"{version.path / RECORD}: unreadable ({exc})") from exc
-        if hashlib.sha256(content).hexdigest() != expected:
-            raise ArtifactIntegrityError(
-                f"{version.model} {version.version}: {RECORD} is missing from its manifest or "
-                "changed while it was loaded"
-            )
-        try:
-            state = json.loads(content)
-        except ValueError as exc:
-            raise ArtifactIntegrityError(f"{version.path / RECORD}: unreadable ({exc})") from exc
+        state = _read_checked(version, RECORD, manifest)
         if not isinstance(state, dict):
             raise UnsafeArtifactError(f"{version.model} {version.version}: {RECORD} malformed")
         loaded = LaunchRecord.from_state(state)

@@ -5,7 +5,7 @@ a dict per item and per context, a model per item, then the dump. Here the bytes
 column by column: each column's values are serialised by pydantic in one call (so every number
 is written exactly as the schema's own serialisation writes it), the answers shared by several
 rows (the same question read at the same moment) are written once, and each row adds only what
-is its own (where its date falls against the data cutoff).
+is its own (where its date falls against the data cutoff, the vehicle's status then).
 
 The bytes equal ``ProbabilityBatchAnswer.model_dump_json()`` (and ``ProbabilityAnswer``'s for
 one item) of the same answers; tests hold them to it. Should a response schema's fields change,
