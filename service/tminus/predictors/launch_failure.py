@@ -347,8 +347,13 @@ class LaunchFailurePredictor(Predictor):
 
     def _status(self, vehicle: str, day: float) -> StatusAt:
         """``vehicle``'s status on ``day`` (T-Minus' reference, with its source): a vehicle
-        that retired after ``day`` was active then. Worked out once per vehicle: a status
-        changes on one day at most."""
+        that retired after ``day`` was active then."""
+        before, after, ends = self._status_change(vehicle)
+        return before if ends is not None and day < ends else after
+
+    def _status_change(self, vehicle: str) -> tuple[StatusAt, StatusAt, float | None]:
+        """``vehicle``'s status before and from the day it changes, and that day (None: the
+        same on every date). A status changes on one day at most: worked out once a vehicle."""
         known = self._statuses.get(vehicle)
         if known is None:
             before = self.catalogue.status_at(vehicle, at=-math.inf)
@@ -356,8 +361,7 @@ class LaunchFailurePredictor(Predictor):
             ends = None if before.retires is None else end_day(before.retires)
             known = (before, after, ends)
             _remember(self._statuses, vehicle, known)
-        before, after, ends = known
-        return before if ends is not None and day < ends else after
+        return known
 
     def _manufacturer(self, vehicle: str) -> str | None:
         ref = self.reference.vehicles.get(vehicle)
@@ -600,18 +604,16 @@ class LaunchFailurePredictor(Predictor):
             asked, question[distinct], t[distinct]
         )
         days = day[rows]
-        # The vehicle's status on each row's own date (one of two per vehicle at most).
-        vehicles = context["vehicle"]
-        statuses: dict[int, int] = {}
-        known: list[StatusAt] = []
-        status = []
-        for a, d in zip(answer.reshape(-1).tolist(), days.tolist(), strict=True):
-            found = self._status(vehicles[a], d)
-            code = statuses.get(id(found))
-            if code is None:
-                code = statuses[id(found)] = len(known)
-                known.append(found)
-            status.append(code)
+        # The vehicle's status on each row's own date: per vehicle, ``statuses`` holds its
+        # status before and from the day it changes (2v and 2v + 1).
+        vehicles = list(dict.fromkeys(context["vehicle"]))
+        changes = [self._status_change(v) for v in vehicles]
+        known = [status for before, after, _ in changes for status in (before, after)]
+        code = {v: i for i, v in enumerate(vehicles)}
+        of_answer = np.array([code[v] for v in context["vehicle"]], dtype=np.int64)
+        ends = np.array([-np.inf if e is None else e for _, _, e in changes])  # None: after
+        by_row = of_answer[answer.reshape(-1)]
+        status = (2 * by_row + (days >= ends[by_row])).tolist() if len(rows) else []
         return LaunchAnswers(
             size=n,
             rows=rows.tolist(),
