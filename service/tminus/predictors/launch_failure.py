@@ -102,6 +102,19 @@ class _Answer:
     interval: tuple[float, float]
     flags: Mapping[str, bool]
     context: Mapping[str, Any]
+    as_of: datetime  # the moment read (part of the memo key)
+
+
+@dataclass(frozen=True, slots=True)
+class _StatusChange:
+    """A vehicle's status before and from the day it changes (``ends``; None: the same on
+    every date), with the values of :data:`STATUS_KEYS` of each."""
+
+    before: StatusAt
+    after: StatusAt
+    ends: float | None
+    before_values: tuple[Any, ...]
+    after_values: tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +250,7 @@ class LaunchFailurePredictor(Predictor):
         self._vehicles: dict[tuple[str, bool], VehicleMatch] = {}
         # Per vehicle: its status before and from the day its status ends (retired, ...),
         # that day (None: the same status on every date).
-        self._statuses: dict[str, tuple[StatusAt, StatusAt, float | None]] = {}
+        self._statuses: dict[str, _StatusChange] = {}
         self._sites: dict[str, str] = {}
         self._pads: dict[tuple[str, str | None], PadMatch | None] = {}
 
@@ -345,21 +358,24 @@ class LaunchFailurePredictor(Predictor):
             return self.catalogue.resolve_vehicle(match.asked, at=t, allow_unseen=True)
         return match
 
-    def _status(self, vehicle: str, day: float) -> StatusAt:
-        """``vehicle``'s status on ``day`` (T-Minus' reference, with its source): a vehicle
-        that retired after ``day`` was active then."""
-        before, after, ends = self._status_change(vehicle)
-        return before if ends is not None and day < ends else after
+    def _status(self, vehicle: str, day: float) -> tuple[bool, tuple[Any, ...]]:
+        """Whether ``vehicle`` had ended (retired, ...) on ``day``, and the values of
+        :data:`STATUS_KEYS` then (T-Minus' reference, with its source): a vehicle that retired
+        after ``day`` was active then."""
+        change = self._status_change(vehicle)
+        if change.ends is not None and day < change.ends:
+            return change.before.ended, change.before_values
+        return change.after.ended, change.after_values
 
-    def _status_change(self, vehicle: str) -> tuple[StatusAt, StatusAt, float | None]:
-        """``vehicle``'s status before and from the day it changes, and that day (None: the
-        same on every date). A status changes on one day at most: worked out once a vehicle."""
+    def _status_change(self, vehicle: str) -> _StatusChange:
+        """``vehicle``'s status before and from the day it changes. A status changes on one
+        day at most: worked out once a vehicle."""
         known = self._statuses.get(vehicle)
         if known is None:
             before = self.catalogue.status_at(vehicle, at=-math.inf)
             after = self.catalogue.status_at(vehicle, at=math.inf)
             ends = None if before.retires is None else end_day(before.retires)
-            known = (before, after, ends)
+            known = _StatusChange(before, after, ends, status_values(before), status_values(after))
             _remember(self._statuses, vehicle, known)
         return known
 
@@ -389,15 +405,14 @@ class LaunchFailurePredictor(Predictor):
         flags = dict(answer.flags)
         # The vehicle's status on the date asked (T-Minus' reference, with its source): a
         # vehicle that retired before then is answered, and flagged.
-        status = self._status(str(context["vehicle"]), day)
-        flags[STATUS_FLAG] = status.ended
-        context.update(zip(STATUS_KEYS, status_values(status), strict=True))
+        flags[STATUS_FLAG], status = self._status(str(context["vehicle"]), day)
+        context.update(zip(STATUS_KEYS, status, strict=True))
         return ProbabilityPrediction(
             probability=answer.probability,
             interval=answer.interval,
             flags=flags,
             context=context,
-            as_of=from_day(t),
+            as_of=answer.as_of,
             days_past_cutoff=self.history.days_past_cutoff(day),
         )
 
@@ -529,6 +544,7 @@ class LaunchFailurePredictor(Predictor):
             interval=interval,
             flags=MappingProxyType(flags),
             context=MappingProxyType(context),
+            as_of=from_day(t),
         )
 
     # ---- many questions ------------------------------------------------------------------
@@ -608,10 +624,10 @@ class LaunchFailurePredictor(Predictor):
         # status before and from the day it changes (2v and 2v + 1).
         vehicles = list(dict.fromkeys(context["vehicle"]))
         changes = [self._status_change(v) for v in vehicles]
-        known = [status for before, after, _ in changes for status in (before, after)]
+        known = [status for c in changes for status in (c.before, c.after)]
         code = {v: i for i, v in enumerate(vehicles)}
         of_answer = np.array([code[v] for v in context["vehicle"]], dtype=np.int64)
-        ends = np.array([-np.inf if e is None else e for _, _, e in changes])  # None: after
+        ends = np.array([-np.inf if c.ends is None else c.ends for c in changes])  # None: after
         by_row = of_answer[answer.reshape(-1)]
         status = (2 * by_row + (days >= ends[by_row])).tolist() if len(rows) else []
         return LaunchAnswers(
