@@ -88,7 +88,7 @@ reliability: install ## Fuzzing, hostile input, 60 s load with live flips, kill 
 bench-deps: install ## wrk (apt) and MLflow in its own venv, .build/mlflow, for the benchmarks
 	@scripts/bench-deps.sh
 
-bench: data bench-deps ## All benchmarks (~11 min); writes benchmarks/RESULTS.md
+bench: data bench-deps ## All benchmarks (~15 min); writes benchmarks/RESULTS.md and RESULTS_SCALING.md
 	@$(TMINUS) models list --require-champions >/dev/null 2>&1 || $(TMINUS) train --model all --promote
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/latency.py
