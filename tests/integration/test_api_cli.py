@@ -71,6 +71,18 @@ def test_readable_timing_output_gives_days_and_dates(champion_registry: Path) ->
     assert "days  (2026-" in out
 
 
+def test_every_request_field_of_every_model_is_an_option() -> None:
+    """The options are derived from the request schemas: a model's new input needs no CLI
+    code, and every field of every served model has one."""
+    from tminus.serving.commands import option_name
+    from tminus.serving.models import MODELS
+
+    text = runner.invoke(app, ["predict", "--help"], terminal_width=200).stdout
+    for spec in MODELS:
+        for field in spec.item.model_fields:
+            assert option_name(field) in text, (spec.name, field)
+
+
 def test_weather_values_are_passed_by_name(champion_registry: Path) -> None:
     calm = json.loads(
         _predict(champion_registry, "weather_scrub", "--date", "2026-03-01", "--json")[1]
@@ -81,10 +93,10 @@ def test_weather_values_are_passed_by_name(champion_registry: Path) -> None:
             "weather_scrub",
             "--date",
             "2026-03-01",
-            "--weather",
-            "lightning_count=500",
-            "--weather",
-            "max_peak_wind=45",
+            "--lightning-count",
+            "500",
+            "--max-peak-wind",
+            "45",
             "--json",
         )[1]
     )
@@ -103,7 +115,8 @@ def test_weather_values_are_passed_by_name(champion_registry: Path) -> None:
             "--block does not apply",
         ),
         (["rocket_science", "--date", "2026-03-01"], "unknown model"),
-        (["weather_scrub", "--date", "2026-03-01", "--weather", "fog=1"], "NAME=VALUE"),
+        (["weather_scrub", "--date", "2026-03-01", "--fog", "1"], "--fog"),
+        (["weather_scrub", "--date", "2026-03-01", "--vehicle", "Falcon 9"], "does not apply"),
         (["booster_landing", "--date", "2026-03-01", "--landing-type", "Net"], "--landing-type"),
     ],
 )

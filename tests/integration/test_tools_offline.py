@@ -250,12 +250,6 @@ def test_phrasings_are_read_right(catalogue: Catalogue, case: Phrasing) -> None:
         assert (dict(actual) if key == "weather" else actual) == value, key
 
 
-def test_enough_phrasings_and_misspellings() -> None:
-    assert len(PHRASINGS) >= 30
-    misspelt = ["Falcn", "Faclon", "electorn", "eletron"]
-    assert all(any(m in p[0] for p in PHRASINGS) for m in misspelt)
-
-
 def test_the_plan_window_spans_both_dates(catalogue: Catalogue) -> None:
     parsed = interpret("plan Electron between 2026-03-01 and 2026-04-30", catalogue, today=TODAY)
     assert parsed.window is not None
@@ -379,9 +373,10 @@ NEW_PHRASINGS: list[ToolCall] = [
         {"vehicle": "New Glenn 7x2", "site": "CC", "date": "2027-07-01"},
     ),
     (
+        # V1.0 and V2 have retired (T-Minus' reference): "Starship" is the V3 to come.
         "how risky is Starship in mid-2027",
         "predict_launch_failure",
-        {"vehicle": "Starship V2", "date": "2027-05-01"},
+        {"vehicle": "Starship V3", "date": "2027-05-01"},
     ),
     (
         "reliability of Kuaizhou-1A from Jiuquan in 3 months",
@@ -446,7 +441,7 @@ NEW_PHRASINGS: list[ToolCall] = [
     (
         "How likely is a Starship failure from Starbase between March and June 2027?",
         "predict_launch_failure",
-        {"vehicle": "Starship V2", "site": "STB", "date": "2027-03-01"},
+        {"vehicle": "Starship V3", "site": "STB", "date": "2027-03-01"},
     ),
     (
         "what is the risk of PSLV in the second half of 2027",
@@ -838,11 +833,6 @@ NEW_PHRASINGS: list[ToolCall] = [
     ),
     ("which pads does Vulcan use", "list_pads", {"query": "Vulcan Centaur VC4S"}),
 ]
-
-
-def test_at_least_sixty_new_phrasings() -> None:
-    assert len(NEW_PHRASINGS) >= 60
-    assert len({q for q, _, _ in NEW_PHRASINGS}) == len(NEW_PHRASINGS)
 
 
 @pytest.mark.parametrize("case", NEW_PHRASINGS, ids=[p[0][:56] for p in NEW_PHRASINGS])

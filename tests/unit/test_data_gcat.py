@@ -10,6 +10,7 @@ import pytest
 from tminus.data import gcat
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError
+from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
 
 HEADER = (
@@ -47,7 +48,7 @@ def _launches(text: str) -> pd.DataFrame:
     log = gcat.validate_launchlog(gcat.parse_gcat_text(text, file="launchlog.tsv"))
     lv = gcat.parse_gcat_text(LV, file="lv.tsv")
     sites = gcat.parse_gcat_text(SITES, file="sites.tsv")
-    return validate_table(gcat.build_launches(log, lv, sites), s.LAUNCHES, key=s.LAUNCH_TAG)
+    return validate_table(gcat.build_launches(log, lv, sites), s.LAUNCHES)
 
 
 def test_fields_are_stripped_and_index_is_the_physical_line() -> None:
@@ -203,7 +204,7 @@ def test_launches_are_sorted_by_time_and_typed() -> None:
     )
     launches = _launches(text)
     assert launches[s.LAUNCH_TAG].tolist() == ["2025-001", "2025-002"]
-    assert tuple(launches.columns) == s.LAUNCHES_COLUMNS
+    assert list(launches.columns) == columns_of(s.LAUNCHES)
     assert not bool(launches.loc[0, s.TIME_KNOWN])
 
 

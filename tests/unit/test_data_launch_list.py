@@ -13,6 +13,7 @@ import pytest
 from tminus.data import gcat, launch_list
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError
+from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
 
 HEADER = (
@@ -97,7 +98,7 @@ def _launches(text: str, warnings: list[str] | None = None) -> pd.DataFrame:
         gcat.parse_gcat_text(ORGS, file="orgs.tsv"),
         warn=(warnings if warnings is not None else []).append,
     )
-    return validate_table(out, s.LAUNCHES, key=s.LAUNCH_TAG)
+    return validate_table(out, s.LAUNCHES)
 
 
 def test_26_fields_under_28_header_names_and_no_updated_line() -> None:
@@ -174,7 +175,7 @@ def test_fail_code_dest_and_the_columns_launch_tsv_lacks() -> None:
     # One row per launch: the payload count is unknown, not invented.
     assert launches[s.PAYLOAD_COUNT].isna().all()
     assert launches.loc["2025-F03", s.BOOSTER_SERIAL] == "B1086"
-    assert tuple(launches.reset_index().columns) == s.LAUNCHES_COLUMNS
+    assert tuple(launches.reset_index().columns) == tuple(columns_of(s.LAUNCHES))
 
 
 def test_an_agency_and_site_nobody_knows_is_an_error_naming_the_line() -> None:

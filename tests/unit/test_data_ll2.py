@@ -14,6 +14,7 @@ import pytest
 from tminus.data import ll2
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError
+from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
 
 
@@ -103,5 +104,5 @@ def test_bad_net_names_member_record_and_field(tmp_path: Path) -> None:
 
 def test_empty_history_has_the_schema() -> None:
     empty = validate_table(ll2.history_table([]), s.NET_HISTORY)
-    assert tuple(empty.columns) == s.NET_HISTORY_COLUMNS
+    assert list(empty.columns) == columns_of(s.NET_HISTORY)
     assert len(empty) == 0

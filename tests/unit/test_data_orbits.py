@@ -207,4 +207,4 @@ def test_the_table_refuses_an_unknown_orbit_class() -> None:
     table = orbits.build_launch_orbits(launches, from_list=found.assign(variant=None))
     table.loc[0, s.LO_ORBIT_CLASS] = "NEPTUNE"
     with pytest.raises(TableValidationError, match="orbit_class"):
-        validate_table(table, s.LAUNCH_ORBITS, key=s.LO_LAUNCH_TAG)
+        validate_table(table, s.LAUNCH_ORBITS)

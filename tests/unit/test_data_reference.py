@@ -8,6 +8,7 @@ import pytest
 from tminus.data import gcat, reference
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError
+from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
 
 LV_HEADER = (
@@ -28,7 +29,7 @@ def test_one_row_per_lv_row_with_nulls_where_gcat_gives_no_figure() -> None:
         "Zenit-3SL\tZenit\tYuzhnoye\t-\t-\t   15000?\t    6000.5 \tO",
     )
     table = validate_table(reference.build_vehicle_variants(lv), s.VEHICLE_VARIANTS)
-    assert tuple(table.columns) == s.VEHICLE_VARIANTS_COLUMNS
+    assert list(table.columns) == columns_of(s.VEHICLE_VARIANTS)
     assert table[s.VV_VEHICLE].tolist() == ["Falcon 9", "Falcon 9", "Super Loki", "Zenit-3SL"]
     assert table[s.VV_FAMILY].tolist() == ["Falcon9", "Falcon9", "Loki", "Zenit"]  # stripped
     assert table.loc[0, s.VV_VARIANT] == "FT5"
@@ -74,7 +75,7 @@ def test_pads_join_through_the_site_ucode_one_row_per_site_and_pad() -> None:
     sites = gcat.parse_gcat_text(SITES, file="sites.tsv")
     lp = gcat.parse_gcat_text(LP, file="lp.tsv")
     table = validate_table(reference.build_pads_reference(sites, lp), s.PADS_REFERENCE)
-    assert tuple(table.columns) == s.PADS_REFERENCE_COLUMNS
+    assert list(table.columns) == columns_of(s.PADS_REFERENCE)
     assert list(zip(table[s.PR_SITE], table[s.PR_PAD], strict=True)) == [
         ("CC", "LC40"),
         ("CC", "LC5"),

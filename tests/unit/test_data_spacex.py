@@ -12,6 +12,7 @@ import pytest
 from tminus.data import schema as s
 from tminus.data import spacex
 from tminus.data.errors import SourceValidationError
+from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
 
 ROCKETS = [{"id": "r9", "name": "Falcon 9"}, {"id": "rh", "name": "Falcon Heavy"}]
@@ -121,7 +122,7 @@ def test_dtypes_and_order() -> None:
             _launch("L1", "2020-01-01T00:00:00.000Z", "r9", [_core("c2")], ["p2"]),
         ]
     )
-    assert tuple(out.columns) == s.BOOSTER_LANDINGS_COLUMNS
+    assert list(out.columns) == columns_of(s.BOOSTER_LANDINGS)
     assert out[s.BL_LAUNCH_ID].tolist() == ["L1", "L2"]
     assert str(out[s.BL_LAUNCH_TIME].dtype) == "datetime64[ns, UTC]"
     assert str(out[s.BL_LANDING_SUCCESS].dtype) == "boolean"

@@ -10,7 +10,7 @@ from tminus.features.history import LaunchHistory
 from tminus.features.reference import Reference
 from tminus.features.timebase import to_day
 from tminus.predictors.catalogue import Catalogue
-from tminus.tools.dates import find_dates
+from tminus.tools.dates import find_atoms
 from tminus.tools.parser import QuestionParser, interpret
 
 from .synthetic import aliases
@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 1, 15)
 
 
 def when(text: str, today: dt.date = TODAY) -> list[str]:
-    return [d.isoformat() for _, d, _ in find_dates(text.lower(), today)]
+    return [p.first.isoformat() for p in find_atoms(text.lower(), today)]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,8 @@ def test_dates_are_read_relative_to_today(text: str, expected: list[str]) -> Non
 def test_months_roll_over_year_ends_and_short_months() -> None:
     assert when("next month", dt.date(2026, 12, 20)) == ["2027-01-01"]
     assert when("in 1 month", dt.date(2026, 1, 31)) == ["2026-02-28"]
-    ((_, first, last),) = find_dates("in february 2028", TODAY)
+    (period,) = find_atoms("in february 2028", TODAY)
+    first, last = period.first, period.last
     assert (first, last) == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
 
 

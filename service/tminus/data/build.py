@@ -52,19 +52,6 @@ from tminus.data.progress import Notify, ignore
 from tminus.data.tables import BUILD_INFO, table_path
 from tminus.data.validation import validate_table
 
-TABLE_KEYS: dict[str, str | None] = {
-    s.LAUNCHES: s.LAUNCH_TAG,
-    s.BOOSTER_LANDINGS: s.BL_LAUNCH_ID,
-    s.WEATHER_EVENTS: s.WX_SOURCE_FILE,
-    s.NET_HISTORY: s.NH_LAUNCH_ID,
-    s.VEHICLE_VARIANTS: s.VV_VEHICLE,
-    s.PADS_REFERENCE: s.PR_SITE,
-    s.LAUNCH_ORBITS: s.LO_LAUNCH_TAG,
-    s.VEHICLE_FACTS: s.VF_VEHICLE,
-    s.VEHICLE_CAPACITY: s.VC_VEHICLE,
-    s.REFERENCE_SOURCES: s.RS_SOURCE_ID,
-    s.NAME_ALIASES: s.NA_WRITTEN,
-}
 # What a build without a mirror-only source lacks.
 MISSING_MEANS = {
     LL2_SNAPSHOTS: "its table will be empty",
@@ -462,9 +449,7 @@ def parse_sources(
         tables[s.NET_HISTORY] = ll2.read_net_history(raw_dir / LL2_SNAPSHOTS / bundle)
         table_files[s.NET_HISTORY] = files_of(LL2_SNAPSHOTS)
 
-    validated = {
-        name: validate_table(tables[name], name, key=TABLE_KEYS[name]) for name in s.TABLES
-    }
+    validated = {name: validate_table(tables[name], name) for name in s.TABLES}
     return validated, table_files
 
 
@@ -598,7 +583,7 @@ def stage_tables(
             path = table_path(name, staged)
             frame.to_parquet(path, index=False)
             # Read back: what others load must still match the schema (dtypes survive parquet).
-            validate_table(pd.read_parquet(path), name, key=TABLE_KEYS[name])
+            validate_table(pd.read_parquet(path), name)
         (staged / BUILD_INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

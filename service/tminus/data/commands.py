@@ -206,4 +206,52 @@ def report(
             info["time_column"] or "(reference table)",
         )
     _out.print(tables)
+    _print_reference(content["reference"])
     _out.print(f"snapshot {content['snapshot']}")
+
+
+def _print_reference(reference: dict[str, Any]) -> None:
+    """T-Minus' vehicle reference: status and LEO/SSO/GTO figures of the vehicles flown lately,
+    with the source of each, and how far it covers the busiest of them."""
+    since = reference["active_since"]
+    table = Table(
+        title=f"T-Minus' vehicle reference: vehicles flown since {since}",
+        show_lines=False,
+    )
+    for header in ("vehicle", "flights", f"since {since}", "status", "LEO", "SSO", "GTO"):
+        table.add_column(header, overflow="fold")
+    table.add_column("sources", overflow="fold")
+    for row in reference["vehicles"]:
+        cells, cited = [], []
+        for orbit in ("LEO", "SSO", "GTO"):
+            figure = row["capacity"][orbit]
+            if figure is None:
+                cells.append("-")
+                continue
+            mark = "" if figure["kind"] == "rated" else " (flown)"
+            cells.append(f"{figure['kg']:,.0f}{mark}")
+            cited.append(f"{orbit}: {figure['source']}")
+        if row["status_source"]:
+            cited.insert(0, f"status: {row['status_source']}")
+        table.add_row(
+            escape(row["vehicle"]),
+            str(row["flights"]),
+            str(row[f"flights_since_{since}"]),
+            row["status"] or "not listed",
+            *cells,
+            escape("; ".join(cited)),
+        )
+    _out.print(table)
+    target = reference["target"]
+    lacking = "; ".join(
+        f"{name} ({', '.join(classes)})" for name, classes in target["lacking"].items()
+    )
+    _out.print(
+        f"Of the {target['vehicles']} vehicles flown since {since} with "
+        f"{target['flights_at_least']} flights or more, {target['in_reference']} are in the "
+        f"reference; {target['with_every_class']} have a LEO, SSO and GTO figure, "
+        f"{target['with_every_class_or_a_harder_one']} one for each class or a more demanding "
+        "one that covers it (GTO covers SSO and LEO)"
+        + (f"; lacking: {escape(lacking)}" if lacking else "")
+        + "."
+    )

@@ -342,7 +342,7 @@ def launches_frame(
     Returns
     -------
     pd.DataFrame
-        Columns :data:`tminus.data.schema.LAUNCHES_COLUMNS`, sorted by launch time then tag.
+        The ``launches`` table's columns, sorted by launch time then tag.
     """
     when = parse_gcat_dates(rows[columns["date"]], file=file, column=columns["date"])
     codes = rows[columns["code"]]
@@ -431,7 +431,7 @@ def build_launches(
     Returns
     -------
     pd.DataFrame
-        The ``launches`` table (columns :data:`tminus.data.schema.LAUNCHES_COLUMNS`), sorted by
+        The ``launches`` table (its declared columns), sorted by
         launch time then tag. Launch-level fields come from the tag's first line; the launch
         log has no ``Dest`` or ``FailCode``, so ``dest`` and ``fail_code`` are null.
     """

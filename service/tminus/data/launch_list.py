@@ -21,6 +21,7 @@ from tminus.data import gcat
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError
 from tminus.data.progress import Notify, ignore
+from tminus.data.specs import columns_of
 from tminus.data.validation import validate_source
 
 # launch.tsv columns this module reads.
@@ -214,7 +215,7 @@ def build_launches_from_list(
     Returns
     -------
     pd.DataFrame
-        Columns :data:`tminus.data.schema.LAUNCHES_COLUMNS`, one row per O/D/X launch attempt.
+        The ``launches`` table's columns, one row per O/D/X launch attempt.
         ``payload_count`` is null (the list has one row per launch, no payload rows); ``dest``
         and ``fail_code`` come from ``Dest`` and ``FailCode`` (null for ``-``).
     """
@@ -241,7 +242,7 @@ def merge_launches(log: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pd.DataFrame
-        Columns :data:`tminus.data.schema.LAUNCHES_COLUMNS`, in time order.
+        The ``launches`` table's columns, in time order.
     """
     by_tag = log.set_index(s.LAUNCH_TAG)
     both = newer[s.LAUNCH_TAG].isin(by_tag.index)
@@ -252,4 +253,4 @@ def merge_launches(log: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:
         newer.loc[both, column] = by_tag.loc[overlap, column].to_numpy()
     older = log[~log[s.LAUNCH_TAG].isin(newer[s.LAUNCH_TAG])]
     merged = pd.concat([older, newer], ignore_index=True)
-    return gcat.sort_launches(merged[list(s.LAUNCHES_COLUMNS)])
+    return gcat.sort_launches(merged[columns_of(s.LAUNCHES)])

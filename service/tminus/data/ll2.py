@@ -18,6 +18,7 @@ import pandas as pd
 
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError, decode_json
+from tminus.data.specs import columns_of
 
 MEMBER_PATTERN: Final = re.compile(
     r"^snap/(?P<feed>launches|previous)_(?P<time>\d{8}T\d{6}Z)_(?P<sha>[0-9a-f]{7})\.json$"
@@ -182,7 +183,7 @@ def snapshot_rows(name: str, payload: bytes) -> list[dict[str, Any]]:
 
 def history_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The typed ``net_history`` table, sorted by launch then snapshot time."""
-    frame = pd.DataFrame(rows, columns=list(s.NET_HISTORY_COLUMNS))
+    frame = pd.DataFrame(rows, columns=columns_of(s.NET_HISTORY))
     for column in (s.NH_SNAPSHOT_TIME, s.NH_NET):
         frame[column] = pd.to_datetime(frame[column], utc=True).astype("datetime64[ns, UTC]")
     typed = frame.astype(

@@ -555,7 +555,7 @@ def build_launch_orbits(
     Returns
     -------
     pd.DataFrame
-        Columns :data:`tminus.data.schema.LAUNCH_ORBITS_COLUMNS`, sorted by launch time, tag
+        The ``launch_orbits`` table's columns, sorted by launch time, tag
         and class.
     """
     parts: list[pd.DataFrame] = []

@@ -13,6 +13,8 @@ import pandas as pd
 from tminus.data import gcat
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError
+from tminus.data.specs import columns_of
+from tminus.data.validation import validate_table
 
 # lv.tsv
 LV_VARIANT: Final = "LV_Variant"
@@ -78,7 +80,7 @@ def build_vehicle_variants(lv: pd.DataFrame, *, file: str = "lv.tsv") -> pd.Data
     Returns
     -------
     pd.DataFrame
-        Columns :data:`tminus.data.schema.VEHICLE_VARIANTS_COLUMNS`, in file order.
+        The ``vehicle_variants`` table's columns, in file order.
 
     Raises
     ------
@@ -112,12 +114,8 @@ def build_vehicle_variants(lv: pd.DataFrame, *, file: str = "lv.tsv") -> pd.Data
         },
         index=lv.index,
     )
-    return table.reset_index(drop=True).astype(
-        dict.fromkeys(
-            (s.VV_VEHICLE, s.VV_VARIANT, s.VV_FAMILY, s.VV_MANUFACTURER, s.VV_CLASS, s.VV_ALIAS),
-            "str",
-        )
-    )
+    # Typed as declared (tminus.data.specs): text columns as str, null where GCAT gives "-".
+    return validate_table(table.reset_index(drop=True), s.VEHICLE_VARIANTS)
 
 
 def build_pads_reference(
@@ -139,7 +137,7 @@ def build_pads_reference(
     Returns
     -------
     pd.DataFrame
-        Columns :data:`tminus.data.schema.PADS_REFERENCE_COLUMNS`, one row per (site, pad),
+        The ``pads_reference`` table's columns, one row per (site, pad),
         sorted by site then pad. ``lp.tsv`` rows whose ``Code`` is ``-`` are dropped; ``pad_start``
         and ``pad_stop`` keep GCAT's text (``*`` = still open), ``-`` is null.
 
@@ -183,5 +181,5 @@ def build_pads_reference(
     joined = pd.concat([by_own_code, by_ucode], ignore_index=True)
     joined = joined.drop_duplicates([s.PR_SITE, s.PR_PAD], keep="first")
     joined = joined.sort_values([s.PR_SITE, s.PR_PAD], kind="stable")
-    table = joined[list(s.PADS_REFERENCE_COLUMNS)].reset_index(drop=True)
-    return table.astype(dict.fromkeys(s.PADS_REFERENCE_COLUMNS, "str"))
+    table = joined[columns_of(s.PADS_REFERENCE)].reset_index(drop=True)
+    return validate_table(table, s.PADS_REFERENCE)

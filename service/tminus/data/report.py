@@ -42,6 +42,100 @@ def table_coverage(name: str, frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+# The vehicles T-Minus' reference should cover: flown since this year ...
+ACTIVE_SINCE: Final = 2023
+# ... and, for the coverage target, this many flights or more in all.
+MANY_FLIGHTS: Final = 10
+COVERAGE_CLASSES: Final = (s.ORBIT_LEO, s.ORBIT_SSO, s.ORBIT_GTO)
+
+
+def reference_coverage(
+    launches: pd.DataFrame,
+    facts: pd.DataFrame,
+    capacity: pd.DataFrame,
+    sources: pd.DataFrame,
+) -> dict[str, Any]:
+    """What T-Minus' vehicle reference says of each vehicle flown since :data:`ACTIVE_SINCE`.
+
+    Returns
+    -------
+    dict
+        ``vehicles``: one entry per vehicle (most flown since then first) with its flights,
+        status and status source, and per orbit class its largest figure (kg, ``rated`` or
+        ``demonstrated``, configuration and source; None when the reference has none);
+        ``target``: of those with :data:`MANY_FLIGHTS` flights or more, how many have a figure
+        for each of LEO, SSO and GTO, and which lack one.
+    """
+    recent = launches[launches[s.LAUNCH_TIME].dt.year >= ACTIVE_SINCE]
+    counts = recent.groupby(s.VEHICLE).size().sort_values(ascending=False, kind="stable")
+    total = launches.groupby(s.VEHICLE).size()
+    cited = {
+        str(row[s.RS_SOURCE_ID]): f"{row[s.RS_PUBLISHER]}, {row[s.RS_TITLE]} ({row[s.RS_EDITION]})"
+        for row in sources.to_dict("records")
+    }
+    by_vehicle = {str(row[s.VF_VEHICLE]): row for row in facts.to_dict("records")}
+    rows: list[dict[str, Any]] = []
+    for vehicle, since_count in counts.items():
+        fact = by_vehicle.get(str(vehicle))
+        figures: dict[str, Any] = {}
+        for orbit in s.ORBIT_CLASSES:
+            mine = capacity[
+                (capacity[s.VC_VEHICLE] == vehicle) & (capacity[s.VC_ORBIT_CLASS] == orbit)
+            ]
+            if mine.empty:
+                figures[orbit] = None
+                continue
+            # A rated figure before a demonstrated one; the largest of its kind.
+            best = mine.assign(_rated=mine[s.VC_KIND] == s.KIND_RATED).sort_values(
+                ["_rated", s.VC_CAPACITY_KG], ascending=False, kind="stable"
+            )
+            top = best.iloc[0]
+            figures[orbit] = {
+                "kg": float(top[s.VC_CAPACITY_KG]),
+                "kind": str(top[s.VC_KIND]),
+                "config": None if pd.isna(top[s.VC_CONFIG]) else str(top[s.VC_CONFIG]),
+                "source": cited.get(str(top[s.VC_SOURCE]), str(top[s.VC_SOURCE])),
+            }
+        rows.append(
+            {
+                "vehicle": str(vehicle),
+                "flights": int(total.get(vehicle, 0)),
+                f"flights_since_{ACTIVE_SINCE}": int(since_count),
+                "status": None if fact is None else str(fact[s.VF_STATUS]),
+                "status_source": None
+                if fact is None
+                else cited.get(str(fact[s.VF_STATUS_SOURCE]), str(fact[s.VF_STATUS_SOURCE])),
+                "capacity": figures,
+            }
+        )
+    many = [r for r in rows if r["flights"] >= MANY_FLIGHTS]
+    complete = [r for r in many if all(r["capacity"][o] for o in COVERAGE_CLASSES)]
+
+    def decided(row: dict[str, Any], orbit: str) -> bool:
+        """A figure for the class, or for a more demanding class that covers it."""
+        covering = [harder for harder, easier in s.COVERS.items() if orbit in easier]
+        return any(row["capacity"][o] for o in (orbit, *covering))
+
+    covered = [r for r in many if all(decided(r, o) for o in COVERAGE_CLASSES)]
+    return {
+        "active_since": ACTIVE_SINCE,
+        "vehicles": rows,
+        "target": {
+            "flights_at_least": MANY_FLIGHTS,
+            "classes": list(COVERAGE_CLASSES),
+            "vehicles": len(many),
+            "with_every_class": len(complete),
+            "with_every_class_or_a_harder_one": len(covered),
+            "in_reference": sum(r["status"] is not None for r in many),
+            "lacking": {
+                r["vehicle"]: [o for o in COVERAGE_CLASSES if not r["capacity"][o]]
+                for r in many
+                if r not in complete
+            },
+        },
+    }
+
+
 def build_report(processed_dir: Path) -> dict[str, Any]:
     """The report as plain data (what ``--json`` prints)."""
     tables = {name: load_table(name, processed_dir) for name in s.TABLES}
@@ -62,4 +156,10 @@ def build_report(processed_dir: Path) -> dict[str, Any]:
             for r in per_year.to_dict("records")
         ],
         "tables": {name: table_coverage(name, frame) for name, frame in tables.items()},
+        "reference": reference_coverage(
+            launches,
+            tables[s.VEHICLE_FACTS],
+            tables[s.VEHICLE_CAPACITY],
+            tables[s.REFERENCE_SOURCES],
+        ),
     }

@@ -253,128 +253,19 @@ ORBIT_CLASSES: Final = (
     ORBIT_LUNAR,
     ORBIT_ESCAPE,
 )
+# A payload a vehicle carries to the key class it can carry to each class listed: they need
+# less energy (an SSO is a low orbit; a MEO transfer climbs less than GTO; the Moon and escape
+# need more than GTO, escape more than the Moon; a GEO satellite is taken as riding a GTO).
+COVERS: Final[dict[str, tuple[str, ...]]] = {
+    ORBIT_GTO: (ORBIT_LEO, ORBIT_SSO, ORBIT_MEO),
+    ORBIT_GEO: (ORBIT_GTO, ORBIT_LEO, ORBIT_SSO, ORBIT_MEO),
+    ORBIT_LUNAR: (ORBIT_GTO, ORBIT_LEO, ORBIT_SSO, ORBIT_MEO),
+    ORBIT_ESCAPE: (ORBIT_LUNAR, ORBIT_GTO, ORBIT_LEO, ORBIT_SSO, ORBIT_MEO),
+    ORBIT_SSO: (ORBIT_LEO,),
+    ORBIT_MEO: (ORBIT_LEO,),
+}
 SOURCE_PSATCAT: Final = "psatcat"
 SOURCE_LAUNCH_LIST: Final = "launch_list"
 SOURCE_SPACEX: Final = "spacex"
 
 # ---- column order of each table (the order the parquet files hold) ------------------------
-LAUNCHES_COLUMNS: Final = (
-    LAUNCH_TAG,
-    LAUNCH_TIME,
-    TIME_KNOWN,
-    DATE_UNCERTAIN,
-    VEHICLE,
-    VEHICLE_FAMILY,
-    SITE,
-    PAD,
-    SITE_NAME,
-    AGENCY,
-    STATE,
-    CATEGORY,
-    OUTCOME_CODE,
-    FAILED,
-    FLIGHT_ID,
-    BOOSTER_SERIAL,
-    BOOSTER_FLIGHT,
-    PAYLOAD_COUNT,
-    DEST,
-    FAIL_CODE,
-)
-BOOSTER_LANDINGS_COLUMNS: Final = (
-    BL_LAUNCH_ID,
-    BL_LAUNCH_TIME,
-    BL_ROCKET,
-    BL_CORE_SERIAL,
-    BL_BLOCK,
-    BL_CORE_FLIGHT,
-    BL_REUSED,
-    BL_LANDING_ATTEMPT,
-    BL_LANDING_TYPE,
-    BL_LANDING_SUCCESS,
-    BL_PAYLOAD_MASS_KG,
-    BL_ORBIT,
-    BL_LAUNCH_SUCCESS,
-    BL_UPCOMING,
-)
-WEATHER_EVENTS_COLUMNS: Final = (
-    WX_EVENT_DATE,
-    WX_SCRUBBED,
-    WX_SOURCE_FILE,
-    WX_N_ROWS,
-    *WX_FEATURES,
-)
-NET_HISTORY_COLUMNS: Final = (
-    NH_LAUNCH_ID,
-    NH_NAME,
-    NH_SNAPSHOT_TIME,
-    NH_FEED,
-    NH_NET,
-    NH_STATUS,
-    NH_WEATHER_PROBABILITY,
-    NH_ROCKET,
-    NH_PROVIDER,
-    NH_PAD,
-    NH_SNAPSHOT_FILE,
-)
-VEHICLE_VARIANTS_COLUMNS: Final = (
-    VV_VEHICLE,
-    VV_VARIANT,
-    VV_FAMILY,
-    VV_MANUFACTURER,
-    VV_LEO_CAPACITY_KG,
-    VV_GTO_CAPACITY_KG,
-    VV_CLASS,
-    VV_ALIAS,
-)
-PADS_REFERENCE_COLUMNS: Final = (
-    PR_SITE,
-    PR_PAD,
-    PR_PAD_NAME,
-    PR_SITE_NAME,
-    PR_SITE_LONG_NAME,
-    PR_PAD_START,
-    PR_PAD_STOP,
-)
-LAUNCH_ORBITS_COLUMNS: Final = (
-    LO_LAUNCH_TAG,
-    LO_LAUNCH_TIME,
-    LO_VEHICLE,
-    LO_SITE,
-    LO_PAD,
-    LO_ORBIT_CLASS,
-    LO_PAYLOADS,
-    LO_PAYLOAD_MASS_KG,
-    LO_VARIANT,
-    LO_SOURCE,
-)
-VEHICLE_FACTS_COLUMNS: Final = (
-    VF_VEHICLE,
-    VF_PROVIDER,
-    VF_STATUS,
-    VF_SINCE,
-    VF_STATUS_SOURCE,
-    VF_STATUS_NOTE,
-    VF_UPPER_STAGE,
-    VF_UPPER_STAGE_SOURCE,
-    VF_GCAT_RATINGS,
-)
-VEHICLE_CAPACITY_COLUMNS: Final = (
-    VC_VEHICLE,
-    VC_ORBIT_CLASS,
-    VC_CAPACITY_KG,
-    VC_KIND,
-    VC_CONFIG,
-    VC_CONDITION,
-    VC_SOURCE,
-    VC_NOTE,
-)
-REFERENCE_SOURCES_COLUMNS: Final = (
-    RS_SOURCE_ID,
-    RS_TITLE,
-    RS_PUBLISHER,
-    RS_EDITION,
-    RS_URL,
-    RS_READ_AT,
-    RS_CHECKED,
-)
-NAME_ALIASES_COLUMNS: Final = (NA_WRITTEN, NA_MEANS, NA_KIND)

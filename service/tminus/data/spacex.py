@@ -10,6 +10,7 @@ import pandas as pd
 
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError, decode_json
+from tminus.data.specs import columns_of
 
 LAUNCHES_FILE: Final = "launches.json"
 CORES_FILE: Final = "cores.json"
@@ -125,7 +126,7 @@ def flatten_cores(
     -------
     pd.DataFrame
         The ``booster_landings`` table (columns
-        :data:`tminus.data.schema.BOOSTER_LANDINGS_COLUMNS`), sorted by launch time.
+        the ``booster_landings`` table's columns), sorted by launch time.
         ``payload_mass_kg`` sums the known masses of the launch's payloads (null when none is
         known); ``orbit`` is the first payload's orbit.
 
@@ -214,7 +215,7 @@ def flatten_cores(
                     s.BL_UPCOMING: bool(upcoming),
                 }
             )
-    return _typed_landings(pd.DataFrame(rows, columns=list(s.BOOSTER_LANDINGS_COLUMNS)))
+    return _typed_landings(pd.DataFrame(rows, columns=columns_of(s.BOOSTER_LANDINGS)))
 
 
 def _typed_landings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,16 +19,14 @@ import pandas as pd
 from tminus.data import schema as s
 from tminus.data.errors import MissingTableError
 from tminus.data.manifest import sha256_file
+from tminus.data.specs import SPECS
 
 SUFFIX: Final = ".parquet"
 BUILD_INFO: Final = "_build.json"
 # The column that dates each table's rows (report ranges, cut-offs); reference tables have none.
+# The column that dates each table (reference tables have none), from its declaration.
 TIME_COLUMNS: Final[dict[str, str]] = {
-    s.LAUNCHES: s.LAUNCH_TIME,
-    s.BOOSTER_LANDINGS: s.BL_LAUNCH_TIME,
-    s.WEATHER_EVENTS: s.WX_EVENT_DATE,
-    s.NET_HISTORY: s.NH_SNAPSHOT_TIME,
-    s.LAUNCH_ORBITS: s.LO_LAUNCH_TIME,
+    name: spec.time_column for name, spec in SPECS.items() if spec.time_column is not None
 }
 
 

@@ -46,6 +46,8 @@ import pandas as pd
 
 from tminus.data import schema as s
 from tminus.data.errors import SourceUnavailableError, SourceValidationError
+from tminus.data.specs import columns_of
+from tminus.data.validation import validate_table
 
 DEFAULT_REFERENCE_DIR: Final = Path("datasets") / "reference"
 VEHICLES_FILE: Final = "vehicles.toml"
@@ -220,6 +222,9 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
     vehicles: set[str] = set()
     for n, raw in enumerate(_list_of(content, "vehicle", file), 1):
         entry = _Entry(file, f"vehicle {n}", raw)
+        name = entry.text("name")
+        assert name is not None
+        entry.where = f"vehicle {name!r}"
         entry.check_fields(
             (
                 "name",
@@ -236,9 +241,6 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
                 "capacity",
             )
         )
-        name = entry.text("name")
-        assert name is not None
-        entry.where = f"vehicle {name!r}"
         if name in vehicles:
             entry.fail("name", "is given twice")
         vehicles.add(name)
@@ -326,12 +328,12 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
             problem="is cited by no fact",
         )
     return ReferenceTables(
-        facts=_frame(facts, s.VEHICLE_FACTS_COLUMNS, flags=(s.VF_GCAT_RATINGS,)),
-        capacity=_frame(capacity, s.VEHICLE_CAPACITY_COLUMNS, numbers=(s.VC_CAPACITY_KG,)),
-        sources=_frame(sources, s.REFERENCE_SOURCES_COLUMNS),
+        facts=_frame(facts, s.VEHICLE_FACTS),
+        capacity=_frame(capacity, s.VEHICLE_CAPACITY),
+        sources=_frame(sources, s.REFERENCE_SOURCES),
         aliases=_frame(
             [dict(t) for t in {tuple(sorted(r.items())) for r in aliases}],
-            s.NAME_ALIASES_COLUMNS,
+            s.NAME_ALIASES,
             sort=(s.NA_KIND, s.NA_WRITTEN),
         ),
     )
@@ -363,19 +365,12 @@ def check_names(
             )
 
 
-def _frame(
-    rows: list[dict[str, Any]],
-    columns: tuple[str, ...],
-    *,
-    numbers: tuple[str, ...] = (),
-    flags: tuple[str, ...] = (),
-    sort: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(columns))
+def _frame(rows: list[dict[str, Any]], table: str, *, sort: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows as table ``table``, typed by its declaration (:mod:`tminus.data.specs`)."""
+    frame = pd.DataFrame(rows, columns=columns_of(table))
     if sort:
         frame = frame.sort_values(list(sort), kind="stable").reset_index(drop=True)
-    types = {c: "float64" if c in numbers else "bool" if c in flags else "str" for c in columns}
-    return frame.astype(types)
+    return validate_table(frame, table)
 
 
 def rename_same_vehicles(launches: pd.DataFrame, renames: Mapping[str, str]) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from tminus.data import schema as s
 from tminus.data.errors import SourceValidationError, decode_utf8
+from tminus.data.specs import columns_of
 
 FEATURE_FOLDER: Final = "weather_features_per_event"
 FILE_PATTERN: Final = re.compile(r"^(?P<date>\d{8})-(?P<label>launch|scrub)\.csv$")
@@ -157,7 +158,7 @@ def event_date(file: str) -> pd.Timestamp:
 
 def events_table(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     """Assemble summarised events into the typed ``weather_events`` table, sorted by date."""
-    frame = pd.DataFrame(list(rows), columns=list(s.WEATHER_EVENTS_COLUMNS))
+    frame = pd.DataFrame(list(rows), columns=columns_of(s.WEATHER_EVENTS))
     frame[s.WX_EVENT_DATE] = pd.to_datetime(frame[s.WX_EVENT_DATE], utc=True)
     typed = frame.astype(
         {

@@ -60,14 +60,7 @@ DECIDING: Final[dict[str, str]] = {
     S.ORBIT_GEO: S.ORBIT_GTO,
 }
 # A figure to the key class covers the classes listed (they need less energy).
-COVERS: Final[dict[str, tuple[str, ...]]] = {
-    S.ORBIT_GTO: (S.ORBIT_LEO, S.ORBIT_SSO, S.ORBIT_MEO),
-    S.ORBIT_GEO: (S.ORBIT_GTO, S.ORBIT_LEO, S.ORBIT_SSO, S.ORBIT_MEO),
-    S.ORBIT_LUNAR: (S.ORBIT_GTO, S.ORBIT_LEO, S.ORBIT_SSO, S.ORBIT_MEO),
-    S.ORBIT_ESCAPE: (S.ORBIT_LUNAR, S.ORBIT_GTO, S.ORBIT_LEO, S.ORBIT_SSO, S.ORBIT_MEO),
-    S.ORBIT_SSO: (S.ORBIT_LEO,),
-    S.ORBIT_MEO: (S.ORBIT_LEO,),
-}
+COVERS: Final = S.COVERS
 # A rated figure to the key class bounds the classes listed from above (they need more).
 BOUNDS: Final[dict[str, tuple[str, ...]]] = {
     S.ORBIT_LEO: tuple(S.ORBIT_CLASSES),

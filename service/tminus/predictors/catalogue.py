@@ -9,10 +9,10 @@ CLI). One rule resolves a vehicle name (see :meth:`Catalogue.resolve_vehicle`):
    what it means, resolved by the rules below;
 2. a name GCAT knows, after folding case, spaces, punctuation and prefix aliases ('Long March
    5', 'CZ-5', 'ariane-64'): that vehicle, flown or not yet flown;
-3. the start of the names of one family's variants ('Ariane 6' for Ariane 62 and 64,
-   'Starship' for Starship V2 and V3): the most recently flown of them, and the answer says
-   which;
-4. a family name alone ('Vulcan'): the family's most recently flown variant;
+3. the start of the names of one family's variants ('Ariane 6' for Ariane 62 and 64): the
+   most recently flown of them that has not retired, and the answer says which ('Starship',
+   once V1.0 and V2 have retired, is the V3 not yet flown: a maiden flight);
+4. a family name alone ('Vulcan'): the family's most recently flown variant, by the same rule;
 5. a near miss of a known name (a typo): refused, listing the closest names;
 6. anything else: refused with the closest names as suggestions; only a caller that opts in
    (``allow_unseen``) gets an unknown vehicle, answered with the new-vehicle prior and flagged.
@@ -41,6 +41,9 @@ FLOWN: Final = "flown"
 NOT_YET_FLOWN: Final = "not yet flown"
 # A series prefix ('Ariane 6') must be at least this long once folded.
 MIN_SERIES_KEY: Final = 4
+# A variant T-Minus' reference does not list counts as still flying within this many years of
+# its last flight, when a family or series name is read as one of its variants.
+LIVE_YEARS: Final = 3
 # Unused pads GCAT lists are shown when they came into use within this many years.
 NEW_PAD_YEARS: Final = 10
 
@@ -495,15 +498,35 @@ class Catalogue:
         return float("-inf") if flown.last_day is None else flown.last_day
 
     def _latest(self, names: Iterable[str], at: float | None) -> str:
-        """The most recently flown of ``names`` as of ``at``; else the first ever to fly."""
+        """The most recently flown of ``names`` as of ``at``; else the first ever to fly.
+
+        Variants T-Minus' reference says had ended by then (retired, cancelled) are passed
+        over when another has not: a family name means what flies now ('Starship' is the
+        not-yet-flown V3 once V1.0 and V2 have retired; 'Delta IV', all retired, its last).
+        """
+        moment = math.inf if at is None else at
         ordered = sorted(names)
-        latest = max(ordered, key=lambda v: self._last_day(v, at))
+        live = [v for v in ordered if self._live(v, moment)]
+        pool = live or ordered
+        latest = max(pool, key=lambda v: self._last_day(v, at))
         if self._last_day(latest, at) > float("-inf"):
             return latest
-        flown = [v for v in ordered if v in self.history.vehicles]
+        flown = [v for v in pool if v in self.history.vehicles]
         if flown:
             return min(flown, key=lambda v: self.history.vehicles[v].launch_days[0])
-        return ordered[0]
+        return pool[0]
+
+    def _live(self, vehicle: str, moment: float) -> bool:
+        """Not ended by ``moment`` by T-Minus' reference; one the reference does not list, if
+        it flew in the :data:`LIVE_YEARS` before (or has not flown at all)."""
+        status = self.status_at(vehicle, at=moment)
+        if status.known:
+            return not status.ended
+        last = self._last_day(vehicle, None if math.isinf(moment) else moment)
+        if last == float("-inf"):
+            return vehicle not in self.history.vehicles
+        horizon = self.history.last_day if math.isinf(moment) else moment
+        return horizon is None or last >= horizon - LIVE_YEARS * 365.25
 
     def _pad_rank(self, ref: PadRef) -> tuple[float, int, int]:
         record = self.history.pads.get(ref.key)

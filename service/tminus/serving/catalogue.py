@@ -11,11 +11,18 @@ from typing import Final
 from tminus.features.names import normalise_name
 from tminus.predictors.catalogue import Catalogue
 from tminus.serving.errors import ModelUnavailableError
+from tminus.serving.models import MODELS
 from tminus.serving.schemas import PadInfo, PadList, VehicleInfo, VehicleList
 from tminus.serving.state import ServedModel, Snapshot
 
-# Models whose predictors carry a catalogue, in order of preference.
-CATALOGUE_MODELS: Final = ("launch_failure", "pad_turnaround", "return_to_flight")
+# Models whose predictors carry a catalogue, in order of preference (their entries' rank).
+CATALOGUE_MODELS: Final = tuple(
+    spec.name
+    for spec in sorted(
+        (s for s in MODELS if s.catalogue_rank is not None),
+        key=lambda s: s.catalogue_rank or 0,
+    )
+)
 
 
 def catalogue_source(snapshot: Snapshot) -> tuple[ServedModel, Catalogue]:

@@ -6,7 +6,11 @@ that ``tminus --help`` stays fast and ``serve`` can cap native thread pools firs
 
 from __future__ import annotations
 
+import inspect
 import json
+import typing
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
@@ -16,34 +20,14 @@ from tminus.predictors.kinds import MODEL_NAMES
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from pydantic.fields import FieldInfo
 
 MODEL_HELP: Final = "one of " + ", ".join(MODEL_NAMES)
-# CLI option of each request field, for error messages.
-OPTIONS: Final = {
-    "vehicle": "--vehicle",
-    "date": "--date",
-    "site": "--site",
-    "pad": "--pad",
-    "orbit": "--orbit",
-    "payload_mass_kg": "--payload-mass-kg",
-    "landing_type": "--landing-type",
-    "core_flight": "--core-flight",
-    "block": "--block",
-}
 
 
-def _weather_values(pairs: list[str], allowed: list[str]) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for pair in pairs:
-        name, sep, raw = pair.partition("=")
-        name = name.strip()
-        if not sep or name not in allowed:
-            raise fail(f"--weather takes NAME=VALUE with NAME one of {', '.join(allowed)}", 2)
-        try:
-            values[name] = float(raw)
-        except ValueError:
-            raise fail(f"--weather {name}: {raw!r} is not a number", 2) from None
-    return values
+def option_name(field: str) -> str:
+    """A request field's CLI option: ``payload_mass_kg`` -> ``--payload-mass-kg``."""
+    return "--" + field.replace("_", "-")
 
 
 def _percent(p: float) -> str:
@@ -84,50 +68,26 @@ def _validate(schema: type[BaseModel], fields: dict[str, Any]) -> BaseModel:
 
     unknown = [f for f in fields if f not in schema.model_fields]
     if unknown:
-        allowed = [OPTIONS.get(f, f) for f in schema.model_fields if f in OPTIONS]
-        given = ", ".join(OPTIONS.get(f, f) for f in unknown)
+        allowed = [option_name(f) for f in schema.model_fields]
+        given = ", ".join(option_name(f) for f in unknown)
         raise fail(f"{given} does not apply to this model; it takes {', '.join(allowed)}", 2)
     try:
         return schema.model_validate(fields)
     except ValidationError as exc:
         problems = [
-            f"{OPTIONS.get(str(e['loc'][0]), str(e['loc'][0])) if e['loc'] else 'input'}: "
-            f"{e['msg']}"
+            f"{option_name(str(e['loc'][0])) if e['loc'] else 'input'}: {e['msg']}"
             for e in exc.errors(include_url=False)
         ]
         raise fail("; ".join(problems), 2) from None
 
 
 def predict(
-    model: Annotated[str, typer.Argument(help=MODEL_HELP)],
+    model: str,
     *,
-    date: Annotated[
-        str,
-        typer.Option(
-            help="ISO date or datetime, UTC (launch date; for return_to_flight the failure date)."
-        ),
-    ],
-    vehicle: Annotated[str | None, typer.Option(help="GCAT vehicle name, e.g. 'Falcon 9'.")] = None,
-    site: Annotated[str | None, typer.Option(help="GCAT site code, e.g. CC, KSC.")] = None,
-    pad: Annotated[str | None, typer.Option(help="GCAT pad code, e.g. LC40, LC39A.")] = None,
-    orbit: Annotated[str | None, typer.Option(help="Orbit class, e.g. LEO, GTO.")] = None,
-    payload_mass_kg: Annotated[float | None, typer.Option(help="Payload mass (kg).")] = None,
-    landing_type: Annotated[
-        str | None, typer.Option(help="booster_landing: ASDS, RTLS or Ocean.")
-    ] = None,
-    core_flight: Annotated[
-        int | None, typer.Option(help="booster_landing: the booster's flight number.")
-    ] = None,
-    block: Annotated[int | None, typer.Option(help="booster_landing: Falcon block.")] = None,
-    weather: Annotated[
-        list[str] | None,
-        typer.Option(help="weather_scrub: NAME=VALUE, repeatable (e.g. max_peak_wind=18)."),
-    ] = None,
-    version: Annotated[
-        str | None, typer.Option(help="A version id (default: the champion).")
-    ] = None,
-    models_dir: ModelsDirOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    version: str | None = None,
+    models_dir: Path | None = None,
+    as_json: bool = False,
+    **given: Any,
 ) -> None:
     """Predict one item with a model from the registry, as the service would answer it."""
     from tminus.registry.errors import RegistryError
@@ -141,23 +101,8 @@ def predict(
     if name not in MODELS_BY_NAME:
         raise fail(f"unknown model {model!r}; choose {MODEL_HELP}", 2)
     spec = MODELS_BY_NAME[name]
-    given: dict[str, Any] = {
-        "date": date,
-        "vehicle": vehicle,
-        "site": site,
-        "pad": pad,
-        "orbit": orbit,
-        "payload_mass_kg": payload_mass_kg,
-        "landing_type": landing_type,
-        "core_flight": core_flight,
-        "block": block,
-    }
-    fields = {k: v for k, v in given.items() if v is not None}
-    if weather:
-        if name != "weather_scrub":
-            raise fail("--weather applies to weather_scrub only", 2)
-        sensors = [f for f in spec.item.model_fields if f != "date"]
-        fields.update(_weather_values(weather, sensors))
+    # An option not given (None; False for a flag) is left to the schema's default.
+    fields = {k: v for k, v in given.items() if v is not None and v is not False}
     item = _validate(spec.item, fields)
 
     registry = Registry(models_dir or get_settings().models_dir)
@@ -171,7 +116,7 @@ def predict(
         answer = spec.run_one(Snapshot({name: served}), item)
     except InvalidInputError as exc:
         problems = [
-            f"{OPTIONS.get(str(p.loc[-1]), str(p.loc[-1]))}: {p.msg}"
+            f"{option_name(str(p.loc[-1]))}: {p.msg}"
             + (f" {', '.join(p.suggestions)}" if p.suggestions else "")
             for p in exc.problems
         ]
@@ -180,6 +125,83 @@ def predict(
     typer.echo(json.dumps(payload, indent=2) if as_json else _readable(payload))
 
 
+def _option(field: str, info: FieldInfo, text: str, models: list[str]) -> inspect.Parameter:
+    """A typer option for a request field: its type, its description and which models take
+    it, from the request schemas of :data:`tminus.serving.models.MODELS`."""
+    kinds = {a for a in typing.get_args(info.annotation) if a is not type(None)} or {
+        info.annotation
+    }
+    kind: Any = str
+    for candidate in (bool, int, float):
+        if candidate in kinds:
+            kind = candidate
+            break
+    every = len(models) == len(MODEL_NAMES)
+    help_text = text.rstrip(".") + ("" if every else f" [{', '.join(models)}]")
+    if kind is bool:
+        return inspect.Parameter(
+            field,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[bool, typer.Option(option_name(field), help=help_text)],
+        )
+    required = every and info.is_required()
+    return inspect.Parameter(
+        field,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=... if required else None,
+        annotation=Annotated[
+            kind if required else kind | None,
+            typer.Option(option_name(field), help=help_text),
+        ],
+    )
+
+
+def predict_command() -> Callable[..., None]:
+    """``tminus predict`` with one option per request field of any served model, derived from
+    the request schemas (a new model's inputs need no CLI code)."""
+    from tminus.serving.models import MODELS
+
+    fields: dict[str, tuple[FieldInfo, str, list[str]]] = {}
+    for spec in MODELS:
+        described = spec.item.model_json_schema()["properties"]
+        for field, info in spec.item.model_fields.items():
+            text = str(described[field].get("description") or field.replace("_", " "))
+            fields.setdefault(field, (info, text, []))[2].append(spec.name)
+    parameters = [
+        inspect.Parameter(
+            "model",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=Annotated[str, typer.Argument(help=MODEL_HELP)],
+        ),
+        *(_option(field, info, text, models) for field, (info, text, models) in fields.items()),
+        inspect.Parameter(
+            "version",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None, typer.Option(help="A version id (default: the champion).")
+            ],
+        ),
+        inspect.Parameter(
+            "models_dir", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ModelsDirOption
+        ),
+        inspect.Parameter(
+            "as_json",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")],
+        ),
+    ]
+
+    def command(**arguments: Any) -> None:
+        predict(**arguments)
+
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    command.__doc__ = predict.__doc__
+    return command
+
+
 def register(app: typer.Typer) -> None:
     """Mount the serving commands on the root app."""
-    app.command("predict")(predict)
+    app.command("predict")(predict_command())

@@ -13,6 +13,7 @@ from tminus.predictors.kinds import predictor_class
 from tminus.registry.errors import ModelNotFoundError
 from tminus.registry.store import CARD, ModelVersion
 from tminus.serving.errors import NotFoundError, Problem
+from tminus.serving.models import MODELS_BY_NAME
 from tminus.serving.schemas import (
     ModelDetail,
     ModelList,
@@ -63,9 +64,13 @@ def _summary_fields(store: ModelStore, name: str) -> dict[str, Any]:
         versions = []
     metadata = _reference_version(store, name, versions).metadata if versions else {}
     summary = metadata.get("summary")
+    spec = MODELS_BY_NAME[name]
     return {
         "name": name,
         "output": predictor_class(name).output,
+        "title": spec.title,
+        "card_note": spec.card_note,
+        "path": spec.path,
         "summary": summary if isinstance(summary, str) else None,
         "aliases": registry.aliases(name) if versions else {},
         "versions": len(versions),

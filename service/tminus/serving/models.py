@@ -61,6 +61,16 @@ class ModelSpec:
         What the LLM is told the tool does (the citation rule is appended).
     examples
         Two valid items: the first is the single example, both make the batch example.
+    title, card_note
+        The model's name for people and what its card on the dashboard says before it is used
+        (``GET /v1/models`` serves them to the page).
+    question_words
+        A regular expression (lower case) of the words that ask this model's question in
+        plain language, for the offline question parser (``tools/vocabulary.py``); empty when
+        the parser finds the model's questions otherwise.
+    catalogue_rank
+        Whether the model's artifact answers catalogue questions (known vehicles, pads, the
+        planner's reference), and in which order of preference (1 first); None: it does not.
     to_columns
         Items to the keyword columns of the predictor's batch entry point, for a model whose
         predictor answers a batch at once (``predict_batch``); what ``to_query`` reads of an
@@ -75,6 +85,10 @@ class ModelSpec:
     tool_description: str
     examples: tuple[dict[str, Any], dict[str, Any]]
     tool_title: str
+    title: str
+    card_note: str
+    question_words: str = ""
+    catalogue_rank: int | None = None
     to_columns: predict.Columns | None = None
 
     @property
@@ -224,6 +238,9 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
             {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"},
             {"vehicle": "Electron", "date": "2026-03-15T04:00:00Z"},
         ),
+        title="Launch failure",
+        card_note="Fill in the form and press Predict.",
+        catalogue_rank=1,
     ),
     ModelSpec(
         name="booster_landing",
@@ -245,6 +262,12 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
             {"date": "2026-03-01", "landing_type": "ASDS", "core_flight": 12, "orbit": "LEO"},
             {"date": "2026-03-01", "landing_type": "RTLS", "payload_mass_kg": 3000},
         ),
+        title="Booster landing",
+        card_note="For Falcon 9 and Falcon Heavy launches.",
+        question_words=(
+            r"\bbooster|\bland(?:s|ing|ed)?\b|drone\s*ship|\basds\b|\brtls\b|landing zone|come back"
+            r"|\bcatch(?:es|ing)?\b|\bcaught\b|chopsticks"
+        ),
     ),
     ModelSpec(
         name="pad_turnaround",
@@ -265,6 +288,13 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
             {"pad": "LC39A", "date": "2026-03-01", "site": "KSC"},
             {"pad": "LC40", "date": "2026-03-01", "vehicle": "Falcon 9"},
         ),
+        title="Next launch from the pad",
+        card_note="Needs a pad.",
+        question_words=(
+            r"when can|how soon|turnaround|next launch (?:from|at|of|on)|launch (?:again|next)"
+            r"|(?:be )?(?:free|available|ready) again|\bnext from\b"
+        ),
+        catalogue_rank=2,
     ),
     ModelSpec(
         name="return_to_flight",
@@ -281,6 +311,14 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
             {"vehicle": "Falcon 9", "date": "2026-03-01"},
             {"vehicle": "Vega C", "date": "2026-03-01"},
         ),
+        title="Return to flight",
+        card_note="After a failure on the date: when the vehicle's family flies again.",
+        question_words=(
+            r"return(?:s|ing)?[\s-]+to[\s-]+flight|\bfl(?:y|ies)\s+again|back\s+(?:to\s+flight|flying)"
+            r"|\bgrounded\b|\bafter\s+(?:a|an|the|its)?\s*(?:[\w-]+\s+){0,4}fail(?:ure|s|ed)?\b"
+            r"|\bif\s+.*\bfails?\b"
+        ),
+        catalogue_rank=3,
     ),
     ModelSpec(
         name="weather_scrub",
@@ -300,6 +338,9 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
             {"date": "2026-03-01", "max_peak_wind": 18.0, "lightning_count": 0},
             {"date": "2026-07-15", "max_peak_wind": 32.0, "lightning_count": 40},
         ),
+        title="Weather scrub (Cape)",
+        card_note="From the sensor readings of the 4 hours before T-0.",
+        question_words=(r"\bweather\b|\bscrub|\blightning\b|\bwinds?\b"),
     ),
     ModelSpec(
         name="launch_anomaly",
@@ -321,6 +362,14 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
         examples=(
             {"vehicle": "Ariane 62", "date": "2026-03-01"},
             {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"},
+        ),
+        title="Failure or partial failure",
+        card_note=(
+            "What an insurer counts as a claim: a failure, or a payload left in a wrong orbit."
+        ),
+        question_words=(
+            r"\bpartial(?:ly)?\b|\banomal(?:y|ies|ous)\b|\bclaims?\b|\binsur(?:e|ed|er|ers|ance|able"
+            r"|ing)\b|\bunderwrit|\bwrong\s+orbit\b|\bmission\s+success\b|\bpayload\s+loss\b"
         ),
     ),
 )

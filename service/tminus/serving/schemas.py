@@ -683,6 +683,9 @@ class ModelSummary(ResponseSchema):
 
     name: ModelName
     output: Literal["probability", "quantiles"]
+    title: str = Field(description="The model's name for people (its dashboard card's title).")
+    card_note: str = Field(description="What its dashboard card says before it is used.")
+    path: str = Field(description="Its prediction route, POST.")
     summary: str | None
     aliases: dict[str, str]
     versions: int

@@ -567,7 +567,8 @@ class OfflineAnswerer:
             # What it can answer instead, for the vehicle named.
             tool = "predict_launch_anomaly" if parsed.topic == "price" else "predict_launch_failure"
             vehicle = parsed.names[0]
-            result = out.call(tool, {"vehicle": vehicle, "date": _iso(self.when(parsed))})
+            date = _iso(self.when(parsed))
+            result = out.call(tool, {"vehicle": vehicle, "date": date})
             if isinstance(result, ProbabilityAnswer):
                 what = (
                     "probability of a failure or partial failure (what insurers count as a claim)"
@@ -575,8 +576,7 @@ class OfflineAnswerer:
                     else "failure probability"
                 )
                 out.lines.append(
-                    f"What T-Minus can tell you: {w.a(vehicle)} launch on "
-                    f"{w.day(result.as_of or self.today)} has a {what} of "
+                    f"What T-Minus can tell you: {w.a(vehicle)} launch on {date} has a {what} of "
                     f"{w.percent(result.probability)} (90% interval "
                     f"{w.interval(*result.interval)}) {w.cite(result.model, result.version)}."
                 )

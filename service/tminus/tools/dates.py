@@ -610,11 +610,6 @@ def find_periods(text: str, today: dt.date) -> list[Period]:
     return out
 
 
-def find_dates(text: str, today: dt.date) -> list[tuple[int, dt.date, dt.date | None]]:
-    """Each date expression alone: ``(position, first day, last day of its period or None)``."""
-    return [(p.start, p.first, p.last) for p in find_atoms(text, today)]
-
-
 def impossible_dates(text: str) -> list[str]:
     """ISO-looking dates in ``text`` that name no calendar day ("2026-02-30")."""
     return [

@@ -290,11 +290,8 @@ class QuestionParser:
             mentions.append(
                 Mention(text[first:last], name, how in ("exact", "alias"), first, how=how, end=last)
             )
-        mentions.sort(key=lambda m: m.start)
-        unique: dict[str, Mention] = {}
-        for mention in mentions:
-            unique.setdefault(mention.name, mention)
-        return list(unique.values())
+        # Every mention, a vehicle named twice ("LVM3 vs GSLV Mk III") too: each is read.
+        return sorted(mentions, key=lambda m: m.start)
 
     # ---- pads and sites ----------------------------------------------------------------
     def find_pad(self, text: str) -> tuple[tuple[str, str] | None, str | None, list[str]]:
@@ -430,7 +427,12 @@ class QuestionParser:
         if parsed.intent == "unknown" and weak and not vehicles:
             # "risk of electron next month": the English word is the only vehicle named.
             spans += [(m.start, m.end) for m in weak]
-            promoted = replace(base, vehicles=tuple(weak), ignored=tuple(_leftovers(mask(text))))
+            once = {m.name: m for m in reversed(weak)}  # the first mention of each
+            promoted = replace(
+                base,
+                vehicles=tuple(sorted(once.values(), key=lambda m: m.start)),
+                ignored=tuple(_leftovers(mask(text))),
+            )
             parsed = replace(promoted, intent=_intent(text, promoted))
         return parsed
 
@@ -588,7 +590,9 @@ def _intent(text: str, parsed: Interpretation) -> Intent:
         return "return_to_flight"
     if RE_ANOMALY.search(text) and vehicles:
         return "launch_anomaly"
-    if RE_PLAN.search(text) and (vehicles != 1 or "plan" in text or checks_capacity):
+    # "between May and July": a window to plan in (not "the delta between X and Y").
+    window = any(p.kind == "range" for p in parsed.periods)
+    if (RE_PLAN.search(text) or window) and (vehicles != 1 or "plan" in text or checks_capacity):
         return "plan"
     if checks_capacity:
         # What can carry it there is part of the answer: the planner checks it.

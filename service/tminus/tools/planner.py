@@ -84,9 +84,11 @@ from tminus.tools.schemas import (
 
 # (vehicle, pad) pairs one plan may evaluate; every recently active pair fits well within it.
 MAX_PAIRS: Final = 400
-# Exclusions listed in one answer (the total and the count per reason are always given),
-# the ones that answer "what can carry it, from where, when" first.
-MAX_EXCLUDED: Final = 50
+# Exclusions listed in one answer (the total and the count per reason are always given): at
+# most this many of each reason, so that every reason shows, in REASON_ORDER, the ones that
+# answer "what can carry it, from where, when" first.
+MAX_EXCLUDED: Final = 100
+MAX_EXCLUDED_PER_REASON: Final = 20
 REASON_ORDER: Final = (
     "unknown_vehicle",
     "capacity_exceeded",
@@ -890,6 +892,15 @@ def _plan_option(
     )
 
 
+def _listed(excluded: list[Exclusion]) -> list[Exclusion]:
+    """The exclusions an answer lists: up to :data:`MAX_EXCLUDED_PER_REASON` of each reason,
+    in :data:`REASON_ORDER`, at most :data:`MAX_EXCLUDED` in all."""
+    out: list[Exclusion] = []
+    for reason in REASON_ORDER:
+        out += [e for e in excluded if e.reason == reason][:MAX_EXCLUDED_PER_REASON]
+    return out[:MAX_EXCLUDED]
+
+
 def plan_mission(snapshot: Snapshot, request: PlanRequest) -> PlanResponse:
     """Rank the (vehicle, pad, date) options of a mission and list the excluded ones.
 
@@ -953,7 +964,7 @@ def plan_mission(snapshot: Snapshot, request: PlanRequest) -> PlanResponse:
         options=shown,
         options_total=len(ordered),
         options_unknown_capacity=sum(1 for o in ordered if o.unknown),
-        excluded=sorted(excluded, key=lambda e: REASON_ORDER.index(e.reason))[:MAX_EXCLUDED],
+        excluded=_listed(excluded),
         excluded_total=len(excluded),
         excluded_by_reason=dict(Counter(e.reason for e in excluded)),
         notes=[*notes, *plan_words.assumptions(ctx)],

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Final
 
 from tminus.features.orbits import PHRASES, PLANETS
+from tminus.serving.models import MODELS_BY_NAME
 
 OFFLINE_NOTE: Final = (
     "Answered without an LLM, by T-Minus' deterministic parser; set TMINUS_LLM_BASE_URL and "
@@ -134,38 +135,25 @@ RE_REUSED = re.compile(r"\b(?:flown|used|reused|flew)\s+(\d{1,2})\s+times?\b")
 RE_WIND = re.compile(r"\b(\d{1,3}(?:\.\d+)?)\s*(?:kt|kts|knots?)\b")
 RE_LIGHTNING = re.compile(r"\b(\d{1,6})\s+lightning\b|\blightning\s+(?:count\s+)?(\d{1,6})\b")
 
-RE_WEATHER = re.compile(r"\bweather\b|\bscrub|\blightning\b|\bwinds?\b")
-RE_BOOSTER = re.compile(
-    r"\bbooster|\bland(?:s|ing|ed)?\b|drone\s*ship|\basds\b|\brtls\b|landing zone|come back"
-    r"|\bcatch(?:es|ing)?\b|\bcaught\b|chopsticks"
-)
-RE_RTF = re.compile(
-    r"return(?:s|ing)?[\s-]+to[\s-]+flight|\bfl(?:y|ies)\s+again|back\s+(?:to\s+flight|flying)"
-    r"|\bgrounded\b|\bafter\s+(?:a|an|the|its)?\s*(?:[\w-]+\s+){0,4}fail(?:ure|s|ed)?\b"
-    r"|\bif\s+.*\bfails?\b"
-)
+# The words that ask each model's question: declared with the model (serving/models.py).
+RE_WEATHER: Final = re.compile(MODELS_BY_NAME["weather_scrub"].question_words)
+RE_BOOSTER: Final = re.compile(MODELS_BY_NAME["booster_landing"].question_words)
+RE_RTF: Final = re.compile(MODELS_BY_NAME["return_to_flight"].question_words)
 RE_PLAN = re.compile(
     r"\bplan\b|\bplanning\b|which (?:vehicle|rocket|pad|launcher|option)|best (?:vehicle|rocket"
-    r"|option|pad|launcher|date)|\boptions?\b|\bwindow\b|\bbetween\b.+\band\b"
+    r"|option|pad|launcher|date)|\boptions?\b|\bwindow\b"
     r"|\bcarry\b|\blift\b|what (?:can|could) (?:launch|take|fly|carry|lift)"
 )
 RE_COMPARE = re.compile(
     r"\bcompare|\bcomparison|\bvs\.?\b|\bversus\b|\bwhich is (?:safer|riskier|more reliable)"
     r"|\bsafer\b|\bor\b"
 )
-RE_PAD_NEXT = re.compile(
-    r"when can|how soon|turnaround|next launch (?:from|at|of|on)|launch (?:again|next)"
-    r"|(?:be )?(?:free|available|ready) again|\bnext from\b"
-)
+RE_PAD_NEXT: Final = re.compile(MODELS_BY_NAME["pad_turnaround"].question_words)
 RE_LIST_PADS = re.compile(r"\b(?:which|what|list)\s+(?:launch\s+)?pads\b|\bpads\b.*\buse")
 RE_LIST_VEHICLES = re.compile(
     r"\b(?:which|what|list|known)\s+(?:launch\s+)?(?:vehicles|rockets|launchers)\b"
 )
-# What insurers ask: a failure or a partial failure (a claim), not only an outright failure.
-RE_ANOMALY = re.compile(
-    r"\bpartial(?:ly)?\b|\banomal(?:y|ies|ous)\b|\bclaims?\b|\binsur(?:e|ed|er|ers|ance|able"
-    r"|ing)\b|\bunderwrit|\bwrong\s+orbit\b|\bmission\s+success\b|\bpayload\s+loss\b"
-)
+RE_ANOMALY: Final = re.compile(MODELS_BY_NAME["launch_anomaly"].question_words)
 LANDING_WORDS: Final = (
     (re.compile(r"\brtls\b|return to (?:the )?launch site|landing zone|\blz-?\d"), "RTLS"),
     (re.compile(r"\bocean\b|\bexpendable\b|\bsplash"), "Ocean"),

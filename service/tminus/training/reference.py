@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from tminus.data import schema as S
+from tminus.data.specs import columns_of
 from tminus.features.reference import (
     Aliases,
     CapacityFigure,
@@ -220,7 +221,7 @@ def _sources(sources: pd.DataFrame | None) -> dict[str, SourceDoc]:
             str(checked),
         )
         for sid, title, publisher, edition, url, read_at, checked in sources[
-            list(S.REFERENCE_SOURCES_COLUMNS)
+            columns_of(S.REFERENCE_SOURCES)
         ].itertuples(index=False, name=None)
     }
 
@@ -230,7 +231,7 @@ def build_aliases(aliases: pd.DataFrame | None) -> Aliases:
     if aliases is None:
         return Aliases()
     by_kind: dict[str, dict[str, str]] = {}
-    for written, means, kind in aliases[list(S.NAME_ALIASES_COLUMNS)].itertuples(
+    for written, means, kind in aliases[columns_of(S.NAME_ALIASES)].itertuples(
         index=False, name=None
     ):
         by_kind.setdefault(str(kind), {})[str(written)] = str(means)
