@@ -24,7 +24,7 @@ from tminus.features.risk import (
 from tminus.features.timebase import from_day, to_day
 from tminus.predictors.asof import cutoff_context
 from tminus.predictors.base import ProbabilityPrediction, QueryError
-from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
+from tminus.predictors.launch_failure import LaunchAnswers, LaunchFailurePredictor, LaunchQuery
 from tminus.predictors.logistic import interval_of
 
 
@@ -182,4 +182,16 @@ def answer(predictor: LaunchFailurePredictor, query: LaunchQuery) -> Probability
         context=context,
         as_of=from_day(t),
         days_past_cutoff=history.days_past_cutoff(day),
+    )
+
+
+def batch(predictor: LaunchFailurePredictor, queries: list[LaunchQuery]) -> LaunchAnswers:
+    """``queries`` answered in one call of the batch path (the path under test, not the pinned
+    reference: here so that every test hands it the same columns)."""
+    return predictor.predict_batch(
+        [q.vehicle for q in queries],
+        [q.when for q in queries],
+        [q.site for q in queries],
+        [q.pad for q in queries],
+        [q.allow_unseen for q in queries],
     )

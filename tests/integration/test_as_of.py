@@ -185,12 +185,7 @@ def test_every_launch_and_ten_thousand_future_rows_answer_as_before_the_index(
         )
         for row in launches.itertuples()
     ] + future_rows(launches, 10_000)
-    batch = predictor.predict_batch(
-        [q.vehicle for q in queries],
-        [q.when for q in queries],
-        [q.site for q in queries],
-        [q.pad for q in queries],
-    )
+    batch = reference.batch(predictor, queries)
     assert not batch.errors
     for i, query in enumerate(queries):
         expected = reference.answer(predictor, query)

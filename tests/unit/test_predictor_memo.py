@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from tests import asof_reference as reference
 
 from tminus.features.timebase import from_day
 from tminus.predictors import launch_failure as lf
@@ -87,13 +88,7 @@ def test_a_batch_answers_each_question_as_the_single_path_does(
     predictor = fresh(trained)
     unknown_site = LaunchQuery(vehicle="Alpha 1", when=QUERIES[0].when, site="SYX", pad="LC1")
     queries = [*QUERIES, unknown_site, *QUERIES[:3]]
-    answers = predictor.predict_batch(
-        [q.vehicle for q in queries],
-        [q.when for q in queries],
-        [q.site for q in queries],
-        [q.pad for q in queries],
-        [q.allow_unseen for q in queries],
-    )
+    answers = reference.batch(predictor, queries)
     assert len(answers) == len(queries)
     for i, query in enumerate(queries):
         try:

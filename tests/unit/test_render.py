@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from tests import asof_reference as reference
 
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.serving import render as write
@@ -53,13 +54,7 @@ def test_a_batch_is_written_as_the_batch_answer_dumps(predictor: LaunchFailurePr
     """Shared answers, family names read as their latest variant, unknown names and pads,
     mixes of pads, dates before, at and after the cutoff, fractions of a second."""
     queries = QUERIES * 2  # rows sharing an answer
-    answers = predictor.predict_batch(
-        [q.vehicle for q in queries],
-        [q.when for q in queries],
-        [q.site for q in queries],
-        [q.pad for q in queries],
-        [q.allow_unseen for q in queries],
-    )
+    answers = reference.batch(predictor, queries)
     assert not answers.errors
     items = [probability_item(answers.prediction(i)) for i in range(len(answers))]
     expected = ProbabilityBatchAnswer.model_construct(**dict(PROVENANCE), items=items)
