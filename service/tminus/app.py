@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import inspect
 import logging
-from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, Final
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
@@ -28,11 +29,14 @@ from tminus.api.replica import ReplicaHeader
 from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_history
 from tminus.api.routes import models as model_routes
 from tminus.predictors.kinds import MODEL_NAMES
-from tminus.registry.store import Registry
+from tminus.registry.store import CARD, Registry
+from tminus.serving.errors import BodySchema, Problem, problem_responses
 from tminus.serving.models import MODELS
 from tminus.serving.state import ModelStore
 from tminus.settings import Settings, get_settings
 from tminus.tools import routes as tool_routes
+from tminus.tools.schemas import AskRequest, PlanRequest
+from tminus.tools.toolbox import TOOLS
 from tminus.web.routes import install_dashboard
 
 log = logging.getLogger(__name__)
@@ -48,7 +52,10 @@ a batch `{"items": [...]}` of up to 10,000.
 Unknown vehicle, pad or site names are either answered from a pooled prior, flagged
 (`"unseen_vehicle": true`), or refused with a 422 listing the closest known names: see
 `GET /v1/vehicles` and `GET /v1/pads` for valid inputs. Names are plain text (letters and
-digits of any script, spaces and `- . , ' ( ) / + ? #`); anything else is a 422.
+digits of any script, spaces and `_ - . , ' ( ) / + ? #`); anything else is a 422. Numbers
+are JSON numbers (never `true` or `"5000"`), dates ISO 8601 dates or date-times from
+1957-01-01 to 2100-12-31: each schema's `pattern` is exactly the rule applied. Every error
+answer has the shape `ErrorAnswer`.
 
 Admin routes need the header `X-API-Key` equal to `TMINUS_ADMIN_KEY`; when that variable is
 not set they are off and answer **404**.
@@ -57,13 +64,17 @@ not set they are off and answer **404**.
 # A full batch of 10,000 items is 1-3 MB of JSON; anything far bigger is refused (413) unread.
 MAX_BODY_BYTES = 16 * 1024 * 1024
 # What any route with a body may answer before its schema is even applied.
-BODY_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {
-        "description": "The body cannot be read as JSON: not UTF-8, or a number or nesting "
-        "beyond the parser's limits."
-    },
-    413: {"description": f"The body is over {MAX_BODY_BYTES // 2**20} MiB; refused unread."},
-}
+BODY_ERRORS: Final = problem_responses(
+    {
+        400: "The body cannot be read as JSON: not UTF-8, or a number or nesting beyond the "
+        "parser's limits.",
+        413: f"The body is over {MAX_BODY_BYTES // 2**20} MiB; refused unread.",
+    }
+)
+# What any route with parameters or a body may answer when they break its schema.
+INPUT_ERRORS: Final = problem_responses(
+    {422: "An input breaks the schema; `detail` names each field and what is allowed."}
+)
 
 TAGS: list[dict[str, Any]] = [
     {"name": "predictions", "description": "Risk and timing predictions, one item or a batch."},
@@ -103,7 +114,7 @@ def create_app(
     settings = settings or get_settings()
     metrics = Metrics()
     store = ModelStore(registry or Registry(settings.models_dir), models, listener=metrics)
-    mcp = LateMcp(store)
+    mcp = LateMcp(store, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -137,6 +148,10 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # No redirect to the path without its trailing slash: Starlette builds its Location
+        # from the Host header, which a client chooses (Host: evil.example was redirected to
+        # http://evil.example/...). Such a path is a 404 that names the route meant.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.store = store
@@ -155,10 +170,7 @@ def create_app(
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     # Outermost: every answer names the replica that gave it (behind a load balancer).
     app.add_middleware(ReplicaHeader, replica=settings.replica)
-    install_error_handlers(
-        app,
-        bodies={spec.path: {"single": spec.item, "batch": spec.batch} for spec in MODELS},
-    )
+    install_error_handlers(app, bodies=request_bodies())
     for router in (
         predictions.router,
         catalogue.router,
@@ -169,11 +181,12 @@ def create_app(
         tool_routes.router,
     ):
         summarise_routes(router)
-        document_body_errors(router)
+        document_errors(router)
         app.include_router(router)
     # The MCP route itself, not a Mount (which would redirect /mcp to /mcp/).
-    app.router.routes.append(tool_routes.McpRoute(tool_routes.MCP_PATH, mcp))
+    app.router.routes.append(tool_routes.mcp_route(mcp, settings))
     install_dashboard(app)
+    app.openapi = served_examples(app.openapi, store)  # type: ignore[method-assign]
     return app
 
 
@@ -186,15 +199,16 @@ class LateMcp:
     waits for it, and gets a 503 if it could not be built.
     """
 
-    def __init__(self, store: ModelStore) -> None:
+    def __init__(self, store: ModelStore, settings: Settings) -> None:
         self.store = store
+        self.settings = settings
         self.built = asyncio.Event()
         self.endpoint: ASGIApp | None = None
 
     async def run(self) -> None:
         """Build the MCP app and serve its lifespan until cancelled."""
         try:
-            mcp_app = await asyncio.to_thread(tool_routes.mcp_asgi_app, self.store)
+            mcp_app = await asyncio.to_thread(tool_routes.mcp_asgi_app, self.store, self.settings)
         except Exception:  # the MCP face fails alone; predictions go on
             log.exception("the MCP face at %s could not be built", tool_routes.MCP_PATH)
             self.built.set()
@@ -211,25 +225,73 @@ class LateMcp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.built.wait()
         if self.endpoint is None:
-            response = JSONResponse(
-                {
-                    "detail": [
-                        {"loc": [], "msg": "the MCP face is unavailable", "type": "unavailable"}
-                    ]
-                },
-                status_code=503,
-            )
+            problem = Problem(loc=(), msg="the MCP face is unavailable", type="unavailable")
+            response = JSONResponse({"detail": [problem.to_json()]}, status_code=503)
             await response(scope, receive, send)
             return
         await self.endpoint(scope, receive, send)
 
 
-def document_body_errors(router: APIRouter) -> None:
-    """Add the 400 and 413 every route with a request body can answer to its OpenAPI entry."""
+def served_examples(
+    openapi: Callable[[], dict[str, Any]], store: ModelStore
+) -> Callable[[], dict[str, Any]]:
+    """``openapi`` with the versions this service serves as examples of every version parameter.
+
+    Version ids are the registry's, unknown to a static schema: without them a client
+    generator (schemathesis) only ever meets 404s on the routes that take one. The model
+    card is an example of every version's files. Built per call (the base schema is cached),
+    so the examples follow the champions.
+    """
+
+    def with_examples() -> dict[str, Any]:
+        schema = copy.deepcopy(openapi())
+        served = {name: model.version for name, model in store.snapshot.models.items()}
+        examples = {
+            "version": {f"served {name}": {"value": v} for name, v in served.items()},
+            "file": {"the model card": {"value": CARD}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    found = examples.get(parameter["name"])
+                    if found and served and parameter["in"] in {"path", "query"}:
+                        parameter["examples"] = found
+        return schema
+
+    return with_examples
+
+
+def request_bodies() -> dict[str, BodySchema]:
+    """The body schema of each route path, for the unknown-field messages of its 422s."""
+    bodies: dict[str, BodySchema] = {
+        spec.path: {"single": spec.item, "batch": spec.batch} for spec in MODELS
+    }
+    bodies.update({f"/v1/tools/{tool.name}": tool.arguments for tool in TOOLS})
+    bodies.update({"/v1/plan": PlanRequest, "/v1/ask": AskRequest})
+    return bodies
+
+
+def document_errors(router: APIRouter) -> None:
+    """Declare the errors every route can answer, in the one error shape, in its OpenAPI entry.
+
+    A route with a body can answer 400 and 413 before its schema is applied; one with a body
+    or parameters a 422 when they break it (a route's own 422, naming more, is kept). Called
+    before the router is included, so that the app's routes are built with the error schema.
+    """
     for route in router.routes:
-        if isinstance(route, APIRoute) and route.body_field is not None:
-            for status, doc in BODY_ERRORS.items():
-                route.responses.setdefault(status, doc)
+        if not isinstance(route, APIRoute):
+            continue
+        responses = dict(route.responses)
+        dependant = route.dependant
+        takes_input = route.body_field is not None or any(
+            (dependant.path_params, dependant.query_params, dependant.header_params)
+        )
+        for status, doc in {
+            **(BODY_ERRORS if route.body_field is not None else {}),
+            **(INPUT_ERRORS if takes_input else {}),
+        }.items():
+            responses.setdefault(status, doc)
+        route.responses = responses
 
 
 def summarise_routes(router: APIRouter) -> None:

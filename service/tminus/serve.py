@@ -81,8 +81,10 @@ def serve(
         uvicorn.run(
             "tminus.app:create_app",
             factory=True,
-            # httptools, writing each response whole (see tminus.api.server)
-            http="tminus.api.server:WholeResponseProtocol",
+            # httptools, writing each response whole, within the TMINUS_HTTP_* limits (see
+            # tminus.api.server); the worker processes read the same settings.
+            http="tminus.api.server:LimitedProtocol",
+            timeout_keep_alive=settings.http_keepalive_timeout_s,
             host=host,
             port=port,
             workers=workers,

@@ -79,6 +79,13 @@ def live_server(
         yield server
 
 
+@pytest.fixture(scope="module")
+def api(live_server: Server) -> Iterator[Any]:
+    """A client of the live server's JSON API: the answers the page must show."""
+    with live_server.api() as client:
+        yield client
+
+
 @pytest.fixture(scope="session")
 def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The service on an empty registry: alive, never ready (every model answers 503)."""
@@ -121,15 +128,22 @@ def _save_screenshot(driver: WebDriver, name: str, *, element: Any = None) -> Pa
     """Save a PNG of the page (grown to its full height) or of one element; return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # As wide as the test made the window, and tall enough for the whole element or page.
+    size = driver.get_window_size()
+    if element is not None:
+        height = driver.execute_script(
+            "return arguments[0].getBoundingClientRect().height", element
+        )
+    else:
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(size["width"], max(size["height"], min(int(height) + 160, 12_000)))
     if element is not None:
         driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
         element.screenshot(str(path))
     else:
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(WINDOW[0], min(int(height) + 120, 12_000))
         driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(str(path))
-        driver.set_window_size(*WINDOW)
+    driver.set_window_size(size["width"], size["height"])
     print(f"screenshot: {path}")
     return path
 

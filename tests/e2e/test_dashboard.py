@@ -8,81 +8,43 @@ go to ``.build/screenshots/`` (git-ignored) and are listed at the end of the run
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from tests.e2e.page import (
+    Screenshot,
+    all_css,
+    by_css,
+    open_dashboard,
+    pct,
+    set_date,
+    severe_console_errors,
+    span,
+    type_into,
+    wait_until,
+)
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
     from tests.live_server import Server
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
-WAIT_S = 30.0
-Screenshot = Callable[..., Path]
+# What the vehicle table opens on: what a planner can buy today, or will soon.
+OFFERED = ("active", "in_development")
 
 
-def pct(p: float) -> str:
-    """A probability as the page prints it."""
-    return f"{p * 100:.2f}%"
+def status_text(vehicle: dict[str, Any]) -> str:
+    """A vehicle's status as the table prints it: "retired since 2023-07-05"."""
+    since = f" since {vehicle['status_since']}" if vehicle["status_since"] else ""
+    return f"{vehicle['status'].replace('_', ' ')}{since}"
 
 
-def span(interval: list[float]) -> str:
-    """A 90% interval as the page prints it."""
-    return f"{pct(interval[0])} – {pct(interval[1])}"
+def choose_status(driver: WebDriver, value: str) -> None:
+    """Pick an entry of the vehicle table's status filter."""
+    from selenium.webdriver.support.ui import Select
 
-
-def by_css(root: WebDriver | WebElement, selector: str) -> WebElement:
-    from selenium.webdriver.common.by import By
-
-    return root.find_element(By.CSS_SELECTOR, selector)
-
-
-def all_css(root: WebDriver | WebElement, selector: str) -> list[WebElement]:
-    from selenium.webdriver.common.by import By
-
-    return root.find_elements(By.CSS_SELECTOR, selector)
-
-
-def wait_until(driver: WebDriver, condition: Callable[[WebDriver], Any], what: str) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, WAIT_S).until(condition, message=f"timed out waiting for {what}")
-
-
-def open_dashboard(driver: WebDriver, server: Server) -> None:
-    """Load ``/`` and wait until the page has asked the API for everything it shows."""
-    driver.get(f"{server.url}/")
-    wait_until(
-        driver,
-        lambda d: by_css(d, "body").get_attribute("data-loaded") == "true",
-        "the dashboard to load",
-    )
-
-
-def severe_console_errors(driver: WebDriver) -> list[str]:
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def type_into(driver: WebDriver, selector: str, text: str) -> None:
-    """Type into a field; Escape closes a datalist's suggestions so they hide nothing."""
-    from selenium.webdriver.common.keys import Keys
-
-    field = by_css(driver, selector)
-    field.clear()
-    field.send_keys(text, Keys.ESCAPE)
-
-
-def set_date(driver: WebDriver, value: str) -> None:
-    # Typing into a date input depends on the browser's locale; set it as a date picker would.
-    driver.execute_script(
-        "const f = document.querySelector('#f-date'); f.value = arguments[0];"
-        "f.dispatchEvent(new Event('input', {bubbles: true}));",
-        value,
-    )
+    Select(by_css(driver, "#vehicle-status")).select_by_value(value)
 
 
 def submit_and_wait(driver: WebDriver, *cards: str) -> None:
@@ -98,12 +60,6 @@ def submit_and_wait(driver: WebDriver, *cards: str) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def api(live_server: Server) -> Iterator[Any]:
-    with live_server.api() as client:
-        yield client
-
-
 def test_the_page_loads_from_the_service_alone_and_says_it_is_ready(
     page: WebDriver, live_server: Server, api: Any, screenshot: Screenshot
 ) -> None:
@@ -117,12 +73,18 @@ def test_the_page_loads_from_the_service_alone_and_says_it_is_ready(
     assert (
         page.execute_script("return document.querySelectorAll('link[href^=\"http\"]').length") == 0
     )
-    # The table lists every known vehicle.
+    # The table lists the vehicles on sale; every known vehicle is one choice away.
     total = api.get("/v1/vehicles", params={"limit": 5000}).json()["total"]
-    assert by_css(page, "#vehicle-count").text == f"{total} vehicles"
-    assert len(all_css(page, "#vehicle-table tbody tr")) == total
+    offered = sum(
+        api.get("/v1/vehicles", params={"status": s, "limit": 1}).json()["total"] for s in OFFERED
+    )
+    assert by_css(page, "#vehicle-count").text == f"{offered:,} of {total:,} vehicles"
+    assert len(all_css(page, "#vehicle-table tbody tr")) == offered
     assert severe_console_errors(page) == []
     screenshot(page, "dashboard-loaded")
+    choose_status(page, "all")
+    assert by_css(page, "#vehicle-count").text == f"{total:,} vehicles"
+    assert len(all_css(page, "#vehicle-table tbody tr")) == total
 
 
 def test_search_shows_the_api_numbers_and_the_chart_of_the_chosen_vehicle(
@@ -131,7 +93,8 @@ def test_search_shows_the_api_numbers_and_the_chart_of_the_chosen_vehicle(
     open_dashboard(page, live_server)
     search = by_css(page, "#vehicle-search")
     search.send_keys("electron")
-    expected = api.get("/v1/vehicles", params={"q": "electron"}).json()["vehicles"]
+    found = api.get("/v1/vehicles", params={"q": "electron"}).json()["vehicles"]
+    expected = [v for v in found if v["status"] in OFFERED]
     assert expected, "the mirror has no Electron"
     rows = all_css(page, "#vehicle-table tbody tr")
     assert [r.get_attribute("data-vehicle") for r in rows] == [v["name"] for v in expected]
@@ -145,6 +108,7 @@ def test_search_shows_the_api_numbers_and_the_chart_of_the_chosen_vehicle(
     for row, vehicle, answer in zip(rows, expected, risk["items"], strict=True):
         cells = {c.get_attribute("data-field"): c.text for c in all_css(row, "td[data-field]")}
         assert cells == {
+            "status": status_text(vehicle),
             "flights": f"{vehicle['flights']:,}",
             "failures": f"{vehicle['failures']:,}",
             "last_flight": vehicle["last_flight"][:10],
@@ -167,6 +131,100 @@ def test_search_shows_the_api_numbers_and_the_chart_of_the_chosen_vehicle(
     readout = by_css(page, "#risk-readout").text
     assert f"{pct(current['probability'])}, 90% interval {span(current['interval'])}" in readout
     screenshot(page, "dashboard-vehicle-history", element=by_css(page, "#vehicles"))
+
+
+def test_the_vehicle_table_opens_on_what_can_be_bought_and_hides_retired_ones(
+    page: WebDriver, live_server: Server, api: Any, screenshot: Screenshot
+) -> None:
+    """Active vehicles first (most flown first, as the API lists them), then those in
+    development; retired, not-offered and unlisted ones only through the status filter, however
+    much they flew in the 1970s."""
+
+    def listed(*statuses: str) -> list[str]:
+        return [
+            v["name"]
+            for status in statuses
+            for v in api.get("/v1/vehicles", params={"status": status, "limit": 5000}).json()[
+                "vehicles"
+            ]
+        ]
+
+    def shown() -> list[tuple[str, str]]:
+        rows = all_css(page, "#vehicle-table tbody tr")
+        return [(r.get_attribute("data-vehicle"), r.get_attribute("data-status")) for r in rows]
+
+    open_dashboard(page, live_server)
+    rows = shown()
+    assert [name for name, _ in rows] == listed("active", "in_development")
+    assert rows[0][1] == "active" and {status for _, status in rows} == set(OFFERED)
+    retired = listed("retired", "cancelled")
+    assert retired, "the reference lists no retired vehicle"
+    assert not {name for name, _ in rows} & set(retired)
+    # The most flown vehicles of all (Soyuz-U, 633 flights to 2004) are behind the filter.
+    everything = api.get("/v1/vehicles", params={"limit": 5000}).json()["vehicles"]
+    assert everything[0]["status"] not in OFFERED
+    assert everything[0]["name"] not in {name for name, _ in rows}
+    # Each status is shown with its source; the table's first row is on sale.
+    first = by_css(page, "#vehicle-table tbody tr")
+    assert by_css(first, "[data-field=status]").text == "active"
+    assert by_css(first, "[data-field=status]").get_attribute("title")
+
+    choose_status(page, "retired")
+    assert [name for name, _ in shown()] == retired
+    row = by_css(page, f'#vehicle-table tbody tr[data-vehicle="{retired[0]}"]')
+    vehicle = next(v for v in everything if v["name"] == retired[0])
+    assert by_css(row, "[data-field=status]").text == status_text(vehicle)
+    screenshot(page, "dashboard-vehicles-retired", element=by_css(page, "#vehicles"))
+
+    # A search finds only what is on sale, and says how many more match with other statuses.
+    choose_status(page, "offered")
+    by_css(page, "#vehicle-search").send_keys("ariane")  # (Escape would clear a search box)
+    matching = api.get("/v1/vehicles", params={"q": "ariane"}).json()["vehicles"]
+    on_sale = [v["name"] for v in matching if v["status"] in OFFERED]
+    assert [name for name, _ in shown()] == on_sale
+    more = by_css(page, "#vehicle-more")
+    assert more.text == f"{len(matching) - len(on_sale)} more with other statuses"
+    more.click()
+    assert {name for name, _ in shown()} == {v["name"] for v in matching}
+
+
+def test_no_section_is_wider_than_the_page_at_1280_px(
+    page: WebDriver, live_server: Server, screenshot: Screenshot
+) -> None:
+    """At 1,280 px the page never scrolls sideways; a wide table scrolls in its own box."""
+    page.set_window_size(1280, 1000)
+    open_dashboard(page, live_server)
+    # Fill every section: a plan with its table and chart, every model's backtest and plots.
+    set_date(page, "2026-03-01", "#p-earliest")
+    set_date(page, "2026-05-31", "#p-latest")
+    type_into(page, "#p-mass", "800")
+    type_into(page, "#p-orbit", "SSO")
+    by_css(page, "#p-submit").click()
+    wait_until(
+        page,
+        lambda d: by_css(d, "#plan-result").get_attribute("data-state") == "answered",
+        "the plan",
+    )
+    models = all_css(page, "#models-list .model")
+    assert models
+    wait_until(
+        page,
+        lambda d: all(all_css(m, "table.metrics") and all_css(m, ".plots img") for m in models),
+        "every model's backtest and plots",
+    )
+    widths = page.execute_script(
+        """
+        const root = document.documentElement;
+        const sizes = {page: [root.scrollWidth, root.clientWidth]};
+        for (const s of document.querySelectorAll('header, main > section, footer')) {
+          sizes[s.id || s.tagName.toLowerCase()] = [s.scrollWidth, s.clientWidth];
+        }
+        return sizes;"""
+    )
+    assert {"plan", "vehicles", "whatif", "models"} <= set(widths)
+    wider = {name: w for name, w in widths.items() if w[0] > w[1]}
+    assert wider == {}, f"wider than the page (scrollWidth, clientWidth): {wider}"
+    screenshot(page, "dashboard-1280px")
 
 
 def test_the_what_if_form_shows_the_api_answers_and_their_versions(

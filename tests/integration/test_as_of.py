@@ -311,26 +311,32 @@ def test_a_variant_gcat_lists_before_it_flies_is_a_maiden_flight(
 
 
 @pytest.mark.parametrize(
-    ("family", "variants"),
+    ("family", "date", "variants"),
     [
-        # V1.0 and V2 retired by the end of the record (T-Minus' reference): the variant still
-        # flying is V3, not yet flown (the catalogue's rule 3), so its answer is a maiden flight.
-        ("Starship", {"Starship V3"}),
-        ("Vulcan", {"Vulcan Centaur VC2S", "Vulcan Centaur VC4S"}),
-        ("New Glenn", {"New Glenn", "New Glenn 7x2"}),
-        ("Ariane 6", {"Ariane 62", "Ariane 64"}),
+        ("Starship", "2025-03-01", {"Starship V2"}),
+        ("Vulcan", "2026-06-01", {"Vulcan Centaur VC2S", "Vulcan Centaur VC4S"}),
+        ("New Glenn", "2026-06-01", {"New Glenn", "New Glenn 7x2"}),
+        ("Ariane 6", "2026-06-01", {"Ariane 62", "Ariane 64"}),
     ],
 )
-def test_a_family_name_is_answered_for_its_most_recently_flown_variant(
-    client: TestClient, family: str, variants: set[str]
+def test_a_family_name_is_answered_for_its_variant_flying_on_the_day(
+    client: TestClient, family: str, date: str, variants: set[str]
 ) -> None:
-    answer = post(client, "/v1/launch-failure", {"vehicle": family, "date": "2026-06-01"})
+    answer = post(client, "/v1/launch-failure", {"vehicle": family, "date": date})
     assert answer["context"]["vehicle"] in variants
-    flown = answer["context"]["vehicle_flights"] > 0
-    assert flown != answer["flags"]["maiden_flight"]
-    assert flown == (family != "Starship")
+    assert answer["context"]["vehicle_flights"] > 0
     assert answer["context"]["resolved_from"] == family
     assert family in answer["context"]["resolved_as"]
+
+
+@pytest.mark.parametrize("date", ["2025-11-15", "2026-06-01"])
+def test_starship_after_v2_retired_is_a_v3_maiden_flight(client: TestClient, date: str) -> None:
+    # The reference retires Starship V2 on 2025-10-13 (its last flight, SpaceX's word), so a
+    # Starship flight after that is a V3 flight, a maiden flight until V3 has flown.
+    answer = post(client, "/v1/launch-failure", {"vehicle": "Starship", "date": date})
+    assert answer["context"]["vehicle"] == "Starship V3"
+    assert answer["flags"]["maiden_flight"] and not answer["flags"]["unseen_vehicle"]
+    assert answer["context"]["resolved_from"] == "Starship"
 
 
 def test_a_name_no_table_knows_keeps_the_new_vehicle_prior(client: TestClient) -> None:

@@ -59,12 +59,25 @@ def test_the_page_and_its_assets_come_from_this_origin_only(client: TestClient) 
     assert references, "the page references no script or stylesheet"
     off_origin = [r for r in references if not r.startswith(("/", "#", "data:"))]
     assert off_origin == []
-    for asset, media in (("dashboard.js", "text/javascript"), ("dashboard.css", "text/css")):
+    # The script is an ES module; it imports the others by relative paths, all served here.
+    assert '<script type="module" src="/static/dashboard.js' in page.text
+    assets = sorted(p.name for p in (WEB / "static").iterdir() if p.suffix in {".js", ".css"})
+    assert {"dashboard.js", "plan.js", "dashboard.css"} <= set(assets)
+    imported: set[str] = set()
+    for asset in assets:
         answer = client.get(f"/static/{asset}")
-        assert answer.status_code == 200
+        assert answer.status_code == 200, asset
+        media = "text/css" if asset.endswith(".css") else "text/javascript"
         assert answer.headers["content-type"].startswith(media)
+        # Revalidated before reuse: a module imported by a plain URL cannot outlive a release.
+        assert answer.headers["cache-control"] == "no-cache"
         # Fetches and imports stay on this origin (the SVG namespace is a name, not a fetch).
         assert re.findall(r"https?://(?!www\.w3\.org/2000/svg)", answer.text) == []
+        for module in re.findall(r"^import .* from '([^']+)';$", answer.text, re.MULTILINE):
+            assert module.startswith("./") and module[2:] in assets, (asset, module)
+            imported.add(module[2:])
+    # Every module but the entry is imported by another: none is shipped and never run.
+    assert imported == {a for a in assets if a.endswith(".js")} - {"dashboard.js"}
     assert client.get("/static/missing.js").status_code == 404
 
 

@@ -34,6 +34,7 @@ from tests.live_server import serve, tminus_command
 from tminus.data import schema as s
 from tminus.data.report import launches_per_year
 from tminus.data.tables import build_info, data_cutoff, load_table
+from tminus.data.update import update_lock
 from tminus.registry.store import Registry
 
 pytestmark = pytest.mark.integration
@@ -69,13 +70,14 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _tminus(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TMINUS_")}
+def _tminus(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TMINUS_")}
+    environ.update(env or {})
     return subprocess.run(
         [*tminus_command(), *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=environ,
         cwd=ROOT,
         timeout=600,
         check=False,
@@ -354,3 +356,178 @@ def test_next_week_only_the_models_of_the_launches_are_retrained(
     }
     latest = registry.get("launch_failure", registry.resolve("launch_failure", "challenger"))
     assert latest.metadata["data"]["cutoff"] == "2026-01-27"
+
+
+# ---- a hostile upstream: every limit of the download, and contents that are no launch list ---
+DOWNLOAD_ENV = {
+    "TMINUS_DOWNLOAD_MAX_BYTES": str(32 * 1024 * 1024),
+    "TMINUS_DOWNLOAD_TIMEOUT_S": "4",
+}
+
+
+class _HostileUpstream(SimpleHTTPRequestHandler):
+    """GCAT's layout under /<behaviour>/: every file as the test upstream has it, except
+    launch/launch.tsv, which the behaviour replaces (see HOSTILE)."""
+
+    def do_GET(self) -> None:
+        behaviour, _, rest = self.path.lstrip("/").partition("/")
+        if rest != "launch/launch.tsv" or behaviour == "ok":
+            self.path = f"/{rest}"
+            super().do_GET()
+            return
+        try:
+            HOSTILE[behaviour].send(self)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def log_message(self, *_: object) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """What the upstream sends as launch.tsv, the exit code and the error it must cause."""
+
+    send: Callable[[_HostileUpstream], None]
+    code: int
+    message: str
+
+    def __post_init__(self) -> None:
+        assert self.code in {1, 2}
+
+
+def _answer(handler: _HostileUpstream, body: bytes) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _drip(handler: _HostileUpstream) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Length", "11000000")
+    handler.end_headers()
+    for _ in range(3000):
+        handler.wfile.write(b"#")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def _endless(handler: _HostileUpstream) -> None:
+    handler.send_response(200)
+    handler.end_headers()
+    line = b"2026-999\t-\t2026 Jan  1\tFalcon 9\n" * 2000
+    while True:
+        handler.wfile.write(line)
+
+
+def _huge(handler: _HostileUpstream) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Length", str(512 * 1024 * 1024))
+    handler.end_headers()
+    handler.wfile.write(b"#" * 1_000_000)
+
+
+def _away(handler: _HostileUpstream) -> None:
+    handler.send_response(302)
+    handler.send_header("Location", f"http://localhost:{handler.server.server_address[1]}/x")
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+def _header_only(handler: _HostileUpstream) -> None:
+    launch_list = Path(str(handler.directory)) / "launch" / "launch.tsv"
+    _answer(handler, launch_list.read_bytes().split(b"\n", 1)[0] + b"\n")
+
+
+HOSTILE = {
+    "drips": Hostile(_drip, 2, "cannot download launch.tsv from {url}: not complete within 4 s"),
+    "never-ends": Hostile(
+        _endless, 2, "cannot download launch.tsv from {url}: it sent more than the limit"
+    ),
+    "a-huge-file": Hostile(
+        _huge, 2, "cannot download launch.tsv from {url}: it announces 536,870,912 bytes"
+    ),
+    "a-redirect-elsewhere": Hostile(
+        _away, 2, "cannot download launch.tsv from {url}: it redirects to http://localhost"
+    ),
+    "a-header-alone": Hostile(
+        _header_only, 1, "launch.tsv line 1, column (file): holds no orbital, deep-space"
+    ),
+    "blank-lines": Hostile(
+        lambda handler: _answer(handler, b"\n" * 20_000_000), 1, "launch.tsv line"
+    ),
+    "binary": Hostile(
+        lambda handler: _answer(handler, bytes(range(256)) * 4096), 1, "launch.tsv line 2, column"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_upstream(world: World, first_update: str) -> Iterator[str]:
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(_HostileUpstream, directory=str(world.upstream))
+    )
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def live_service(
+    world: World, first_update: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A service serving the world's registry while the hostile updates run."""
+    with serve(world.models, tmp_path_factory.mktemp("hostile-serve")) as server:
+        yield server.url
+
+
+def _service_bytes(url: str) -> list[bytes]:
+    asked = [
+        httpx.get(f"{url}/v1/vehicles", params={"q": "Electron", "limit": 5}, timeout=10),
+        httpx.post(f"{url}/v1/launch-failure", json={"vehicle": "Electron", "date": "2026-03-01"}),
+        httpx.post(f"{url}/v1/pad-turnaround", json={"pad": "LC39A", "date": "2026-03-01"}),
+    ]
+    assert all(a.status_code == 200 for a in asked), [a.text for a in asked]
+    return [a.content for a in asked]
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_a_hostile_upstream_is_refused_within_its_limits_and_changes_nothing(
+    world: World, hostile_upstream: str, live_service: str, case: str
+) -> None:
+    hostile = HOSTILE[case]
+    base = f"{hostile_upstream}/{case}"
+    before, answers = world.digests(), _service_bytes(live_service)
+    started = time.monotonic()
+    failed = _tminus(
+        "data",
+        "update",
+        "--upstream",
+        base,
+        "--data-dir",
+        str(world.data),
+        "--models-dir",
+        str(world.models),
+        "--manifest",
+        str(MANIFEST),
+        env=DOWNLOAD_ENV,
+    )
+    seconds = time.monotonic() - started
+    assert failed.returncode == hostile.code, failed.stderr
+    assert "Traceback" not in failed.stderr
+    errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    expected = hostile.message.format(url=f"{base}/launch/launch.tsv")
+    assert errors and errors[0].startswith(
+        f"error: update stopped, tables and models unchanged: {expected}"
+    ), failed.stderr
+    assert errors[0].isprintable(), errors[0]  # nothing of the file's bytes reaches a terminal
+    # Within the deadline (plus the process's start), with the lock released, nothing changed.
+    assert seconds < 4 + 15, seconds
+    with update_lock(world.data / "raw"):
+        pass
+    assert world.digests() == before
+    assert _service_bytes(live_service) == answers
+    assert not world.leftovers()

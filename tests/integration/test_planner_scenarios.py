@@ -131,8 +131,16 @@ def test_20t_to_leo_keeps_falcon_heavy_and_chang_zheng_5(snapshot: Snapshot) -> 
         check = kept[0].feasibility
         assert (check.status, check.basis, check.capacity_kg) == ("feasible", "reference", rated)
         assert check.margin_kg == rated - 20000
+    # Twenty exclusions are listed per reason: name the small vehicles to see theirs.
+    small = plan(
+        snapshot,
+        payload_mass_kg=20000,
+        orbit="LEO",
+        vehicles=["Electron", "PSLV-XL", "Falcon Heavy"],
+    )
     for vehicle in ("Electron", "PSLV-XL"):
-        assert reasons_of(answer, vehicle) == {"capacity_exceeded"}
+        assert reasons_of(small, vehicle) == {"capacity_exceeded"}
+    assert answer.excluded_by_reason["capacity_exceeded"] > 20
     # Ranked by risk, the options of unknown capacity come after every feasible one.
     statuses = [o.feasibility.status for o in answer.options]
     assert statuses == sorted(statuses, key=lambda s: s == "unknown")

@@ -285,6 +285,32 @@ def test_a_tool_call_runs_through_post_tools_name(client: TestClient) -> None:
     misspelt = client.post("/v1/tools/predict_launch_failure", json=launch | {"vehicle": "Eletron"})
     assert misspelt.status_code == 422
     assert misspelt.json()["detail"][0]["suggestions"][0] == "Electron"
+    # Each tool validates its own arguments: {} is not a comparison.
+    empty = client.post("/v1/tools/compare_vehicles", json={})
+    assert empty.status_code == 422
+    assert {tuple(p["loc"]) for p in empty.json()["detail"]} == {
+        ("body", "vehicles"),
+        ("body", "date"),
+    }
+    extra = client.post("/v1/tools/list_pads", json={"limit": 2, "colour": "red"})
+    assert extra.status_code == 422
+    assert extra.json()["detail"][0]["allowed"] == ["query", "limit"]
+
+
+def test_each_tool_is_its_own_operation_typed_by_its_schemas(client: TestClient) -> None:
+    """One operation per tool, generated from the toolbox: its arguments and result schemas."""
+    from tminus.tools.toolbox import TOOLS
+
+    openapi = client.get("/openapi.json").json()
+    assert "/v1/tools/{name}" not in openapi["paths"]
+    for tool in TOOLS:
+        operation = openapi["paths"][f"/v1/tools/{tool.name}"]["post"]
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert body["$ref"].rsplit("/", 1)[1] == tool.arguments.__name__, tool.name
+        answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        assert answer["$ref"].rsplit("/", 1)[1] == tool.result.__name__, tool.name
+        assert {"400", "413", "422", "503"} <= set(operation["responses"]), tool.name
+        assert operation["summary"].startswith(f"Run the {tool.name} tool")
 
 
 # ---- /v1/ask offline ---------------------------------------------------------------------
@@ -317,13 +343,14 @@ def test_ask_says_when_it_did_not_understand(client: TestClient) -> None:
         ({"question": "hi"}, 422),
         ({"question": "x" * 2001}, 422),
         ({"question": "risk of Electron", "mode": "psychic"}, 422),
-        ({"question": "risk of Electron", "mode": "llm"}, 422),
+        # A well-formed request this server cannot answer: it has no LLM (another could).
+        ({"question": "risk of Electron", "mode": "llm"}, 409),
     ],
 )
 def test_ask_refuses_bad_requests(client: TestClient, body: dict[str, Any], status: int) -> None:
     response = client.post("/v1/ask", json=body)
     assert response.status_code == status, response.text
-    if body.get("mode") == "llm":  # a server without an LLM: the request must change, not it
+    if body.get("mode") == "llm":  # a server without an LLM: the declared 409, typed
         [problem] = response.json()["detail"]
         assert problem["type"] == "llm_not_configured"
         assert problem["loc"] == ["body", "mode"]

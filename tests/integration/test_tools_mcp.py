@@ -106,7 +106,7 @@ def test_every_tool_is_listed_with_its_schemas(snapshot: Snapshot) -> None:
     # per-option feasibility with exclusion reasons.
     plan = tools["plan_mission"]
     properties = plan.input_schema["properties"]
-    assert properties["orbit"]["anyOf"][0]["enum"] == [
+    assert properties["orbit"]["anyOf"][0]["anyOf"][0]["enum"] == [
         "LEO",
         "SSO",
         "MEO",
@@ -246,6 +246,20 @@ def test_tminus_mcp_serves_the_tools_over_stdio(champion_registry: Path) -> None
     assert result.structured_content["vehicles"][0]["vehicle"] == "Electron"
 
 
+MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+# A client's first JSON-RPC request to /mcp.
+MCP_INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+
+
 @contextmanager
 def serving(app: Any) -> Iterator[str]:
     """Serve ``app`` (with its lifespan) on an ephemeral 127.0.0.1 port; yields its URL."""
@@ -287,17 +301,7 @@ def test_the_service_serves_mcp_at_slash_mcp(champion_registry: Path) -> None:
 
 
 def test_slash_mcp_speaks_plain_json_rpc_without_a_redirect(champion_registry: Path) -> None:
-    headers = {"Accept": "application/json, text/event-stream"}
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "test", "version": "1"},
-        },
-    }
+    headers, init = MCP_HEADERS, MCP_INITIALIZE
     call = {
         "jsonrpc": "2.0",
         "id": 2,
@@ -320,6 +324,52 @@ def test_slash_mcp_speaks_plain_json_rpc_without_a_redirect(champion_registry: P
     assert 'route="/mcp"' in metrics
 
 
+def test_slash_mcp_is_post_only_and_refuses_foreign_hosts_and_origins(
+    champion_registry: Path,
+) -> None:
+    """A stateless server has no stream for GET (the SDK's never ended) and no session to
+    DELETE: 405. DNS-rebinding protection: Host and Origin from TMINUS_MCP_ALLOWED_*."""
+    headers, init = MCP_HEADERS, MCP_INITIALIZE
+    default = Settings(models_dir=champion_registry)
+    assert default.mcp_allowed_hosts == ["*"] and default.mcp_allowed_origins == []
+    with TestClient(create_app(default)) as client:
+        for method in ("GET", "DELETE", "PUT"):
+            refused = client.request(method, "/mcp", headers=headers)
+            assert refused.status_code == 405, (method, refused.text)
+            assert refused.headers["allow"] == "POST"
+            assert refused.json()["detail"][0]["loc"] == ["method"]
+        # Any host by default; a page's Origin never (none is allowed until configured).
+        foreign = client.post("/mcp", json=init, headers=headers | {"host": "evil.example"})
+        assert foreign.status_code == 200, foreign.text
+        page = client.post("/mcp", json=init, headers=headers | {"origin": "http://evil.example"})
+        assert page.status_code == 403
+        assert page.json()["detail"][0]["type"] == "origin_not_allowed"
+
+    configured = Settings(
+        models_dir=champion_registry,
+        mcp_allowed_hosts="127.0.0.1:*, mcp.example.org",  # as the environment gives it
+        mcp_allowed_origins="https://console.example.org",
+    )
+    assert configured.mcp_allowed_hosts == ["127.0.0.1:*", "mcp.example.org"]
+    with TestClient(create_app(configured)) as client:
+        for host, status in (
+            ("127.0.0.1:8000", 200),
+            ("mcp.example.org", 200),
+            ("evil.example", 421),
+            ("127.0.0.1.evil.example", 421),
+        ):
+            answer = client.post("/mcp", json=init, headers=headers | {"host": host})
+            assert answer.status_code == status, (host, answer.text)
+        for origin, status in (
+            ("https://console.example.org", 200),
+            ("https://console.example.org.evil.example", 403),
+        ):
+            answer = client.post(
+                "/mcp", json=init, headers=headers | {"host": "mcp.example.org", "origin": origin}
+            )
+            assert answer.status_code == status, (origin, answer.text)
+
+
 def test_the_mcp_face_is_built_after_start_and_fails_alone(
     champion_registry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -327,7 +377,7 @@ def test_the_mcp_face_is_built_after_start_and_fails_alone(
     build, /mcp answers 503 in the error shape and the predictions go on."""
     from tminus.tools import routes as tool_routes
 
-    def broken(store: object) -> object:
+    def broken(store: object, settings: object) -> object:
         raise RuntimeError("no MCP today")
 
     monkeypatch.setattr(tool_routes, "mcp_asgi_app", broken)

@@ -115,7 +115,7 @@ def test_admin_routes_are_off_without_a_configured_key(
 
 def test_the_key_is_compared_in_constant_time() -> None:
     """The header meets the secret only inside ``compare_digest``, never in ``==``."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(deps.require_admin)))
+    tree = ast.parse(textwrap.dedent(inspect.getsource(deps.check_admin)))
     digests = [
         node
         for node in ast.walk(tree)

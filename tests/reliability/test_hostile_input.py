@@ -353,7 +353,7 @@ def test_metacharacters_in_a_name_are_refused(
     assert answer.status_code == 422, answer.text[:300]
     problem = answer.json()["detail"][0]
     assert problem["loc"] == ["body", "vehicle"]
-    assert problem["msg"].startswith("must be a plain name: letters, digits")
+    assert problem["msg"].startswith("must be a plain name: letters and digits")
 
 
 def test_after_the_corpus_the_server_is_healthy_and_never_answered_a_5xx(

@@ -86,3 +86,46 @@ def test_every_route_with_a_body_documents_the_400_and_413_it_can_answer(
     assert len(with_body) >= 9  # predictions, plan, tools, ask, alias
     for method, path, op in with_body:
         assert {"400", "413"} <= set(op["responses"]), (method, path)
+
+
+def _operations(openapi: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(m, p, op) for p, ops in openapi["paths"].items() for m, op in ops.items()]
+
+
+def test_every_error_an_operation_can_answer_is_declared_with_the_error_schema(
+    openapi: dict[str, Any],
+) -> None:
+    error = "#/components/schemas/ErrorAnswer"
+    assert set(openapi["components"]["schemas"]["ErrorAnswer"]["properties"]) == {"detail"}
+    assert "HTTPValidationError" not in openapi["components"]["schemas"]
+    for method, path, op in _operations(openapi):
+        responses = op["responses"]
+        takes_input = "requestBody" in op or op.get("parameters")
+        assert ("422" in responses) == bool(takes_input), (method, path)
+        for status, answer in responses.items():
+            if status.startswith(("4", "5")) and (method, path) != ("get", "/readyz"):
+                schema = answer["content"]["application/json"]["schema"]
+                assert schema == {"$ref": error}, (method, path, status)
+    ask = openapi["paths"]["/v1/ask"]["post"]["responses"]
+    assert "llm_not_configured" in ask["409"]["description"]  # mode 'llm' without an LLM
+    admin = openapi["paths"]["/v1/models/{name}/aliases/{alias}"]["put"]
+    assert {"401", "403", "404"} <= set(admin["responses"])
+    assert admin["security"] == [{"AdminKey": []}]
+
+
+def test_dates_and_names_state_their_domain_and_known_names_their_examples(
+    openapi: dict[str, Any],
+) -> None:
+    schemas = openapi["components"]["schemas"]
+    launch = schemas["LaunchItem"]["properties"]
+    assert launch["date"]["pattern"].startswith("^(?:(?:195[7-9]|19[6-9][0-9]|20[0-9][0-9]|2100)")
+    assert launch["date"]["maxLength"] == 32
+    for field in ("vehicle", "pad", "site"):
+        name = launch[field] if field == "vehicle" else launch[field]["anyOf"][0]
+        assert name["pattern"] and name["maxLength"] == 64, field
+        described = launch[field]["description"]
+        assert "GET /v1/vehicles" in described or "One of GET /v1/pads" in described
+        assert launch[field].get("examples") or name.get("examples"), field
+    history = openapi["paths"]["/v1/vehicle-history"]["get"]["parameters"][0]
+    assert history["schema"]["pattern"] == launch["vehicle"]["pattern"]  # queries as bodies
+    assert "GET /v1/vehicles" in history["description"]

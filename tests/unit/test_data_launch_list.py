@@ -286,3 +286,23 @@ def test_merge_keeps_one_launch_per_tag_and_the_newer_list_wins() -> None:
 def test_gcat_stamp_reads_the_updated_line_and_launch_tsv_has_none() -> None:
     assert gcat.gcat_stamp(LV) == "2025 Dec  1 0108:57"
     assert gcat.gcat_stamp(_list(_row("2025-043", "2025 Mar  3", "Falcon 9", "OS"))) is None
+
+
+def test_a_list_with_no_launch_is_an_error_naming_the_file() -> None:
+    """A header alone (it ended in a TypeError while reading orbits), or only suborbital rows."""
+    with pytest.raises(SourceValidationError) as err:
+        _launches(_list())
+    assert str(err.value) == (
+        "launch.tsv line 1, column (file): holds no orbital, deep-space or other-world launch "
+        "(0 data lines); a launch list must list launches"
+    )
+    suborbital = _row("2025-S09", "2025 Mar 11 0915", "Improved Orion", "SS", site="ESR")
+    with pytest.raises(
+        SourceValidationError, match=r"line 2, column \(file\): holds no .*\(1 data"
+    ):
+        _launches(_list(suborbital))
+
+
+def test_values_from_a_file_are_shown_printable_in_errors() -> None:
+    error = SourceValidationError("x.tsv", line=3, column="\x1b[31mred\x00", problem="bad\rvalue")
+    assert str(error) == "x.tsv line 3, column \\x1b[31mred\\x00: bad\\rvalue"

@@ -107,6 +107,7 @@ async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
 SERVICE_STATUS: Final[dict[str, int]] = {
     "invalid_input": 422,
     "not_found": 404,
+    "not_configured": 409,
     "unavailable": 503,
     "upstream_failed": 502,
     "upstream_timeout": 504,
@@ -169,7 +170,11 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
         return Response(status_code=exc.status_code, headers=exc.headers)
     msg = str(exc.detail)
     if exc.status_code == 404 and msg == "Not Found":
-        msg = f"no route {request.method} {request.url.path}; see /docs for every route"
+        path = request.url.path
+        meant = (
+            f" (without the trailing slash: {path.rstrip('/')})" if path[1:].endswith("/") else ""
+        )
+        msg = f"no route {request.method} {path}{meant}; see /docs for every route"
     if exc.status_code == 405:
         msg = f"{request.method} is not allowed here; allowed: {(exc.headers or {}).get('Allow')}"
     if exc.status_code == 400 and msg == UNREADABLE_BODY:

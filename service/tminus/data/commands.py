@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tminus.console import err, fail, warn
+from tminus.data.download import DownloadLimits
 from tminus.data.errors import (
     ChecksumMismatchError,
     DataError,
@@ -91,6 +92,16 @@ def domain_errors(context: str = "") -> Iterator[None]:
         raise fail(context + str(exc), 2) from None
 
 
+def download_limits() -> DownloadLimits:
+    """The download limits configured (``TMINUS_DOWNLOAD_*``)."""
+    settings = get_settings()
+    return DownloadLimits(
+        max_bytes=settings.download_max_bytes,
+        timeout_s=settings.download_timeout_s,
+        allowed_hosts=tuple(settings.download_allowed_hosts),
+    )
+
+
 def data_dirs(data_dir: Path | None) -> tuple[Path, Path]:
     """``(raw, processed)`` under ``data_dir``, or the configured ones."""
     settings = get_settings()
@@ -125,6 +136,7 @@ def fetch(
                 raw_dir,
                 mirror=chosen,
                 allow_changed=allow_changed,
+                limits=download_limits(),
                 warn=warn,
                 advance=lambda _: progress.advance(task),
             )

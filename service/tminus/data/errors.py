@@ -78,11 +78,21 @@ class SourceValidationError(DataError):
     ) -> None:
         self.file = file
         self.line = line
-        self.column = column
-        self.problem = problem
+        self.column = shown(column)
+        self.problem = shown(problem, limit=400)
         where = f"line {line}" if line is not None else (record or "?")
         tail = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
-        super().__init__(f"{file} {where}, column {column}: {problem}{tail}")
+        super().__init__(f"{file} {where}, column {self.column}: {self.problem}{tail}")
+
+
+def shown(text: str, *, limit: int = 60) -> str:
+    """``text`` as a message may show it: unprintable characters escaped, cut at ``limit``.
+
+    Column names and values come from the file; a hostile one must not write terminal
+    control sequences to whoever reads the error.
+    """
+    safe = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    return safe if len(safe) <= limit else safe[: limit - 3] + "..."
 
 
 class TableValidationError(DataError):

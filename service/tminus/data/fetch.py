@@ -6,19 +6,17 @@ import json
 import os
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from tminus.data.download import DownloadLimits, download
 from tminus.data.errors import ChecksumMismatchError, SourceUnavailableError
 from tminus.data.manifest import Source, SourceFile, sha256_file
 from tminus.data.progress import Notify, ignore
 
 Origin = Literal["mirror", "download", "skipped"]
 
-DOWNLOAD_TIMEOUT_S = 60.0
 # raw/_origins.json: "<source>/<path>" -> "mirror" | "download", what the last fetch did.
 ORIGINS: Final = "_origins.json"
 
@@ -95,24 +93,28 @@ def _copy_from_mirror(
 
 
 def _download(
-    source: Source, entry: SourceFile, dest: Path, *, allow_changed: bool, warn: Notify
+    source: Source,
+    entry: SourceFile,
+    dest: Path,
+    *,
+    limits: DownloadLimits | None,
+    allow_changed: bool,
+    warn: Notify,
 ) -> bool:
     if entry.url is None:
         raise SourceUnavailableError(f"{source.name}/{entry.path} has no download URL")
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".fetch-", dir=dest.parent)
+    os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as out:
-            try:
-                with urllib.request.urlopen(entry.url, timeout=DOWNLOAD_TIMEOUT_S) as response:
-                    shutil.copyfileobj(response, out)
-            except (urllib.error.URLError, OSError, ValueError) as exc:
-                reason = getattr(exc, "reason", exc)
-                raise SourceUnavailableError(
-                    f"cannot download {source.name}/{entry.path} from {entry.url} ({reason}); "
-                    "no mirror was given either: set DATA_MIRROR or pass --mirror PATH"
-                ) from exc
+        # Streamed to a temporary file within the limits, verified, and only then installed.
+        try:
+            download(entry.url, tmp, name=f"{source.name}/{entry.path}", limits=limits)
+        except SourceUnavailableError as exc:
+            raise SourceUnavailableError(
+                f"{exc}; no mirror was given either: set DATA_MIRROR or pass --mirror PATH"
+            ) from None
         changed = check_file(
             tmp,
             entry,
@@ -132,6 +134,7 @@ def fetch_sources(
     *,
     mirror: Path | None,
     allow_changed: bool = False,
+    limits: DownloadLimits | None = None,
     warn: Notify = ignore,
     advance: Notify = ignore,
 ) -> list[FetchedFile]:
@@ -148,6 +151,9 @@ def fetch_sources(
         Mirror-only sources are skipped with a warning when downloading.
     allow_changed
         Accept (with a warning) files whose sha256 differs from the manifest.
+    limits
+        Bytes and seconds each download may take (default
+        :class:`~tminus.data.download.DownloadLimits`).
     warn, advance
         Callbacks: a warning message, and the label of each file as it is done (for progress).
 
@@ -179,7 +185,9 @@ def fetch_sources(
                 )
                 origin: Origin = "mirror"
             else:
-                changed = _download(source, entry, dest, allow_changed=allow_changed, warn=warn)
+                changed = _download(
+                    source, entry, dest, limits=limits, allow_changed=allow_changed, warn=warn
+                )
                 origin = "download"
             fetched.append(FetchedFile(source.name, entry.path, origin, changed))
             advance(f"{source.name}/{entry.path}")

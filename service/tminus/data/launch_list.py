@@ -136,10 +136,21 @@ def select_launches(raw: pd.DataFrame, *, file: str) -> pd.DataFrame:
     Raises
     ------
     SourceValidationError
-        The first bad value in file order, naming the file, line and column.
+        The first bad value in file order, naming the file, line and column; or a list with
+        no launch attempt at all (a header alone, or only suborbital rows and pad events).
     """
     validate_source(raw, ANY_ROW_SCHEMA, file=file)
     kept = raw[is_launch_attempt(raw[CODE])]
+    if kept.empty:
+        # A header-only or filtered copy is no launch list: refuse it here, by name, before
+        # anything is built from it (it ended in a TypeError while reading orbits).
+        raise SourceValidationError(
+            file,
+            line=int(raw.index.max()) if len(raw) else 1,
+            column="(file)",
+            problem=f"holds no orbital, deep-space or other-world launch ({len(raw):,} data "
+            "lines); a launch list must list launches",
+        )
     kept = validate_source(kept, LAUNCH_ROW_SCHEMA, file=file)
     repeated = kept[TAG].duplicated()
     if repeated.any():

@@ -410,7 +410,7 @@ def launch_list_classes(
             s.LO_VARIANT: column(LIST_VARIANT).str.rstrip(gcat.UNCERTAIN).to_numpy(),
         }
     )
-    unread = category[[c is None for c in classes] & category.notna().to_numpy()]
+    unread = category[np.array([c is None for c in classes], dtype=bool) & category.notna()]
     words = sorted({str(c).split()[1] for c in unread if len(str(c).split()) > 1})
     if words:
         warn(

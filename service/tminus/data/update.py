@@ -17,14 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
-import http.client
 import shutil
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,10 +31,10 @@ import pandas as pd
 from tminus.data import schema as s
 from tminus.data import upstream
 from tminus.data.build import prepare_build, stage_tables, swap_in
+from tminus.data.download import DownloadLimits, OnBytes, OnStart, download
 from tminus.data.errors import (
     DataError,
     ShrunkenRecordError,
-    SourceUnavailableError,
     UpdateInProgressError,
 )
 from tminus.data.manifest import Source
@@ -46,11 +42,6 @@ from tminus.data.progress import Notify, ignore
 from tminus.data.tables import build_info, load_table
 from tminus.data.vehicles import DEFAULT_REFERENCE_DIR
 
-OnStart = Callable[[str, int | None], None]  # file name, size in bytes if the server says
-OnBytes = Callable[[str, int], None]  # file name, bytes just received
-
-DOWNLOAD_TIMEOUT_S = 60.0
-CHUNK_BYTES = 1 << 16
 LOCK = ".update.lock"
 STAGING_PREFIX = ".tmp-update-"
 
@@ -87,43 +78,24 @@ def download_file(
     dest: Path,
     *,
     name: str,
-    timeout: float = DOWNLOAD_TIMEOUT_S,
+    limits: DownloadLimits | None = None,
     on_start: OnStart = ignore,
     on_bytes: OnBytes = ignore,
 ) -> upstream.UpstreamFile:
-    """Download ``url`` (``https://``, ``http://`` or ``file://``) to ``dest``, hashing it.
+    """Download ``url`` (``https://``, ``http://`` or ``file://``) to ``dest`` within ``limits``.
+
+    See :func:`tminus.data.download.download`: capped in bytes and in time, redirects only on
+    the same scheme and the allowed hosts.
 
     Raises
     ------
     SourceUnavailableError
         The server answered an HTTP error, the file does not exist, the network is out of
-        reach, or fewer bytes came than announced; the message names the file and why.
+        reach, fewer bytes came than announced, or a limit was passed; the message names the
+        file and why.
     """
-    digest = hashlib.sha256()
-    size = 0
-    total: int | None = None
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, dest.open("wb") as out:
-            length = response.headers.get("Content-Length")
-            total = int(length) if length is not None and length.strip().isdigit() else None
-            on_start(name, total)
-            while chunk := response.read(CHUNK_BYTES):
-                out.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
-                on_bytes(name, len(chunk))
-    except urllib.error.HTTPError as exc:
-        raise SourceUnavailableError(
-            f"cannot download {name} from {url}: HTTP {exc.code} {exc.reason}"
-        ) from None
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
-        raise SourceUnavailableError(f"cannot download {name} from {url}: {reason}") from None
-    if total is not None and size != total:
-        raise SourceUnavailableError(
-            f"cannot download {name} from {url}: got {size:,} of {total:,} bytes (cut off?)"
-        )
-    return upstream.UpstreamFile(name=name, url=url, sha256=digest.hexdigest(), size=size)
+    got = download(url, dest, name=name, limits=limits, on_start=on_start, on_bytes=on_bytes)
+    return upstream.UpstreamFile(name=name, url=url, sha256=got.sha256, size=got.size)
 
 
 @contextlib.contextmanager
@@ -228,6 +200,7 @@ def update_data(
     *,
     base: str,
     reference_dir: Path = DEFAULT_REFERENCE_DIR,
+    limits: DownloadLimits | None = None,
     warn: Notify = ignore,
     step: Notify = ignore,
     on_start: OnStart = ignore,
@@ -246,6 +219,9 @@ def update_data(
     base
         GCAT's TSV base URL; files are fetched from ``<base>/launch/launch.tsv``,
         ``<base>/tables/lv.tsv``, ... (:data:`upstream.UPSTREAM_FILES`).
+    limits
+        Bytes and seconds each download may take, and the hosts a redirect may go to
+        (default :class:`~tminus.data.download.DownloadLimits`).
     warn, step
         A warning; the start of each step.
     on_start, on_bytes
@@ -271,6 +247,7 @@ def update_data(
                     upstream.file_url(base, name),
                     folder / name,
                     name=name,
+                    limits=limits,
                     on_start=on_start,
                     on_bytes=on_bytes,
                 )

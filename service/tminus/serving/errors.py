@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from tminus.predictors.base import QueryError
 from tminus.serving.schemas import BODY_TAGS, fields_at, unknown_field_message
@@ -23,7 +23,14 @@ Loc = tuple[str | int, ...]
 # A body's schema, or {union tag: schema} for a body that is one item or a batch.
 BodySchema = type[BaseModel] | Mapping[str, type[BaseModel]]
 # What went wrong, in the service's words; tminus.api.errors maps each kind to an HTTP status.
-Kind = Literal["invalid_input", "not_found", "unavailable", "upstream_failed", "upstream_timeout"]
+Kind = Literal[
+    "invalid_input",
+    "not_found",
+    "not_configured",
+    "unavailable",
+    "upstream_failed",
+    "upstream_timeout",
+]
 # Inputs echoed back in an error are cut to this many characters; big ones are dropped.
 MAX_ECHO: Final = 100
 # An answer lists at most this many problems (a batch of 10,000 bad items is not echoed).
@@ -52,6 +59,42 @@ class Problem:
         if self.suggestions:
             out["suggestions"] = _plain(self.suggestions)
         return out
+
+
+class ProblemInfo(BaseModel):
+    """One entry of an error answer's ``detail``: where, what, and what is allowed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    loc: list[str | int] = Field(
+        description="Where the problem is: ['body', 'items', 3, 'vehicle'], ['query', 'q'], "
+        "['header', 'X-API-Key'], ['path', 'name']."
+    )
+    msg: str = Field(description="What was wrong and what is allowed, in words.")
+    type: str = Field(
+        description="A stable error type: unknown_name (a name outside the catalogue, with "
+        "suggestions), missing, extra_forbidden, string_pattern_mismatch, float_type, "
+        "value_error, body_too_large, ..."
+    )
+    allowed: list[Any] | None = Field(default=None, description="The values allowed here.")
+    suggestions: list[str] | None = Field(
+        default=None, description="The closest known names, best first."
+    )
+    input: Any = Field(default=None, description="The value sent (short ones only).")
+    ctx: dict[str, Any] | None = Field(default=None, description="The bound that was broken.")
+
+
+class ErrorAnswer(BaseModel):
+    """The one shape of every error answer (4xx, and the 5xx of an upstream or unloaded model)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    detail: list[ProblemInfo]
+
+
+def problem_responses(docs: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for error statuses, each answered as an :class:`ErrorAnswer`."""
+    return {status: {"model": ErrorAnswer, "description": text} for status, text in docs.items()}
 
 
 class ServiceError(Exception):
@@ -83,6 +126,16 @@ class NotFoundError(ServiceError):
     """Something named in the request does not exist (a model, a tool)."""
 
     kind: ClassVar[Kind] = "not_found"
+
+
+class NotConfiguredError(ServiceError):
+    """A valid request for something this server is not configured to offer (an LLM).
+
+    The request is well formed and could be answered by a server configured otherwise, so it
+    is neither invalid input nor a fault of the service: a 409 over HTTP.
+    """
+
+    kind: ClassVar[Kind] = "not_configured"
 
 
 class UpstreamError(ServiceError):

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -57,49 +58,81 @@ ModelName = Annotated[
 LandingType = Literal["ASDS", "RTLS", "Ocean"]
 
 
+# ---- dates ---------------------------------------------------------------------------
+# The one grammar of a date in a request, stated as a JSON Schema pattern that the service
+# applies itself, so that the schema and the service agree on every string: a calendar date
+# YYYY-MM-DD from 1957-01-01 to 2100-12-31 (February 29 in leap years only), optionally with a
+# time THH:MM[:SS[.ffffff]] and an offset Z or +-HH:MM (none means UTC). The range is the date
+# as written; its offset may move the moment up to a day outside it in UTC.
+_YEAR = "(?:195[7-9]|19[6-9][0-9]|20[0-9][0-9]|2100)"
+_LEAP_YEAR = "(?:19(?:[68][048]|[79][26])|20(?:[02468][048]|[13579][26]))"
+_MONTH_DAY = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_TIME = r"T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
+_OFFSET = "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+DATE_PATTERN: Final = f"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)(?:{_TIME}{_OFFSET}?)?$"
+_DATE = re.compile(DATE_PATTERN)
+# The shape alone, any year: tells a date out of range from text that is no date at all.
+_DATE_SHAPE = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
+DATE_RULE: Final = (
+    "an ISO 8601 date or date-time from 1957-01-01 to 2100-12-31, e.g. 2026-03-01 or "
+    "2026-03-01T14:30:00Z"
+)
+
+
 def parse_when(value: object) -> dt.datetime:
     """An ISO 8601 date or datetime (or a Python date/datetime) as an aware UTC datetime.
 
-    A date means midnight UTC; a naive datetime is taken as UTC. Numbers are refused rather
-    than read as Unix timestamps, so a client's mistake is not silently a date in 1970.
+    Text must match :data:`DATE_PATTERN`. A date means midnight UTC; a naive datetime is taken
+    as UTC. Numbers are refused rather than read as Unix timestamps, so a client's mistake is
+    not silently a date in 1970.
     """
     if isinstance(value, str):
         return _parse_text(value)
     if isinstance(value, dt.datetime):
+        _check_range(value.date())
         return _to_utc(value)
     if isinstance(value, dt.date):
-        return _to_utc(dt.datetime(value.year, value.month, value.day))
+        _check_range(value)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     # A ValueError, not a TypeError: pydantic turns it into a 422 naming the field.
-    raise ValueError(
-        "expected an ISO 8601 date or datetime string, e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
-    )
+    raise ValueError(f"expected a string: {DATE_RULE}")
+
+
+def _check_range(day: dt.date) -> None:
+    if not MIN_DATE.date() <= day <= MAX_DATE.date():
+        raise ValueError(
+            f"date must be between {MIN_DATE.date().isoformat()} and {MAX_DATE.date().isoformat()}"
+        )
 
 
 # A batch repeats its dates (10,000 launches fall on a few hundred days): each distinct text is
 # parsed once. Datetimes are immutable, so sharing them is safe; errors are not remembered.
 @functools.lru_cache(maxsize=4096)
 def _parse_text(value: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(
-            f"{value[:40]!r} is not an ISO 8601 date or datetime; "
-            "expected e.g. 2026-03-01 or 2026-03-01T14:30:00Z"
-        ) from None
-    return _to_utc(moment)
+    if _DATE.fullmatch(value):
+        return _to_utc(dt.datetime.fromisoformat(value))
+    if _DATE_SHAPE.fullmatch(value):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"{value[:40]!r} is not a calendar date; expected {DATE_RULE}"
+            ) from None
+        _check_range(moment.date())
+    raise ValueError(f"{value[:40]!r} is not {DATE_RULE}")
 
 
 def _to_utc(moment: dt.datetime) -> dt.datetime:
-    utc: dt.datetime | None
-    try:
-        utc = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-    except OverflowError:
-        utc = None  # 9999-12-31T23:00-05:00 is past year 9999 in UTC: far out of range anyway
-    if utc is None or not MIN_DATE <= utc <= MAX_DATE:
-        raise ValueError(
-            f"date must be between {MIN_DATE.date().isoformat()} and {MAX_DATE.date().isoformat()}"
-        )
-    return utc
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
 
 
 UtcDatetime = Annotated[
@@ -108,51 +141,121 @@ UtcDatetime = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "format": "date-time",
-            "description": "ISO 8601 date or datetime (UTC if no offset), 1957-01-01..2100-12-31",
+            "minLength": 10,
+            "maxLength": 32,
+            "pattern": DATE_PATTERN,
+            "description": "An ISO 8601 date (2026-03-01) or date-time (2026-03-01T14:30:00Z; "
+            "seconds, fraction and offset optional, no offset = UTC) from 1957-01-01 to "
+            "2100-12-31 as written.",
             "examples": ["2026-03-01", "2026-03-01T14:30:00Z"],
         },
         mode="validation",
     ),
 ]
+
+
+# ---- numbers ---------------------------------------------------------------------------
+def _integral(value: object) -> object:
+    """JSON Schema's integer: 7 and 7.0 are both 7; the model's strict mode refuses the rest."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer field: a JSON number with no fraction, never a boolean or a numeric string.
+Integer = Annotated[int, BeforeValidator(_integral)]
+
+
+# ---- names -----------------------------------------------------------------------------
 # Control characters, and invisible formatting ones (zero-width spaces and joiners, soft hyphen,
 # bidirectional overrides, byte-order mark): "Falcon\u200b 9" must not pass for "Falcon 9".
 _UNPRINTABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
-
-
 # What vehicle, site, pad and orbit names are made of (every GCAT name fits): letters and digits
-# of any script, spaces and - . , ' ( ) / + ? #. Quotes, semicolons, pipes, backticks, dollar
-# signs and the like belong to no name: SQL or shell text is refused, never looked up.
-_PLAIN_NAME = re.compile(r"[\w .,'()/+?#-]+")
+# of any script, spaces and _ - . , ' ( ) / + ? #, at least one of them not a space. Quotes,
+# semicolons, pipes, backticks, dollar signs and the like belong to no name: SQL or shell text
+# is refused, never looked up. Python's \w is exactly \p{L}\p{N}_ (letters and numbers of every
+# script, and the underscore), so the schema's pattern and this one agree on every string.
+_NAME_CHARS = r"\w .,'()/+?#-"
+_PLAIN_NAME = re.compile(rf"[{_NAME_CHARS}]*[\w.,'()/+?#-][{_NAME_CHARS}]*")
+_SCHEMA_NAME_CHARS = r"\p{L}\p{N}_ .,'()/+?#-"
+NAME_PATTERN: Final = (
+    rf"^[{_SCHEMA_NAME_CHARS}]*[\p{{L}}\p{{N}}_.,'()/+?#-][{_SCHEMA_NAME_CHARS}]*$"
+)
+NAME_RULE: Final = (
+    "a plain name: letters and digits of any script, spaces and _ - . , ' ( ) / + ? # only, "
+    "not only spaces"
+)
+NAME_RULE_SENTENCE: Final = f"{NAME_RULE[0].upper()}{NAME_RULE[1:]}."
 
 
-def _printable(value: str) -> str:
-    """Names are printable plain text (see ``_PLAIN_NAME``)."""
+def _plain_name(value: str) -> str:
+    """A name checked against ``NAME_PATTERN``, its surrounding spaces removed."""
     if _UNPRINTABLE.search(value):
         raise ValueError(
             "must be printable text, without control characters or invisible formatting "
             "characters (zero-width spaces, direction overrides)"
         )
     if not _PLAIN_NAME.fullmatch(value):
-        raise ValueError(
-            "must be a plain name: letters, digits, spaces and - . , ' ( ) / + ? # only"
-        )
-    return value
+        raise ValueError(f"must be {NAME_RULE}")
+    return value.strip(" ")
+
+
+def _name_schema(max_length: int, *, examples: tuple[str, ...] = ()) -> WithJsonSchema:
+    """The JSON schema of a name of at most ``max_length`` characters (spaces included)."""
+    schema: dict[str, Any] = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": NAME_PATTERN,
+        "description": f"{NAME_RULE[0].upper()}{NAME_RULE[1:]}; at most {max_length} "
+        "characters, spaces around it ignored.",
+    }
+    if examples:
+        schema["examples"] = list(examples)
+    return WithJsonSchema(schema, mode="validation")
 
 
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    AfterValidator(_printable),
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_plain_name),
+    _name_schema(64),
 ]
 ShortName = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=32),
-    AfterValidator(_printable),
+    StringConstraints(min_length=1, max_length=32),
+    AfterValidator(_plain_name),
+    _name_schema(32),
 ]
+
+# Names whose domain is the catalogue: a name outside it is a 422 of type unknown_name with the
+# closest known names (a rule no schema can state: the catalogue is data, and it grows).
+VehicleName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_plain_name),
+    _name_schema(64, examples=("Falcon 9", "Electron", "Ariane 62")),
+]
+PadName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_plain_name),
+    _name_schema(64, examples=("LC40", "LC39A", "SLC-4E")),
+]
+SiteName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_plain_name),
+    _name_schema(64, examples=("CC", "KSC", "VSFBS")),
+]
+ONE_OF_VEHICLES: Final = "One of GET /v1/vehicles (unknown: 422 unknown_name, with suggestions)."
+ONE_OF_PADS: Final = "One of GET /v1/pads (unknown: 422 unknown_name, with suggestions)."
+UNLESS_UNSEEN: Final = (
+    "A name no table knows is a 422 unknown_name with the closest known names, unless allow_unseen."
+)
 
 
 VEHICLE_NAME: Final = (
@@ -164,9 +267,13 @@ VEHICLE_NAME: Final = (
 
 
 class RequestSchema(BaseModel):
-    """Base of every request schema: unknown fields and non-finite numbers are refused."""
+    """Base of every request schema: unknown fields and non-finite numbers are refused.
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    Strict: a number is a JSON number (never ``true`` or ``"5000"``), a boolean a JSON boolean,
+    a string a JSON string; integer fields are :data:`Integer`.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
 
 # ---- prediction items ------------------------------------------------------------------------
@@ -179,10 +286,10 @@ class LaunchItem(RequestSchema):
         }
     )
 
-    vehicle: Name = Field(description=VEHICLE_NAME)
+    vehicle: VehicleName = Field(description=f"{VEHICLE_NAME} {UNLESS_UNSEEN}")
     date: UtcDatetime
-    site: Name | None = Field(default=None, description="GCAT site code, e.g. 'CC', 'KSC'.")
-    pad: Name | None = Field(default=None, description="GCAT pad code, e.g. 'LC40', 'LC39A'.")
+    site: SiteName | None = Field(default=None, description=f"GCAT site code. {ONE_OF_PADS}")
+    pad: PadName | None = Field(default=None, description=f"GCAT pad code. {ONE_OF_PADS}")
     orbit: ShortName | None = Field(
         default=None, description="Orbit class, e.g. 'LEO', 'GTO' (accepted; not yet used)."
     )
@@ -212,15 +319,15 @@ class LandingItem(RequestSchema):
     landing_type: LandingType = Field(
         description="ASDS (drone ship), RTLS (return to launch site) or Ocean."
     )
-    core_flight: int = Field(
+    core_flight: Integer = Field(
         default=1,
         ge=1,
         le=50,
         description="This booster's flight number (1 = new); read when the served version's "
         "feature set includes it (context.inputs_not_used says when it does not).",
     )
-    block: int | None = Field(
-        default=None, ge=1, le=MAX_BLOCK, description="Falcon booster block; default: latest."
+    block: Annotated[int, Field(ge=1, le=MAX_BLOCK), BeforeValidator(_integral)] | None = Field(
+        default=None, description="Falcon booster block; default: latest."
     )
     payload_mass_kg: float | None = Field(
         default=None,
@@ -235,7 +342,9 @@ class LandingItem(RequestSchema):
         "version's feature set includes it.",
     )
     vehicle: Name | None = Field(
-        default=None, description="'Falcon 9' or 'Falcon Heavy' (informational)."
+        default=None,
+        description="'Falcon 9' or 'Falcon Heavy' (informational).",
+        examples=["Falcon 9"],
     )
 
 
@@ -246,13 +355,15 @@ class PadItem(RequestSchema):
         json_schema_extra={"examples": [{"pad": "LC39A", "date": "2026-03-01", "site": "KSC"}]}
     )
 
-    pad: Name = Field(description="GCAT pad code, e.g. 'LC40', 'LC39A' (GET /v1/pads).")
+    pad: PadName = Field(description=f"GCAT pad code. {ONE_OF_PADS}")
     date: UtcDatetime
-    site: Name | None = Field(
-        default=None, description="GCAT site code; needed only when a pad code is ambiguous."
+    site: SiteName | None = Field(
+        default=None,
+        description=f"GCAT site code; needed only when a pad code is ambiguous. {ONE_OF_PADS}",
     )
-    vehicle: Name | None = Field(
-        default=None, description="Vehicle of the launch, if known (names as for launches)."
+    vehicle: VehicleName | None = Field(
+        default=None,
+        description=f"Vehicle of the launch, if known (names as for launches). {UNLESS_UNSEEN}",
     )
     allow_unseen: bool = Field(
         default=False,
@@ -269,7 +380,7 @@ class FailureItem(RequestSchema):
         json_schema_extra={"examples": [{"vehicle": "Falcon 9", "date": "2026-03-01"}]}
     )
 
-    vehicle: Name = Field(description=VEHICLE_NAME)
+    vehicle: VehicleName = Field(description=f"{VEHICLE_NAME} {UNLESS_UNSEEN}")
     date: UtcDatetime = Field(description="Date of the failure.")
     allow_unseen: bool = Field(
         default=False,
@@ -401,6 +512,14 @@ class ResponseSchema(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+# [low, high]: a pair, published as a two-number array (a tuple's prefixItems form trips
+# schemathesis' response validation of OpenAPI 3.1, and says nothing more).
+Interval = Annotated[
+    tuple[float, float],
+    WithJsonSchema({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}),
+]
+
+
 class Provenance(ResponseSchema):
     """Which model version answered, the data it was trained through, and whose data it was."""
 
@@ -414,7 +533,7 @@ class ProbabilityItem(ResponseSchema):
     """A calibrated probability with its 90% interval, and how old the data behind it is."""
 
     probability: float = Field(ge=0, le=1)
-    interval: tuple[float, float] = Field(
+    interval: Interval = Field(
         description="90% interval [low, high] of the probability: its uncertainty given the "
         "data (the 5th-95th percentile of the probability over draws of the fitted model's "
         "coefficients, evaluated at the vehicle's own record as of the date), not a range of "
@@ -637,7 +756,7 @@ class FlightRisk(ResponseSchema):
     probability: float = Field(
         ge=0, le=1, description="Failure probability from the record as it stood before it."
     )
-    interval: tuple[float, float] = Field(
+    interval: Interval = Field(
         description="90% interval [low, high] of that probability given the data (the "
         "fitted coefficients' uncertainty at the vehicle's record then)."
     )

@@ -8,7 +8,10 @@ crash. The loop is bounded in LLM calls, tool calls and wall time; on its last s
 told to answer without tools. LLM and network failures become an :class:`LLMError` with a
 502/504-style status and a message saying what to check.
 
-The final answer ends with the model versions behind every number the tools returned.
+The final answer ends with the model versions behind every number the tools returned; beside
+it, the actions the tools took (none: they are read-only), every number of the answer traced to
+the tool result it came from, and the sentences that claim an action or a number no tool
+produced (:mod:`tminus.tools.grounding`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from tminus.serving.schemas import Provenance
 from tminus.serving.state import Snapshot
 from tminus.settings import Settings
 from tminus.tools import wording as w
+from tminus.tools.grounding import ground
 from tminus.tools.schemas import AskResponse, ToolCallRecord
 from tminus.tools.toolbox import (
     TOOLS_BY_NAME,
@@ -390,6 +394,18 @@ async def ask_llm(
             f"{w.plural(failed, 'tool call')} failed and {'was' if failed == 1 else 'were'} "
             "answered to the LLM as tool errors."
         )
+    grounding = ground(text, question=question, records=loop.records, today=today)
+    if grounding.ungrounded:
+        notes.append(
+            f"{w.plural(len(grounding.ungrounded), 'sentence')} of the answer "
+            f"{'states' if len(grounding.ungrounded) == 1 else 'state'} an action or a number "
+            "that no tool call took or returned; see `ungrounded`."
+        )
+    actions = [
+        record.name
+        for record in loop.records
+        if record.ok and (spec := TOOLS_BY_NAME.get(record.name)) and not spec.read_only
+    ]
     answer = text + ("\n\n" + sources_line(sources) if sources else "")
     return AskResponse(
         question=question,
@@ -401,4 +417,7 @@ async def ask_llm(
         tool_calls=loop.records,
         sources=sources,
         notes=notes,
+        actions=actions,
+        numbers=grounding.numbers,
+        ungrounded=grounding.ungrounded,
     )

@@ -85,7 +85,7 @@ def mcp_tool(spec: ToolSpec[Any, Any], snapshot: SnapshotSource) -> Tool:
         parameters=spec.input_schema(),
         fn_metadata=FuncMetadata(arg_model=_argument_model(spec), output_model=spec.result),
         is_async=True,
-        annotations=READ_ONLY,
+        annotations=READ_ONLY if spec.read_only else None,
     )
 
 

@@ -13,6 +13,7 @@ import math
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -22,10 +23,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from tminus.data import schema as S
 from tminus.features.orbits import ORBIT_CLASSES, parse_orbit
 from tminus.serving.schemas import (
+    ONE_OF_VEHICLES,
+    Integer,
+    Interval,
     ModelName,
     Name,
     Provenance,
@@ -34,7 +39,9 @@ from tminus.serving.schemas import (
     RequestSchema,
     ResponseSchema,
     ShortName,
+    SiteName,
     UtcDatetime,
+    VehicleName,
     VehicleStatus,
 )
 
@@ -61,14 +68,21 @@ ExclusionReason = Literal[
 RankBy = Literal["risk", "date", "margin"]
 
 
+MAX_ORBIT_TEXT: Final = 64
+
+
 def _orbit_class(value: object) -> object:
     """What planners write ('sun-synchronous', 'geostationary', 'Moon') as an orbit class."""
     if isinstance(value, str):
-        found = parse_orbit(value)
+        found = parse_orbit(value) if len(value) <= MAX_ORBIT_TEXT else None
         if found is None:
-            raise ValueError(
-                f"unknown orbit {value[:32]!r}; orbit classes are {', '.join(ORBIT_CLASSES)} "
-                "(also accepted: 'sun-synchronous', 'geostationary', 'ISS', 'Moon', 'Mars', ...)"
+            # The orbit's domain is a closed set of classes and their common names: outside it
+            # is an unknown name (like an unknown vehicle), with the classes to choose from.
+            raise PydanticCustomError(
+                "unknown_name",
+                "unknown orbit {orbit!r}; orbit classes are {classes} (also accepted: "
+                "'sun-synchronous', 'geostationary', 'ISS', 'Moon', 'Mars', ...)",
+                {"orbit": value[:32], "classes": ", ".join(ORBIT_CLASSES)},
             )
         return found
     return value
@@ -80,11 +94,15 @@ OrbitClass = Annotated[
     BeforeValidator(_orbit_class),
     WithJsonSchema(
         {
-            "type": "string",
-            "enum": list(S.ORBIT_CLASSES),
+            "anyOf": [
+                {"type": "string", "enum": list(S.ORBIT_CLASSES)},
+                {"type": "string", "minLength": 1, "maxLength": MAX_ORBIT_TEXT},
+            ],
             "description": "Orbit class: LEO, SSO (sun-synchronous), MEO, GTO, GEO, HEO "
             "(highly elliptical), LUNAR (the Moon), ESCAPE (beyond the Moon). Common names "
-            "('sun-synchronous', 'geostationary', 'ISS' (LEO), 'Moon', 'Mars') are accepted.",
+            "('sun-synchronous', 'geostationary', 'ISS' (LEO), 'Moon', 'Mars') are accepted; "
+            "any other text is a 422 of type unknown_name listing the classes.",
+            "examples": ["SSO", "GTO", "sun-synchronous"],
         },
         mode="validation",
     ),
@@ -103,7 +121,7 @@ class FailureEstimate(SourceRef):
     """A launch's failure probability with its 90% interval, and the version behind it."""
 
     probability: float = Field(ge=0, le=1)
-    interval: tuple[float, float] = Field(description="90% interval [low, high].")
+    interval: Interval = Field(description="90% interval [low, high].")
 
 
 class VehicleRecord(SourceRef):
@@ -164,7 +182,7 @@ class PlanRequest(RequestSchema):
         "(orbit_not_reached_from_site); with payload_mass_kg it decides which capacity "
         "applies. Default: none (capacity checked against LEO).",
     )
-    vehicles: list[Name] | None = Field(
+    vehicles: list[VehicleName] | None = Field(
         default=None,
         min_length=1,
         max_length=MAX_LIST,
@@ -179,7 +197,7 @@ class PlanRequest(RequestSchema):
         "missions (crew-only, dedicated, closed to new customers), is excluded (retired, "
         "not_offered) unless include_retired.",
     )
-    sites: list[Name] | None = Field(
+    sites: list[SiteName] | None = Field(
         default=None,
         min_length=1,
         max_length=MAX_LIST,
@@ -221,7 +239,7 @@ class PlanRequest(RequestSchema):
         description="When no vehicles are named, also plan the variants GCAT lists that have "
         "not flown yet, of families active in the window (flag maiden_flight).",
     )
-    date_step_days: int = Field(
+    date_step_days: Integer = Field(
         default=7,
         ge=1,
         le=90,
@@ -235,7 +253,7 @@ class PlanRequest(RequestSchema):
         "capacity margin first (needs payload_mass_kg). Options whose capacity is unknown "
         "always come after the feasible ones.",
     )
-    max_options: int = Field(default=10, ge=1, le=100, description="Options returned.")
+    max_options: Integer = Field(default=10, ge=1, le=100, description="Options returned.")
 
     @field_validator("latest_date")
     @classmethod
@@ -243,13 +261,16 @@ class PlanRequest(RequestSchema):
         earliest = info.data.get("earliest_date")
         if isinstance(earliest, dt.datetime):
             if value < earliest:
-                raise ValueError(
-                    f"latest_date {value.date()} is before earliest_date {earliest.date()}"
+                raise PydanticCustomError(
+                    "invalid_window",
+                    "latest_date {latest} is before earliest_date {earliest}",
+                    {"latest": str(value.date()), "earliest": str(earliest.date())},
                 )
             if value - earliest > dt.timedelta(days=MAX_WINDOW_DAYS):
-                raise ValueError(
-                    f"the window is {(value - earliest).days} days; at most {MAX_WINDOW_DAYS} "
-                    "days are planned at once"
+                raise PydanticCustomError(
+                    "invalid_window",
+                    "the window is {days} days; at most {most} days are planned at once",
+                    {"days": (value - earliest).days, "most": MAX_WINDOW_DAYS},
                 )
         return value
 
@@ -260,16 +281,26 @@ class PlanRequest(RequestSchema):
         if isinstance(earliest, dt.datetime) and isinstance(latest, dt.datetime):
             window = (latest - earliest).days
             if window // value + 1 > MAX_DATES:
-                raise ValueError(
-                    f"a {window}-day window every {value} day(s) is more than {MAX_DATES} "
-                    f"dates; use date_step_days >= {math.ceil(window / (MAX_DATES - 1))}"
+                raise PydanticCustomError(
+                    "too_many_dates",
+                    "a {window}-day window every {step} day(s) is more than {most} dates; use "
+                    "date_step_days >= {least}",
+                    {
+                        "window": window,
+                        "step": value,
+                        "most": MAX_DATES,
+                        "least": math.ceil(window / (MAX_DATES - 1)),
+                    },
                 )
         return value
 
     @model_validator(mode="after")
     def _margin_needs_a_mass(self) -> PlanRequest:
         if self.rank_by == "margin" and self.payload_mass_kg is None:
-            raise ValueError("rank_by 'margin' needs payload_mass_kg: a margin is capacity - mass")
+            raise PydanticCustomError(
+                "margin_needs_mass",
+                "rank_by 'margin' needs payload_mass_kg: a margin is capacity - mass",
+            )
         return self
 
     @field_validator("vehicles", "sites", "providers")
@@ -421,8 +452,8 @@ class CompareRequest(RequestSchema):
         json_schema_extra={"examples": [{"vehicles": ["Electron", "Vega C"], "date": "2026-03-01"}]}
     )
 
-    vehicles: list[Name] = Field(
-        min_length=2, max_length=8, description="2 to 8 GCAT vehicle names."
+    vehicles: list[VehicleName] = Field(
+        min_length=2, max_length=8, description=f"2 to 8 GCAT vehicle names. {ONE_OF_VEHICLES}"
     )
     date: UtcDatetime
 
@@ -468,7 +499,7 @@ class VehicleSearch(RequestSchema):
         description="Only vehicles of this status in T-Minus' vehicle reference ('active' for "
         "what can be bought today; 'unknown': not in the reference). Default: any.",
     )
-    limit: int = Field(default=25, ge=1, le=500, description="At most this many vehicles.")
+    limit: Integer = Field(default=25, ge=1, le=500, description="At most this many vehicles.")
 
 
 class PadSearch(RequestSchema):
@@ -478,12 +509,40 @@ class PadSearch(RequestSchema):
         default=None,
         description="Matches pad, site or a vehicle flown from it (e.g. 'Falcon 9').",
     )
-    limit: int = Field(default=25, ge=1, le=500, description="At most this many pads.")
+    limit: Integer = Field(default=25, ge=1, le=500, description="At most this many pads.")
 
 
 # ---- ask ---------------------------------------------------------------------------------
+# Spaces, tabs and line breaks around a question are ignored; at least 3 characters remain.
+_QUESTION_SPACE: Final = " \t\n\r"
+
+
+def _question(value: str) -> str:
+    stripped = value.strip(_QUESTION_SPACE)
+    if len(stripped) < 3:
+        raise PydanticCustomError(
+            "string_too_short",
+            "the question must have at least 3 characters besides spaces and line breaks",
+        )
+    return stripped
+
+
 Question = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=MAX_QUESTION)
+    str,
+    StringConstraints(min_length=3, max_length=MAX_QUESTION),
+    AfterValidator(_question),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 3,
+            "maxLength": MAX_QUESTION,
+            # At least 3 characters from the first to the last that is not a space or break.
+            "pattern": "[^ \\t\\n\\r][\\s\\S]+[^ \\t\\n\\r]",
+            "description": "A question in plain language (spaces and line breaks around it "
+            "are ignored).",
+        },
+        mode="validation",
+    ),
 ]
 
 
@@ -517,6 +576,30 @@ class ToolCallRecord(ResponseSchema):
     result: dict[str, Any] | None = None
 
 
+class NumberTrace(ResponseSchema):
+    """A number the answer states, and where it came from."""
+
+    text: str = Field(description="The number as the answer writes it ('0.32%').")
+    value: float = Field(description="Its value as written (0.32 for '0.32%').")
+    source: str = Field(
+        description="Where it is found: a path into tool_calls ('tool_calls[0].result."
+        "probability', as a percentage when the answer writes one), 'question' or 'today'."
+    )
+
+
+class UngroundedClaim(ResponseSchema):
+    """A sentence of an LLM answer that states what no tool call did or returned."""
+
+    sentence: str
+    reason: Literal["action_claim", "number_not_from_tools"] = Field(
+        description="action_claim: it says something was done (promoted, deployed, booked, "
+        "...), but every tool is read-only and `actions` lists what was done; "
+        "number_not_from_tools: it states a number that no tool result, the question or "
+        "today's date holds (a number the LLM derived or invented)."
+    )
+    numbers: list[str] = Field(description="Its numbers that no source holds.")
+
+
 class AskResponse(ResponseSchema):
     """The answer, how it was reached, and the model versions behind every number in it."""
 
@@ -538,6 +621,22 @@ class AskResponse(ResponseSchema):
         default_factory=list,
         description="Offline: words of the question the parser could not read; the answer "
         "names them rather than silently answering another question.",
+    )
+    actions: list[str] = Field(
+        default_factory=list,
+        description="State-changing actions taken while answering (tool calls that are not "
+        "read-only). Every tool the LLM can call is read-only, so this is always empty: "
+        "nothing is promoted, moved or changed by a question, whatever the answer says.",
+    )
+    numbers: list[NumberTrace] = Field(
+        default_factory=list,
+        description="LLM mode: every number the answer states, traced to the tool result (or "
+        "the question) it came from. Offline answers are built from tool results only.",
+    )
+    ungrounded: list[UngroundedClaim] = Field(
+        default_factory=list,
+        description="LLM mode: sentences of the answer that claim an action no tool took, or "
+        "state a number no tool produced. Read those sentences as the LLM's, not T-Minus'.",
     )
 
 

@@ -53,7 +53,8 @@ class ToolSpec(Generic[A, R]):
     """One tool: its name, what it does, its argument and result schemas, and its handler.
 
     ``blocking`` marks handlers that may take milliseconds (many predictions); async callers run
-    them in a worker thread.
+    them in a worker thread. ``read_only`` says the tool changes nothing (every tool here): MCP
+    announces it, and an LLM answer lists the calls of tools that are not as its actions.
     """
 
     name: str
@@ -63,6 +64,7 @@ class ToolSpec(Generic[A, R]):
     result: type[R]
     handler: Callable[[Snapshot, A], R]
     blocking: bool = False
+    read_only: bool = True
 
     def input_schema(self) -> dict[str, Any]:
         """The JSON schema of the arguments: the request schema's own."""

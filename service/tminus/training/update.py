@@ -24,6 +24,7 @@ from tminus.data.commands import (
     ManifestOption,
     data_dirs,
     domain_errors,
+    download_limits,
 )
 from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.commands import open_registry
@@ -130,6 +131,7 @@ def update(
                 processed_dir,
                 base=base,
                 reference_dir=manifest.parent / "reference",
+                limits=download_limits(),
                 warn=warn,
                 step=lambda label: progress.update(status, description=f"update: {label}"),
                 on_start=on_start,

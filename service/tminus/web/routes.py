@@ -1,16 +1,19 @@
-"""Serve the dashboard: ``GET /`` (the page) and ``/static/...`` (its script and stylesheet).
+"""Serve the dashboard: ``GET /`` (the page) and ``/static/...`` (its modules and stylesheet).
 
 The routes are left out of the OpenAPI document: they are a client of the API, not part of it.
 """
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from typing import Final
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
 import tminus
 
@@ -24,6 +27,24 @@ CONTENT_SECURITY_POLICY: Final = (
 )
 # Replaced in the page by the package version, so a new release is not served from a stale cache.
 VERSION_MARK: Final = "__TMINUS_VERSION__"
+NO_CACHE: Final = {"Cache-Control": "no-cache"}
+
+
+class RevalidatedFiles(StaticFiles):
+    """The page's files, which the browser must revalidate (ETag, a 304 when unchanged) before
+    reusing: the ES modules import each other by plain URLs, which the version tag on the
+    page's links cannot reach, so a cached module could otherwise outlive a release."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers.update(NO_CACHE)
+        return response
 
 
 def read_page() -> str:
@@ -36,7 +57,7 @@ def dashboard_router() -> APIRouter:
     """A router serving the page at ``/`` (read once, when the router is built)."""
     router = APIRouter(include_in_schema=False)
     page = read_page()
-    headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"}
+    headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, **NO_CACHE}
 
     @router.get("/", response_class=HTMLResponse)
     async def dashboard() -> HTMLResponse:
@@ -49,4 +70,4 @@ def dashboard_router() -> APIRouter:
 def install_dashboard(app: FastAPI) -> None:
     """Serve the dashboard page at ``/`` and its files under ``/static``."""
     app.include_router(dashboard_router())
-    app.mount(STATIC_PATH, StaticFiles(packages=[(PACKAGE, STATIC)]), name="static")
+    app.mount(STATIC_PATH, RevalidatedFiles(packages=[(PACKAGE, STATIC)]), name="static")

@@ -7,25 +7,26 @@ wrong key 403.
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Path
 
-from tminus.api.deps import StoreDep, require_admin
+from tminus.api.deps import AdminRoute, StoreDep, require_admin
+from tminus.serving.errors import problem_responses
 from tminus.serving.schemas import AliasAnswer, AliasUpdate, ModelName, ReloadAnswer, ReloadOutcome
 from tminus.serving.state import ModelStore
 
-router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin)], route_class=AdminRoute)
 
-ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    401: {"description": "No X-API-Key header."},
-    403: {"description": "Wrong X-API-Key."},
-    404: {"description": "Admin routes are off (no TMINUS_ADMIN_KEY), or no such version."},
-    409: {
-        "description": "The version fails verification or cannot be loaded, or the registry "
-        "folder is read-only to the service."
-    },
-}
+ERRORS: Final = problem_responses(
+    {
+        401: "No X-API-Key header (checked before the body is read).",
+        403: "Wrong X-API-Key (checked before the body is read).",
+        404: "Admin routes are off (no TMINUS_ADMIN_KEY), or no such version.",
+        409: "The version fails verification or cannot be loaded, or the registry folder is "
+        "read-only to the service.",
+    }
+)
 
 
 def _move_alias(store: ModelStore, name: str, alias: str, version: str) -> AliasAnswer:

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Query
 
 from tminus.api.deps import SnapshotDep
 from tminus.serving import catalogue
-from tminus.serving.schemas import PadList, VehicleList, VehicleStatus
+from tminus.serving.errors import problem_responses
+from tminus.serving.schemas import NAME_RULE_SENTENCE, Name, PadList, VehicleList, VehicleStatus
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
-ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    503: {"description": "No model with a catalogue is loaded yet."}
-}
+ERRORS: Final = problem_responses(
+    {
+        422: "`q` is not a plain name, or `limit` is not an integer from 1 to 5000.",
+        503: "No model with a catalogue is loaded yet.",
+    }
+)
 Search = Annotated[
-    str | None,
-    Query(min_length=1, max_length=64, description="Case- and punctuation-insensitive search."),
+    Name | None,
+    Query(
+        description="Case- and punctuation-insensitive search. " + NAME_RULE_SENTENCE,
+        examples=["Falcon", "LC39A"],
+    ),
 ]
 Limit = Annotated[int, Query(ge=1, le=5000, description="At most this many entries.")]
 

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from tminus.api.deps import StoreDep
 from tminus.serving import model_info
+from tminus.serving.errors import problem_responses
 from tminus.serving.schemas import ModelDetail, ModelList, ModelName
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 
 VERSION_PATTERN: Final = r"^\d{8}T\d{12}Z-[0-9a-f]{4}$"
-ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    404: {"description": "No such version or file."},
-    409: {"description": "The version's files do not match its manifest."},
-}
+ERRORS: Final = problem_responses(
+    {
+        404: "No such version or file.",
+        409: "The version's files do not match its manifest.",
+        422: "The model name is not one of the served models, or the version id breaks its "
+        "pattern.",
+    }
+)
 NamePath = Annotated[ModelName, Path(description="Model name.")]
 VersionPath = Annotated[
     str, Path(pattern=VERSION_PATTERN, description="Version id, e.g. 20261129T091321123655Z-5e44.")

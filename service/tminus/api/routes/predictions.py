@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from tminus.api.metrics import note_served
+from tminus.serving.errors import problem_responses
 from tminus.serving.models import MODELS, ModelSpec
 from tminus.serving.state import Snapshot
 
@@ -21,13 +22,14 @@ router = APIRouter(prefix="/v1", tags=["predictions"])
 
 # Batches up to this size run on the event loop (microseconds per item); bigger ones in a thread.
 INLINE_ITEMS: Final = 32
-ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    422: {
-        "description": "An input is invalid or unknown; `detail` names the field and what "
-        "is allowed (with the closest known names for an unknown vehicle, pad or site)."
-    },
-    503: {"description": "The model has no verified version loaded yet."},
-}
+ERRORS: Final = problem_responses(
+    {
+        422: "An input breaks the schema (`type` names the rule), or a vehicle, pad or site "
+        "is not in the catalogue (`type` unknown_name, `suggestions` the closest known names; "
+        "GET /v1/vehicles and GET /v1/pads list them).",
+        503: "The model has no verified version loaded yet.",
+    }
+)
 
 
 def examples(spec: ModelSpec) -> dict[str, Any]:

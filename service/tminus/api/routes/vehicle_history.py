@@ -3,37 +3,36 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Query
 
 from tminus.api.deps import SnapshotDep
 from tminus.api.errors import ApiError
-from tminus.serving.errors import InvalidInputError, Problem
-from tminus.serving.schemas import VehicleHistory
+from tminus.serving.errors import InvalidInputError, Problem, problem_responses
+from tminus.serving.schemas import NAME_RULE_SENTENCE, Name, VehicleHistory
 from tminus.serving.vehicle_history import vehicle_history
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
-ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    422: {
-        "description": "The vehicle is not known (no GCAT table lists it); `detail` lists the "
-        "closest known names."
-    },
-    503: {"description": "No launch_failure version is loaded yet."},
-}
+ERRORS: Final = problem_responses(
+    {
+        422: "The vehicle is not a plain name, or not known (no GCAT table lists it: `type` "
+        "unknown_name, `suggestions` the closest known names).",
+        503: "No launch_failure version is loaded yet.",
+    }
+)
 
 
 @router.get("/vehicle-history", response_model=VehicleHistory, responses=ERRORS)
 async def vehicle_history_route(
     snapshot: SnapshotDep,
     vehicle: Annotated[
-        str,
+        Name,
         Query(
-            min_length=1,
-            max_length=64,
-            description="Vehicle name as in GET /v1/vehicles (matched forgivingly).",
-            examples=["Falcon 9"],
+            description="A known vehicle: one of GET /v1/vehicles (matched forgivingly: "
+            "case, spaces and punctuation aside). " + NAME_RULE_SENTENCE,
+            examples=["Falcon 9", "Electron", "Ariane 5ECA"],
         ),
     ],
 ) -> VehicleHistory:
