@@ -216,13 +216,16 @@ def read_context(
     provider: int,
     pad: int,
     rank: int | None = None,
+    world: tuple[float, float, float] | None = None,
 ) -> RiskContext:
     """:func:`read_contexts` of one row, in plain numbers (the single question's path).
 
     ``vehicle`` and ``family`` by name, ``provider`` and ``pad`` by code as there; ``rank``
-    is ``index.rank_one(t)`` if the caller has it.
+    is ``index.rank_one(t)`` and ``world`` is :func:`world_rates` at ``t``, if the caller has
+    them.
     """
     rank = index.rank_one(t) if rank is None else rank
+    trailing, era, new_vehicle = world_rates(index, t, rank) if world is None else world
     flights, failures, _, _ = index.vehicles.at_one(index.vehicles.code(vehicle), rank)
     fam_flights, fam_failures, last_failure, since = index.families.at_one(
         index.families.code(family), rank
@@ -238,9 +241,6 @@ def read_context(
         provider_flights, provider_failures = index.provider_operational.recent_one(
             int(index.provider_op[provider]), rank, PROVIDER_WINDOW
         )
-    trail_n, trail_k = index.operational.between_one(0, index.rank_one(t - TRAILING_DAYS), rank)
-    era_n, era_k = index.operational.between_one(0, index.rank_one(t - ERA_DAYS), rank)
-    early_flights, early_failures, _, _ = index.early.at_one(0, rank)
     return RiskContext(
         vehicle_flights=flights,
         vehicle_failures=failures,
@@ -253,9 +253,22 @@ def read_context(
         provider_flights=provider_flights,
         provider_failures=provider_failures,
         pad_flights=index.pads.launches.count_one(pad, rank),
-        trailing_rate=(trail_k + 1) / (trail_n + 2),
-        era_rate=(era_k + 1) / (era_n + 2),
-        new_vehicle_rate=(early_failures + 1) / (early_flights + 3),
+        trailing_rate=trailing,
+        era_rate=era,
+        new_vehicle_rate=new_vehicle,
+    )
+
+
+def world_rates(index: AsOfIndex, t: float, rank: int) -> tuple[float, float, float]:
+    """What every launch at ``t`` (of rank ``rank``) is read against, whatever its vehicle:
+    (trailing operational rate, era rate, new-vehicle rate), as :func:`read_contexts`."""
+    trail_n, trail_k = index.operational.between_one(0, index.rank_one(t - TRAILING_DAYS), rank)
+    era_n, era_k = index.operational.between_one(0, index.rank_one(t - ERA_DAYS), rank)
+    early_flights, early_failures, _, _ = index.early.at_one(0, rank)
+    return (
+        (trail_k + 1) / (trail_n + 2),
+        (era_k + 1) / (era_n + 2),
+        (early_failures + 1) / (early_flights + 3),
     )
 
 
@@ -289,8 +302,14 @@ def young_vehicle_failures(flights: int, failures: int) -> float:
 
 def feature_vector(ctx: RiskContext, pooling: Pooling) -> list[float]:
     """The model's inputs, in :data:`FEATURE_NAMES` order."""
+    return features_and_rates(ctx, pooling)[0]
+
+
+def features_and_rates(ctx: RiskContext, pooling: Pooling) -> tuple[list[float], float, float]:
+    """:func:`feature_vector` and the :func:`pooled_rates` it reads: (features, family rate,
+    vehicle rate)."""
     family_rate, vehicle_rate = pooled_rates(ctx, pooling)
-    return [
+    features = [
         1.0 / (1.0 + ctx.vehicle_flights),
         1.0 / (1.0 + ctx.family_flights),
         logit(vehicle_rate),
@@ -301,6 +320,7 @@ def feature_vector(ctx: RiskContext, pooling: Pooling) -> list[float]:
         logit(ctx.era_rate),
         pad_feature(ctx.pad_flights),
     ]
+    return features, family_rate, vehicle_rate
 
 
 def pooled_rate_columns(columns: RiskColumns, pooling: Pooling) -> tuple[Floats, Floats]:

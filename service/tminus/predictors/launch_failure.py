@@ -35,11 +35,12 @@ from tminus.features.risk import (
     RiskContext,
     feature_matrix,
     feature_vector,
+    features_and_rates,
     pad_feature,
     pooled_rate_columns,
-    pooled_rates,
     read_context,
     read_contexts,
+    world_rates,
 )
 from tminus.features.timebase import from_day, to_day
 from tminus.predictors.asof import LaunchRecord, cutoff_context, read_record
@@ -251,6 +252,8 @@ class LaunchFailurePredictor(Predictor):
         # Per vehicle: its status before and from the day its status ends (retired, ...),
         # that day (None: the same status on every date).
         self._statuses: dict[str, _StatusChange] = {}
+        # The world's rates per moment read: every question after the cutoff reads the same.
+        self._worlds: dict[float, tuple[float, float, float]] = {}
         self._sites: dict[str, str] = {}
         self._pads: dict[tuple[str, str | None], PadMatch | None] = {}
 
@@ -446,6 +449,10 @@ class LaunchFailurePredictor(Predictor):
         self, vehicle: VehicleMatch, asked: _Asked, t: float, rank: int, provider: int
     ) -> RiskContext:
         index = self.index
+        world = self._worlds.get(t)
+        if world is None:
+            world = world_rates(index, t, rank)
+            _remember(self._worlds, t, world)
         return read_context(
             index,
             t,
@@ -454,19 +461,19 @@ class LaunchFailurePredictor(Predictor):
             provider=provider,
             pad=index.pads.none if asked.pad is None else index.pads.code(asked.pad.key),
             rank=rank,
+            world=world,
         )
 
     def _answer_for_pads(
-        self, rank: int, ctx: RiskContext, mix: list[tuple[str, float]] | None
+        self, rank: int, x: list[float], mix: list[tuple[str, float]] | None
     ) -> tuple[float, tuple[float, float]]:
         """Probability and interval; with ``mix`` (pad key, share), the mixture over those pads.
 
         Only the pad term differs between the pads, so the mixture is a weighted mean of the
         per-pad answers and lies within their range; its interval is that of the mixture under
         every posterior draw. ``mix == []``: no pad term at all (the feature at its training
-        mean).
+        mean). ``x``: the features (changed in place).
         """
-        x = feature_vector(ctx, self.pooling)
         post = self.posterior
         if not mix:
             if mix is not None:  # no pad term at all
@@ -500,8 +507,8 @@ class LaunchFailurePredictor(Predictor):
         rank = self.index.rank_one(t)
         provider = self._provider_one(vehicle, rank)
         ctx = self._context(vehicle, asked, t, rank, provider)
-        probability, interval = self._answer_for_pads(rank, ctx, mix)
-        family_rate, vehicle_rate = pooled_rates(ctx, self.pooling)
+        x, family_rate, vehicle_rate = features_and_rates(ctx, self.pooling)
+        probability, interval = self._answer_for_pads(rank, x, mix)
         flags = dict(
             zip(
                 FLAG_KEYS,
