@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -275,6 +276,7 @@ class Results:
     retrain_peak_mb: float | None
     serving_rss_mb: dict[str, float]
     imports: Imports
+    machine_load: list[float]  # the 1-minute load average, every few seconds of the run
 
 
 # What the serving process imports before it is ready, and what it must not (training, the LLM
@@ -325,6 +327,28 @@ def import_profile() -> Imports:
     largest = sorted(by_root.items(), key=lambda item: -item[1])[:8]
     absent = [m for m in NOT_IMPORTED if m not in present]
     return Imports(total_ms=total, largest=largest, absent=absent, present=present)
+
+
+@contextmanager
+def load_samples(every_s: float = 5.0) -> Iterator[list[float]]:
+    """The machine's 1-minute load average every ``every_s`` seconds while inside: how much
+    other work shared the machine (the ratios to the floor and MLflow of the same run are what
+    compare across runs)."""
+    samples = [os.getloadavg()[0]]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(every_s):
+            samples.append(os.getloadavg()[0])
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield samples
+    finally:
+        done.set()
+        thread.join()
+        samples.append(os.getloadavg()[0])
 
 
 def machine() -> list[str]:
@@ -402,6 +426,9 @@ def render(res: Results, args: argparse.Namespace, mlflow_version: str) -> str:
         f"    {args.command_line}",
         "",
         *machine(),
+        f"- load average (1 minute) during the run, other work included: min "
+        f"{min(res.machine_load):.2f}, median {statistics.median(res.machine_load):.2f}, max "
+        f"{max(res.machine_load):.2f} ({os.cpu_count()} cores)",
         f"- MLflow {mlflow_version} in its own virtual environment (SQLite backend), "
         "`mlflow models serve --env-manager local -w 1`, as installed (no uvloop, httptools)",
         "",
@@ -551,6 +578,12 @@ def servers(models_dir: Path, mlflow_python: Path, work: Path) -> Iterator[dict[
 
 
 def run(args: argparse.Namespace, models_dir: Path, work: Path) -> Results:
+    with load_samples() as machine_load:
+        results = measure(args, models_dir, work)
+    return dataclasses.replace(results, machine_load=list(machine_load))
+
+
+def measure(args: argparse.Namespace, models_dir: Path, work: Path) -> Results:
     mlflow_python = args.mlflow_python
     lua_dir = work / "lua"
     lua_dir.mkdir()
@@ -642,6 +675,7 @@ def run(args: argparse.Namespace, models_dir: Path, work: Path) -> Results:
         retrain_peak_mb=retrain_peak,
         serving_rss_mb=rss,
         imports=import_profile(),
+        machine_load=[],
     )
 
 
