@@ -4,7 +4,7 @@
 #   2. start dockerd (unless an engine already runs) and stop it again at the end
 #   3. make sure a champion is promoted and the data is there (the updater's seed)
 #   4. build the images (scripts/deploy-build.sh; cached layers make a rebuild quick)
-#   5. pytest -m deploy tests/deploy: the images against deploy/contract.toml, then 3 replicas
+#   5. pytest -m docker tests/deploy: the images against deploy/contract.toml, then 3 replicas
 #      behind HAProxy under 60 s of load while the champion moves, a replica is killed -9 and
 #      the updater runs one cycle; the figures are printed at the end
 # Exits non-zero, saying what failed, on any failure. Needs root (apt-get, dockerd, and the
@@ -79,6 +79,6 @@ scripts/deploy-build.sh || fail "building the images failed"
 say "images ready in $((SECONDS - start))s"
 
 # ---- 5. the tests ----
-say "pytest -m deploy tests/deploy"
-"$venv/bin/pytest" -m deploy tests/deploy "$@" || fail "the deploy tests failed (figures and logs above)"
+say "pytest -m docker tests/deploy"
+"$venv/bin/pytest" -m docker tests/deploy "$@" || fail "the deploy tests failed (figures and logs above)"
 say "PASSED"

@@ -14,6 +14,24 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The tier of each test directory, a marker registered in pyproject.toml.
+TIERS = {
+    "unit": "unit",
+    "integration": "integration",
+    "reliability": "reliability",
+    "e2e": "browser",
+    "deploy": "deploy",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its directory's tier, so ``-m`` selects tiers the same way."""
+    here = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(here).parts[0]
+        if folder not in TIERS:
+            raise pytest.UsageError(f"{item.nodeid}: tests live in one of {sorted(TIERS)}")
+        item.add_marker(TIERS[folder])
 
 
 @pytest.fixture(scope="session")

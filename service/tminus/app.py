@@ -27,7 +27,7 @@ from tminus.api.fastpath import PredictionFastPath, fast_routes
 from tminus.api.metrics import Metrics, MetricsMiddleware
 from tminus.api.replica import ReplicaHeader
 from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_history
-from tminus.api.routes import models as model_routes
+from tminus.api.routes import registry as registry_routes
 from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.store import CARD, Registry
 from tminus.serving.errors import BodySchema, Problem, problem_responses
@@ -171,15 +171,7 @@ def create_app(
     # Outermost: every answer names the replica that gave it (behind a load balancer).
     app.add_middleware(ReplicaHeader, replica=settings.replica)
     install_error_handlers(app, bodies=request_bodies())
-    for router in (
-        predictions.router,
-        catalogue.router,
-        vehicle_history.router,
-        model_routes.router,
-        ops.router,
-        admin.router,
-        tool_routes.router,
-    ):
+    for router in ROUTERS:
         summarise_routes(router)
         document_errors(router)
         app.include_router(router)
@@ -188,6 +180,18 @@ def create_app(
     install_dashboard(app)
     app.openapi = served_examples(app.openapi, store)  # type: ignore[method-assign]
     return app
+
+
+#: The routers of the documented routes, in the order they are matched.
+ROUTERS: Final[tuple[APIRouter, ...]] = (
+    predictions.router,
+    catalogue.router,
+    vehicle_history.router,
+    registry_routes.router,
+    ops.router,
+    admin.router,
+    tool_routes.router,
+)
 
 
 class LateMcp:

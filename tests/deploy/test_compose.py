@@ -51,7 +51,7 @@ from .conftest import Figures
 from .manifests import ROOT, load_contract
 from .stack import Stack, docker, inspect, published_port, wall_to_monotonic
 
-pytestmark = pytest.mark.deploy
+pytestmark = pytest.mark.docker
 
 REPLICAS = 3
 SECONDS = 60

@@ -16,7 +16,7 @@ import pytest
 from .manifests import HAPROXY, load_contract
 from .stack import docker
 
-pytestmark = pytest.mark.deploy
+pytestmark = pytest.mark.docker
 
 SERVICE = os.environ.get("DEPLOY_IMAGE") or "tminus:latest"
 UPDATER = os.environ.get("DEPLOY_UPDATER_IMAGE") or "tminus-updater:latest"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pytest
 from tests.e2e.page import (
     Screenshot,
     all_css,
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
     from tests.live_server import Server
 
-pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 # What the vehicle table opens on: what a planner can buy today, or will soon.
 OFFERED = ("active", "in_development")

@@ -12,7 +12,6 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-import pytest
 from tests.e2e.page import (
     Screenshot,
     all_css,
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from selenium.webdriver.remote.webelement import WebElement
     from tests.live_server import Server
 
-pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 # Statuses a planner cannot buy: never an option unless a request asks for history.
 NOT_OFFERED = {"retired", "cancelled", "crew_only", "dedicated", "closed_to_new_customers"}

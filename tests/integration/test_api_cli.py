@@ -14,8 +14,6 @@ from tminus.cli import app
 from tminus.registry.store import Registry
 from tminus.settings import Settings
 
-pytestmark = pytest.mark.integration
-
 runner = CliRunner()
 
 

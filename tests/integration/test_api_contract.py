@@ -23,8 +23,6 @@ from tminus.app import create_app
 from tminus.serving.models import MODELS
 from tminus.settings import Settings
 
-pytestmark = pytest.mark.integration
-
 # (URL, the path template it is documented under)
 GETS = [
     ("/v1/vehicles?limit=20", "/v1/vehicles"),

@@ -20,8 +20,6 @@ from tminus.app import MAX_BODY_BYTES, create_app
 from tminus.serving.models import MODELS_BY_NAME
 from tminus.settings import Settings
 
-pytestmark = pytest.mark.integration
-
 VALID: dict[str, list[Any]] = {
     "launch_failure": [
         {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"},

@@ -27,8 +27,6 @@ from tminus.registry.store import ARTIFACT, METADATA, Registry
 from tminus.serving.schemas import MAX_BATCH
 from tminus.settings import Settings
 
-pytestmark = pytest.mark.integration
-
 ADMIN_KEY = "test-admin-key"
 # One valid item per prediction route, and a second one for batches.
 ROUTES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {

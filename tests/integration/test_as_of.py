@@ -37,8 +37,6 @@ from tminus.settings import Settings
 from tminus.training import launch_failure, timing
 from tminus.training.frames import walk_launches
 
-pytestmark = pytest.mark.integration
-
 UTC = dt.UTC
 SAMPLE = 200
 

@@ -22,8 +22,6 @@ from tminus.tools.offline import answer_offline
 from tminus.tools.planner import plan_mission
 from tminus.tools.schemas import AskResponse, PlanRequest, PlanResponse
 
-pytestmark = pytest.mark.integration
-
 TODAY = dt.date(2026, 12, 4)
 NOT_FOR_SALE = {"retired", "cancelled", "crew_only", "dedicated", "closed_to_new_customers"}
 

@@ -24,8 +24,6 @@ from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.registry.store import Registry
 from tminus.settings import Settings
 
-pytestmark = pytest.mark.integration
-
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "service" / "tminus" / "web"
 

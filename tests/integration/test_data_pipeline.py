@@ -23,8 +23,6 @@ from tminus.data.report import launches_per_year
 from tminus.data.tables import build_info, data_cutoff, load_table, snapshot_hash
 from tminus.data.validation import validate_table
 
-pytestmark = pytest.mark.integration
-
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "datasets" / "sources.toml"
 EXPECTED_PER_YEAR = {

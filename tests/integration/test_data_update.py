@@ -37,8 +37,6 @@ from tminus.data.tables import build_info, data_cutoff, load_table
 from tminus.data.update import update_lock
 from tminus.registry.store import Registry
 
-pytestmark = pytest.mark.integration
-
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "datasets" / "sources.toml"
 # The launches after the mirror's cutoff (2025-12-30) that the upstream adds.

@@ -23,8 +23,6 @@ from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.predictors.timing import PadQuery, PadTurnaroundPredictor
 from tminus.registry.store import Registry
 
-pytestmark = pytest.mark.integration
-
 WHEN = datetime(2025, 6, 1, tzinfo=UTC)
 
 

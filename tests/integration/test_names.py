@@ -24,8 +24,6 @@ from tminus.serving.state import Snapshot
 from tminus.settings import Settings
 from tminus.tools.mcp_server import build_mcp_server
 
-pytestmark = pytest.mark.integration
-
 # What people write -> the vehicle every route must answer for.
 ALIASES: dict[str, str] = {
     "F9": "Falcon 9",
@@ -160,3 +158,26 @@ def test_a_name_no_table_knows_is_refused_on_every_route(
         json={"vehicle": "Brand New Rocket", "date": DATE, "allow_unseen": True},
     )
     assert allowed.status_code == 200 and allowed.json()["flags"]["unseen_vehicle"]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("Kuru", "Kourou"), ("Vandenbrg", "Vandenberg"), ("Jiquan", "Jiuquan"), ("Mahai", "Mahia")],
+)
+def test_a_misspelt_site_is_offered_the_name_people_write(
+    client: TestClient, written: str, meant: str
+) -> None:
+    # A planner who wrote "Kuru" is offered "Kourou", not GCAT's codes that look alike.
+    for path, body in (
+        ("/v1/launch-failure", {"vehicle": "Falcon 9", "site": written, "date": DATE}),
+        ("/v1/plan", {"earliest_date": DATE, "latest_date": "2026-05-31", "sites": [written]}),
+    ):
+        refused = client.post(path, json=body)
+        assert refused.status_code == 422, path
+        [problem] = refused.json()["detail"]
+        assert problem["type"] == "unknown_name" and meant in problem["suggestions"], path
+        # The suggestion is itself a name the service takes.
+        accepted = client.post(
+            path, json={**body, **({"site": meant} if "site" in body else {"sites": [meant]})}
+        )
+        assert accepted.status_code == 200, (path, accepted.text[:300])

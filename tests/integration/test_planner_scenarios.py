@@ -17,8 +17,6 @@ from tminus.serving.state import Snapshot
 from tminus.tools.planner import plan_mission
 from tminus.tools.schemas import PlanOption, PlanRequest, PlanResponse
 
-pytestmark = pytest.mark.integration
-
 FUTURE = {"earliest_date": "2027-01-01", "latest_date": "2027-03-31"}
 
 

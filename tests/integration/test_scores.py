@@ -28,8 +28,6 @@ from tminus.training import booster_landing, launch_failure, weather_scrub
 from tminus.training.frames import build_history, walk_launches
 from tminus.training.tuning import Candidate
 
-pytestmark = pytest.mark.integration
-
 PROBABILITY_MODELS = ("launch_failure", "launch_anomaly", "booster_landing", "weather_scrub")
 TIMING_MODELS = ("pad_turnaround", "return_to_flight")
 NOW = datetime(2026, 1, 15, tzinfo=UTC)

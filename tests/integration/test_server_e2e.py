@@ -20,8 +20,6 @@ from tests.live_server import Server, serve
 
 from tminus.registry.store import Registry
 
-pytestmark = pytest.mark.integration
-
 ADMIN_KEY = "e2e-admin-key"
 MODEL = "launch_failure"
 ITEM = {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"}

@@ -25,8 +25,6 @@ from tests.live_server import PREDICTION, Server, serve
 
 from tminus.registry.store import Registry
 
-pytestmark = pytest.mark.integration
-
 WORKERS = 4
 MODEL = "launch_failure"
 RELOAD_INTERVAL_S = 0.3

@@ -21,8 +21,6 @@ from tminus.app import create_app
 from tminus.settings import Settings
 from tminus.tools.commands import register
 
-pytestmark = pytest.mark.integration
-
 WINDOW = {"earliest_date": "2026-03-01", "latest_date": "2026-05-31"}
 
 

@@ -31,8 +31,6 @@ from tminus.serving.state import Snapshot
 from tminus.settings import Settings
 from tminus.tools.ask import LLMConfig, LLMError, ask_llm
 
-pytestmark = pytest.mark.integration
-
 Turn = Callable[[dict[str, Any]], Any]
 
 

@@ -32,8 +32,6 @@ from tminus.settings import Settings
 from tminus.tools.mcp_server import build_mcp_server
 from tminus.tools.toolbox import TOOLS, openai_tools
 
-pytestmark = pytest.mark.integration
-
 ROOT = Path(__file__).resolve().parents[2]
 
 # One valid call per tool, and the REST route answering the same body (None: no REST twin).

@@ -16,8 +16,6 @@ from tminus.serving.state import Snapshot
 from tminus.tools.offline import answer_offline
 from tminus.tools.parser import interpret
 
-pytestmark = pytest.mark.integration
-
 TODAY = dt.date(2026, 1, 15)
 
 

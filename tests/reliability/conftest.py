@@ -17,13 +17,6 @@ from tests.reporting import report_line
 from .live import ADMIN_KEY, Figures, Server, serve
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "load(seconds): runs for a fixed time under sustained load; deselect with -m 'not load'",
-    )
-
-
 @pytest.fixture
 def figures(request: pytest.FixtureRequest) -> Figures:
     """Record figures under the test module's point, named by its module docstring's title."""

@@ -23,13 +23,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tminus.api import deps
 from tminus.app import MAX_BODY_BYTES
+from tminus.http import deps
 from tminus.registry.store import Registry
 
 from .live import ADMIN_KEY, MODEL, Figures, Server, serve
-
-pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 WRONG_KEYS = {

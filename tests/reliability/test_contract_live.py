@@ -19,13 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from tminus.api.deps import ADMIN_HEADER
+from tminus.http.deps import ADMIN_HEADER
 
 from .live import ADMIN_KEY, Figures, Server
-
-pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20_261_129

@@ -21,13 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from tminus.registry.store import Registry
 
 from .live import MODEL, Figures, add_version, check_registry, serve
-
-pytestmark = pytest.mark.integration
 
 KILLS = 20
 SEED = 20_261_129

@@ -26,8 +26,6 @@ import pytest
 
 from .live import Figures, tminus_command, tree_digest
 
-pytestmark = pytest.mark.integration
-
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "datasets" / "sources.toml"
 WEATHER = "cape_weather_launch_scrub/weather_features_per_event/20150110-launch.csv"

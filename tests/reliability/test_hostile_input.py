@@ -23,8 +23,6 @@ import pytest
 
 from .live import ADMIN_KEY, Figures, Server
 
-pytestmark = pytest.mark.integration
-
 LF = "/v1/launch-failure"
 BL = "/v1/booster-landing"
 PT = "/v1/pad-turnaround"

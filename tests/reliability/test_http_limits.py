@@ -24,8 +24,6 @@ import pytest
 
 from .live import ADMIN_KEY, Figures, Server, serve
 
-pytestmark = pytest.mark.integration
-
 HEADER_TIMEOUT_S = 1.0
 BODY_TIMEOUT_S = 1.5
 KEEPALIVE_TIMEOUT_S = 1

@@ -40,7 +40,7 @@ RELOAD_INTERVAL_S = 0.5
 LOAD_GRACE_S = 0.5
 LOADGEN = Path(__file__).with_name("loadgen.py")
 
-pytestmark = [pytest.mark.integration, pytest.mark.load(SECONDS)]
+pytestmark = pytest.mark.load(SECONDS)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,6 @@ from tminus.registry.store import MANIFEST, Registry
 
 from .live import ADMIN_KEY, MODEL, Figures, Server, add_version, serve
 
-pytestmark = pytest.mark.integration
-
 REFUSAL_TIMEOUT_S = 15.0
 
 

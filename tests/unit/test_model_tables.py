@@ -1,6 +1,6 @@
 """A served model is described once on each side, and every face is derived from that entry.
 
-This walks the two tables (``serving/models.py`` and ``training/models.py``) and checks that
+This walks the two tables (``serving/models.py`` and ``training/trainers.py``) and checks that
 each entry reaches every face without code of its own: its REST route and its schema in the
 OpenAPI document, the fast path, its ``tminus predict`` options, its LLM tool (REST, MCP and
 OpenAI-style), its card on the dashboard (``GET /v1/models``), the offline parser's words, and
@@ -10,6 +10,7 @@ every face; one left out of a table fails here, by name.
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -24,10 +25,10 @@ from tminus.data import schema as S
 from tminus.predictors.kinds import MODEL_NAMES, predictor_class
 from tminus.serving.catalogue import CATALOGUE_MODELS
 from tminus.serving.commands import option_name
-from tminus.serving.models import MODELS, ModelSpec
+from tminus.serving.models import MODELS, MODELS_BY_NAME, ModelSpec
 from tminus.settings import Settings
 from tminus.tools.toolbox import TOOLS, openai_tools
-from tminus.training.models import TRAINERS
+from tminus.training.trainers import TRAINERS
 
 SPECS = {spec.name: spec for spec in MODELS}
 
@@ -82,6 +83,17 @@ def test_the_models_listing_serves_each_entrys_card() -> None:
         assert listed[spec.name]["title"] == spec.title
         assert listed[spec.name]["card_note"] == spec.card_note
         assert listed[spec.name]["path"] == spec.path
+
+
+def test_the_dashboards_cards_carry_each_entrys_title_and_note() -> None:
+    with TestClient(create_app(Settings())) as client:
+        page = client.get("/").text
+    cards = dict(re.findall(r'<article [^>]*data-model="(\w+)">(.*?)</article>', page, re.S))
+    assert cards and set(cards) <= {spec.name for spec in MODELS}
+    for name, card in cards.items():
+        spec = MODELS_BY_NAME[name]
+        assert f"<h3>{html.escape(spec.title)}</h3>" in card
+        assert html.escape(spec.card_note) in card
 
 
 def test_catalogue_questions_go_to_the_models_ranked_for_them() -> None:

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tminus.http.errors import ApiError
 from tminus.predictors.base import QueryError
 from tminus.registry.errors import (
     AliasNotFoundError,
@@ -52,22 +53,6 @@ REGISTRY_ERRORS: Final[dict[type[RegistryError], tuple[int, Loc, str]]] = {
 }
 # pydantic's error types for a body that is not a JSON object.
 NOT_AN_OBJECT: Final = frozenset({"model_attributes_type", "dict_type"})
-
-
-class ApiError(Exception):
-    """An HTTP-only error (the admin key, a route's own checks) with its status and problems.
-
-    The core raises :class:`~tminus.serving.errors.ServiceError` instead; both are answered in
-    the same shape.
-    """
-
-    def __init__(
-        self, status: int, problems: list[Problem], *, headers: dict[str, str] | None = None
-    ) -> None:
-        self.status = status
-        self.problems = problems
-        self.headers = headers or {}
-        super().__init__("; ".join(f"{'.'.join(map(str, p.loc))}: {p.msg}" for p in problems))
 
 
 def _body(problems: Sequence[Problem]) -> dict[str, Any]:

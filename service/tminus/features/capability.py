@@ -48,7 +48,7 @@ from tminus.features.reference import (
     VehicleRef,
     VehicleSpec,
 )
-from tminus.features.timebase import from_day
+from tminus.features.timebase import iso_day
 
 Status = Literal["feasible", "unknown", "infeasible", "not_checked"]
 Basis = Literal["reference", "demonstrated", "rated", "rule", "bound", "none"]
@@ -228,11 +228,6 @@ def kg(value: float) -> str:
     return f"{value:,.0f} kg"
 
 
-def day_text(day: float | None) -> str:
-    """'2025-12-17' ('-' for None)."""
-    return "-" if day is None else from_day(day).date().isoformat()
-
-
 def rating(ref: VehicleRef | None, orbit: str, flying: str | None) -> Rating | None:
     """GCAT's rating of ``ref`` to ``orbit`` (LEO or GTO) for the variant ``flying``.
 
@@ -334,7 +329,7 @@ def assess_capacity(
     if shown is not None:
         evidence.append(
             f"The record shows {vehicle} carrying {kg(shown.mass_kg)} to {checked} "
-            f"(launch {shown.launch_tag}, {day_text(shown.day)}; SpaceX API masses)."
+            f"(launch {shown.launch_tag}, {iso_day(shown.day)}; SpaceX API masses)."
         )
     judge = _Judge(reference, vehicle, spec, ratings)
     covering = judge.covering(checked, mass_kg, shown)
@@ -415,7 +410,7 @@ def _covering(
     if shown is not None and shown.mass_kg >= mass:
         words = (
             f"the record shows {vehicle} carrying {kg(shown.mass_kg)} there (launch "
-            f"{shown.launch_tag}, {day_text(shown.day)})"
+            f"{shown.launch_tag}, {iso_day(shown.day)})"
         )
         bounds.append((shown.mass_kg, 2, _Candidate(shown.mass_kg, "demonstrated", words)))
     # A figure to a more demanding class covers this one; a GEO satellite rides a GTO.
@@ -534,7 +529,7 @@ def _reach_sentence(subject: str, orbit: str, reached: Reached) -> str:
         return f"{subject} has no launch to {where} on record."
     return (
         f"{subject} has launched to {where} {reached.launches} "
-        f"time{'s' if reached.launches != 1 else ''}, last on {day_text(reached.last_day)}."
+        f"time{'s' if reached.launches != 1 else ''}, last on {iso_day(reached.last_day)}."
     )
 
 

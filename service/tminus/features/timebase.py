@@ -22,3 +22,12 @@ def to_day(when: datetime | date) -> float:
 def from_day(day: float) -> datetime:
     """The inverse of :func:`to_day`, as an aware UTC datetime."""
     return EPOCH + timedelta(days=day)
+
+
+def iso_day(moment: datetime | date | float | None) -> str:
+    """The ISO day of a moment, a date or a day number: '2026-03-01' ('-' for None)."""
+    if moment is None:
+        return "-"
+    if isinstance(moment, float | int):
+        moment = from_day(moment)
+    return (moment.date() if isinstance(moment, datetime) else moment).isoformat()

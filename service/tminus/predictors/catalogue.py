@@ -178,6 +178,15 @@ class Catalogue:
         ):
             if code in sites and site.short_name:
                 self._site_names.setdefault(self.rules.site(site.short_name), code)
+        # What a misspelt site is offered: codes and the short names people write ('Kourou').
+        self._site_words = NameIndex(
+            sites
+            | {
+                site.short_name
+                for code, site in self.reference.sites.items()
+                if code in sites and site.short_name
+            }
+        )
 
     # ---- what is known ---------------------------------------------------------------------
     @property
@@ -401,7 +410,7 @@ class Catalogue:
         known = self._sites.resolve(site) or self._site_names.get(self.rules.site(site))
         if known is not None:
             return known
-        close = self._sites.near_misses(site)
+        close = self._site_words.near_misses(site)
         message = (
             f"unknown site {site!r}; the closest known sites are:"
             if close

@@ -23,7 +23,7 @@ Loc = tuple[str | int, ...]
 # A body's schema, or {union tag: schema} for a body that is one item or a batch.
 BodySchema = type[BaseModel] | Mapping[str, type[BaseModel]]
 # What went wrong, in the service's words; tminus.api.errors maps each kind to an HTTP status.
-Kind = Literal[
+ErrorKind = Literal[
     "invalid_input",
     "not_found",
     "not_configured",
@@ -100,7 +100,7 @@ def problem_responses(docs: Mapping[int, str]) -> dict[int | str, dict[str, Any]
 class ServiceError(Exception):
     """A request the service cannot answer, with the problems that say why."""
 
-    kind: ClassVar[Kind] = "invalid_input"
+    kind: ClassVar[ErrorKind] = "invalid_input"
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
@@ -119,13 +119,13 @@ class InvalidInputError(ServiceError):
     Problems are located within the request (``("vehicle",)``, ``("items", 3, "pad")``).
     """
 
-    kind: ClassVar[Kind] = "invalid_input"
+    kind: ClassVar[ErrorKind] = "invalid_input"
 
 
 class NotFoundError(ServiceError):
     """Something named in the request does not exist (a model, a tool)."""
 
-    kind: ClassVar[Kind] = "not_found"
+    kind: ClassVar[ErrorKind] = "not_found"
 
 
 class NotConfiguredError(ServiceError):
@@ -135,25 +135,25 @@ class NotConfiguredError(ServiceError):
     is neither invalid input nor a fault of the service: a 409 over HTTP.
     """
 
-    kind: ClassVar[Kind] = "not_configured"
+    kind: ClassVar[ErrorKind] = "not_configured"
 
 
 class UpstreamError(ServiceError):
     """A service T-Minus relies on (an LLM endpoint) failed or refused."""
 
-    kind: ClassVar[Kind] = "upstream_failed"
+    kind: ClassVar[ErrorKind] = "upstream_failed"
 
 
 class UpstreamTimeoutError(ServiceError):
     """A service T-Minus relies on (an LLM endpoint) was too slow."""
 
-    kind: ClassVar[Kind] = "upstream_timeout"
+    kind: ClassVar[ErrorKind] = "upstream_timeout"
 
 
 class ModelUnavailableError(ServiceError):
     """A model this service serves has no loaded version (yet)."""
 
-    kind: ClassVar[Kind] = "unavailable"
+    kind: ClassVar[ErrorKind] = "unavailable"
 
     def __init__(self, model: str, alias: str = "champion") -> None:
         message = f"model {model!r} is not loaded: no verified '{alias}' version yet"

@@ -6,7 +6,7 @@ REST routes and the fast path, the OpenAPI examples, the CLI's ``tminus predict`
 tools (REST, MCP and OpenAI-style) and the model list are generated from :data:`MODELS`.
 
 Adding a model: its predictor module (and its entry in ``tminus.predictors.kinds``), its
-trainer (an entry in ``tminus.training.models``), and one entry here.
+trainer (an entry in ``tminus.training.trainers``), and one entry here.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Final, Literal
+from typing import Any, Final
 
+from tminus.predictors.base import Output
 from tminus.predictors.booster_landing import LandingQuery
 from tminus.predictors.kinds import MODEL_NAMES, predictor_class
 from tminus.predictors.launch_failure import LaunchQuery
@@ -37,8 +38,6 @@ from tminus.serving.schemas import (
     body_of,
 )
 from tminus.serving.state import Snapshot
-
-Output = Literal["probability", "quantiles"]
 
 
 @dataclass(frozen=True)

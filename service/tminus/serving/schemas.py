@@ -8,7 +8,6 @@ body is one item or a batch ``{"items": [...]}`` of up to :data:`MAX_BATCH` item
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 import typing
@@ -30,6 +29,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from tminus.features.names import NameIndex
+from tminus.features.timebase import iso_day
+from tminus.predictors.base import Output
 from tminus.predictors.booster_landing import MAX_BLOCK
 from tminus.predictors.kinds import MODEL_NAMES
 
@@ -107,9 +109,7 @@ def parse_when(value: object) -> dt.datetime:
 
 def _check_range(day: dt.date) -> None:
     if not MIN_DATE.date() <= day <= MAX_DATE.date():
-        raise ValueError(
-            f"date must be between {MIN_DATE.date().isoformat()} and {MAX_DATE.date().isoformat()}"
-        )
+        raise ValueError(f"date must be between {iso_day(MIN_DATE)} and {iso_day(MAX_DATE)}")
 
 
 # A batch repeats its dates (10,000 launches fall on a few hundred days): each distinct text is
@@ -488,7 +488,8 @@ def fields_at(schema: type[BaseModel], path: Sequence[str | int]) -> list[str] |
 
 def unknown_field_message(name: str, allowed: Sequence[str]) -> str:
     """'unknown field 'x' (did you mean 'y'?); allowed fields: ...'."""
-    close = difflib.get_close_matches(name, allowed, n=1)
+    # The one name rule (difflib's 0.6 cutoff, as it was, on the folded names).
+    close = NameIndex(allowed).closest(name, score=60.0, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown field {name[:40]!r}{hint}; allowed fields: {', '.join(allowed)}"
 
@@ -801,7 +802,7 @@ class ModelSummary(ResponseSchema):
     """A model in the registry and what this service does with it."""
 
     name: ModelName
-    output: Literal["probability", "quantiles"]
+    output: Output
     title: str = Field(description="The model's name for people (its dashboard card's title).")
     card_note: str = Field(description="What its dashboard card says before it is used.")
     path: str = Field(description="Its prediction route, POST.")

@@ -16,6 +16,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from tminus.features.orbits import describe
+from tminus.features.timebase import iso_day
 from tminus.predictors.catalogue import Catalogue
 from tminus.serving.catalogue import catalogue_source
 from tminus.serving.schemas import PadList, ProbabilityAnswer, QuantileAnswer, VehicleList
@@ -78,15 +79,11 @@ def _utc(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _iso(moment: dt.datetime) -> str:
-    return moment.date().isoformat()
-
-
 def _quantile_sentence(answer: QuantileAnswer) -> str:
     q, d = answer.quantiles, answer.dates
     return (
         f"{w.days(q.p10)}-{w.days(q.p90)} days later (median {w.days(q.p50)}): between "
-        f"{w.day(d.p10)} and {w.day(d.p90)}, most likely around {w.day(d.p50)} "
+        f"{iso_day(d.p10)} and {iso_day(d.p90)}, most likely around {iso_day(d.p50)} "
         f"{w.cite(answer.model, answer.version)}"
     )
 
@@ -233,7 +230,7 @@ class OfflineAnswerer:
 
     def _launch(self, parsed: Interpretation, out: _Answer, *, tool: str, what: str) -> None:
         vehicle = parsed.names[0]
-        args: dict[str, Any] = {"vehicle": vehicle, "date": _iso(self.when(parsed))}
+        args: dict[str, Any] = {"vehicle": vehicle, "date": iso_day(self.when(parsed))}
         if parsed.pad is not None:
             args.update(site=parsed.pad[0], pad=parsed.pad[1])
         elif parsed.site is not None:
@@ -265,7 +262,7 @@ class OfflineAnswerer:
         flights, failures = ctx.get("vehicle_flights"), ctx.get("vehicle_failures")
         if result.flags.get("maiden_flight"):
             out.lines.append(
-                f"{vehicle} has not flown by {w.day(result.as_of) if result.as_of else 'then'}: "
+                f"{vehicle} has not flown by {iso_day(result.as_of) if result.as_of else 'then'}: "
                 "the answer is that of a maiden flight, from its family's and provider's "
                 f"record {w.cite(result.model, result.version)}."
             )
@@ -273,7 +270,7 @@ class OfflineAnswerer:
             out.lines.append(
                 f"{vehicle} had flown {w.plural(flights, 'time')} with "
                 f"{w.plural(failures, 'failure')} by "
-                f"{result.as_of.date().isoformat() if result.as_of else 'the data cutoff'} "
+                f"{iso_day(result.as_of) if result.as_of else 'the data cutoff'} "
                 f"{w.cite(result.model, result.version)}."
             )
         mix = ctx.get("pad_mix")
@@ -310,7 +307,7 @@ class OfflineAnswerer:
             out.lines.append(f"(Read {parsed.pad_written!r} as {site}/{pad}.)")
         if parsed.date is None and self.cutoff is not None:
             out.lines.append(
-                f"The data end on {w.day(self.cutoff)}: launches from the pad since then are "
+                f"The data end on {iso_day(self.cutoff)}: launches from the pad since then are "
                 "not known to the model."
             )
 
@@ -323,9 +320,9 @@ class OfflineAnswerer:
         last: dt.datetime | None,
     ) -> None:
         if parsed.date is not None:
-            start, since = parsed.date, f"After a launch on {_iso(parsed.date)}"
+            start, since = parsed.date, f"After a launch on {iso_day(parsed.date)}"
         elif last is not None:
-            start, since = last, f"After its last launch on record, on {w.day(last)}"
+            start, since = last, f"After its last launch on record, on {iso_day(last)}"
         else:
             start, since = _utc(self.today), f"After a launch on {self.today.isoformat()}"
         result = out.call(
@@ -367,13 +364,13 @@ class OfflineAnswerer:
             out.lines.append(f"Not shown, less used: {rest}.")
         if parsed.date is None and cutoff is not None:
             out.lines.append(
-                f"The data end on {w.day(cutoff)}: launches since then are not known to the "
+                f"The data end on {iso_day(cutoff)}: launches since then are not known to the "
                 "model, so each pad is read from its last launch on record."
             )
 
     def compare(self, parsed: Interpretation, out: _Answer) -> None:
         moment = self.when(parsed)
-        date = _iso(moment)
+        date = iso_day(moment)
         result = out.call("compare_vehicles", {"vehicles": parsed.names[:8], "date": date})
         if isinstance(result, Comparison):
             out.lines.extend(result.summary)
@@ -386,12 +383,12 @@ class OfflineAnswerer:
     def return_to_flight(self, parsed: Interpretation, out: _Answer) -> None:
         vehicle = parsed.names[0]
         moment = self.when(parsed)
-        result = out.call("predict_return_to_flight", {"vehicle": vehicle, "date": _iso(moment)})
+        result = out.call("predict_return_to_flight", {"vehicle": vehicle, "date": iso_day(moment)})
         if not isinstance(result, QuantileAnswer):
             return
         family = result.context.get("family", vehicle)
         out.lines.append(
-            f"If {vehicle} failed on {_iso(moment)}, its family ({family}) would be expected to "
+            f"If {vehicle} failed on {iso_day(moment)}, its family ({family}) would be expected to "
             f"launch again {_quantile_sentence(result)}."
         )
 
@@ -410,7 +407,7 @@ class OfflineAnswerer:
             return
         moment = self.when(parsed)
         args: dict[str, Any] = {
-            "date": _iso(moment),
+            "date": iso_day(moment),
             "landing_type": parsed.landing_type,
             "core_flight": parsed.core_flight,
         }
@@ -451,7 +448,7 @@ class OfflineAnswerer:
 
     def weather_scrub(self, parsed: Interpretation, out: _Answer) -> None:
         moment = self.when(parsed)
-        args: dict[str, Any] = {"date": _iso(moment), **parsed.weather}
+        args: dict[str, Any] = {"date": iso_day(moment), **parsed.weather}
         result = out.call("predict_weather_scrub", args)
         if not isinstance(result, ProbabilityAnswer):
             return
@@ -541,7 +538,7 @@ class OfflineAnswerer:
             return
         pads = [p for p in result.pads if vehicle in p.vehicles]
         listing = ", ".join(
-            f"{p.site}/{p.pad} (last launch {w.day(p.last_flight) if p.last_flight else '-'})"
+            f"{p.site}/{p.pad} (last launch {iso_day(p.last_flight) if p.last_flight else '-'})"
             for p in pads
         )
         out.lines.append(
@@ -567,7 +564,7 @@ class OfflineAnswerer:
             # What it can answer instead, for the vehicle named.
             tool = "predict_launch_anomaly" if parsed.topic == "price" else "predict_launch_failure"
             vehicle = parsed.names[0]
-            date = _iso(self.when(parsed))
+            date = iso_day(self.when(parsed))
             result = out.call(tool, {"vehicle": vehicle, "date": date})
             if isinstance(result, ProbabilityAnswer):
                 what = (
@@ -619,7 +616,7 @@ def _option_line(option: PlanOption) -> str:
     """One plan option in a sentence: where, when, the risk and the capacity, with sources."""
     f, c = option.failure, option.feasibility
     text = (
-        f"{option.vehicle} from {option.site}/{option.pad} on {w.day(option.date)}: failure "
+        f"{option.vehicle} from {option.site}/{option.pad} on {iso_day(option.date)}: failure "
         f"probability {w.percent(f.probability)} (90% interval {w.interval(*f.interval)}) "
         f"{w.cite(f.model, f.version)}"
     )

@@ -37,7 +37,7 @@ from openai.types.chat import (
     ChatCompletionToolMessageParam,
 )
 
-from tminus.serving.errors import Kind, Problem, UpstreamError
+from tminus.serving.errors import ErrorKind, Problem, UpstreamError
 from tminus.serving.schemas import Provenance
 from tminus.serving.state import Snapshot
 from tminus.settings import Settings
@@ -112,7 +112,7 @@ class LLMError(UpstreamError):
 class LLMTimeoutError(LLMError):
     """The LLM did not answer in time."""
 
-    kind: ClassVar[Kind] = "upstream_timeout"
+    kind: ClassVar[ErrorKind] = "upstream_timeout"
 
 
 def system_prompt(today: dt.date) -> str:

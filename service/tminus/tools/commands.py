@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tminus.console import ModelsDirOption, fail
+from tminus.features.timebase import iso_day
 from tminus.settings import get_settings
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ def plan(
             str(o.rank),
             o.vehicle,
             f"{o.site}/{o.pad}",
-            o.date.date().isoformat(),
+            iso_day(o.date),
             f"{f.probability:.2%} ({f.interval[0]:.2%}-{f.interval[1]:.2%})",
             capacity,
             ", ".join(sorted(o.flags)),

@@ -6,6 +6,7 @@ REST route's code), so every vehicle is answered by the same model version.
 
 from __future__ import annotations
 
+from tminus.features.timebase import iso_day
 from tminus.serving.catalogue import catalogue_source
 from tminus.serving.errors import InvalidInputError, Problem
 from tminus.serving.models import MODELS_BY_NAME
@@ -111,7 +112,7 @@ def _summary(
     tag = w.cite(answer.model, answer.version)
     best = rows[0]
     out = [
-        f"On {w.day(request.date)}, {best.vehicle} has the lowest failure probability: "
+        f"On {iso_day(request.date)}, {best.vehicle} has the lowest failure probability: "
         f"{w.percent(best.failure.probability)} (90% interval "
         f"{w.interval(*best.failure.interval)}) {tag}."
     ]
@@ -128,7 +129,7 @@ def _summary(
     for row in rows:
         if row.record is not None:
             r = row.record
-            last = w.day(r.last_flight) if r.last_flight else "never"
+            last = iso_day(r.last_flight) if r.last_flight else "never"
             out.append(
                 f"{row.vehicle} has flown {w.plural(r.flights, 'time')} with "
                 f"{w.plural(r.failures, 'failure')}, last on {last} "
@@ -141,7 +142,7 @@ def _summary(
             )
         elif row.flags.get("maiden_flight"):
             out.append(
-                f"{row.vehicle} has not flown by {w.day(request.date)} in the record: its "
+                f"{row.vehicle} has not flown by {iso_day(request.date)} in the record: its "
                 f"probability is that of a maiden flight, from its family's record {tag}."
             )
         if (status := status_sentence(row.vehicle, row.status, row.status_since)) is not None:

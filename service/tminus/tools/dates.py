@@ -25,7 +25,7 @@ from typing import Final, Literal
 
 from dateparser.date import DateDataParser
 
-Kind = Literal[
+PeriodKind = Literal[
     "day", "week", "month", "part", "season", "quarter", "half", "year", "range", "by", "after"
 ]
 
@@ -90,7 +90,7 @@ class Period:
     text: str
     first: dt.date
     last: dt.date | None
-    kind: Kind
+    kind: PeriodKind
     explicit_year: bool = True
     # A date that reads two ways ("3/4/2027": 4 March or 3 April): the reading not used.
     alternative: dt.date | None = None
@@ -184,7 +184,7 @@ def _period(
     match: re.Match[str],
     first: dt.date,
     last: dt.date | None,
-    kind: Kind,
+    kind: PeriodKind,
     *,
     explicit_year: bool = True,
 ) -> Period:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from tminus.features.capability import capacity_rule, kg, site_sentence
 from tminus.features.orbits import describe
 from tminus.features.reference import StatusAt
+from tminus.features.timebase import iso_day
 from tminus.tools import wording as w
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 def when_read(ctx: PlanContext) -> str:
     """'the data cutoff 2025-12-30' or 'your earliest date 2026-03-01'."""
     if ctx.after_cutoff and ctx.cutoff is not None:
-        return f"the data cutoff {w.day(ctx.cutoff)}"
-    return f"your earliest date {w.day(ctx.request.earliest_date)}"
+        return f"the data cutoff {iso_day(ctx.cutoff)}"
+    return f"your earliest date {iso_day(ctx.request.earliest_date)}"
 
 
 def status_words(status: StatusAt) -> str:
@@ -69,25 +70,25 @@ def readiness_sentence(ctx: PlanContext, option: Option) -> str:
     q, tag = r.quantiles, w.cite(r.model, r.version)
     expected = (
         f"its next launch was expected {w.days(q.p10)}-{w.days(q.p90)} days later "
-        f"(median {w.days(q.p50)}, {w.day(r.dates.p50)}) {tag}"
+        f"(median {w.days(q.p50)}, {iso_day(r.dates.p50)}) {tag}"
     )
-    free = w.day(option.free_from)
+    free = iso_day(option.free_from)
     if ctx.after_cutoff and ctx.cutoff is not None:
         text = (
-            f"As of the data cutoff {w.day(ctx.cutoff)}, {where} had last launched on "
-            f"{w.day(r.start)}; {expected}"
+            f"As of the data cutoff {iso_day(ctx.cutoff)}, {where} had last launched on "
+            f"{iso_day(r.start)}; {expected}"
         )
         if r.dates.p90 < ctx.cutoff:
             text += (
                 f"; no launch from it followed by the cutoff, though one was expected by "
-                f"{w.day(r.dates.p90)}, so it may be idle"
+                f"{iso_day(r.dates.p90)}, so it may be idle"
             )
         text += (
             ". Its launches after the cutoff and its manifest are not in the public data, "
             f"so it is planned on the first date its turnaround allows in your window, {free}"
         )
         return text + "."
-    text = f"{where} last launched on {w.day(r.start)} (before your earliest date); {expected}"
+    text = f"{where} last launched on {iso_day(r.start)} (before your earliest date); {expected}"
     if r.dates.p50 <= ctx.request.earliest_date:
         text += f", so it should be free by your earliest date {free}"
     else:
@@ -164,7 +165,7 @@ def reasons(ctx: PlanContext, option: Option, total: int, safest: Option) -> lis
     f_tag = w.cite(f.model, f.version)
     out = [rank_sentence(option, total)]
     out.append(
-        f"{option.vehicle.name} from {where} on {w.day(option.date)}: failure probability "
+        f"{option.vehicle.name} from {where} on {iso_day(option.date)}: failure probability "
         f"{w.percent(f.probability)} (90% interval {w.interval(*f.interval)}) {f_tag}."
     )
     out.append(record_sentence(ctx, option))
@@ -182,7 +183,7 @@ def reasons(ctx: PlanContext, option: Option, total: int, safest: Option) -> lis
         out.append(
             f"Earlier dates were above your risk tolerance of "
             f"{w.percent(request.max_failure_probability)}, so it is planned on "
-            f"{w.day(option.date)}."
+            f"{iso_day(option.date)}."
         )
     if option is not safest and safest.failure.probability > 0:
         out.append(relative(option, safest))
@@ -220,14 +221,14 @@ def assumptions(ctx: PlanContext) -> list[str]:
     if ctx.after_cutoff and ctx.cutoff is not None:
         out.append(
             f"The window starts {w.plural(ctx.days_past_cutoff, 'day')} after the data "
-            f"cutoff {w.day(ctx.cutoff)}: vehicles, pads and pad calendars are read as of the "
+            f"cutoff {iso_day(ctx.cutoff)}: vehicles, pads and pad calendars are read as of the "
             "cutoff (launches since are not in the data); vehicle status is read for your "
             "window from T-Minus' reference."
         )
     elif ctx.cutoff is not None:
         out.append(
             f"The window lies within the record: vehicles, pads and pad calendars are read "
-            f"as of your earliest date {w.day(request.earliest_date)} (only launches before "
+            f"as of your earliest date {iso_day(request.earliest_date)} (only launches before "
             "it count), and vehicle status as it stood then."
         )
     if request.orbit is not None and not ctx.reference.orbits.known:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
@@ -43,7 +43,6 @@ from tminus.features.capability import (
     Capacity,
     assess_capacity,
     capacity_rule,
-    day_text,
     kg,
     site_reach,
     site_sentence,
@@ -52,7 +51,7 @@ from tminus.features.history import HistoryAt, LaunchHistory, pad_key
 from tminus.features.names import NameIndex
 from tminus.features.orbits import reached_words
 from tminus.features.reference import Reached, Reference, StatusAt
-from tminus.features.timebase import from_day, to_day
+from tminus.features.timebase import from_day, iso_day, to_day
 from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue
 from tminus.serving.catalogue import catalogue_source
@@ -366,29 +365,17 @@ def _resolve_providers(
     index: PlannerIndex, requested: Sequence[str] | None
 ) -> frozenset[str] | None:
     """Requested provider codes as known ones; unknown ones are a 422 with suggestions."""
-    if requested is None:
-        return None
     names = NameIndex(index.providers)
-    found: set[str] = set()
-    problems: list[Problem] = []
-    for position, code in enumerate(requested):
+
+    def resolve(code: str) -> str:
         match = names.resolve(code)
-        if match is not None:
-            found.add(match)
-            continue
-        close = names.closest(code)
-        problems.append(
-            Problem(
-                loc=("providers", position),
-                msg=f"unknown provider {code!r}; providers are GCAT codes"
-                + ("; did you mean one of these?" if close else ""),
-                type="unknown_name",
-                suggestions=close,
-            )
-        )
-    if problems:
-        raise InvalidInputError(problems)
-    return frozenset(found)
+        if match is None:
+            raise QueryError("providers", code, suggestions=names.closest(code))
+        return match
+
+    return _resolve_each(
+        "providers", requested, resolve, "unknown provider {!r}; providers are GCAT codes"
+    )
 
 
 def _resolve_sites(
@@ -396,23 +383,43 @@ def _resolve_sites(
 ) -> frozenset[str] | None:
     """Requested sites, by code or name ('Cape Canaveral'), through the catalogue's one rule;
     unknown ones are a 422 with suggestions."""
+
+    def resolve(name: str) -> str:
+        try:
+            return catalogue.resolve_site(name)
+        except QueryError as exc:
+            close = exc.suggestions or NameIndex(index.sites).closest(name)
+            raise QueryError("sites", name, suggestions=close) from exc
+
+    return _resolve_each(
+        "sites",
+        requested,
+        resolve,
+        "unknown site {!r}; sites are GCAT codes ('CC', 'CSG') or names ('Cape Canaveral', "
+        "'Kourou')",
+    )
+
+
+def _resolve_each(
+    field: str, requested: Sequence[str] | None, resolve: Callable[[str], str], unknown: str
+) -> frozenset[str] | None:
+    """Each requested name resolved, or one 422 listing every unknown one (``unknown`` is its
+    message, formatted with the name) with the closest known names."""
     if requested is None:
         return None
     found: set[str] = set()
     problems: list[Problem] = []
     for position, name in enumerate(requested):
         try:
-            found.add(catalogue.resolve_site(name))
+            found.add(resolve(name))
         except QueryError as exc:
-            close = exc.suggestions or NameIndex(index.sites).closest(name)
             problems.append(
                 Problem(
-                    loc=("sites", position),
-                    msg=f"unknown site {name!r}; sites are GCAT codes ('CC', 'CSG') or names "
-                    "('Cape Canaveral', 'Kourou')"
-                    + ("; did you mean one of these?" if close else ""),
+                    loc=(field, position),
+                    msg=unknown.format(name)
+                    + ("; did you mean one of these?" if exc.suggestions else ""),
                     type="unknown_name",
-                    suggestions=close,
+                    suggestions=exc.suggestions,
                 )
             )
     if problems:
@@ -518,7 +525,7 @@ def status(ctx: PlanContext, vehicles: Iterable[Vehicle]) -> Step[Candidate]:
                 _exclusion(
                     "vehicle_not_active",
                     vehicle.name,
-                    f"{vehicle.name} last flew on {day_text(vehicle.last_day)}, more than "
+                    f"{vehicle.name} last flew on {iso_day(vehicle.last_day)}, more than "
                     f"{ctx.request.retired_after_years:g} years before "
                     f"{plan_words.when_read(ctx)}, and T-Minus' vehicle reference does not "
                     f"list it {ctx.catalogue_tag}",
@@ -598,7 +605,7 @@ def pads(ctx: PlanContext, carried: Iterable[Carried]) -> Step[Placed]:
                     _exclusion(
                         "pad_not_active",
                         vehicle.name,
-                        f"{where} last launched on {day_text(pad.last_day)}, more than {years} "
+                        f"{where} last launched on {iso_day(pad.last_day)}, more than {years} "
                         f"years before {when}; whether it is retired is not in the public data "
                         f"{ctx.catalogue_tag}",
                         pad=pad,
@@ -661,10 +668,10 @@ def readiness(ctx: PlanContext, placed: Sequence[Placed]) -> Step[Ready]:
             _exclusion(
                 "pad_busy",
                 item.carried.candidate.vehicle.name,
-                f"{pad.site}/{pad.pad} last launched on {w.day(answer.start)}; its next launch "
+                f"{pad.site}/{pad.pad} last launched on {iso_day(answer.start)}; its next launch "
                 f"is expected {w.days(q.p10)}-{w.days(q.p90)} days later (median "
                 f"{w.days(q.p50)}) {w.cite(answer.model, answer.version)}, so it is unlikely "
-                f"to be free before {w.day(request.latest_date)}",
+                f"to be free before {iso_day(request.latest_date)}",
                 pad=pad,
             )
         )

@@ -16,15 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tminus.http.deps import SettingsDep, SnapshotDep
 from tminus.serving.errors import NotConfiguredError, NotFoundError, Problem, problem_responses
-from tminus.serving.state import ModelStore, Snapshot
+from tminus.serving.state import ModelStore
 from tminus.settings import Settings
 from tminus.tools.offline import answer_offline
 from tminus.tools.planner import plan_mission
@@ -33,20 +34,6 @@ from tminus.tools.toolbox import TOOLS, TOOLS_BY_NAME, ToolSpec, openai_tools
 
 MCP_PATH: Final = "/mcp"
 
-
-async def _snapshot(request: Request) -> Snapshot:
-    """The served models as of the start of this request (the app keeps its store in state)."""
-    store: ModelStore = request.app.state.store
-    return store.snapshot
-
-
-async def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SnapshotDep = Annotated[Snapshot, Depends(_snapshot)]
-SettingsDep = Annotated[Settings, Depends(_settings)]
 
 router = APIRouter(prefix="/v1", tags=["llm"])
 

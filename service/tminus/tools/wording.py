@@ -7,8 +7,6 @@ number came from.
 
 from __future__ import annotations
 
-import datetime as dt
-
 
 def percent(p: float) -> str:
     """A probability as a percentage with sensible precision: 0.0049 -> '0.49%'."""
@@ -30,13 +28,6 @@ def interval(low: float, high: float) -> str:
 def days(value: float) -> str:
     """A duration in days, whole above ten: '4.2', '14'."""
     return f"{value:.1f}" if value < 10 else f"{value:.0f}"
-
-
-def day(moment: dt.datetime | dt.date) -> str:
-    """The ISO day of a moment: '2026-03-01'."""
-    if isinstance(moment, dt.datetime):
-        return moment.date().isoformat()
-    return moment.isoformat()
 
 
 def cite(model: str, version: str) -> str:

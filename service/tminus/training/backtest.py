@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from tminus.predictors.base import Output
 from tminus.training.metrics import probability_scores
 from tminus.training.survival import censored_quantile_scores
 
-Kind = Literal["probability", "quantiles"]
 MODEL = "model"
 Strata = dict[str, dict[str, NDArray[np.bool_]]]
 
@@ -39,7 +39,7 @@ class Backtest:
     whose outcome is not known by the end of the data (``y`` is then the time elapsed).
     """
 
-    kind: Kind
+    kind: Output  # stored as "kind" in the versions' scores
     scheme: str
     y: NDArray[np.float64]
     years: NDArray[np.int64]

@@ -33,9 +33,9 @@ from tminus.registry.store import BACKTEST_ROWS, ModelVersion, Registry, new_ver
 from tminus.training.backtest import MODEL
 from tminus.training.cards import plots_for, render_card, strata_not_beaten
 from tminus.training.metrics import probability_scores
-from tminus.training.models import trainer_of
 from tminus.training.result import TrainedModel
 from tminus.training.survival import censored_quantile_scores
+from tminus.training.trainers import trainer_of
 
 LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "pyarrow", "pandera")
 # Relative tolerance when comparing a challenger with the champion: equal scores keep the champion.

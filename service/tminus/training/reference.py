@@ -25,7 +25,7 @@ from tminus.features.reference import (
 )
 from tminus.training.frames import epoch_days
 
-# Processed tables by name, as a trainer gets them (tminus.training.models.TRAINERS).
+# Processed tables by name, as a trainer gets them (tminus.training.trainers.TRAINERS).
 Tables = Mapping[str, pd.DataFrame]
 
 

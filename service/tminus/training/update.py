@@ -61,7 +61,7 @@ def stale_models(registry: Registry, processed_dir: Path) -> list[str]:
     one killed before it trained (or run with ``--no-train``) trains what is missing.
     """
     from tminus.data.tables import build_info, file_sources
-    from tminus.training.models import trainer_of
+    from tminus.training.trainers import trainer_of
 
     info = build_info(processed_dir)
     stale = []

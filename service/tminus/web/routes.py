@@ -5,6 +5,7 @@ The routes are left out of the OpenAPI document: they are a client of the API, n
 
 from __future__ import annotations
 
+import html
 import os
 from importlib import resources
 from typing import Final
@@ -16,6 +17,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 import tminus
+from tminus.serving.models import MODELS, ModelSpec
 
 PACKAGE: Final = "tminus.web"
 STATIC: Final = "static"
@@ -27,6 +29,7 @@ CONTENT_SECURITY_POLICY: Final = (
 )
 # Replaced in the page by the package version, so a new release is not served from a stale cache.
 VERSION_MARK: Final = "__TMINUS_VERSION__"
+CARD_MARK: Final = "__CARD_{model}__"
 NO_CACHE: Final = {"Cache-Control": "no-cache"}
 
 
@@ -48,9 +51,20 @@ class RevalidatedFiles(StaticFiles):
 
 
 def read_page() -> str:
-    """The dashboard's HTML, with the asset links tagged by the package version."""
+    """The dashboard's HTML, with the asset links tagged by the package version and each
+    model's card (``__CARD_<model>__``) titled and noted from its entry in the models table."""
     page = resources.files(PACKAGE).joinpath("index.html").read_text(encoding="utf-8")
+    for spec in MODELS:
+        page = page.replace(CARD_MARK.format(model=spec.name), card_html(spec))
     return page.replace(VERSION_MARK, tminus.__version__)
+
+
+def card_html(spec: ModelSpec) -> str:
+    """A what-if card's title and its note before it is used."""
+    return (
+        f'\n          <h3>{html.escape(spec.title)}</h3>\n          <div class="card-body">'
+        f'<p class="muted">{html.escape(spec.card_note)}</p></div>\n        '
+    )
 
 
 def dashboard_router() -> APIRouter:

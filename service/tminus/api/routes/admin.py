@@ -11,7 +11,7 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Path
 
-from tminus.api.deps import AdminRoute, StoreDep, require_admin
+from tminus.http.deps import AdminRoute, StoreDep, require_admin
 from tminus.serving.errors import problem_responses
 from tminus.serving.schemas import AliasAnswer, AliasUpdate, ModelName, ReloadAnswer, ReloadOutcome
 from tminus.serving.state import ModelStore

@@ -6,7 +6,7 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Query
 
-from tminus.api.deps import SnapshotDep
+from tminus.http.deps import SnapshotDep
 from tminus.serving import catalogue
 from tminus.serving.errors import problem_responses
 from tminus.serving.schemas import NAME_RULE_SENTENCE, Name, PadList, VehicleList, VehicleStatus

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from tminus.api.deps import SettingsDep, StoreDep
 from tminus.api.metrics import Metrics, render_metrics
+from tminus.http.deps import SettingsDep, StoreDep
 from tminus.serving.schemas import Health, Readiness, RefusedInfo
 
 router = APIRouter(tags=["operations"])

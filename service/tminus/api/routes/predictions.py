@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from tminus.api.metrics import note_served
+from tminus.http.deps import snapshot_of
 from tminus.serving.errors import problem_responses
 from tminus.serving.models import MODELS, ModelSpec
 from tminus.serving.state import Snapshot
@@ -58,7 +59,7 @@ async def answer(request: Request, spec: ModelSpec, body: BaseModel) -> Response
     The snapshot is read once here, not through a dependency: FastAPI's dependency solving
     costs more than the prediction.
     """
-    snapshot: Snapshot = request.app.state.store.snapshot
+    snapshot = snapshot_of(request)
     served = snapshot.get(spec.name)
     count = item_count(body)
     if count > INLINE_ITEMS:

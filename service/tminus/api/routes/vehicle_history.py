@@ -7,8 +7,8 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Query
 
-from tminus.api.deps import SnapshotDep
-from tminus.api.errors import ApiError
+from tminus.http.deps import SnapshotDep
+from tminus.http.errors import ApiError
 from tminus.serving.errors import InvalidInputError, Problem, problem_responses
 from tminus.serving.schemas import NAME_RULE_SENTENCE, Name, VehicleHistory
 from tminus.serving.vehicle_history import vehicle_history

@@ -8,6 +8,8 @@ import { count, day, days, pct, provenance, span, staleness } from './format.js'
 const FALCONS = new Set(['falcon9', 'falconheavy']);
 const DEFAULT_ORBITS = ['LEO', 'SSO', 'ISS', 'MEO', 'GTO', 'GEO', 'HEO', 'TLI'];
 const CARDS = ['#card-failure', '#card-anomaly', '#card-landing', '#card-turnaround'];
+// Each card's note before it is used, as the server wrote it from the model's entry.
+const NOTES = new Map(CARDS.map((id) => [id, document.querySelector(`${id} .card-body`)?.textContent.trim() ?? '']));
 
 const state = {
   pads: [],
@@ -201,7 +203,7 @@ async function submitWhatIf(event) {
   } else {
     cardMessage('#card-landing', form.vehicle
       ? `Does not apply: ${form.vehicle} is not a Falcon 9 or Falcon Heavy, the only boosters the model knows.`
-      : 'For Falcon 9 and Falcon Heavy launches.');
+      : NOTES.get('#card-landing'));
   }
 
   let turnaround;

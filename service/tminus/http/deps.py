@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes, as ``Annotated`` aliases to keep signatures short.
+"""The dependencies every HTTP face declares, as ``Annotated`` aliases to keep signatures short.
 
 They are ``async`` on purpose: FastAPI runs a plain ``def`` dependency in a worker thread,
 which would cost more than the prediction itself.
@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 from starlette.responses import Response
 
-from tminus.api.errors import ApiError
+from tminus.http.errors import ApiError
 from tminus.serving.errors import Problem
 from tminus.serving.state import ModelStore, Snapshot
 from tminus.settings import Settings
@@ -35,10 +35,16 @@ async def model_store(request: Request) -> ModelStore:
     return store
 
 
-async def current_snapshot(request: Request) -> Snapshot:
-    """The served models as of the start of this request; the whole request uses this one."""
+def snapshot_of(request: Request) -> Snapshot:
+    """The served models now (a route that reads them once calls this, not the dependency,
+    whose solving costs more than a prediction)."""
     store: ModelStore = request.app.state.store
     return store.snapshot
+
+
+async def current_snapshot(request: Request) -> Snapshot:
+    """The served models as of the start of this request; the whole request uses this one."""
+    return snapshot_of(request)
 
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]

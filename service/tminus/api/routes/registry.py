@@ -8,7 +8,7 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from tminus.api.deps import StoreDep
+from tminus.http.deps import StoreDep
 from tminus.serving import model_info
 from tminus.serving.errors import problem_responses
 from tminus.serving.schemas import ModelDetail, ModelList, ModelName
