@@ -4,8 +4,11 @@ Every row times the same one-launch ``launch_failure`` question, sequentially, a
 median and 99th percentile over ``--runs`` calls, with its median as a multiple of the raw
 predictor's median measured in the same run. The predictor remembers the answers it gave
 (every question after the data cutoff is read at the cutoff, so a service sees few distinct
-ones): rows marked "a new question" empty that memo before each call. The HTTP rows go to a
-real ``tminus serve`` (uvicorn, one worker, no access log) on 127.0.0.1 over one keep-alive
+ones): rows marked "a new question" empty that memo before each call, and "about a past date"
+asks about another past date each call (a read of the record at that moment, not at its end).
+"validate JSON + predict + serialise" is what the service's fast path does with a request's
+bytes (the route's ``TypeAdapter``, then ``ModelSpec.render``). The HTTP rows go to a real
+``tminus serve`` (uvicorn, one worker, no access log) on 127.0.0.1 over one keep-alive
 connection; ``GET /healthz`` there is the floor that HTTP alone costs.
 
     python benchmarks/latency.py                      # champions in TMINUS_MODELS_DIR/models
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import itertools
 import json
 import os
 import statistics
@@ -30,6 +34,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import httpx  # noqa: E402 - after capping native threads
+from pydantic import TypeAdapter  # noqa: E402
 from starlette.types import ASGIApp, Message, Scope  # noqa: E402
 
 from servers import start_tminus, stop  # noqa: E402 - benchmarks/servers.py
@@ -158,9 +163,21 @@ def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tup
         return run
 
     spec = MODELS_BY_NAME["launch_failure"]
+    body = TypeAdapter(spec.body)
 
     def from_json() -> object:
-        return spec.run(store.snapshot, LaunchItem.model_validate_json(raw_json)).model_dump_json()
+        return spec.render(store.snapshot, body.validate_json(raw_json))
+
+    # Another past date each call: 2,000 days of 2015-2020, cycled.
+    past = [
+        json.dumps({**BODY, "date": (dt.date(2015, 1, 1) + dt.timedelta(days=d)).isoformat()})
+        for d in range(2000)
+    ]
+    turn = itertools.count()
+
+    def from_json_past() -> object:
+        raw = past[next(turn) % len(past)]
+        return spec.render(store.snapshot, body.validate_json(raw))
 
     rows: list[tuple[str, list[int]]] = [
         (
@@ -179,6 +196,10 @@ def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tup
         (
             "validate JSON + predict + serialise, a new question",
             time_sync(cold(from_json), runs, warmup),
+        ),
+        (
+            "validate JSON + predict + serialise, a new question about a past date",
+            time_sync(cold(from_json_past), runs, warmup),
         ),
     ]
 

@@ -16,7 +16,10 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Final
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import tminus
 from tminus.api.errors import BodyLimitMiddleware, install_error_handlers
@@ -27,7 +30,7 @@ from tminus.api.routes import admin, catalogue, ops, predictions, vehicle_histor
 from tminus.api.routes import registry as registry_routes
 from tminus.predictors.kinds import MODEL_NAMES
 from tminus.registry.store import CARD, Registry
-from tminus.serving.errors import BodySchema, problem_responses
+from tminus.serving.errors import BodySchema, Problem, problem_responses
 from tminus.serving.models import MODELS
 from tminus.serving.state import ModelStore
 from tminus.settings import Settings, get_settings
@@ -111,7 +114,7 @@ def create_app(
     settings = settings or get_settings()
     metrics = Metrics()
     store = ModelStore(registry or Registry(settings.models_dir), models, listener=metrics)
-    mcp_app = tool_routes.mcp_asgi_app(store, settings)
+    mcp = LateMcp(store, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -125,14 +128,18 @@ def create_app(
                 store.registry.root,
                 settings.reload_interval_s,
             )
-        poller = asyncio.create_task(store.poll(settings.reload_interval_s))
+        tasks = [
+            asyncio.create_task(store.poll(settings.reload_interval_s)),
+            asyncio.create_task(mcp.run()),
+        ]
         try:
-            async with mcp_app.router.lifespan_context(mcp_app):  # the MCP session manager
-                yield
+            yield
         finally:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     app = FastAPI(
         title="T-Minus",
@@ -169,7 +176,7 @@ def create_app(
         document_errors(router)
         app.include_router(router)
     # The MCP route itself, not a Mount (which would redirect /mcp to /mcp/).
-    app.router.routes.extend(mcp_app.routes)
+    app.router.routes.append(tool_routes.mcp_route(mcp, settings))
     install_dashboard(app)
     app.openapi = served_examples(app.openapi, store)  # type: ignore[method-assign]
     return app
@@ -185,6 +192,48 @@ ROUTERS: Final[tuple[APIRouter, ...]] = (
     admin.router,
     tool_routes.router,
 )
+
+
+class LateMcp:
+    """The MCP face at ``/mcp``, built once the service is up.
+
+    Its SDK takes longer to import than the rest of the service, and the prediction routes
+    never need it: :meth:`run` builds it (off the event loop) after the models are loaded and
+    keeps its session manager running until shutdown; a request to ``/mcp`` before then
+    waits for it, and gets a 503 if it could not be built.
+    """
+
+    def __init__(self, store: ModelStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.built = asyncio.Event()
+        self.endpoint: ASGIApp | None = None
+
+    async def run(self) -> None:
+        """Build the MCP app and serve its lifespan until cancelled."""
+        try:
+            mcp_app = await asyncio.to_thread(tool_routes.mcp_asgi_app, self.store, self.settings)
+        except Exception:  # the MCP face fails alone; predictions go on
+            log.exception("the MCP face at %s could not be built", tool_routes.MCP_PATH)
+            self.built.set()
+            return
+        async with mcp_app.router.lifespan_context(mcp_app):  # the MCP session manager
+            self.endpoint = next(
+                route.app
+                for route in mcp_app.routes
+                if isinstance(route, Route) and route.path == tool_routes.MCP_PATH
+            )
+            self.built.set()
+            await asyncio.Event().wait()  # until cancelled at shutdown
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.built.wait()
+        if self.endpoint is None:
+            problem = Problem(loc=(), msg="the MCP face is unavailable", type="unavailable")
+            response = JSONResponse({"detail": [problem.to_json()]}, status_code=503)
+            await response(scope, receive, send)
+            return
+        await self.endpoint(scope, receive, send)
 
 
 def served_examples(

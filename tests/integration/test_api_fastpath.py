@@ -27,6 +27,38 @@ VALID: dict[str, list[Any]] = {
         {"vehicle": "Brand New Rocket", "date": "2026-03-01", "allow_unseen": True},
         {"vehicle": "F9", "date": "2026-03-01"},  # an alias: the same rule as the routes
         {"items": [{"vehicle": "Electron", "date": "2026-03-15"}] * 3},
+        # Every kind of row the batch path writes: names read as a family's latest variant,
+        # unknown vehicles and pads, no pad (a mix), past and future dates, odd offsets.
+        {
+            "items": [
+                {"vehicle": "Starship", "date": "2024-06-06"},
+                {"vehicle": "Starship", "date": "2026-06-06", "site": "STB", "pad": "OLP2"},
+                {
+                    "vehicle": "Brand New Rocket",
+                    "date": "1999-01-01T23:59:59-05:00",
+                    "allow_unseen": True,
+                },
+                {"vehicle": "F9", "date": "2021-05-05"},
+                {"vehicle": "Falcon 9", "date": "2016-09-01", "site": "CC", "pad": "SLC-40"},
+                {"vehicle": "Falcon 9", "date": "2026-09-01", "pad": "XYZ99", "allow_unseen": True},
+                {"vehicle": "Delta IV Heavy", "date": "2023-01-01"},
+                {"vehicle": "Delta IV Heavy", "date": "2026-01-01"},
+                {"vehicle": "Falcon 9", "date": "2026-09-01", "site": "Vandenberg"},
+                {"vehicle": "Soyuz-2.1b", "date": "2010-02-03T04:05:06.789Z"},
+                {"vehicle": "Ariane 64", "date": "2026-03-01"},
+                {"vehicle": "Falcon 9", "date": "2026-03-01", "site": "CC", "pad": "LC40"},
+            ]
+            * 4
+        },
+    ],
+    "launch_anomaly": [
+        {"vehicle": "Vega C", "date": "2022-12-21", "site": "Kourou"},
+        {
+            "items": [
+                {"vehicle": "Falcon 9", "date": f"20{year}-03-01", "site": "CC", "pad": "LC40"}
+                for year in range(10, 40)
+            ]
+        },
     ],
     "booster_landing": [
         {"date": "2026-03-01", "landing_type": "ASDS", "core_flight": 12, "orbit": "LEO"},
@@ -46,6 +78,15 @@ INVALID: list[tuple[str, Any]] = [
     ("launch_failure", {"vehicle": "Falcon 9", "date": "2026-03-01", "pad": "LC-99Z"}),
     ("launch_failure", {"vehicle": "Brand New Rocket", "date": "2026-03-01"}),
     ("launch_failure", {"items": []}),
+    (
+        "launch_failure",
+        {
+            "items": [
+                {"vehicle": "Falcon 9", "date": "2026-03-01"},
+                {"vehicle": "Falcn 9", "date": "2026-03-01"},
+            ]
+        },
+    ),
     ("launch_failure", [1, 2]),
     ("booster_landing", {"date": "2026-03-01", "landing_type": "SPLASH"}),
     ("weather_scrub", {"date": "2026-03-01", "max_peak_wind": -5}),

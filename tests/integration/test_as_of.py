@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from tests import asof_reference as reference
 
 from tminus.app import create_app
 from tminus.data import schema as S
 from tminus.data.tables import load_table
-from tminus.features.risk import Pooling
+from tminus.features.risk import Pooling, feature_vector
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.predictors.timing import (
     FailureQuery,
@@ -34,6 +35,7 @@ from tminus.predictors.timing import (
 from tminus.registry.store import Registry
 from tminus.settings import Settings
 from tminus.training import launch_failure, timing
+from tminus.training.frames import walk_launches
 
 UTC = dt.UTC
 SAMPLE = 200
@@ -135,6 +137,91 @@ def test_every_launch_on_record_is_answered_at_its_own_site_and_date(
     assert len(answers) == len(items) > 7000
     padless = [a for a, i in zip(answers, items, strict=True) if i.get("site") == "PALB"]
     assert padless and all(a["flags"]["pad_unspecified"] for a in padless)
+
+
+def future_rows(launches: pd.DataFrame, n: int) -> list[LaunchQuery]:
+    """``n`` questions about 2026-2027 drawn like the recent record: its vehicles, sites and
+    pads (a tenth without the pad, a tenth without either), at any time of day."""
+    rng = random.Random(22)
+    last = launches[S.LAUNCH_TIME].max()
+    recent = launches[launches[S.LAUNCH_TIME] > last - pd.Timedelta(days=730)]
+    start = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    out = []
+    for row in recent.sample(n, replace=True, random_state=22).itertuples():
+        site = row.site if isinstance(row.site, str) else None
+        pad = row.pad if isinstance(row.pad, str) and site is not None else None
+        draw = rng.random()
+        if draw < 0.1:
+            pad = None
+        elif draw < 0.2:
+            site = pad = None
+        when = start + dt.timedelta(seconds=rng.randrange(730 * 86_400))
+        out.append(LaunchQuery(vehicle=row.vehicle, when=when, site=site, pad=pad))
+    return out
+
+
+@pytest.mark.parametrize("model", ["launch_failure", "launch_anomaly"])
+def test_every_launch_and_ten_thousand_future_rows_answer_as_before_the_index(
+    champion_registry: Path, launches: pd.DataFrame, model: str
+) -> None:
+    """Issue 22: the columnar index changed the cost of an answer, not the answer.
+
+    Every launch on record at its own date (site and pad as GCAT records them) and 10,000
+    questions about the future, answered by the batch path and one by one, against the
+    launch-by-launch reads the service made before (``tests/asof_reference.py``): the
+    probability to the bit, the interval to 1e-12 (to the bit one by one), flags, context, the
+    moment read and the days past the cutoff equal.
+    """
+    predictor = served(champion_registry, model)
+    assert isinstance(predictor, LaunchFailurePredictor)
+    queries = [
+        LaunchQuery(
+            vehicle=row.vehicle,
+            when=dt.datetime.combine(row.launch_time.date(), dt.time(), UTC),
+            site=row.site if isinstance(row.site, str) else None,
+            pad=row.pad if isinstance(row.pad, str) and isinstance(row.site, str) else None,
+        )
+        for row in launches.itertuples()
+    ] + future_rows(launches, 10_000)
+    batch = reference.batch(predictor, queries)
+    assert not batch.errors
+    for i, query in enumerate(queries):
+        expected = reference.answer(predictor, query)
+        one = predictor.predict(query)
+        many = batch.prediction(i)
+        assert one.probability == many.probability == expected.probability, query
+        assert one.interval == expected.interval, query
+        assert many.interval == pytest.approx(expected.interval, rel=0, abs=1e-12), query
+        for got in (one, many):
+            assert list(got.context.items()) == list(expected.context.items()), query
+            assert (got.flags, got.as_of, got.days_past_cutoff) == (
+                expected.flags,
+                expected.as_of,
+                expected.days_past_cutoff,
+            ), query
+
+
+def test_training_reads_the_features_the_launch_by_launch_reads_gave(
+    launches: pd.DataFrame,
+) -> None:
+    """Every training row, read for all launches at once, is the launch-by-launch read of
+    that launch at its own moment: the design matrix to the bit."""
+    rows = launch_failure.build_rows(launches)
+    history = rows.history
+    pooling = launch_failure.POOLINGS[0]
+    X = rows.design(pooling)
+    for i, launch in enumerate(walk_launches(launches)):
+        at = history.at(launch.day)
+        expected = reference.read_context(
+            at,
+            vehicle=launch.vehicle,
+            family=launch.family,
+            provider=at.provider_of(launch.vehicle, launch.family),
+            site=launch.site,
+            pad=launch.pad,
+        )
+        assert rows.columns.row(i, launch.family) == expected
+        assert X[i].tolist() == feature_vector(expected, pooling)
 
 
 def test_the_timing_models_read_the_features_training_computed(

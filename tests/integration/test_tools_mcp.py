@@ -366,3 +366,24 @@ def test_slash_mcp_is_post_only_and_refuses_foreign_hosts_and_origins(
                 "/mcp", json=init, headers=headers | {"host": "mcp.example.org", "origin": origin}
             )
             assert answer.status_code == status, (origin, answer.text)
+
+
+def test_the_mcp_face_is_built_after_start_and_fails_alone(
+    champion_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The MCP SDK is imported once the service is up (cold start); should the face fail to
+    build, /mcp answers 503 in the error shape and the predictions go on."""
+    from tminus.tools import routes as tool_routes
+
+    def broken(store: object, settings: object) -> object:
+        raise RuntimeError("no MCP today")
+
+    monkeypatch.setattr(tool_routes, "mcp_asgi_app", broken)
+    with TestClient(create_app(Settings(models_dir=champion_registry))) as client:
+        refused = client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+        answered = client.post(
+            "/v1/launch-failure", json={"vehicle": "Falcon 9", "date": "2026-03-01"}
+        )
+    assert refused.status_code == 503
+    assert refused.json()["detail"][0]["msg"] == "the MCP face is unavailable"
+    assert answered.status_code == 200

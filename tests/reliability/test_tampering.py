@@ -50,11 +50,20 @@ def _resign(folder: Path, name: str) -> None:
     (folder / MANIFEST).write_text(json.dumps(manifest))
 
 
-def flip_a_byte(folder: Path, marker: Path) -> None:
-    artifact = folder / "artifact.json"
+def flip_a_byte(folder: Path, marker: Path, name: str = "artifact.json") -> None:
+    artifact = folder / name
     data = bytearray(artifact.read_bytes())
     data[len(data) // 2] ^= 0x01
     artifact.write_bytes(bytes(data))
+
+
+def flip_a_byte_in_the_record(folder: Path, marker: Path) -> None:
+    flip_a_byte(folder, marker, "record.json")
+
+
+def replace_the_record_by_a_pickle(folder: Path, marker: Path) -> None:
+    (folder / "record.json").write_bytes(pickle.dumps(Gadget(marker)))
+    _resign(folder, "record.json")
 
 
 def forge_the_metadata(folder: Path, marker: Path) -> None:
@@ -108,6 +117,12 @@ TAMPERS = {
     ),
     "artifact replaced by a re-signed pickle": Tamper(
         replace_the_artifact_by_a_pickle, ArtifactIntegrityError, r"artifact\.json: unreadable"
+    ),
+    "flipped byte in the launch record": Tamper(
+        flip_a_byte_in_the_record, ArtifactIntegrityError, r"record\.json has sha256 .* changed"
+    ),
+    "launch record replaced by a re-signed pickle": Tamper(
+        replace_the_record_by_a_pickle, ArtifactIntegrityError, r"record\.json: unreadable"
     ),
 }
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tminus.features.history import HistoryAt, LaunchHistory, Record
+from tminus.features.history import HistoryAt, LaunchHistory, LaunchLog, Record
 
 DAY = 1.0
 
@@ -145,9 +145,28 @@ def test_questions_after_the_record_are_read_at_its_end() -> None:
 
 def test_history_state_round_trips_and_refuses_disordered_days() -> None:
     state = json.loads(json.dumps(HISTORY.to_state()))
+    assert state["format"] == LaunchLog.FORMAT  # the launches as columns
     again = LaunchHistory.from_state(state)
     assert again.to_state() == HISTORY.to_state()
     assert again.at(131.0).vehicle("V1") == HISTORY.at(131.0).vehicle("V1")
+    with pytest.raises(ValueError, match="time order"):
+        LaunchHistory.from_state({**state, "day": [3.0, 2.0, 1.0, 4.0, 5.0, 6.0]})
+    with pytest.raises(TypeError, match="day"):
+        LaunchHistory.from_state({**state, "day": ["soon"] * 6})
+    with pytest.raises(ValueError, match="vehicle"):
+        LaunchHistory.from_state({**state, "vehicle": [0, 0, 1, 0, 0, 7]})
+
+
+def test_a_history_saved_per_key_by_earlier_versions_still_reads_the_same() -> None:
+    """Artifacts written before the columnar form hold every record as its own lists."""
+    legacy = LaunchHistory.from_state(HISTORY.to_state())
+    legacy.log = None
+    state = json.loads(json.dumps(legacy.to_state(), sort_keys=True))
+    assert "vehicles" in state
+    again = LaunchHistory.from_state(state)
+    for t in (100.0, 131.0, 145.0, 1e9):
+        assert again.at(t).vehicle("V1") == HISTORY.at(t).vehicle("V1")
+        assert again.at(t).pad("S", "A") == HISTORY.at(t).pad("S", "A")
     state["vehicles"]["V1"]["launch_days"] = [3.0, 2.0, 1.0, 4.0, 5.0]
     with pytest.raises(ValueError, match="time order"):
         LaunchHistory.from_state(state)

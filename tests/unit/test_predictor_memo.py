@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from tests import asof_reference as reference
 
 from tminus.features.timebase import from_day
 from tminus.predictors import launch_failure as lf
@@ -79,15 +80,32 @@ def test_the_date_flags_follow_the_date_not_the_memo(trained: LaunchFailurePredi
     assert (at_end.days_past_cutoff, soon.days_past_cutoff, late.days_past_cutoff) == (1, 31, 401)
 
 
-def test_equal_answer_keys_mean_equal_answers(trained: LaunchFailurePredictor) -> None:
+def test_a_batch_answers_each_question_as_the_single_path_does(
+    trained: LaunchFailurePredictor,
+) -> None:
+    """One call for every question (names resolved once each, one read per grouping): the
+    probability to the bit, the interval to 1e-12, flags, context and name errors as one by one."""
     predictor = fresh(trained)
-    by_key: dict[object, object] = {}
-    for query in QUERIES:
+    unknown_site = LaunchQuery(vehicle="Alpha 1", when=QUERIES[0].when, site="SYX", pad="LC1")
+    queries = [*QUERIES, unknown_site, *QUERIES[:3]]
+    answers = reference.batch(predictor, queries)
+    assert len(answers) == len(queries)
+    for i, query in enumerate(queries):
         try:
-            answer = predictor.predict(query)
-        except QueryError:
+            one = predictor.predict(query)
+        except QueryError as exc:
+            assert (answers.errors[i].field, answers.errors[i].message) == (exc.field, exc.message)
             continue
-        assert by_key.setdefault(predictor.answer_key(query), answer) == answer
+        got = answers.prediction(i)
+        assert got.probability == one.probability
+        assert got.interval == pytest.approx(one.interval, rel=0, abs=1e-12)
+        assert list(got.context.items()) == list(one.context.items())
+        assert (got.flags, got.as_of, got.days_past_cutoff) == (
+            one.flags,
+            one.as_of,
+            one.days_past_cutoff,
+        )
+    assert list(answers.errors) == [len(QUERIES)]
 
 
 def test_dates_past_the_cutoff_share_one_remembered_answer(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tminus.data.manifest import sha256_file
+from tminus.features.history import LaunchHistory
 from tminus.predictors.launch_failure import LaunchFailurePredictor, LaunchQuery
 from tminus.registry.errors import (
     AliasNotFoundError,
@@ -18,7 +19,7 @@ from tminus.registry.errors import (
     VersionExistsError,
     VersionNotFoundError,
 )
-from tminus.registry.store import MANIFEST, Registry, new_version_id
+from tminus.registry.store import MANIFEST, RECORD, Registry, new_version_id
 from tminus.training import launch_failure
 
 from .synthetic import launch_tables
@@ -139,6 +140,73 @@ def test_extra_or_missing_files_are_refused(
     (folder / "MODEL_CARD.md").unlink()
     with pytest.raises(ArtifactIntegrityError, match="missing"):
         registry.load("launch_failure", version)
+
+
+def test_versions_trained_on_one_record_share_it_once_loaded(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    """The launch record is its own verified file; equal files load into one shared record."""
+    registry = Registry(tmp_path)
+    first, second = _register(registry, predictor), _register(registry, predictor)
+    for version in (first, second):
+        folder = tmp_path / "launch_failure" / version
+        manifest = json.loads((folder / MANIFEST).read_text())["files"]
+        assert manifest[RECORD] == sha256_file(folder / RECORD)
+        state = json.loads((folder / "artifact.json").read_text())["state"]
+        assert state["record"] == {"file": RECORD}  # the artifact itself stays small
+    a = registry.load("launch_failure", first).predictor
+    b = registry.load("launch_failure", second).predictor
+    assert isinstance(a, LaunchFailurePredictor) and isinstance(b, LaunchFailurePredictor)
+    assert a.record is b.record
+    assert a.predict(LaunchQuery(vehicle="Beta", when=WHEN)) == predictor.predict(
+        LaunchQuery(vehicle="Beta", when=WHEN)
+    )
+
+
+def test_a_tampered_record_is_refused(tmp_path: Path, predictor: LaunchFailurePredictor) -> None:
+    registry = Registry(tmp_path)
+    version = _register(registry, predictor)
+    record = tmp_path / "launch_failure" / version / RECORD
+    state = json.loads(record.read_text())
+    state["history"]["failed"] = [0] * len(state["history"]["failed"])  # no launch ever failed
+    record.write_text(json.dumps(state))
+    with pytest.raises(ArtifactIntegrityError, match=r"record\.json.*changed"):
+        registry.load("launch_failure", version)
+    # re-signed as an attacker with write access could: still checked as data, never run
+    state["history"]["day"][0] = "import os"
+    record.write_text(json.dumps(state))
+    manifest_path = record.parent / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"][RECORD] = sha256_file(record)
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(UnsafeArtifactError, match="malformed"):
+        registry.load("launch_failure", version)
+
+
+def test_an_artifact_with_its_history_inline_still_loads(
+    tmp_path: Path, predictor: LaunchFailurePredictor
+) -> None:
+    """Versions written before the record had its own file keep serving, answering alike."""
+    registry = Registry(tmp_path)
+    version = _register(registry, predictor)
+    folder = tmp_path / "launch_failure" / version
+    payload = json.loads((folder / "artifact.json").read_text())
+    record = json.loads((folder / RECORD).read_text())
+    legacy = LaunchHistory.from_state(record["history"])
+    legacy.log = None  # the per-key form those versions hold
+    state = {key: value for key, value in payload["state"].items() if key != "record"}
+    payload["state"] = {**state, "history": legacy.to_state(), "reference": record["reference"]}
+    (folder / RECORD).unlink()
+    _rewrite(folder, payload)
+    manifest = json.loads((folder / MANIFEST).read_text())
+    del manifest["files"][RECORD]
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+    loaded = registry.load("launch_failure", version).predictor
+    assert isinstance(loaded, LaunchFailurePredictor)
+    for vehicle in ("Alpha 1", "Beta", "Gamma"):
+        for when in (WHEN, datetime(2008, 5, 1, tzinfo=UTC)):
+            query = LaunchQuery(vehicle=vehicle, when=when, allow_unseen=True)  # Gamma: unknown
+            assert loaded.predict(query) == predictor.predict(query)
 
 
 def _rewrite(folder: Path, payload: object) -> None:

@@ -6,11 +6,16 @@ reads it as of a moment ``t``: a :class:`HistoryAt` sees only launches strictly 
 by bisecting those timelines, so a question about 2010 is answered from what was known in 2010
 and no feature can look ahead.
 
-Training reads every launch's features from ``history.at(launch day)`` and the service reads a
-question's features from ``history.at(question day)``: one code path, so the features the
-service reads for a past launch are the features training computed for it.
+The launch-failure features are read through the columnar index built from this history
+(:mod:`tminus.features.asof_index`), by training for every launch at its own moment and by
+the service for a question's moment: one code path, so the features the service reads for a
+past launch are the features training computed for it. The timing models, the catalogue and
+the planner read the history launch by launch through :class:`HistoryAt`; tests hold the index
+to it.
 
-Times are float days since the Unix epoch (see :mod:`tminus.features.timebase`).
+A history is saved as the sequence of its launches (:class:`LaunchLog`, columns) and rebuilt
+from it with a sort per grouping. Times are float days since the Unix epoch (see
+:mod:`tminus.features.timebase`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Final
+from typing import Any, ClassVar, Final
+
+import numpy as np
+from numpy.typing import NDArray
 
 # How many of the newest outcomes a provider's "recent record" spans.
 PROVIDER_WINDOW: Final = 20
@@ -210,6 +218,161 @@ def pad_key(site: str, pad: str) -> str:
     return f"{site}/{pad}"
 
 
+class LaunchLog:
+    """Every launch of a history in the order recorded, as columns: the history's saved form.
+
+    Each name is stored once per column (``names``) and each launch points at it by position;
+    a site or pad of -1 is none. :meth:`history` derives every per-key record from the columns
+    with a sort per grouping, so loading a record of any size is a few array operations, not a
+    Python loop over its launches.
+    """
+
+    FORMAT: ClassVar[str] = "launch-columns-1"
+    COLUMNS: ClassVar[tuple[str, ...]] = ("vehicle", "family", "provider", "site", "pad")
+    # The columns a launch may leave empty.
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"site", "pad"})
+
+    def __init__(self) -> None:
+        # Lists while launches are recorded; arrays once read back (a third of the memory).
+        self.days: list[float] | NDArray[np.float64] = []
+        self.failed: list[bool] | NDArray[np.bool_] = []
+        self.codes: dict[str, list[int] | NDArray[np.int32]] = {c: [] for c in self.COLUMNS}
+        self.names: dict[str, dict[str, int]] = {column: {} for column in self.COLUMNS}
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def add(
+        self,
+        day: float,
+        *,
+        vehicle: str,
+        family: str,
+        provider: str,
+        site: str | None,
+        pad: str | None,
+        failed: bool,
+    ) -> None:
+        """One more launch (as :meth:`LaunchHistory.record` was called)."""
+        days = self.days if isinstance(self.days, list) else self.days.tolist()
+        outcomes = self.failed if isinstance(self.failed, list) else self.failed.tolist()
+        days.append(day)
+        outcomes.append(failed)
+        self.days, self.failed = days, outcomes
+        for column, value in zip(self.COLUMNS, (vehicle, family, provider, site, pad), strict=True):
+            names = self.names[column]
+            codes = self.codes[column]
+            if not isinstance(codes, list):
+                codes = self.codes[column] = codes.tolist()
+            codes.append(-1 if value is None else names.setdefault(value, len(names)))
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-safe copy: the names once, then one list per column."""
+        return {
+            "format": self.FORMAT,
+            "names": {column: list(self.names[column]) for column in self.COLUMNS},
+            "day": _plain(self.days),
+            "failed": [int(f) for f in _plain(self.failed)],
+            **{column: _plain(self.codes[column]) for column in self.COLUMNS},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> LaunchLog:
+        """Rebuild from :meth:`to_state` output, checking every column's type and range."""
+        log = cls()
+        names = state["names"]
+        if not isinstance(names, dict):
+            raise TypeError("names must map each column to its list of names")
+        day = _number_array(state["day"], "day", integers=False)
+        if not np.isfinite(day).all():
+            raise ValueError("day must hold finite numbers")
+        if len(day) > 1 and bool((np.diff(day) < -1e-9).any()):
+            raise ValueError("launches must be in time order")
+        failed = _number_array(state["failed"], "failed", integers=True)
+        if not np.isin(failed, (0, 1)).all():
+            raise ValueError("failed must hold 0 or 1")
+        log.days = day
+        log.failed = failed.astype(bool)
+        for column in cls.COLUMNS:
+            listed = names.get(column)
+            if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+                raise TypeError(f"names of {column} must be a list of strings")
+            if len(set(listed)) != len(listed):
+                raise ValueError(f"names of {column} must be distinct")
+            codes = _number_array(state[column], column, integers=True)
+            lowest = -1 if column in cls.OPTIONAL else 0
+            if len(codes) != len(day) or (
+                len(codes) and (codes.min() < lowest or codes.max() >= len(listed))
+            ):
+                raise ValueError(f"{column} must name one of its {len(listed)} names per launch")
+            log.codes[column] = codes.astype(np.int32)
+            log.names[column] = {name: i for i, name in enumerate(listed)}
+        return log
+
+    def history(self) -> LaunchHistory:
+        """The history these launches make, as :meth:`LaunchHistory.record` would build it.
+
+        Every mapping is keyed in sorted order (as the older per-key state, saved with sorted
+        keys, was read back), so a version reads the same whichever form it was saved in.
+        """
+        day = np.asarray(self.days, dtype=np.float64)
+        failed = np.asarray(self.failed, dtype=bool)
+        codes = {column: np.asarray(self.codes[column], dtype=np.int64) for column in self.COLUMNS}
+        names = {column: list(self.names[column]) for column in self.COLUMNS}
+        vehicle, family, provider = codes["vehicle"], codes["family"], codes["provider"]
+        history = LaunchHistory(log=self)
+        everything = np.ones(len(day), dtype=bool)
+        early = _flight_number(vehicle) < EARLY_FLIGHTS
+        operational = _flight_number(family) >= DEVELOPMENT_FLIGHTS
+        # One Python float per launch, shared by every record that holds the launch.
+        days = day.tolist()
+        history.vehicles = _records(vehicle, names["vehicle"], days, failed, everything)
+        history.families = _records(family, names["family"], days, failed, everything)
+        history.providers = _records(provider, names["provider"], days, failed, everything)
+        history.provider_operational = _records(
+            provider, names["provider"], days, failed, operational
+        )
+        history.sites = _records(codes["site"], names["site"], days, failed, codes["site"] >= 0)
+        history.everything = _record(days, failed, everything)
+        history.early = _record(days, failed, early)
+        history.operational = _record(days, failed, operational)
+        # Pads by key: launches naming both a site and a pad.
+        named = (codes["site"] >= 0) & (codes["pad"] >= 0)
+        site_names, pad_names = names["site"], names["pad"]
+        # Each (site, pad) pair spelt once, as its key; launches without both have none.
+        pair = np.where(named, codes["site"] * (len(pad_names) + 1) + codes["pad"], -1)
+        pairs, which = np.unique(pair, return_inverse=True)
+        spelt = [
+            None
+            if p < 0
+            else pad_key(site_names[p // (len(pad_names) + 1)], pad_names[p % (len(pad_names) + 1)])
+            for p in pairs.tolist()
+        ]
+        keys = np.array(spelt, dtype=object)[which.reshape(-1)].tolist()
+        pad_codes = {key: i for i, key in enumerate(dict.fromkeys(k for k in keys if k))}
+        code_of = np.array([-1 if k is None else pad_codes[k] for k in spelt], dtype=np.int64)
+        pad_of = code_of[which.reshape(-1)]
+        vehicle_names = np.array(names["vehicle"], dtype=object)
+        for key, rows in _groups(pad_of, list(pad_codes), named):
+            first = int(rows[0])
+            history.pads[key] = PadRecord(
+                site=site_names[int(codes["site"][first])],
+                pad=pad_names[int(codes["pad"][first])],
+                days=_take(days, rows),
+                vehicles=vehicle_names[vehicle[rows]].tolist(),
+                failure_days=_take(days, rows[failed[rows]]),
+            )
+        # Per vehicle, per launch: its pad key and provider; its family is its last one.
+        provider_names = np.array(names["provider"], dtype=object)
+        for name, rows in _groups(vehicle, names["vehicle"], everything):
+            history.vehicle_pads[name] = [keys[i] for i in rows.tolist()]
+            history.vehicle_providers[name] = provider_names[provider[rows]].tolist()
+            history.vehicle_family[name] = names["family"][int(family[rows[-1]])]
+        for name, fam in history.vehicle_family.items():
+            history.family_vehicles.setdefault(fam, []).append(name)
+        return history
+
+
 @dataclass(slots=True)
 class LaunchHistory:
     """Every launch on record, by vehicle, family, provider and pad, in time order."""
@@ -235,6 +398,9 @@ class LaunchHistory:
     # of each provider.
     operational: Record = field(default_factory=Record)
     provider_operational: dict[str, Record] = field(default_factory=dict)
+    # Every launch in the order recorded: what :meth:`to_state` saves (None for a history
+    # rebuilt from the older per-key state, which is saved in that form again).
+    log: LaunchLog | None = field(default_factory=LaunchLog)
 
     # ---- updates -------------------------------------------------------------------------
     def record(
@@ -276,6 +442,16 @@ class LaunchHistory:
                 day, vehicle, failed=failed
             )
         self.vehicle_pads.setdefault(vehicle, []).append(key)
+        if self.log is not None:
+            self.log.add(
+                day,
+                vehicle=vehicle,
+                family=family,
+                provider=provider,
+                site=site,
+                pad=pad,
+                failed=failed,
+            )
 
     # ---- reads ---------------------------------------------------------------------------
     @property
@@ -319,7 +495,13 @@ class LaunchHistory:
         return self.vehicle_family.get(vehicle)
 
     def to_state(self) -> dict[str, Any]:
-        """A JSON-safe copy of the whole state."""
+        """A JSON-safe copy of the whole state.
+
+        The launches as columns (:class:`LaunchLog`), from which every record is derived
+        again; a history rebuilt from the older per-key state keeps that form.
+        """
+        if self.log is not None and len(self.log) == self.everything.flights:
+            return self.log.to_state()
         return {
             "vehicles": {k: v.to_state() for k, v in self.vehicles.items()},
             "vehicle_family": dict(self.vehicle_family),
@@ -337,8 +519,10 @@ class LaunchHistory:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> LaunchHistory:
-        """Rebuild from :meth:`to_state` output."""
-        history = cls()
+        """Rebuild from :meth:`to_state` output (either form)."""
+        if state.get("format") == LaunchLog.FORMAT:
+            return LaunchLog.from_state(state).history()
+        history = cls(log=None)
         history.vehicles = {str(k): Record.from_state(v) for k, v in state["vehicles"].items()}
         history.vehicle_family = {str(k): str(v) for k, v in state["vehicle_family"].items()}
         history.vehicle_pads = {
@@ -539,6 +723,73 @@ class HistoryAt:
             counts = at_site(pooled.most_common())
         total = sum(n for _, n in counts)
         return [(key, n / total) for key, n in counts]
+
+
+def _plain(values: list[Any] | NDArray[Any]) -> list[Any]:
+    """A column as a JSON-safe list."""
+    return values if isinstance(values, list) else values.tolist()
+
+
+def _number_array(values: object, name: str, *, integers: bool) -> NDArray[Any]:
+    """A JSON list of numbers (integers only if ``integers``) as an array; TypeError else."""
+    if not isinstance(values, list):
+        raise TypeError(f"{name} must be a list of numbers")
+    array = np.array(values) if values else np.zeros(0, dtype=np.int64 if integers else float)
+    allowed = "i" if integers else "if"
+    if array.ndim != 1 or array.dtype.kind not in allowed:
+        raise TypeError(f"{name} must be a list of {'integers' if integers else 'numbers'}")
+    return array.astype(np.int64 if integers else np.float64)
+
+
+def _flight_number(codes: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Each launch's 0-based position among the earlier launches of the same code."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(codes) else order
+    position = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    out = np.empty(len(codes), dtype=np.int64)
+    out[order] = position
+    return out
+
+
+def _take(days: list[float], rows: NDArray[np.intp]) -> list[float]:
+    """The days of ``rows`` (the same float objects)."""
+    return [days[i] for i in rows.tolist()]
+
+
+def _record(days: list[float], failed: NDArray[np.bool_], keep: NDArray[np.bool_]) -> Record:
+    return Record(
+        launch_days=_take(days, np.flatnonzero(keep)),
+        failure_days=_take(days, np.flatnonzero(keep & failed)),
+    )
+
+
+def _groups(
+    codes: NDArray[np.int64], names: list[str], keep: NDArray[np.bool_]
+) -> list[tuple[str, NDArray[np.intp]]]:
+    """The rows of ``keep`` grouped by code, in record order: (name, rows), names sorted."""
+    rows = np.flatnonzero(keep & (codes >= 0))
+    order = rows[np.argsort(codes[rows], kind="stable")]
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1)).tolist()
+    groups = [
+        (name, order[bounds[code] : bounds[code + 1]])
+        for code, name in sorted(enumerate(names), key=lambda item: item[1])
+    ]
+    return [(name, group) for name, group in groups if len(group)]
+
+
+def _records(
+    codes: NDArray[np.int64],
+    names: list[str],
+    days: list[float],
+    failed: NDArray[np.bool_],
+    keep: NDArray[np.bool_],
+) -> dict[str, Record]:
+    """The launches of ``keep`` grouped by code: name -> record, in sorted name order."""
+    return {
+        name: Record(launch_days=_take(days, rows), failure_days=_take(days, rows[failed[rows]]))
+        for name, rows in _groups(codes, names, keep)
+    }
 
 
 def _float_list(values: object) -> list[float]:

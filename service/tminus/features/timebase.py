@@ -9,6 +9,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def to_day(when: datetime | date) -> float:
     """Days since 1970-01-01 UTC; a naive datetime or a date is taken as UTC."""
+    if isinstance(when, datetime) and when.tzinfo is not None:
+        # The same subtraction from the epoch and the same division, in C.
+        return when.timestamp() / 86_400.0
     if isinstance(when, datetime):
         moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
     else:

@@ -19,7 +19,7 @@ from tminus.features.cadence import PAD_FEATURES, RTF_FEATURES, pad_features, rt
 from tminus.features.history import LaunchHistory
 from tminus.features.reference import Reference
 from tminus.features.timebase import from_day, to_day
-from tminus.predictors.asof import cutoff_context, read_history_state
+from tminus.predictors.asof import LaunchRecord, cutoff_context, read_record
 from tminus.predictors.base import (
     Predictor,
     QuantilePrediction,
@@ -129,25 +129,27 @@ class _HistoryQuantilePredictor(Predictor):
         weights: QuantileWeights,
         band_scale: float,
         record_days: tuple[float, float],
+        record: LaunchRecord | None = None,
     ) -> None:
         if not band_scale > 0:
             raise StateError(f"band scale must be positive, got {band_scale}")
         if not 0 <= record_days[0] <= record_days[1]:
             raise StateError(f"record range {record_days} is not [shortest, longest] days")
-        self.history = history
-        self.reference = reference
+        # A record the registry loaded may be shared with other versions trained on the data.
+        self.record = record if record is not None else LaunchRecord(history, reference)
+        self.history = self.record.history
+        self.reference = self.record.reference
         self.weights = weights
         self.band_scale = band_scale
         # The shortest and longest durations of the modern record (outcomes training saw).
         self.record_days = record_days
-        self.catalogue = Catalogue(history, reference)
+        self.catalogue: Catalogue = self.record.catalogue
 
     def to_state(self) -> dict[str, Any]:
         """JSON-safe state."""
         return {
             "feature_names": list(self.features),
-            "history": self.history.to_state(),
-            "reference": self.reference.to_state(),
+            "record": self.record.to_state(),
             "weights": self.weights.to_state(),
             "band_scale": self.band_scale,
             "record_days": list(self.record_days),
@@ -158,12 +160,13 @@ class _HistoryQuantilePredictor(Predictor):
         """Rebuild and validate."""
         if require(state, "feature_names", list) != list(cls.features):
             raise StateError("artifact was fitted on other features than this code computes")
-        history, reference = read_history_state(state)
+        record = read_record(state)
         weights = QuantileWeights.from_state(require(state, "weights", dict), len(cls.features))
         shortest, longest = float_list(state, "record_days", 2)
         return cls(
-            history=history,
-            reference=reference,
+            history=record.history,
+            reference=record.reference,
+            record=record,
             weights=weights,
             band_scale=float(require(state, "band_scale", (int, float))),
             record_days=(shortest, longest),

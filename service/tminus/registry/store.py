@@ -3,6 +3,10 @@
 Layout under the registry root (``models/`` by default)::
 
     <model>/<version>/artifact.json      predictor state (JSON, no executable objects)
+    <model>/<version>/record.json        the launch record the predictor reads (history as
+                                         columns, GCAT's reference lists), for predictors that
+                                         read one; the models of one training run hold equal
+                                         records, which a registry loads once
     <model>/<version>/metadata.json      data hash and cutoff, code and library versions, ...
     <model>/<version>/MODEL_CARD.md      the card, with its PNG plots beside it
     <model>/<version>/backtest_rows.json the model's backtest prediction for every row, keyed
@@ -15,7 +19,7 @@ not at all, and it is never overwritten. An alias file is replaced atomically. L
 every file against the manifest and rebuilds the predictor only from an allow-listed kind.
 A version holds only JSON, Markdown and PNG files: a file of any other type (a pickle, a
 joblib dump) refuses the whole version, even when the manifest lists it. The JSON files are
-the three named above and are only ever parsed as JSON data.
+the four named above and are only ever parsed as JSON data.
 """
 
 from __future__ import annotations
@@ -27,11 +31,12 @@ import os
 import re
 import secrets
 import shutil
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tminus.data.manifest import sha256_file
 from tminus.predictors.base import Predictor, StateError
@@ -46,11 +51,17 @@ from tminus.registry.errors import (
     VersionNotFoundError,
 )
 
+if TYPE_CHECKING:
+    from tminus.predictors.asof import LaunchRecord
+
 ARTIFACT = "artifact.json"
 METADATA = "metadata.json"
 CARD = "MODEL_CARD.md"
 MANIFEST = "MANIFEST.json"
 BACKTEST_ROWS = "backtest_rows.json"
+RECORD = "record.json"
+# The JSON files a version may hold besides its Markdown cards and PNG plots.
+JSON_FILES = (ARTIFACT, METADATA, BACKTEST_ROWS, RECORD)
 ALIASES = "aliases"
 KNOWN_ALIASES = ("champion", "challenger")
 
@@ -98,8 +109,9 @@ def new_version_id(now: datetime | None = None) -> str:
     return f"{moment.strftime('%Y%m%dT%H%M%S%fZ')}-{secrets.token_hex(2)}"
 
 
-def _write_json(path: Path, payload: Any) -> None:
-    path.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+def _write_json(path: Path, payload: Any, *, compact: bool = False) -> None:
+    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 2}
+    path.write_text(json.dumps(payload, sort_keys=True, default=str, **layout) + "\n")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -133,11 +145,35 @@ class LoadedModel:
     predictor: Predictor
 
 
+def _read_checked(version: ModelVersion, name: str, manifest: Mapping[str, str]) -> Any:
+    """A verified version's JSON file ``name``, parsed from the very bytes whose sha256 is
+    checked against the manifest (not a file that could change after :meth:`Registry.verify`)."""
+    path = version.path / name
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ArtifactIntegrityError(f"{path}: unreadable ({exc})") from exc
+    if hashlib.sha256(content).hexdigest() != manifest.get(name):
+        raise ArtifactIntegrityError(
+            f"{version.model} {version.version}: {name} is missing from its manifest or "
+            "changed while it was loaded"
+        )
+    try:
+        return json.loads(content)
+    except ValueError as exc:
+        raise ArtifactIntegrityError(f"{path}: unreadable ({exc})") from exc
+
+
 class Registry:
     """The registry rooted at ``root``; the only code that touches that folder."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        # Launch records loaded, by the sha256 of their file: versions trained on the same
+        # data share one while any of them is loaded (a record never changes).
+        self._records: weakref.WeakValueDictionary[str, LaunchRecord] = (
+            weakref.WeakValueDictionary()
+        )
 
     # ---- listing ------------------------------------------------------------------------
     def redact(self, message: str) -> str:
@@ -229,11 +265,16 @@ class Registry:
                 f"cannot register {model}: {folder} is not writable ({exc.strerror or exc})"
             ) from exc
         try:
-            _write_json(tmp / ARTIFACT, {"kind": predictor.kind, "state": predictor.to_state()})
+            state = predictor.to_state()
+            if isinstance(state.get("record"), dict):
+                # The launch record in its own file, compact: its sha256 names it.
+                _write_json(tmp / RECORD, state["record"], compact=True)
+                state = {**state, "record": {"file": RECORD}}
+            _write_json(tmp / ARTIFACT, {"kind": predictor.kind, "state": state})
             _write_json(tmp / METADATA, {**metadata, "model": model, "version": version})
             for name, content in files.items():
                 if name != BACKTEST_ROWS and (
-                    name in (ARTIFACT, METADATA, MANIFEST) or not _EXTRA_FILE.match(name)
+                    name in (ARTIFACT, METADATA, MANIFEST, RECORD) or not _EXTRA_FILE.match(name)
                 ):
                     raise RegistryError(
                         f"invalid extra file name {name!r}: extra files are Markdown cards, "
@@ -348,16 +389,13 @@ class Registry:
                 f"{version.model} {version.version}: files differ from the manifest "
                 f"(missing {missing}, unexpected {extra})"
             )
-        unsafe = sorted(
-            n
-            for n in manifest
-            if n not in (ARTIFACT, METADATA, BACKTEST_ROWS) and not _EXTRA_FILE.match(n)
-        )
+        unsafe = sorted(n for n in manifest if n not in JSON_FILES and not _EXTRA_FILE.match(n))
         if unsafe:
             raise UnsafeArtifactError(
                 f"{version.model} {version.version}: files {unsafe} are not allowed in a "
-                "version (only the JSON artifact, metadata and backtest rows, Markdown cards "
-                "and PNG plots); pickle, joblib and other executable formats are never loaded"
+                "version (only the JSON artifact, record, metadata and backtest rows, Markdown "
+                "cards and PNG plots); pickle, joblib and other executable formats are never "
+                "loaded"
             )
         for name, expected in manifest.items():
             try:
@@ -377,20 +415,7 @@ class Registry:
         """Verify a version and rebuild its predictor from an allow-listed kind."""
         record = self.get(model, version)
         manifest = self.verify(record)
-        try:
-            content = (record.path / ARTIFACT).read_bytes()
-        except OSError as exc:
-            raise ArtifactIntegrityError(f"{record.path / ARTIFACT}: unreadable ({exc})") from exc
-        # The bytes parsed are the bytes checked, not a file that could change after verify.
-        if hashlib.sha256(content).hexdigest() != manifest.get(ARTIFACT):
-            raise ArtifactIntegrityError(
-                f"{model} {version}: {ARTIFACT} is missing from its manifest or changed while "
-                "it was loaded"
-            )
-        try:
-            payload = json.loads(content)
-        except ValueError as exc:
-            raise ArtifactIntegrityError(f"{record.path / ARTIFACT}: unreadable ({exc})") from exc
+        payload = _read_checked(record, ARTIFACT, manifest)
         if not isinstance(payload, dict) or not isinstance(payload.get("state"), dict):
             raise UnsafeArtifactError(
                 f"{model} {version}: artifact is not a {{kind, state}} object"
@@ -408,11 +433,29 @@ class Registry:
             )
         if cls.task != model:
             raise UnsafeArtifactError(f"{model} {version}: artifact is a {cls.task} predictor")
+        state = payload["state"]
         try:
-            predictor = cls.from_state(payload["state"])
+            if state.get("record") == {"file": RECORD}:
+                state = {**state, "record": self._record(record, manifest)}
+            predictor = cls.from_state(state)
         except (StateError, KeyError, TypeError, ValueError) as exc:
             raise UnsafeArtifactError(f"{model} {version}: malformed state ({exc})") from exc
         return LoadedModel(version=record, predictor=predictor)
+
+    def _record(self, version: ModelVersion, manifest: Mapping[str, str]) -> LaunchRecord:
+        """The launch record of a verified version, loaded once per distinct file content."""
+        from tminus.predictors.asof import LaunchRecord
+
+        expected = manifest.get(RECORD, "")
+        cached = self._records.get(expected)
+        if cached is not None:
+            return cached
+        state = _read_checked(version, RECORD, manifest)
+        if not isinstance(state, dict):
+            raise UnsafeArtifactError(f"{version.model} {version.version}: {RECORD} malformed")
+        loaded = LaunchRecord.from_state(state)
+        self._records[expected] = loaded
+        return loaded
 
     def backtest_rows(self, version: ModelVersion) -> dict[str, Any] | None:
         """A verified version's per-row backtest predictions (JSON data), None if it has none.

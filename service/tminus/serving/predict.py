@@ -11,10 +11,12 @@ request body (``("vehicle",)`` or ``("items", 3, "vehicle")``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from tminus.predictors.base import ProbabilityPrediction, QuantilePrediction, QueryError
+from tminus.predictors.launch_failure import LaunchAnswers, LaunchFailurePredictor
+from tminus.serving import render as write
 from tminus.serving.errors import MAX_PROBLEMS, InvalidInputError, Problem, query_problem
 from tminus.serving.schemas import (
     ProbabilityAnswer,
@@ -31,35 +33,21 @@ from tminus.serving.state import ServedModel, Snapshot
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+# Request items -> the keyword columns of a predictor's batch entry point.
+Columns = Callable[[Sequence[Any]], dict[str, list[Any]]]
 ProbabilityResponse = ProbabilityAnswer | ProbabilityBatchAnswer
 QuantileResponse = QuantileAnswer | QuantileBatchAnswer
 
 
 def _predict_all(
-    items: Sequence[Item],
-    predict: Callable[[Item], Result],
-    *,
-    batch: bool,
-    key: Callable[[Item], Hashable] | None = None,
+    items: Sequence[Item], predict: Callable[[Item], Result], *, batch: bool
 ) -> list[Result]:
-    """Predict every item; collect the items a model cannot answer into one error.
-
-    With ``key`` (a predictor's promise that items with equal keys get equal answers), each
-    distinct key is predicted once and its items share that one result object.
-    """
+    """Predict every item; collect the items a model cannot answer into one error."""
     results: list[Result] = []
     problems: list[Problem] = []
-    answered: dict[Hashable, Result] = {}
     for index, item in enumerate(items):
         try:
-            if key is None:
-                results.append(predict(item))
-                continue
-            k = key(item)
-            result = answered.get(k)
-            if result is None:
-                result = answered[k] = predict(item)
-            results.append(result)
+            results.append(predict(item))
         except QueryError as exc:
             problems.append(query_problem(exc, ("items", index) if batch else ()))
             if len(problems) >= MAX_PROBLEMS:
@@ -106,20 +94,9 @@ def quantile_item(prediction: QuantilePrediction) -> QuantileItem:
 
 
 def _probability_response(
-    served: ServedModel,
-    items: Sequence[Item],
-    predict: Callable[[Item], ProbabilityPrediction],
-    *,
-    batch: bool,
-    key: Callable[[Item], Hashable] | None = None,
+    served: ServedModel, predictions: Sequence[ProbabilityPrediction], *, batch: bool
 ) -> ProbabilityResponse:
-    converted: dict[int, ProbabilityItem] = {}  # one response item per distinct result
-    results = []
-    for prediction in _predict_all(items, predict, batch=batch, key=key):
-        item = converted.get(id(prediction))
-        if item is None:
-            item = converted[id(prediction)] = probability_item(prediction)
-        results.append(item)
+    results = [probability_item(p) for p in predictions]
     provenance = dict(served.provenance)
     if batch:
         return ProbabilityBatchAnswer.model_construct(**provenance, items=results)
@@ -147,22 +124,67 @@ def predict(
     to_query: Callable[[Any], Any],
     *,
     batch: bool,
+    to_columns: Columns | None = None,
 ) -> ProbabilityResponse | QuantileResponse:
     """Answer ``items`` (request items) with the served version of ``model``.
 
-    ``to_query`` turns a request item into the predictor's query. A predictor with an
-    ``answer_key`` (equal keys, equal answers) has each distinct question of a batch answered
-    once. The response is the model's probability or quantile shape, one item or a batch.
+    ``to_query`` turns a request item into the predictor's query. A batch for a predictor
+    that answers many questions at once (``predict_batch``) is handed to it whole, as the
+    columns ``to_columns`` makes of the items. The response is the model's probability or
+    quantile shape, one item or a batch.
     """
     served = snapshot.get(model)
     predictor = served.predictor
+    if batch and to_columns is not None and isinstance(predictor, LaunchFailurePredictor):
+        answers = launch_batch(predictor, items, to_columns)
+        predictions = [answers.prediction(i) for i in range(len(answers))]
+        return _probability_response(served, predictions, batch=True)
     queries = [to_query(item) for item in items]
-    key = getattr(predictor, "answer_key", None) if batch else None
     if predictor.output == "probability":
-        return _probability_response(
-            served, queries, _probability(predictor.predict), batch=batch, key=key
-        )
+        predictions = _predict_all(queries, _probability(predictor.predict), batch=batch)
+        return _probability_response(served, predictions, batch=batch)
     return _quantile_response(served, queries, _quantiles(predictor.predict), batch=batch)
+
+
+def render(
+    snapshot: Snapshot,
+    model: str,
+    items: Sequence[Any],
+    to_query: Callable[[Any], Any],
+    *,
+    batch: bool,
+    to_columns: Columns | None = None,
+) -> bytes:
+    """:func:`predict`'s response as JSON bytes (``model_dump_json``'s, byte for byte).
+
+    Launch questions are written straight from the predictor's answers
+    (:mod:`tminus.serving.render`) without building response models; anything else is
+    :func:`predict` dumped.
+    """
+    served = snapshot.get(model)
+    predictor = served.predictor
+    if isinstance(predictor, LaunchFailurePredictor) and write.LAYOUT_MATCHES:
+        head = served.memo("json_head", lambda: write.provenance_head(served.provenance))
+        if not batch:
+            (prediction,) = _predict_all([to_query(items[0])], predictor.predict, batch=False)
+            return write.single(head, prediction)
+        if to_columns is not None:
+            return write.batch(head, launch_batch(predictor, items, to_columns))
+    response = predict(snapshot, model, items, to_query, batch=batch, to_columns=to_columns)
+    return response.model_dump_json().encode()
+
+
+def launch_batch(
+    predictor: LaunchFailurePredictor, items: Sequence[Any], to_columns: Columns
+) -> LaunchAnswers:
+    """Every item's answer, from :meth:`LaunchFailurePredictor.predict_batch`; the items it
+    cannot answer raise one :class:`InvalidInputError` (the first :data:`MAX_PROBLEMS`, in
+    order, located ``("items", i, field)``)."""
+    answers = predictor.predict_batch(**to_columns(items))
+    if answers.errors:
+        rows = sorted(answers.errors)[:MAX_PROBLEMS]
+        raise InvalidInputError([query_problem(answers.errors[i], ("items", i)) for i in rows])
+    return answers
 
 
 def _probability(

@@ -4,8 +4,8 @@
 runs one (an operation of its own per tool, typed by the tool's schemas), so a client with its
 own tool-calling loop needs nothing but this service.
 
-The app mounts :data:`router` and the routes of :func:`mcp_asgi_app`, and runs that app's
-lifespan (the MCP session manager) inside its own.
+The app mounts :data:`router`, and serves :func:`mcp_asgi_app`'s endpoint at ``/mcp`` through
+:func:`mcp_route`, running that app's lifespan (the MCP session manager) inside its own.
 """
 
 from __future__ import annotations
@@ -18,18 +18,15 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
-from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.routing import Match, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tminus.http.deps import SettingsDep, SnapshotDep
 from tminus.serving.errors import NotConfiguredError, NotFoundError, Problem, problem_responses
 from tminus.serving.state import ModelStore
 from tminus.settings import Settings
-from tminus.tools.ask import LLMConfig, ask_llm, missing_llm_settings
-from tminus.tools.mcp_server import build_mcp_server
 from tminus.tools.offline import answer_offline
 from tminus.tools.planner import plan_mission
 from tminus.tools.schemas import AskRequest, AskResponse, OpenAITool, PlanRequest, PlanResponse
@@ -187,6 +184,10 @@ async def ask(
     ],
 ) -> AskResponse:
     """Answer a question with the tools: through the configured LLM, or offline without one."""
+    # Imported on the first question: the LLM client library is heavy and the prediction
+    # routes, which most of the service's traffic is, never need it (cold start).
+    from tminus.tools.ask import LLMConfig, ask_llm, missing_llm_settings
+
     config = LLMConfig.from_settings(settings)
     today = dt.datetime.now(dt.UTC).date()
     if body.mode == "offline" or (body.mode == "auto" and config is None):
@@ -224,10 +225,17 @@ def mcp_asgi_app(store: ModelStore, settings: Settings) -> Starlette:
     checked against ``TMINUS_MCP_ALLOWED_HOSTS`` and ``TMINUS_MCP_ALLOWED_ORIGINS`` (see
     :class:`_McpRoute`), in place of the SDK's own check, which cannot allow any host.
 
-    Mount its routes (not the app under a prefix, which would redirect ``/mcp`` to ``/mcp/``)
-    and run ``app.router.lifespan_context(app)`` inside the service's lifespan: it starts the
-    MCP session manager.
+    Serve its endpoint at :data:`MCP_PATH` through :func:`mcp_route` (not the app mounted
+    under a prefix, which would redirect ``/mcp`` to ``/mcp/``) and run
+    ``app.router.lifespan_context(app)`` inside the service's lifespan: it starts the MCP
+    session manager.
     """
+    # Imported here, not with the module: the MCP SDK takes longer to import than the rest of
+    # the service, which builds this app once it is ready (see tminus.app).
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from tminus.tools.mcp_server import build_mcp_server
+
     server = build_mcp_server(lambda: store.snapshot)
     app = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
@@ -243,6 +251,13 @@ def mcp_asgi_app(store: ModelStore, settings: Settings) -> Starlette:
         for r in app.router.routes
     ]
     return app
+
+
+def mcp_route(endpoint: ASGIApp, settings: Settings) -> Route:
+    """The route at :data:`MCP_PATH` that serves ``endpoint`` (POST only, behind the
+    :class:`McpGuard` of ``settings``), for an app that builds its MCP face after it starts."""
+    guard = McpGuard(hosts=settings.mcp_allowed_hosts, origins=settings.mcp_allowed_origins)
+    return _McpRoute(MCP_PATH, endpoint, guard=guard, include_in_schema=False)
 
 
 @dataclass(frozen=True)

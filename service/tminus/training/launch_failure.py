@@ -28,16 +28,17 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from tminus.data import schema as S
-from tminus.features.history import EARLY_FLIGHTS, TRAILING_DAYS, LaunchHistory
+from tminus.features.asof_index import AsOfIndex
+from tminus.features.history import EARLY_FLIGHTS, TRAILING_DAYS, LaunchHistory, pad_key
 from tminus.features.reference import Reference
 from tminus.features.risk import (
     FEATURE_NAMES,
     PAD_SIGNS,
     Pooling,
-    RiskContext,
-    feature_vector,
+    RiskColumns,
+    feature_matrix,
     pooled_rate,
-    read_context,
+    read_contexts,
     signs_for,
 )
 from tminus.predictors.launch_failure import LaunchFailurePredictor
@@ -107,7 +108,7 @@ def is_partial(outcome_code: object) -> bool:
 class LaunchRows:
     """One row per launch attempt: its history context (counts) and outcome, in time order."""
 
-    contexts: list[RiskContext]
+    columns: RiskColumns
     y: NDArray[np.float64]
     years: NDArray[np.int64]
     keys: list[str]
@@ -117,7 +118,7 @@ class LaunchRows:
 
     def design(self, pooling: Pooling) -> NDArray[np.float64]:
         """The feature matrix with the given pooling strengths, in :data:`FEATURE_NAMES` order."""
-        return np.array([feature_vector(c, pooling) for c in self.contexts], dtype=float)
+        return feature_matrix(self.columns, pooling)
 
 
 def risk_launches(launches: pd.DataFrame) -> pd.DataFrame:
@@ -204,33 +205,36 @@ def build_rows(
     walked = list(walk_launches(frame))
     history = build_history(walked)
     y = outcome_of(frame, outcome)
+    # Every launch read at its own moment, all at once, by the reads the service makes.
+    index = AsOfIndex(history)
+    t = np.array([launch.day for launch in walked], dtype=np.float64)
+    vehicles = index.vehicles.code_array(launch.vehicle for launch in walked)
+    families = [launch.family for launch in walked]
+    columns = read_contexts(
+        index,
+        t,
+        vehicle=vehicles,
+        family=index.families.code_array(families),
+        provider=index.provider_of(
+            vehicles, families, [makers.get(launch.vehicle) for launch in walked], t, index.rank(t)
+        ),
+        pad=index.pads.code_array(
+            None if launch.site is None or launch.pad is None else pad_key(launch.site, launch.pad)
+            for launch in walked
+        ),
+    )
     counts = _Counts()
-    contexts: list[RiskContext] = []
-    flight_no = np.zeros(len(walked))
     base: dict[str, list[float]] = defaultdict(list)
     for i, launch in enumerate(walked):
-        at = history.at(launch.day)
-        ctx = read_context(
-            at,
-            vehicle=launch.vehicle,
-            family=launch.family,
-            provider=at.provider_of(
-                launch.vehicle, launch.family, manufacturer=makers.get(launch.vehicle)
-            ),
-            site=launch.site,
-            pad=launch.pad,
-        )
-        contexts.append(ctx)
-        flight_no[i] = ctx.vehicle_flights + 1
         for name, value in counts.baselines(launch).items():
             base[name].append(value)
         counts.record(launch, bool(y[i]))
     return LaunchRows(
-        contexts=contexts,
+        columns=columns,
         y=y,
         years=frame[S.LAUNCH_TIME].dt.year.to_numpy(dtype=np.int64),
         keys=frame[S.LAUNCH_TAG].astype(str).tolist(),
-        vehicle_flight=flight_no,
+        vehicle_flight=(columns.vehicle_flights + 1).astype(np.float64),
         baselines={name: np.array(values) for name, values in base.items()},
         history=history,
     )
