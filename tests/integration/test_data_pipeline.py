@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.commands import data_app
 from tminus.data.report import launches_per_year
 from tminus.data.tables import build_info, data_cutoff, load_table, snapshot_hash
@@ -72,46 +72,46 @@ def built(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_build_reproduces_the_published_per_year_counts(built: Path) -> None:
-    launches = load_table(s.LAUNCHES, built / "processed")
+    launches = load_table(S.LAUNCHES, built / "processed")
     assert len(launches) == TOTAL_LAUNCHES
-    assert int(launches[s.FAILED].sum()) == TOTAL_FAILURES
-    assert launches[s.LAUNCH_TAG].is_unique
+    assert int(launches[S.FAILED].sum()) == TOTAL_FAILURES
+    assert launches[S.LAUNCH_TAG].is_unique
     per_year = launches_per_year(launches).set_index("year")
     for year, (attempts, failures) in EXPECTED_PER_YEAR.items():
         assert (per_year.loc[year, "attempts"], per_year.loc[year, "failures"]) == (
             attempts,
             failures,
         ), year
-    in_2025 = launches[launches[s.LAUNCH_TIME].dt.year == 2025]
-    assert in_2025[s.LAUNCH_TIME].dt.month.value_counts().sort_index().tolist() == MONTHS_2025
+    in_2025 = launches[launches[S.LAUNCH_TIME].dt.year == 2025]
+    assert in_2025[S.LAUNCH_TIME].dt.month.value_counts().sort_index().tolist() == MONTHS_2025
     assert data_cutoff(built / "processed").isoformat() == "2025-12-30"
 
 
 def test_the_2025_slice_is_merged_with_the_launch_log(built: Path) -> None:
-    launches = load_table(s.LAUNCHES, built / "processed").set_index(s.LAUNCH_TAG)
+    launches = load_table(S.LAUNCHES, built / "processed").set_index(S.LAUNCH_TAG)
     # Only O, D and X launch attempts: the slice's suborbital and missile rows are dropped.
-    assert set(launches[s.CATEGORY]) == {"orbital", "deep_space", "other_world"}
+    assert set(launches[S.CATEGORY]) == {"orbital", "deep_space", "other_world"}
     assert not launches.index.str.contains(r"-[SMA]\d").any()
     # 30 launches are in both; the newer list fills the 3 pads the log left as '-'.
-    assert launches.loc[["2025-051", "2025-067", "2025-068"], s.PAD].tolist() == [
+    assert launches.loc[["2025-051", "2025-067", "2025-068"], S.PAD].tolist() == [
         "LC43/94",
         "LC43/94",
         "LC16",
     ]
     # 257 launches come from the slice alone: no payload rows, so no payload count.
-    after_log = launches[launches[s.LAUNCH_TIME] > "2025-04-05"]
-    assert len(after_log) == 257 and int(after_log[s.FAILED].sum()) == 8
-    assert after_log[s.PAYLOAD_COUNT].isna().all()
-    assert launches.loc["2025-042", s.PAYLOAD_COUNT] >= 1  # in both: the log's count is kept
+    after_log = launches[launches[S.LAUNCH_TIME] > "2025-04-05"]
+    assert len(after_log) == 257 and int(after_log[S.FAILED].sum()) == 8
+    assert after_log[S.PAYLOAD_COUNT].isna().all()
+    assert launches.loc["2025-042", S.PAYLOAD_COUNT] >= 1  # in both: the log's count is kept
     # FailCode from the list; the launch log has none.
-    assert launches.loc["2025-F03", s.FAIL_CODE] == "S2P"
-    assert launches.loc["2025-U06", (s.OUTCOME_CODE, s.FAIL_CODE)].tolist() == ["OF20", "FF"]
-    assert launches.loc[launches[s.LAUNCH_TIME] < "2025-03-01", s.FAIL_CODE].isna().all()
-    assert launches.loc[launches[s.LAUNCH_TIME] < "2025-03-01", s.DEST].isna().all()
+    assert launches.loc["2025-F03", S.FAIL_CODE] == "S2P"
+    assert launches.loc["2025-U06", (S.OUTCOME_CODE, S.FAIL_CODE)].tolist() == ["OF20", "FF"]
+    assert launches.loc[launches[S.LAUNCH_TIME] < "2025-03-01", S.FAIL_CODE].isna().all()
+    assert launches.loc[launches[S.LAUNCH_TIME] < "2025-03-01", S.DEST].isna().all()
     # Chang Zheng 12A is not in lv.tsv: its own family, with a warning, not an error.
-    assert launches.loc["2025-308", s.VEHICLE_FAMILY] == "Chang Zheng 12A"
+    assert launches.loc["2025-308", S.VEHICLE_FAMILY] == "Chang Zheng 12A"
     assert "Chang Zheng 12A (1 launch)" in BUILD_ERR[0]
-    assert launches.loc["2025-308", s.STATE] == "CN"
+    assert launches.loc["2025-308", S.STATE] == "CN"
 
 
 def test_the_build_records_each_source_file(built: Path) -> None:
@@ -129,39 +129,39 @@ def test_the_build_records_each_source_file(built: Path) -> None:
     # GCAT's files come from the mirror; T-Minus' own vehicle reference from the repository.
     assert {entry["origin"] for entry in sources.values()} == {"mirror", "repository"}
     assert sources["reference/vehicles.toml"]["origin"] == "repository"
-    assert info["table_sources"][s.PADS_REFERENCE] == ["gcat/sites.tsv", "gcat/lp.tsv"]
+    assert info["table_sources"][S.PADS_REFERENCE] == ["gcat/sites.tsv", "gcat/lp.tsv"]
 
 
 def test_the_reference_tables(built: Path) -> None:
-    variants = load_table(s.VEHICLE_VARIANTS, built / "processed")
+    variants = load_table(S.VEHICLE_VARIANTS, built / "processed")
     assert len(variants) == 1805  # every lv.tsv row, every class
-    falcon = variants[(variants[s.VV_VEHICLE] == "Falcon 9") & (variants[s.VV_VARIANT] == "FT5")]
-    assert falcon[[s.VV_FAMILY, s.VV_LEO_CAPACITY_KG, s.VV_CLASS]].values.tolist() == [
+    falcon = variants[(variants[S.VV_VEHICLE] == "Falcon 9") & (variants[S.VV_VARIANT] == "FT5")]
+    assert falcon[[S.VV_FAMILY, S.VV_LEO_CAPACITY_KG, S.VV_CLASS]].values.tolist() == [
         ["Falcon9", 13150.0, "O"]
     ]
-    assert not (variants[s.VV_LEO_CAPACITY_KG] == 0).any()
-    pads = load_table(s.PADS_REFERENCE, built / "processed").set_index([s.PR_SITE, s.PR_PAD])
+    assert not (variants[S.VV_LEO_CAPACITY_KG] == 0).any()
+    pads = load_table(S.PADS_REFERENCE, built / "processed").set_index([S.PR_SITE, S.PR_PAD])
     assert pads.index.is_unique
-    assert pads.loc[("CC", "LC40"), s.PR_PAD_STOP] == "*"
-    assert pads.loc[("KSC", "LC39A"), s.PR_SITE_NAME] == "Kennedy"
+    assert pads.loc[("CC", "LC40"), S.PR_PAD_STOP] == "*"
+    assert pads.loc[("KSC", "LC39A"), S.PR_SITE_NAME] == "Kennedy"
     # Most launches' (site, pad) are found there.
-    launches = load_table(s.LAUNCHES, built / "processed").dropna(subset=[s.PAD])
-    keys = list(zip(launches[s.SITE], launches[s.PAD], strict=True))
+    launches = load_table(S.LAUNCHES, built / "processed").dropna(subset=[S.PAD])
+    keys = list(zip(launches[S.SITE], launches[S.PAD], strict=True))
     assert sum(key in pads.index for key in keys) / len(keys) > 0.9
 
 
 def test_where_launches_went(built: Path) -> None:
     """launch_orbits on the mirror: classes from psatcat and the 2025 list, SpaceX masses."""
-    table = load_table(s.LAUNCH_ORBITS, built / "processed")
-    launches = load_table(s.LAUNCHES, built / "processed").set_index(s.LAUNCH_TAG)
+    table = load_table(S.LAUNCH_ORBITS, built / "processed")
+    launches = load_table(S.LAUNCHES, built / "processed").set_index(S.LAUNCH_TAG)
     # Only launches that did not fail, and most of those since 2015 have a class.
-    assert not launches.loc[table[s.LO_LAUNCH_TAG].unique(), s.FAILED].any()
-    recent = launches[(launches[s.LAUNCH_TIME].dt.year >= 2015) & ~launches[s.FAILED]]
-    assert recent.index.isin(table[s.LO_LAUNCH_TAG]).mean() > 0.9
+    assert not launches.loc[table[S.LO_LAUNCH_TAG].unique(), S.FAILED].any()
+    recent = launches[(launches[S.LAUNCH_TIME].dt.year >= 2015) & ~launches[S.FAILED]]
+    assert recent.index.isin(table[S.LO_LAUNCH_TAG]).mean() > 0.9
 
     def reached(vehicle: str, site: str) -> set[str]:
-        rows = table[(table[s.LO_VEHICLE] == vehicle) & (table[s.LO_SITE] == site)]
-        return set(rows[s.LO_ORBIT_CLASS])
+        rows = table[(table[S.LO_VEHICLE] == vehicle) & (table[S.LO_SITE] == site)]
+        return set(rows[S.LO_ORBIT_CLASS])
 
     assert {"LEO", "SSO"} <= reached("Electron", "MAHIA")
     assert "SSO" not in reached("Electron", "MARS")  # Wallops never launched to SSO
@@ -169,29 +169,29 @@ def test_where_launches_went(built: Path) -> None:
     assert not reached("Falcon 9", "VSFBS") & {"GEO", "GTO"}
     assert "GEO" in reached("Ariane 5ECA", "CSG")
     # The SpaceX API's heaviest Falcon 9 payload to GTO: Telstar 19V, 7,076 kg (2018).
-    gto = table[(table[s.LO_VEHICLE] == "Falcon 9") & (table[s.LO_ORBIT_CLASS] == "GTO")]
-    heaviest = gto.loc[gto[s.LO_PAYLOAD_MASS_KG].idxmax()]
-    assert (heaviest[s.LO_PAYLOAD_MASS_KG], heaviest[s.LO_LAUNCH_TAG]) == (7076.0, "2018-059")
+    gto = table[(table[S.LO_VEHICLE] == "Falcon 9") & (table[S.LO_ORBIT_CLASS] == "GTO")]
+    heaviest = gto.loc[gto[S.LO_PAYLOAD_MASS_KG].idxmax()]
+    assert (heaviest[S.LO_PAYLOAD_MASS_KG], heaviest[S.LO_LAUNCH_TAG]) == (7076.0, "2018-059")
     # The 2025 launch list names the variant that flew, and its orbit words.
-    falcon_2025 = table[(table[s.LO_VEHICLE] == "Falcon 9") & table[s.LO_VARIANT].notna()]
-    assert set(falcon_2025[s.LO_VARIANT]) == {"FT5"}
-    assert (falcon_2025[s.LO_SOURCE].str.contains("launch_list")).all()
+    falcon_2025 = table[(table[S.LO_VEHICLE] == "Falcon 9") & table[S.LO_VARIANT].notna()]
+    assert set(falcon_2025[S.LO_VARIANT]) == {"FT5"}
+    assert (falcon_2025[S.LO_SOURCE].str.contains("launch_list")).all()
     info = build_info(built / "processed")
     assert {"gcat/psatcat.tsv", "spacex_api_v4/payloads.json"} <= set(
-        info["table_sources"][s.LAUNCH_ORBITS]
+        info["table_sources"][S.LAUNCH_ORBITS]
     )
 
 
 def test_every_table_is_built_and_valid(built: Path) -> None:
     rows = {}
-    for name in s.TABLES:
+    for name in S.TABLES:
         table = validate_table(load_table(name, built / "processed"), name)
         rows[name] = len(table)
-    assert rows[s.WEATHER_EVENTS] == 140
-    assert rows[s.BOOSTER_LANDINGS] > 200
-    assert rows[s.NET_HISTORY] > 10_000
-    landings = load_table(s.BOOSTER_LANDINGS, built / "processed")
-    assert landings[s.BL_LANDING_SUCCESS].eq(True).sum() == 149  # 115 ASDS + 29 RTLS + 5 Ocean
+    assert rows[S.WEATHER_EVENTS] == 140
+    assert rows[S.BOOSTER_LANDINGS] > 200
+    assert rows[S.NET_HISTORY] > 10_000
+    landings = load_table(S.BOOSTER_LANDINGS, built / "processed")
+    assert landings[S.BL_LANDING_SUCCESS].eq(True).sum() == 149  # 115 ASDS + 29 RTLS + 5 Ocean
 
 
 def test_report_json_has_the_counts(built: Path) -> None:
@@ -248,9 +248,9 @@ def test_truncated_launchlog_is_refused_then_fails_naming_the_line(
     assert "Traceback" not in err
 
     assert snapshot_hash(processed) == before
-    for name in s.TABLES:
+    for name in S.TABLES:
         validate_table(load_table(name, processed), name)
-    assert len(load_table(s.LAUNCHES, processed)) == TOTAL_LAUNCHES
+    assert len(load_table(S.LAUNCHES, processed)) == TOTAL_LAUNCHES
 
 
 def test_a_truncated_line_of_the_2025_slice_fails_naming_it(

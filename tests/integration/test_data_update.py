@@ -31,7 +31,7 @@ import pytest
 from tests.gcat_upstream import build_upstream, fields
 from tests.live_server import serve, tminus_command
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.report import launches_per_year
 from tminus.data.tables import build_info, data_cutoff, load_table
 from tminus.data.update import update_lock
@@ -145,7 +145,7 @@ def first_update(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
     Yields what the service answered about Electron after it switched to the new champions.
     """
-    assert load_table(s.LAUNCHES, world.data / "processed")[s.LAUNCH_TAG].isin(NEW_TAGS).sum() == 0
+    assert load_table(S.LAUNCHES, world.data / "processed")[S.LAUNCH_TAG].isin(NEW_TAGS).sum() == 0
     workdir = tmp_path_factory.mktemp("serve")
     with serve(world.models, workdir, reload_interval_s=0.5, wait_for="/healthz") as server:
         assert httpx.get(f"{server.url}/readyz", timeout=5).status_code == 503  # nothing yet
@@ -162,15 +162,15 @@ def first_update(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 def test_update_brings_the_new_launches_into_the_tables(world: World, first_update: str) -> None:
     processed = world.data / "processed"
-    launches = load_table(s.LAUNCHES, processed)
-    assert launches[s.LAUNCH_TAG].isin(NEW_TAGS).sum() == 3
+    launches = load_table(S.LAUNCHES, processed)
+    assert launches[S.LAUNCH_TAG].isin(NEW_TAGS).sum() == 3
     assert len(launches) == 7177 + 3  # the mirror's record and the three new launches
     per_year = launches_per_year(launches).set_index("year")
     assert per_year.loc[2025].tolist() == [330, 12]  # the same 2025 from the full list
     assert per_year.loc[2024].tolist() == [264, 6]
     assert per_year.loc[2026].tolist() == [3, 1]
-    failure = launches.set_index(s.LAUNCH_TAG).loc["2026-F01"]
-    assert (failure[s.VEHICLE], bool(failure[s.FAILED]), failure[s.FAIL_CODE]) == (
+    failure = launches.set_index(S.LAUNCH_TAG).loc["2026-F01"]
+    assert (failure[S.VEHICLE], bool(failure[S.FAILED]), failure[S.FAIL_CODE]) == (
         "Electron",
         True,
         "S2",
@@ -212,9 +212,9 @@ def test_update_retrains_promotes_and_the_running_service_answers_from_it(
     assert vehicles["data_cutoff"] == LAST_DATE
     electron = next(v for v in vehicles["vehicles"] if v["name"] == "Electron")
     assert electron["last_flight"].startswith(LAST_DATE)
-    launches = load_table(s.LAUNCHES, world.data / "processed")
-    flown = launches[launches[s.VEHICLE] == "Electron"]
-    assert (electron["flights"], electron["failures"]) == (len(flown), int(flown[s.FAILED].sum()))
+    launches = load_table(S.LAUNCHES, world.data / "processed")
+    flown = launches[launches[S.VEHICLE] == "Electron"]
+    assert (electron["flights"], electron["failures"]) == (len(flown), int(flown[S.FAILED].sum()))
 
 
 def test_a_rerun_and_a_rebuild_change_nothing(world: World, first_update: str) -> None:
@@ -222,7 +222,7 @@ def test_a_rerun_and_a_rebuild_change_nothing(world: World, first_update: str) -
     rebuilt = _tminus("data", "build", "--data-dir", str(world.data), "--manifest", str(MANIFEST))
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "launches from gcat_upstream/launch.tsv" in rebuilt.stderr
-    assert len(load_table(s.LAUNCHES, world.data / "processed")) == 7180
+    assert len(load_table(S.LAUNCHES, world.data / "processed")) == 7180
     before = world.digests()
     again = world.update()
     assert again.returncode == 0, again.stderr

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tminus.data import gcat
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError
 from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
@@ -48,7 +48,7 @@ def _launches(text: str) -> pd.DataFrame:
     log = gcat.validate_launchlog(gcat.parse_gcat_text(text, file="launchlog.tsv"))
     lv = gcat.parse_gcat_text(LV, file="lv.tsv")
     sites = gcat.parse_gcat_text(SITES, file="sites.tsv")
-    return validate_table(gcat.build_launches(log, lv, sites), s.LAUNCHES)
+    return validate_table(gcat.build_launches(log, lv, sites), S.LAUNCHES)
 
 
 def test_fields_are_stripped_and_index_is_the_physical_line() -> None:
@@ -87,10 +87,10 @@ def test_dash_is_null_but_star_and_question_mark_are_kept() -> None:
 )
 def test_gcat_dates(text: str, expected: str, time_known: bool, uncertain: bool) -> None:
     out = gcat.parse_gcat_dates(pd.Series([text], index=[7]), file="launchlog.tsv")
-    assert out.loc[7, s.LAUNCH_TIME] == pd.Timestamp(expected, tz="UTC")
-    assert str(out[s.LAUNCH_TIME].dtype) == "datetime64[ns, UTC]"
-    assert bool(out.loc[7, s.TIME_KNOWN]) is time_known
-    assert bool(out.loc[7, s.DATE_UNCERTAIN]) is uncertain
+    assert out.loc[7, S.LAUNCH_TIME] == pd.Timestamp(expected, tz="UTC")
+    assert str(out[S.LAUNCH_TIME].dtype) == "datetime64[ns, UTC]"
+    assert bool(out.loc[7, S.TIME_KNOWN]) is time_known
+    assert bool(out.loc[7, S.DATE_UNCERTAIN]) is uncertain
 
 
 @pytest.mark.parametrize("bad", ["2021 Feb 30 1200", "2021 Foo 12", "12 Jun 2021", "2021-06-12"])
@@ -137,18 +137,18 @@ def test_outcome_codes_category_and_failed_flag() -> None:
             for i, (tag, code, _, _) in enumerate(rows)
         )
     )
-    launches = _launches(text).set_index(s.LAUNCH_TAG)
+    launches = _launches(text).set_index(S.LAUNCH_TAG)
     for tag, code, category, failed in rows:
-        assert launches.loc[tag, s.OUTCOME_CODE] == code
-        assert launches.loc[tag, s.CATEGORY] == category
-        assert bool(launches.loc[tag, s.FAILED]) is failed
+        assert launches.loc[tag, S.OUTCOME_CODE] == code
+        assert launches.loc[tag, S.CATEGORY] == category
+        assert bool(launches.loc[tag, S.FAILED]) is failed
 
 
 def test_payload_rows_collapse_to_one_launch_with_a_count() -> None:
     row = _row("2025-010", "2025 Feb  1 0000", "Falcon 9", "xxx/B1088.5  F456", "CC", "LC40", "OS")
     launches = _launches(_log(row, row, row))
     assert len(launches) == 1
-    assert launches.loc[0, s.PAYLOAD_COUNT] == 3
+    assert launches.loc[0, S.PAYLOAD_COUNT] == 3
 
 
 @pytest.mark.parametrize(
@@ -167,17 +167,17 @@ def test_falcon_booster_serial_and_flight(
 ) -> None:
     row = _row("2025-010", "2025 Feb  1 0000", "Falcon 9", flight_id, "CC", "LC40", "OS")
     launch = _launches(_log(row)).iloc[0]
-    assert (None if pd.isna(launch[s.BOOSTER_SERIAL]) else launch[s.BOOSTER_SERIAL]) == serial
-    got = launch[s.BOOSTER_FLIGHT]
+    assert (None if pd.isna(launch[S.BOOSTER_SERIAL]) else launch[S.BOOSTER_SERIAL]) == serial
+    got = launch[S.BOOSTER_FLIGHT]
     assert (None if pd.isna(got) else int(got)) == flight
     if flight_id == "-":
-        assert pd.isna(launch[s.FLIGHT_ID])
+        assert pd.isna(launch[S.FLIGHT_ID])
 
 
 def test_booster_serial_only_for_falcon() -> None:
     row = _row("2025-011", "2025 Feb  2 0000", "Starship V2", "B1234/S30", "CC", "-", "OS")
     launch = _launches(_log(row)).iloc[0]
-    assert pd.isna(launch[s.BOOSTER_SERIAL])
+    assert pd.isna(launch[S.BOOSTER_SERIAL])
 
 
 def test_family_pad_and_site_name_joins() -> None:
@@ -187,14 +187,14 @@ def test_family_pad_and_site_name_joins() -> None:
         _row("2025-003", "2025 Jan  5 1000", "Soyuz-2-1A", "-", "TYSC?", "LC31?", "OS"),
         _row("2025-004", "2025 Jan  6 1000", "Soyuz-2-1A", "-", "NEW", "LC1", "OS"),
     )
-    launches = _launches(text).set_index(s.LAUNCH_TAG)
-    assert launches.loc["2025-001", s.VEHICLE_FAMILY] == "Falcon9"  # first of the variants
-    assert launches.loc["2025-002", s.VEHICLE_FAMILY] == "New Glenn"  # not in lv.tsv: the name
-    assert pd.isna(launches.loc["2025-002", s.PAD])
-    assert launches.loc["2025-003", s.PAD] == "LC31?"  # as GCAT gives it
-    assert launches.loc["2025-003", s.SITE] == "TYSC?"
-    assert launches.loc["2025-003", s.SITE_NAME] == "Baikonur"
-    assert pd.isna(launches.loc["2025-004", s.SITE_NAME])
+    launches = _launches(text).set_index(S.LAUNCH_TAG)
+    assert launches.loc["2025-001", S.VEHICLE_FAMILY] == "Falcon9"  # first of the variants
+    assert launches.loc["2025-002", S.VEHICLE_FAMILY] == "New Glenn"  # not in lv.tsv: the name
+    assert pd.isna(launches.loc["2025-002", S.PAD])
+    assert launches.loc["2025-003", S.PAD] == "LC31?"  # as GCAT gives it
+    assert launches.loc["2025-003", S.SITE] == "TYSC?"
+    assert launches.loc["2025-003", S.SITE_NAME] == "Baikonur"
+    assert pd.isna(launches.loc["2025-004", S.SITE_NAME])
 
 
 def test_launches_are_sorted_by_time_and_typed() -> None:
@@ -203,9 +203,9 @@ def test_launches_are_sorted_by_time_and_typed() -> None:
         _row("2025-001", "2025 Jan  3", "Falcon 9", "-", "CC", "LC40", "OS"),
     )
     launches = _launches(text)
-    assert launches[s.LAUNCH_TAG].tolist() == ["2025-001", "2025-002"]
-    assert list(launches.columns) == columns_of(s.LAUNCHES)
-    assert not bool(launches.loc[0, s.TIME_KNOWN])
+    assert launches[S.LAUNCH_TAG].tolist() == ["2025-001", "2025-002"]
+    assert list(launches.columns) == columns_of(S.LAUNCHES)
+    assert not bool(launches.loc[0, S.TIME_KNOWN])
 
 
 def test_missing_header_column_is_named(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from tminus.data import gcat, launch_list
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError
 from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
@@ -98,7 +98,7 @@ def _launches(text: str, warnings: list[str] | None = None) -> pd.DataFrame:
         gcat.parse_gcat_text(ORGS, file="orgs.tsv"),
         warn=(warnings if warnings is not None else []).append,
     )
-    return validate_table(out, s.LAUNCHES)
+    return validate_table(out, S.LAUNCHES)
 
 
 def test_26_fields_under_28_header_names_and_no_updated_line() -> None:
@@ -136,9 +136,9 @@ def test_only_orbital_deep_space_and_other_world_attempts_are_kept() -> None:
         _row("2025-F03", "2025 Mar 17", "Falcon 9", "OF", fail="S2P"),
     )
     launches = _launches(text)
-    assert launches[s.LAUNCH_TAG].tolist() == ["2025-043", "2025-070", "2025-X01", "2025-F03"]
-    assert launches[s.CATEGORY].tolist() == ["orbital", "deep_space", "other_world", "orbital"]
-    assert launches[s.FAILED].tolist() == [False, False, False, True]
+    assert launches[S.LAUNCH_TAG].tolist() == ["2025-043", "2025-070", "2025-X01", "2025-F03"]
+    assert launches[S.CATEGORY].tolist() == ["orbital", "deep_space", "other_world", "orbital"]
+    assert launches[S.FAILED].tolist() == [False, False, False, True]
 
 
 def test_dates_come_from_launch_date_never_from_the_tag() -> None:
@@ -150,8 +150,8 @@ def test_dates_come_from_launch_date_never_from_the_tag() -> None:
         _row("2025-315", "2025 Dec 30 2240:07", "Falcon 9", "OS"),
     )
     launches = _launches(text)
-    assert launches[s.LAUNCH_TAG].tolist() == ["2025-315", "2026-001"]  # in time order
-    assert launches.loc[1, s.LAUNCH_TIME] == pd.Timestamp("2025-12-31 23:30", tz="UTC")
+    assert launches[S.LAUNCH_TAG].tolist() == ["2025-315", "2026-001"]  # in time order
+    assert launches.loc[1, S.LAUNCH_TIME] == pd.Timestamp("2025-12-31 23:30", tz="UTC")
 
 
 def test_fail_code_dest_and_the_columns_launch_tsv_lacks() -> None:
@@ -162,20 +162,20 @@ def test_fail_code_dest_and_the_columns_launch_tsv_lacks() -> None:
             "2025-063", "2025 Mar 30", "Falcon 9", "OS", site="NEWSITE", agency="NEWCO", dest="Moon"
         ),
     )
-    launches = _launches(text).set_index(s.LAUNCH_TAG)
-    assert launches.loc["2025-F03", s.FAIL_CODE] == "S2P"
-    assert bool(launches.loc["2025-F03", s.DATE_UNCERTAIN])
-    assert pd.isna(launches.loc["2025-062", s.FAIL_CODE])  # '-' is null
-    assert launches.loc["2025-063", s.DEST] == "Moon"
-    assert pd.isna(launches.loc["2025-062", s.DEST])
+    launches = _launches(text).set_index(S.LAUNCH_TAG)
+    assert launches.loc["2025-F03", S.FAIL_CODE] == "S2P"
+    assert bool(launches.loc["2025-F03", S.DATE_UNCERTAIN])
+    assert pd.isna(launches.loc["2025-062", S.FAIL_CODE])  # '-' is null
+    assert launches.loc["2025-063", S.DEST] == "Moon"
+    assert pd.isna(launches.loc["2025-062", S.DEST])
     # No LVState column: the agency's state in orgs.tsv ('KVR?' is KVR), else the site's.
-    assert launches.loc["2025-F03", s.STATE] == "US"
-    assert launches.loc["2025-062", s.STATE] == "RU"
-    assert launches.loc["2025-063", s.STATE] == "NZ"
+    assert launches.loc["2025-F03", S.STATE] == "US"
+    assert launches.loc["2025-062", S.STATE] == "RU"
+    assert launches.loc["2025-063", S.STATE] == "NZ"
     # One row per launch: the payload count is unknown, not invented.
-    assert launches[s.PAYLOAD_COUNT].isna().all()
-    assert launches.loc["2025-F03", s.BOOSTER_SERIAL] == "B1086"
-    assert tuple(launches.reset_index().columns) == tuple(columns_of(s.LAUNCHES))
+    assert launches[S.PAYLOAD_COUNT].isna().all()
+    assert launches.loc["2025-F03", S.BOOSTER_SERIAL] == "B1086"
+    assert tuple(launches.reset_index().columns) == tuple(columns_of(S.LAUNCHES))
 
 
 def test_an_agency_and_site_nobody_knows_is_an_error_naming_the_line() -> None:
@@ -190,9 +190,9 @@ def test_a_vehicle_missing_from_lv_is_its_own_family_with_a_warning() -> None:
         _row("2025-308", "2025 Dec 23 0200", "Chang Zheng 12A", "OS", site="CC", agency="SPX"),
         _row("2025-309", "2025 Dec 24 0200", "Falcon 9", "OS"),
     )
-    launches = _launches(text, warnings).set_index(s.LAUNCH_TAG)
-    assert launches.loc["2025-308", s.VEHICLE_FAMILY] == "Chang Zheng 12A"
-    assert launches.loc["2025-309", s.VEHICLE_FAMILY] == "Falcon9"
+    launches = _launches(text, warnings).set_index(S.LAUNCH_TAG)
+    assert launches.loc["2025-308", S.VEHICLE_FAMILY] == "Chang Zheng 12A"
+    assert launches.loc["2025-309", S.VEHICLE_FAMILY] == "Falcon9"
     assert warnings == [
         "launch.tsv: vehicles not in lv.tsv, each its own family: Chang Zheng 12A (1 launch)"
     ]
@@ -268,19 +268,19 @@ def test_merge_keeps_one_launch_per_tag_and_the_newer_list_wins() -> None:
             _row("2025-043", "2025 Mar  4 0100", "Falcon 9", "OS"),
         )
     )
-    merged = validate_table(launch_list.merge_launches(log, newer), s.LAUNCHES)
-    assert merged[s.LAUNCH_TAG].tolist() == ["2025-040", "2025-041", "2025-042", "2025-043"]
-    by_tag = merged.set_index(s.LAUNCH_TAG)
-    assert by_tag.loc["2025-041", s.PAD] == "LC39A"
-    assert by_tag.loc["2025-041", s.AGENCY] == "SPX/KVR"
-    assert by_tag.loc["2025-042", s.FAIL_CODE] == "S2G"
-    assert bool(by_tag.loc["2025-042", s.FAILED])
+    merged = validate_table(launch_list.merge_launches(log, newer), S.LAUNCHES)
+    assert merged[S.LAUNCH_TAG].tolist() == ["2025-040", "2025-041", "2025-042", "2025-043"]
+    by_tag = merged.set_index(S.LAUNCH_TAG)
+    assert by_tag.loc["2025-041", S.PAD] == "LC39A"
+    assert by_tag.loc["2025-041", S.AGENCY] == "SPX/KVR"
+    assert by_tag.loc["2025-042", S.FAIL_CODE] == "S2G"
+    assert bool(by_tag.loc["2025-042", S.FAILED])
     # What only the log can say is kept from it: its payload count and LVState.
-    assert by_tag.loc["2025-041", s.PAYLOAD_COUNT] == 2
-    assert by_tag.loc["2025-040", s.PAYLOAD_COUNT] == 1
-    assert pd.isna(by_tag.loc["2025-043", s.PAYLOAD_COUNT])
-    assert pd.isna(by_tag.loc["2025-040", s.FAIL_CODE])  # the log has no FailCode column
-    assert pd.isna(by_tag.loc["2025-040", s.DEST])
+    assert by_tag.loc["2025-041", S.PAYLOAD_COUNT] == 2
+    assert by_tag.loc["2025-040", S.PAYLOAD_COUNT] == 1
+    assert pd.isna(by_tag.loc["2025-043", S.PAYLOAD_COUNT])
+    assert pd.isna(by_tag.loc["2025-040", S.FAIL_CODE])  # the log has no FailCode column
+    assert pd.isna(by_tag.loc["2025-040", S.DEST])
 
 
 def test_gcat_stamp_reads_the_updated_line_and_launch_tsv_has_none() -> None:

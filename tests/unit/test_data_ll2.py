@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tminus.data import ll2
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError
 from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
@@ -63,17 +63,17 @@ def test_one_row_per_launch_and_snapshot_shows_the_net_change(tmp_path: Path) ->
             ),
         },
     )
-    out = validate_table(ll2.read_net_history(bundle), s.NET_HISTORY)
+    out = validate_table(ll2.read_net_history(bundle), S.NET_HISTORY)
     assert len(out) == 2
-    assert out[s.NH_SNAPSHOT_TIME].tolist() == [
+    assert out[S.NH_SNAPSHOT_TIME].tolist() == [
         pd.Timestamp("2026-08-15 10:00", tz="UTC"),
         pd.Timestamp("2026-08-15 12:00", tz="UTC"),
     ]
-    assert out[s.NH_NET].diff().iloc[1] == pd.Timedelta(minutes=115)
-    assert out[s.NH_STATUS].tolist() == ["Go", "Hold"]
-    assert pd.isna(out.loc[0, s.NH_WEATHER_PROBABILITY])
-    assert out.loc[1, s.NH_WEATHER_PROBABILITY] == 40
-    assert set(out[s.NH_FEED]) == {"launches"}
+    assert out[S.NH_NET].diff().iloc[1] == pd.Timedelta(minutes=115)
+    assert out[S.NH_STATUS].tolist() == ["Go", "Hold"]
+    assert pd.isna(out.loc[0, S.NH_WEATHER_PROBABILITY])
+    assert out.loc[1, S.NH_WEATHER_PROBABILITY] == 40
+    assert set(out[S.NH_FEED]) == {"launches"}
 
 
 @pytest.mark.parametrize("name", ["../evil.json", "/abs/launches_20260815T100000Z_aaaaaaa.json"])
@@ -103,6 +103,6 @@ def test_bad_net_names_member_record_and_field(tmp_path: Path) -> None:
 
 
 def test_empty_history_has_the_schema() -> None:
-    empty = validate_table(ll2.history_table([]), s.NET_HISTORY)
-    assert list(empty.columns) == columns_of(s.NET_HISTORY)
+    empty = validate_table(ll2.history_table([]), S.NET_HISTORY)
+    assert list(empty.columns) == columns_of(S.NET_HISTORY)
     assert len(empty) == 0

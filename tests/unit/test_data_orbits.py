@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tminus.data import gcat, orbits
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError, TableValidationError
 from tminus.data.validation import validate_table
 
@@ -56,9 +56,9 @@ def _psatcat(text: str = PSATCAT) -> pd.DataFrame:
 
 def test_payload_orbits_take_the_registered_orbit_else_the_last_one() -> None:
     found = orbits.payload_orbits(_psatcat())
-    assert found.loc["S00001", s.LO_ORBIT_CLASS] == "SSO"
-    assert found.loc["S00002", s.LO_ORBIT_CLASS] == "GEO"
-    assert pd.isna(found.loc["S00003", s.LO_ORBIT_CLASS])
+    assert found.loc["S00001", S.LO_ORBIT_CLASS] == "SSO"
+    assert found.loc["S00002", S.LO_ORBIT_CLASS] == "GEO"
+    assert pd.isna(found.loc["S00003", S.LO_ORBIT_CLASS])
 
 
 def test_an_element_that_is_not_a_number_names_file_line_and_column() -> None:
@@ -72,15 +72,15 @@ def _launches(rows: list[tuple[str, str, str, str, bool]]) -> pd.DataFrame:
     """tag, vehicle, site, category, failed -> a minimal launches table."""
     return pd.DataFrame(
         {
-            s.LAUNCH_TAG: [r[0] for r in rows],
-            s.LAUNCH_TIME: pd.to_datetime(
+            S.LAUNCH_TAG: [r[0] for r in rows],
+            S.LAUNCH_TIME: pd.to_datetime(
                 [f"2024-01-{i + 1:02d}" for i in range(len(rows))], utc=True
             ).astype("datetime64[ns, UTC]"),
-            s.VEHICLE: [r[1] for r in rows],
-            s.SITE: [r[2] for r in rows],
-            s.PAD: "LC1",
-            s.CATEGORY: [r[3] for r in rows],
-            s.FAILED: [r[4] for r in rows],
+            S.VEHICLE: [r[1] for r in rows],
+            S.SITE: [r[2] for r in rows],
+            S.PAD: "LC1",
+            S.CATEGORY: [r[3] for r in rows],
+            S.FAILED: [r[4] for r in rows],
         }
     )
 
@@ -99,23 +99,23 @@ LOG = (
 def test_launchlog_classes_join_payloads_and_read_deep_space_launches() -> None:
     launches = _launches(
         [
-            ("2024-001", "Alpha", "SYN", s.CATEGORY_ORBITAL, False),
-            ("2024-002", "Alpha", "SYN", s.CATEGORY_ORBITAL, False),
-            ("2024-003", "Beta", "SYN", s.CATEGORY_DEEP_SPACE, False),
-            ("2024-004", "Beta", "SYN", s.CATEGORY_DEEP_SPACE, False),
-            ("2024-005", "Alpha", "SYN", s.CATEGORY_ORBITAL, True),
+            ("2024-001", "Alpha", "SYN", S.CATEGORY_ORBITAL, False),
+            ("2024-002", "Alpha", "SYN", S.CATEGORY_ORBITAL, False),
+            ("2024-003", "Beta", "SYN", S.CATEGORY_DEEP_SPACE, False),
+            ("2024-004", "Beta", "SYN", S.CATEGORY_DEEP_SPACE, False),
+            ("2024-005", "Alpha", "SYN", S.CATEGORY_ORBITAL, True),
         ]
     )
     log = gcat.parse_gcat_text(LOG, file="launchlog.tsv")
     found = orbits.launchlog_classes(log, orbits.payload_orbits(_psatcat()), launches)
-    pairs = set(zip(found[s.LO_LAUNCH_TAG], found[s.LO_ORBIT_CLASS], strict=True))
+    pairs = set(zip(found[S.LO_LAUNCH_TAG], found[S.LO_ORBIT_CLASS], strict=True))
     # A deep-space launch without a lunar or escape orbit: the Moon if its payload says so.
     assert pairs >= {("2024-001", "SSO"), ("2024-002", "GEO"), ("2024-003", "LUNAR")}
     assert ("2024-004", "ESCAPE") in pairs
     assert ("2024-002", "SSO") not in pairs  # the alias row
-    table = validate_table(orbits.build_launch_orbits(launches, from_log=found), s.LAUNCH_ORBITS)
-    assert "2024-005" not in set(table[s.LO_LAUNCH_TAG])  # a failed launch reached nothing
-    assert table[s.LO_SOURCE].unique().tolist() == ["psatcat"]
+    table = validate_table(orbits.build_launch_orbits(launches, from_log=found), S.LAUNCH_ORBITS)
+    assert "2024-005" not in set(table[S.LO_LAUNCH_TAG])  # a failed launch reached nothing
+    assert table[S.LO_SOURCE].unique().tolist() == ["psatcat"]
 
 
 @pytest.mark.parametrize(
@@ -148,17 +148,17 @@ def test_launch_list_classes_keep_the_variant_and_warn_about_unread_words() -> N
     )
     launches = _launches(
         [
-            ("2025-100", "Falcon 9", "VSFBS", s.CATEGORY_ORBITAL, False),
-            ("2025-101", "Alpha", "SYN", s.CATEGORY_ORBITAL, False),
+            ("2025-100", "Falcon 9", "VSFBS", S.CATEGORY_ORBITAL, False),
+            ("2025-101", "Alpha", "SYN", S.CATEGORY_ORBITAL, False),
         ]
     )
     warnings: list[str] = []
     found = orbits.launch_list_classes(listed, launches, file="launch.tsv", warn=warnings.append)
-    assert found[s.LO_ORBIT_CLASS].iloc[0] == "SSO" and pd.isna(found[s.LO_ORBIT_CLASS].iloc[1])
-    assert found[s.LO_VARIANT].tolist()[0] == "FT5"
+    assert found[S.LO_ORBIT_CLASS].iloc[0] == "SSO" and pd.isna(found[S.LO_ORBIT_CLASS].iloc[1])
+    assert found[S.LO_VARIANT].tolist()[0] == "FT5"
     assert warnings == ["launch.tsv: orbit words not read as an orbit class (1 launches): XYZ"]
     table = orbits.build_launch_orbits(launches, from_list=found)
-    assert table[s.LO_VARIANT].tolist() == ["FT5"]
+    assert table[S.LO_VARIANT].tolist() == ["FT5"]
 
 
 def test_spacex_masses_are_summed_per_class_and_matched_to_gcat_launches() -> None:
@@ -188,23 +188,23 @@ def test_spacex_masses_are_summed_per_class_and_matched_to_gcat_launches() -> No
         {"id": "p4", "orbit": "LEO", "mass_kg": 9000},
     ]
     masses = orbits.spacex_masses(launches_json, payloads, rockets)
-    by_class = dict(zip(masses[s.LO_ORBIT_CLASS], masses[s.LO_PAYLOAD_MASS_KG], strict=True))
+    by_class = dict(zip(masses[S.LO_ORBIT_CLASS], masses[S.LO_PAYLOAD_MASS_KG], strict=True))
     assert by_class["GTO"] == 6200.5
     assert pd.isna(by_class["LUNAR"])
-    launches = _launches([("2024-001", "Falcon 9", "CC", s.CATEGORY_ORBITAL, False)])
+    launches = _launches([("2024-001", "Falcon 9", "CC", S.CATEGORY_ORBITAL, False)])
     matched = orbits.match_spacex(masses, launches)
-    assert set(matched[s.LO_LAUNCH_TAG]) == {"2024-001"}
+    assert set(matched[S.LO_LAUNCH_TAG]) == {"2024-001"}
     table = validate_table(
-        orbits.build_launch_orbits(launches, from_spacex=matched), s.LAUNCH_ORBITS
+        orbits.build_launch_orbits(launches, from_spacex=matched), S.LAUNCH_ORBITS
     )
-    gto = table[table[s.LO_ORBIT_CLASS] == "GTO"].iloc[0]
-    assert gto[s.LO_PAYLOAD_MASS_KG] == 6200.5 and gto[s.LO_SOURCE] == "spacex"
+    gto = table[table[S.LO_ORBIT_CLASS] == "GTO"].iloc[0]
+    assert gto[S.LO_PAYLOAD_MASS_KG] == 6200.5 and gto[S.LO_SOURCE] == "spacex"
 
 
 def test_the_table_refuses_an_unknown_orbit_class() -> None:
-    launches = _launches([("2024-001", "Alpha", "SYN", s.CATEGORY_ORBITAL, False)])
-    found = pd.DataFrame({s.LO_LAUNCH_TAG: ["2024-001"], s.LO_ORBIT_CLASS: ["LEO"]})
+    launches = _launches([("2024-001", "Alpha", "SYN", S.CATEGORY_ORBITAL, False)])
+    found = pd.DataFrame({S.LO_LAUNCH_TAG: ["2024-001"], S.LO_ORBIT_CLASS: ["LEO"]})
     table = orbits.build_launch_orbits(launches, from_list=found.assign(variant=None))
-    table.loc[0, s.LO_ORBIT_CLASS] = "NEPTUNE"
+    table.loc[0, S.LO_ORBIT_CLASS] = "NEPTUNE"
     with pytest.raises(TableValidationError, match="orbit_class"):
-        validate_table(table, s.LAUNCH_ORBITS)
+        validate_table(table, S.LAUNCH_ORBITS)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from tminus.data import gcat, reference
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError
 from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
@@ -28,20 +28,20 @@ def test_one_row_per_lv_row_with_nulls_where_gcat_gives_no_figure() -> None:
         "Super Loki\tLoki\t-\t-\t-\t-\t-\tR",
         "Zenit-3SL\tZenit\tYuzhnoye\t-\t-\t   15000?\t    6000.5 \tO",
     )
-    table = validate_table(reference.build_vehicle_variants(lv), s.VEHICLE_VARIANTS)
-    assert list(table.columns) == columns_of(s.VEHICLE_VARIANTS)
-    assert table[s.VV_VEHICLE].tolist() == ["Falcon 9", "Falcon 9", "Super Loki", "Zenit-3SL"]
-    assert table[s.VV_FAMILY].tolist() == ["Falcon9", "Falcon9", "Loki", "Zenit"]  # stripped
-    assert table.loc[0, s.VV_VARIANT] == "FT5"
-    assert pd.isna(table.loc[1, s.VV_VARIANT])
-    assert pd.isna(table.loc[2, s.VV_MANUFACTURER])
-    assert table[s.VV_LEO_CAPACITY_KG].tolist()[:2] == [13150.0, 9300.0]
-    assert pd.isna(table.loc[1, s.VV_GTO_CAPACITY_KG])  # 0: no figure
-    assert pd.isna(table.loc[2, s.VV_LEO_CAPACITY_KG])  # '-': no figure
-    assert table.loc[3, s.VV_LEO_CAPACITY_KG] == 15000.0  # uncertain, still a figure
-    assert table.loc[3, s.VV_GTO_CAPACITY_KG] == 6000.5
+    table = validate_table(reference.build_vehicle_variants(lv), S.VEHICLE_VARIANTS)
+    assert list(table.columns) == columns_of(S.VEHICLE_VARIANTS)
+    assert table[S.VV_VEHICLE].tolist() == ["Falcon 9", "Falcon 9", "Super Loki", "Zenit-3SL"]
+    assert table[S.VV_FAMILY].tolist() == ["Falcon9", "Falcon9", "Loki", "Zenit"]  # stripped
+    assert table.loc[0, S.VV_VARIANT] == "FT5"
+    assert pd.isna(table.loc[1, S.VV_VARIANT])
+    assert pd.isna(table.loc[2, S.VV_MANUFACTURER])
+    assert table[S.VV_LEO_CAPACITY_KG].tolist()[:2] == [13150.0, 9300.0]
+    assert pd.isna(table.loc[1, S.VV_GTO_CAPACITY_KG])  # 0: no figure
+    assert pd.isna(table.loc[2, S.VV_LEO_CAPACITY_KG])  # '-': no figure
+    assert table.loc[3, S.VV_LEO_CAPACITY_KG] == 15000.0  # uncertain, still a figure
+    assert table.loc[3, S.VV_GTO_CAPACITY_KG] == 6000.5
     # Every class is kept (R: sounding rocket); consumers filter on vehicle_class.
-    assert table[s.VV_CLASS].tolist() == ["O", "O", "R", "O"]
+    assert table[S.VV_CLASS].tolist() == ["O", "O", "R", "O"]
 
 
 def test_a_capacity_that_is_not_a_number_names_file_line_and_column() -> None:
@@ -74,9 +74,9 @@ LP = (
 def test_pads_join_through_the_site_ucode_one_row_per_site_and_pad() -> None:
     sites = gcat.parse_gcat_text(SITES, file="sites.tsv")
     lp = gcat.parse_gcat_text(LP, file="lp.tsv")
-    table = validate_table(reference.build_pads_reference(sites, lp), s.PADS_REFERENCE)
-    assert list(table.columns) == columns_of(s.PADS_REFERENCE)
-    assert list(zip(table[s.PR_SITE], table[s.PR_PAD], strict=True)) == [
+    table = validate_table(reference.build_pads_reference(sites, lp), S.PADS_REFERENCE)
+    assert list(table.columns) == columns_of(S.PADS_REFERENCE)
+    assert list(zip(table[S.PR_SITE], table[S.PR_PAD], strict=True)) == [
         ("CC", "LC40"),
         ("CC", "LC5"),
         ("CCK", "LC40"),  # the old site code reaches the same pads
@@ -84,11 +84,11 @@ def test_pads_join_through_the_site_ucode_one_row_per_site_and_pad() -> None:
         ("SVOB", "PU-5"),
     ]
     first = table.iloc[0]
-    assert first[s.PR_PAD_NAME] == "Space Launch Complex 40"
-    assert first[s.PR_SITE_NAME] == "Canaveral"
-    assert first[s.PR_SITE_LONG_NAME] == "Cape Canaveral Air Station, Florida"  # first row wins
-    assert (first[s.PR_PAD_START], first[s.PR_PAD_STOP]) == ("1965 Jun 18", "*")  # text as given
+    assert first[S.PR_PAD_NAME] == "Space Launch Complex 40"
+    assert first[S.PR_SITE_NAME] == "Canaveral"
+    assert first[S.PR_SITE_LONG_NAME] == "Cape Canaveral Air Station, Florida"  # first row wins
+    assert (first[S.PR_PAD_START], first[S.PR_PAD_STOP]) == ("1965 Jun 18", "*")  # text as given
     lc5 = table.iloc[1]
-    assert pd.isna(lc5[s.PR_PAD_START]) and lc5[s.PR_PAD_STOP] == "1961"
-    assert pd.isna(lc5[s.PR_PAD_NAME])
-    assert table.iloc[2][s.PR_SITE_NAME] == "Kennedy"
+    assert pd.isna(lc5[S.PR_PAD_START]) and lc5[S.PR_PAD_STOP] == "1961"
+    assert pd.isna(lc5[S.PR_PAD_NAME])
+    assert table.iloc[2][S.PR_SITE_NAME] == "Kennedy"

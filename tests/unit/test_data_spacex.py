@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data import spacex
 from tminus.data.errors import SourceValidationError
 from tminus.data.specs import columns_of
@@ -56,7 +56,7 @@ def _launch(
 
 def _flatten(launches: list[dict[str, Any]]) -> pd.DataFrame:
     out = spacex.flatten_cores(launches, CORES, PAYLOADS, ROCKETS)
-    return validate_table(out, s.BOOSTER_LANDINGS)
+    return validate_table(out, S.BOOSTER_LANDINGS)
 
 
 def test_heavy_launch_gives_one_row_per_core_with_launch_fields_repeated() -> None:
@@ -73,14 +73,14 @@ def test_heavy_launch_gives_one_row_per_core_with_launch_fields_repeated() -> No
     )
     out = _flatten([heavy])
     assert len(out) == 3
-    assert out[s.BL_CORE_SERIAL].tolist() == ["B1049", "B1052", "B1053"]
-    assert set(out[s.BL_ROCKET]) == {"Falcon Heavy"}
-    assert out[s.BL_PAYLOAD_MASS_KG].tolist() == [1500.5] * 3  # summed over payloads
-    assert set(out[s.BL_ORBIT]) == {"GTO"}  # the first payload's
-    assert out[s.BL_LANDING_SUCCESS].tolist() == [True, True, False]
-    assert out.loc[2, s.BL_CORE_FLIGHT] == 1
-    assert pd.isna(out.loc[2, s.BL_BLOCK])
-    assert out.loc[0, s.BL_LAUNCH_TIME] == pd.Timestamp("2019-04-11 22:35", tz="UTC")
+    assert out[S.BL_CORE_SERIAL].tolist() == ["B1049", "B1052", "B1053"]
+    assert set(out[S.BL_ROCKET]) == {"Falcon Heavy"}
+    assert out[S.BL_PAYLOAD_MASS_KG].tolist() == [1500.5] * 3  # summed over payloads
+    assert set(out[S.BL_ORBIT]) == {"GTO"}  # the first payload's
+    assert out[S.BL_LANDING_SUCCESS].tolist() == [True, True, False]
+    assert out.loc[2, S.BL_CORE_FLIGHT] == 1
+    assert pd.isna(out.loc[2, S.BL_BLOCK])
+    assert out.loc[0, S.BL_LAUNCH_TIME] == pd.Timestamp("2019-04-11 22:35", tz="UTC")
 
 
 def test_unknown_core_no_landing_and_unknown_mass_stay_null() -> None:
@@ -102,17 +102,17 @@ def test_unknown_core_no_landing_and_unknown_mass_stay_null() -> None:
     )
     row = _flatten([launch]).iloc[0]
     for column in (
-        s.BL_CORE_SERIAL,
-        s.BL_BLOCK,
-        s.BL_CORE_FLIGHT,
-        s.BL_REUSED,
-        s.BL_LANDING_ATTEMPT,
-        s.BL_LANDING_SUCCESS,
-        s.BL_LANDING_TYPE,
-        s.BL_PAYLOAD_MASS_KG,
+        S.BL_CORE_SERIAL,
+        S.BL_BLOCK,
+        S.BL_CORE_FLIGHT,
+        S.BL_REUSED,
+        S.BL_LANDING_ATTEMPT,
+        S.BL_LANDING_SUCCESS,
+        S.BL_LANDING_TYPE,
+        S.BL_PAYLOAD_MASS_KG,
     ):
         assert pd.isna(row[column]), column
-    assert row[s.BL_ORBIT] == "ISS"
+    assert row[S.BL_ORBIT] == "ISS"
 
 
 def test_dtypes_and_order() -> None:
@@ -122,11 +122,11 @@ def test_dtypes_and_order() -> None:
             _launch("L1", "2020-01-01T00:00:00.000Z", "r9", [_core("c2")], ["p2"]),
         ]
     )
-    assert list(out.columns) == columns_of(s.BOOSTER_LANDINGS)
-    assert out[s.BL_LAUNCH_ID].tolist() == ["L1", "L2"]
-    assert str(out[s.BL_LAUNCH_TIME].dtype) == "datetime64[ns, UTC]"
-    assert str(out[s.BL_LANDING_SUCCESS].dtype) == "boolean"
-    assert str(out[s.BL_CORE_FLIGHT].dtype) == "Int64"
+    assert list(out.columns) == columns_of(S.BOOSTER_LANDINGS)
+    assert out[S.BL_LAUNCH_ID].tolist() == ["L1", "L2"]
+    assert str(out[S.BL_LAUNCH_TIME].dtype) == "datetime64[ns, UTC]"
+    assert str(out[S.BL_LANDING_SUCCESS].dtype) == "boolean"
+    assert str(out[S.BL_CORE_FLIGHT].dtype) == "Int64"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tminus.data import gcat, ll2, orbits, reference, vehicles
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.build import write_tables
 from tminus.data.errors import MissingTableError, TableValidationError
 from tminus.data.report import launches_per_year
@@ -48,13 +48,13 @@ def _tables() -> dict[str, pd.DataFrame]:
     lp = gcat.parse_gcat_text(LP, file="lp.tsv")
     launches = gcat.build_launches(log, lv, sites)
     return {
-        s.LAUNCHES: launches,
-        s.BOOSTER_LANDINGS: flatten_cores([], [], [], []),
-        s.WEATHER_EVENTS: events_table([]),
-        s.NET_HISTORY: ll2.history_table([]),
-        s.VEHICLE_VARIANTS: reference.build_vehicle_variants(lv),
-        s.PADS_REFERENCE: reference.build_pads_reference(sites, lp),
-        s.LAUNCH_ORBITS: orbits.build_launch_orbits(launches),
+        S.LAUNCHES: launches,
+        S.BOOSTER_LANDINGS: flatten_cores([], [], [], []),
+        S.WEATHER_EVENTS: events_table([]),
+        S.NET_HISTORY: ll2.history_table([]),
+        S.VEHICLE_VARIANTS: reference.build_vehicle_variants(lv),
+        S.PADS_REFERENCE: reference.build_pads_reference(sites, lp),
+        S.LAUNCH_ORBITS: orbits.build_launch_orbits(launches),
         **vehicles.read_reference(ROOT / "datasets" / "reference" / "vehicles.toml").as_tables(),
     }
 
@@ -62,9 +62,9 @@ def _tables() -> dict[str, pd.DataFrame]:
 def test_tables_round_trip_with_their_dtypes(tmp_path: Path) -> None:
     tables = _tables()
     write_tables(tables, tmp_path / "processed", info={})
-    launches = load_table(s.LAUNCHES, tmp_path / "processed")
-    pd.testing.assert_frame_equal(launches, tables[s.LAUNCHES])
-    assert str(launches[s.LAUNCH_TIME].dtype) == "datetime64[ns, UTC]"
+    launches = load_table(S.LAUNCHES, tmp_path / "processed")
+    pd.testing.assert_frame_equal(launches, tables[S.LAUNCHES])
+    assert str(launches[S.LAUNCH_TIME].dtype) == "datetime64[ns, UTC]"
 
 
 def test_failed_write_leaves_previous_tables_untouched(tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_failed_write_leaves_previous_tables_untouched(tmp_path: Path) -> None:
     write_tables(_tables(), processed, info={})
     before = snapshot_hash(processed)
     broken = _tables()
-    broken[s.LAUNCHES] = broken[s.LAUNCHES].assign(**{s.PAYLOAD_COUNT: 0})
+    broken[S.LAUNCHES] = broken[S.LAUNCHES].assign(**{S.PAYLOAD_COUNT: 0})
     with pytest.raises(TableValidationError, match=r"launches.*payload_count"):
         write_tables(broken, processed, info={})
     assert snapshot_hash(processed) == before
@@ -81,7 +81,7 @@ def test_failed_write_leaves_previous_tables_untouched(tmp_path: Path) -> None:
 
 def test_missing_table_says_run_make_data(tmp_path: Path) -> None:
     with pytest.raises(MissingTableError, match=r"'launches'.*make data"):
-        load_table(s.LAUNCHES, tmp_path)
+        load_table(S.LAUNCHES, tmp_path)
     with pytest.raises(ValueError, match="unknown table 'rockets'"):
         table_path("rockets", tmp_path)
 
@@ -92,7 +92,7 @@ def test_snapshot_hash_changes_with_the_data(tmp_path: Path) -> None:
     write_tables(_tables(), second, info={"other": "metadata"})
     assert snapshot_hash(first) == snapshot_hash(second)  # metadata is not data
     changed = _tables()
-    changed[s.LAUNCHES] = changed[s.LAUNCHES].iloc[:2]
+    changed[S.LAUNCHES] = changed[S.LAUNCHES].iloc[:2]
     write_tables(changed, second, info={})
     assert snapshot_hash(first) != snapshot_hash(second)
 
@@ -101,11 +101,11 @@ def test_data_cutoff_is_the_last_launch_date(tmp_path: Path) -> None:
     write_tables(_tables(), tmp_path, info={})
     assert data_cutoff(tmp_path).isoformat() == "2025-01-03"
     with pytest.raises(MissingTableError, match="empty"):
-        data_cutoff(tmp_path, s.NET_HISTORY)
+        data_cutoff(tmp_path, S.NET_HISTORY)
 
 
 def test_per_year_counts_include_deep_space_and_failures() -> None:
-    per_year = launches_per_year(_tables()[s.LAUNCHES])
+    per_year = launches_per_year(_tables()[S.LAUNCHES])
     assert per_year.to_dict("records") == [
         {"year": 2024, "attempts": 1, "failures": 0},
         {"year": 2025, "attempts": 2, "failures": 1},
@@ -115,7 +115,7 @@ def test_per_year_counts_include_deep_space_and_failures() -> None:
 def test_reference_tables_have_no_cutoff(tmp_path: Path) -> None:
     write_tables(_tables(), tmp_path, info={})
     with pytest.raises(ValueError, match="reference table"):
-        data_cutoff(tmp_path, s.PADS_REFERENCE)
+        data_cutoff(tmp_path, S.PADS_REFERENCE)
 
 
 def test_build_info_names_the_files_behind_each_table(tmp_path: Path) -> None:
@@ -126,14 +126,14 @@ def test_build_info_names_the_files_behind_each_table(tmp_path: Path) -> None:
             "spacex_api_v4/cores.json": {"sha256": "c" * 64, "origin": "mirror"},
         },
         "table_sources": {
-            s.LAUNCHES: ["gcat/launchlog.tsv", "gcat/lv.tsv"],
-            s.VEHICLE_VARIANTS: ["gcat/lv.tsv"],
-            s.BOOSTER_LANDINGS: ["spacex_api_v4/cores.json"],
+            S.LAUNCHES: ["gcat/launchlog.tsv", "gcat/lv.tsv"],
+            S.VEHICLE_VARIANTS: ["gcat/lv.tsv"],
+            S.BOOSTER_LANDINGS: ["spacex_api_v4/cores.json"],
         },
     }
     write_tables(_tables(), tmp_path / "processed", info=info)
     assert build_info(tmp_path / "processed") == info
-    assert file_sources(info, [s.LAUNCHES, s.VEHICLE_VARIANTS]) == [
+    assert file_sources(info, [S.LAUNCHES, S.VEHICLE_VARIANTS]) == [
         {"path": "gcat/launchlog.tsv", "sha256": "b" * 64, "origin": "download"},
         {
             "path": "gcat/lv.tsv",
@@ -142,7 +142,7 @@ def test_build_info_names_the_files_behind_each_table(tmp_path: Path) -> None:
             "gcat_stamp": "2025 Dec  1",
         },
     ]
-    assert file_sources(info, [s.WEATHER_EVENTS]) == []
+    assert file_sources(info, [S.WEATHER_EVENTS]) == []
     # Tables built before the record existed: nothing to name, not an error.
     assert build_info(tmp_path) == {}
-    assert file_sources({}, [s.LAUNCHES]) == []
+    assert file_sources({}, [S.LAUNCHES]) == []

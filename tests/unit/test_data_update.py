@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data import upstream
 from tminus.data.download import DownloadLimits
 from tminus.data.errors import ShrunkenRecordError, SourceUnavailableError, UpdateInProgressError
@@ -138,7 +138,7 @@ def test_a_second_update_while_one_runs_is_refused(tmp_path: Path) -> None:
 
 def _record(n: int, *, start: str = "2000-01-01") -> pd.DataFrame:
     times = pd.date_range(start, periods=n, freq="D", tz="UTC")
-    return pd.DataFrame({s.LAUNCH_TAG: [f"T{i:05d}" for i in range(n)], s.LAUNCH_TIME: times})
+    return pd.DataFrame({S.LAUNCH_TAG: [f"T{i:05d}" for i in range(n)], S.LAUNCH_TIME: times})
 
 
 def test_a_list_that_would_lose_much_of_the_record_is_refused() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError
 from tminus.data.vehicles import ReferenceTables, check_names, read_reference
 
@@ -26,13 +26,13 @@ def reference() -> ReferenceTables:
 
 def figure(reference: ReferenceTables, vehicle: str, orbit: str, config: str | None) -> float:
     rows = reference.capacity[
-        (reference.capacity[s.VC_VEHICLE] == vehicle)
-        & (reference.capacity[s.VC_ORBIT_CLASS] == orbit)
-        & (reference.capacity[s.VC_KIND] == s.KIND_RATED)
+        (reference.capacity[S.VC_VEHICLE] == vehicle)
+        & (reference.capacity[S.VC_ORBIT_CLASS] == orbit)
+        & (reference.capacity[S.VC_KIND] == S.KIND_RATED)
     ]
     if config is not None:
-        rows = rows[rows[s.VC_CONFIG] == config]
-    return float(rows[s.VC_CAPACITY_KG].max())
+        rows = rows[rows[S.VC_CONFIG] == config]
+    return float(rows[S.VC_CAPACITY_KG].max())
 
 
 @pytest.mark.parametrize(
@@ -79,30 +79,30 @@ def test_the_key_figures_are_the_providers(
 def test_statuses_and_when_they_ended(
     reference: ReferenceTables, vehicle: str, status: str, since: str | None
 ) -> None:
-    row = reference.facts.set_index(s.VF_VEHICLE).loc[vehicle]
-    assert row[s.VF_STATUS] == status
+    row = reference.facts.set_index(S.VF_VEHICLE).loc[vehicle]
+    assert row[S.VF_STATUS] == status
     if since is not None:
-        assert str(row[s.VF_SINCE]).startswith(since)
+        assert str(row[S.VF_SINCE]).startswith(since)
 
 
 def test_every_fact_has_a_public_source_checked_on_a_date(reference: ReferenceTables) -> None:
-    sources = reference.sources.set_index(s.RS_SOURCE_ID)
+    sources = reference.sources.set_index(S.RS_SOURCE_ID)
     cited = (
-        set(reference.facts[s.VF_STATUS_SOURCE])
-        | set(reference.facts[s.VF_UPPER_STAGE_SOURCE].dropna())
-        | set(reference.capacity[s.VC_SOURCE])
+        set(reference.facts[S.VF_STATUS_SOURCE])
+        | set(reference.facts[S.VF_UPPER_STAGE_SOURCE].dropna())
+        | set(reference.capacity[S.VC_SOURCE])
     )
     assert cited == set(sources.index)  # every fact cites one, every source is cited
-    assert sources[s.RS_URL].str.match(r"^https?://").all()
-    assert sources[s.RS_CHECKED].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+    assert sources[S.RS_URL].str.match(r"^https?://").all()
+    assert sources[S.RS_CHECKED].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
     # Only providers' published figures or payloads known to have flown, never a guess.
-    assert set(reference.capacity[s.VC_KIND]) <= {s.KIND_RATED, s.KIND_DEMONSTRATED}
+    assert set(reference.capacity[S.VC_KIND]) <= {S.KIND_RATED, S.KIND_DEMONSTRATED}
 
 
 def test_other_names_of_one_rocket_and_common_names_are_data(reference: ReferenceTables) -> None:
     assert reference.same_vehicle()["GSLV Mk III"] == "LVM3"
-    aliases = reference.aliases[reference.aliases[s.NA_KIND] == s.ALIAS_VEHICLE]
-    means = dict(zip(aliases[s.NA_WRITTEN], aliases[s.NA_MEANS], strict=True))
+    aliases = reference.aliases[reference.aliases[S.NA_KIND] == S.ALIAS_VEHICLE]
+    means = dict(zip(aliases[S.NA_WRITTEN], aliases[S.NA_MEANS], strict=True))
     assert means["F9"] == "Falcon 9" and means["Delta IV Heavy"] == "Delta 4H"
 
 
@@ -169,5 +169,5 @@ def test_an_uncited_source_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_tables_round_trip_their_types(reference: ReferenceTables) -> None:
-    assert reference.facts[s.VF_GCAT_RATINGS].dtype == bool
-    assert pd.api.types.is_float_dtype(reference.capacity[s.VC_CAPACITY_KG])
+    assert reference.facts[S.VF_GCAT_RATINGS].dtype == bool
+    assert pd.api.types.is_float_dtype(reference.capacity[S.VC_CAPACITY_KG])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data import weather
 from tminus.data.errors import SourceValidationError
 from tminus.data.validation import validate_table
@@ -41,22 +41,22 @@ def test_summary_features_and_label_from_file_name(tmp_path: Path) -> None:
             f"{weather.FEATURE_FOLDER}/20191231-launch.csv",
         ],
     )
-    events = validate_table(events, s.WEATHER_EVENTS)
-    assert events[s.WX_SOURCE_FILE].tolist() == ["20191231-launch.csv", "20200101-scrub.csv"]
-    assert events[s.WX_SCRUBBED].tolist() == [False, True]
+    events = validate_table(events, S.WEATHER_EVENTS)
+    assert events[S.WX_SOURCE_FILE].tolist() == ["20191231-launch.csv", "20200101-scrub.csv"]
+    assert events[S.WX_SCRUBBED].tolist() == [False, True]
     row = events.iloc[1]
-    assert row[s.WX_EVENT_DATE] == pd.Timestamp("2020-01-01", tz="UTC")
-    assert row[s.WX_N_ROWS] == 2
-    assert row[s.WX_MAX_AVG_WIND] == 7
-    assert row[s.WX_MEAN_AVG_WIND] == pytest.approx(5.0)  # (5 + 7 + 3) / 3, NaN skipped
-    assert row[s.WX_MAX_PEAK_WIND] == 15
-    assert row[s.WX_MAX_ABS_FIELD_MILL] == 300
-    assert row[s.WX_LIGHTNING_COUNT] == 3
-    assert row[s.WX_RAIN_INCHES] == pytest.approx(0.1)
-    assert row[s.WX_BALLOON_WIND] == 12
-    assert row[s.WX_MAX_PROFILER_WIND] == 25  # over the 50 MHz and 915 MHz profilers
-    assert row[s.WX_MAX_PROFILER_SHEAR] == pytest.approx(0.05)
-    assert math.isnan(row[s.WX_PRECIP_WATER])  # sensor missing for the whole window
+    assert row[S.WX_EVENT_DATE] == pd.Timestamp("2020-01-01", tz="UTC")
+    assert row[S.WX_N_ROWS] == 2
+    assert row[S.WX_MAX_AVG_WIND] == 7
+    assert row[S.WX_MEAN_AVG_WIND] == pytest.approx(5.0)  # (5 + 7 + 3) / 3, NaN skipped
+    assert row[S.WX_MAX_PEAK_WIND] == 15
+    assert row[S.WX_MAX_ABS_FIELD_MILL] == 300
+    assert row[S.WX_LIGHTNING_COUNT] == 3
+    assert row[S.WX_RAIN_INCHES] == pytest.approx(0.1)
+    assert row[S.WX_BALLOON_WIND] == 12
+    assert row[S.WX_MAX_PROFILER_WIND] == 25  # over the 50 MHz and 915 MHz profilers
+    assert row[S.WX_MAX_PROFILER_SHEAR] == pytest.approx(0.05)
+    assert math.isnan(row[S.WX_PRECIP_WATER])  # sensor missing for the whole window
 
 
 def test_non_numeric_value_names_file_line_and_column(tmp_path: Path) -> None:

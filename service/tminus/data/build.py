@@ -35,7 +35,7 @@ from tminus.data import (
     vehicles,
     weather,
 )
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import ChecksumMismatchError, SourceUnavailableError
 from tminus.data.fetch import check_file, read_origins
 from tminus.data.manifest import (
@@ -180,7 +180,7 @@ class GcatTables:
 def _last_launch(launches: pd.DataFrame) -> dict[str, str]:
     if launches.empty:
         return {}
-    return {"last_launch": pd.Timestamp(launches[s.LAUNCH_TIME].max()).date().isoformat()}
+    return {"last_launch": pd.Timestamp(launches[S.LAUNCH_TIME].max()).date().isoformat()}
 
 
 def parse_gcat(
@@ -249,7 +249,7 @@ def parse_gcat(
         parts.append(from_list)
     launches = parts[0] if len(parts) == 1 else launch_list.merge_launches(parts[0], parts[1])
     if vehicle_reference is not None:
-        vehicles.check_names(vehicle_reference, {*lv[gcat.LV_NAME], *launches[s.VEHICLE]})
+        vehicles.check_names(vehicle_reference, {*lv[gcat.LV_NAME], *launches[S.VEHICLE]})
         launches = vehicles.rename_same_vehicles(launches, vehicle_reference.same_vehicle())
 
     from_log: pd.DataFrame | None = None
@@ -288,18 +288,18 @@ def parse_gcat(
     context = [inputs.lv.key, inputs.sites.key] + ([inputs.orgs.key] if inputs.launch_list else [])
     return GcatTables(
         tables={
-            s.LAUNCHES: launches,
-            s.VEHICLE_VARIANTS: reference.build_vehicle_variants(lv, file=inputs.lv.path.name),
-            s.PADS_REFERENCE: reference.build_pads_reference(
+            S.LAUNCHES: launches,
+            S.VEHICLE_VARIANTS: reference.build_vehicle_variants(lv, file=inputs.lv.path.name),
+            S.PADS_REFERENCE: reference.build_pads_reference(
                 sites, lp, sites_file=inputs.sites.path.name, lp_file=inputs.lp.path.name
             ),
         },
         notes=notes,
         table_files={
-            s.LAUNCHES: [*launch_keys, *context],
-            s.VEHICLE_VARIANTS: [inputs.lv.key],
-            s.PADS_REFERENCE: [inputs.sites.key, inputs.lp.key],
-            s.LAUNCH_ORBITS: sorted({*launch_keys, *context, *orbit_files}),
+            S.LAUNCHES: [*launch_keys, *context],
+            S.VEHICLE_VARIANTS: [inputs.lv.key],
+            S.PADS_REFERENCE: [inputs.sites.key, inputs.lp.key],
+            S.LAUNCH_ORBITS: sorted({*launch_keys, *context, *orbit_files}),
         },
         orbits_from_log=from_log,
         orbits_from_list=list_orbits,
@@ -419,37 +419,37 @@ def parse_sources(
         return [f"{name}/{f.path}" for f in source_by_name(sources, name).files]
 
     step("booster landings (SpaceX API)")
-    tables[s.BOOSTER_LANDINGS] = spacex.read_booster_landings(raw_dir / SPACEX)
-    table_files[s.BOOSTER_LANDINGS] = files_of(SPACEX)
+    tables[S.BOOSTER_LANDINGS] = spacex.read_booster_landings(raw_dir / SPACEX)
+    table_files[S.BOOSTER_LANDINGS] = files_of(SPACEX)
 
     step("where launches went (GCAT payloads and launch list, SpaceX masses)")
-    launches = tables[s.LAUNCHES]
-    tables[s.LAUNCH_ORBITS] = orbits.build_launch_orbits(
+    launches = tables[S.LAUNCHES]
+    tables[S.LAUNCH_ORBITS] = orbits.build_launch_orbits(
         launches,
         from_log=gcat_tables.orbits_from_log,
         from_list=gcat_tables.orbits_from_list,
         from_spacex=orbits.match_spacex(orbits.read_spacex_masses(raw_dir / SPACEX), launches),
     )
-    table_files[s.LAUNCH_ORBITS] = sorted({*table_files[s.LAUNCH_ORBITS], *files_of(SPACEX)})
+    table_files[S.LAUNCH_ORBITS] = sorted({*table_files[S.LAUNCH_ORBITS], *files_of(SPACEX)})
 
     step("weather events (BRAVO)")
     wx = source_by_name(sources, CAPE_WEATHER)
     event_files = [f.path for f in wx.files if f.path.startswith(f"{weather.FEATURE_FOLDER}/")]
-    tables[s.WEATHER_EVENTS] = weather.read_weather_events(
+    tables[S.WEATHER_EVENTS] = weather.read_weather_events(
         raw_dir / CAPE_WEATHER, event_files, advance=advance
     )
-    table_files[s.WEATHER_EVENTS] = [f"{CAPE_WEATHER}/{path}" for path in event_files]
+    table_files[S.WEATHER_EVENTS] = [f"{CAPE_WEATHER}/{path}" for path in event_files]
 
     step("NET history (LL2 snapshots)")
     if LL2_SNAPSHOTS in missing_sources:
-        tables[s.NET_HISTORY] = ll2.history_table([])
-        table_files[s.NET_HISTORY] = []
+        tables[S.NET_HISTORY] = ll2.history_table([])
+        table_files[S.NET_HISTORY] = []
     else:
         bundle = source_by_name(sources, LL2_SNAPSHOTS).files[0].path
-        tables[s.NET_HISTORY] = ll2.read_net_history(raw_dir / LL2_SNAPSHOTS / bundle)
-        table_files[s.NET_HISTORY] = files_of(LL2_SNAPSHOTS)
+        tables[S.NET_HISTORY] = ll2.read_net_history(raw_dir / LL2_SNAPSHOTS / bundle)
+        table_files[S.NET_HISTORY] = files_of(LL2_SNAPSHOTS)
 
-    validated = {name: validate_table(tables[name], name) for name in s.TABLES}
+    validated = {name: validate_table(tables[name], name) for name in S.TABLES}
     return validated, table_files
 
 
@@ -523,7 +523,7 @@ def prepare_build(
         gcat_tables.tables[name] = frame
         gcat_tables.table_files[name] = [vehicles.REFERENCE_KEY]
     # The launches are recorded under the reference's names ("GSLV Mk III" is LVM3).
-    for name in (s.LAUNCHES, s.LAUNCH_ORBITS):
+    for name in (S.LAUNCHES, S.LAUNCH_ORBITS):
         gcat_tables.table_files[name] = sorted(
             {*gcat_tables.table_files[name], vehicles.REFERENCE_KEY}
         )

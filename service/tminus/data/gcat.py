@@ -15,7 +15,7 @@ from typing import Final
 import pandas as pd
 import pandera.pandas as pa
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError, decode_utf8
 from tminus.data.progress import Notify, ignore
 from tminus.data.validation import validate_source
@@ -56,9 +56,9 @@ DATE_PATTERN: Final = (
 )
 CODE_PATTERN: Final = r"^[ODX][SFUE]\d{0,3}$"
 CATEGORIES: Final = {
-    "O": s.CATEGORY_ORBITAL,
-    "D": s.CATEGORY_DEEP_SPACE,
-    "X": s.CATEGORY_OTHER_WORLD,
+    "O": S.CATEGORY_ORBITAL,
+    "D": S.CATEGORY_DEEP_SPACE,
+    "X": S.CATEGORY_OTHER_WORLD,
 }
 # `xxx/B1088.5  F456`, `006/B1003?   F006`, `011/B1089.1`: serial and (optional) flight count.
 BOOSTER_PATTERN: Final = r"(?:^|/)(?P<serial>B\d{4})(?:\.(?P<flight>\d+))?"
@@ -236,9 +236,9 @@ def parse_gcat_dates(dates: pd.Series, *, file: str, column: str = DATE) -> pd.D
         )
     return pd.DataFrame(
         {
-            s.LAUNCH_TIME: times.astype("datetime64[ns, UTC]"),
-            s.TIME_KNOWN: parts["hour"].notna().to_numpy(dtype=bool),
-            s.DATE_UNCERTAIN: parts["uncertain"].notna().to_numpy(dtype=bool),
+            S.LAUNCH_TIME: times.astype("datetime64[ns, UTC]"),
+            S.TIME_KNOWN: parts["hour"].notna().to_numpy(dtype=bool),
+            S.DATE_UNCERTAIN: parts["uncertain"].notna().to_numpy(dtype=bool),
         },
         index=dates.index,
     )
@@ -260,7 +260,7 @@ def parse_booster(flight_ids: pd.Series, vehicles: pd.Series) -> pd.DataFrame:
     serial = parts["serial"].where(is_falcon).astype("str")
     flight = pd.to_numeric(parts["flight"].where(is_falcon)).astype("Int64")
     return pd.DataFrame(
-        {s.BOOSTER_SERIAL: serial, s.BOOSTER_FLIGHT: flight}, index=flight_ids.index
+        {S.BOOSTER_SERIAL: serial, S.BOOSTER_FLIGHT: flight}, index=flight_ids.index
     )
 
 
@@ -353,27 +353,27 @@ def launches_frame(
     absent = pd.Series(pd.NA, index=rows.index, dtype="str")
     launches = pd.DataFrame(
         {
-            s.LAUNCH_TAG: rows[columns["tag"]],
-            s.LAUNCH_TIME: when[s.LAUNCH_TIME],
-            s.TIME_KNOWN: when[s.TIME_KNOWN],
-            s.DATE_UNCERTAIN: when[s.DATE_UNCERTAIN],
-            s.VEHICLE: vehicle,
-            s.VEHICLE_FAMILY: resolve_families(vehicle, lv, warn=warn, file=file),
-            s.SITE: site,
-            s.PAD: null_if_dash(rows[columns["pad"]]),
+            S.LAUNCH_TAG: rows[columns["tag"]],
+            S.LAUNCH_TIME: when[S.LAUNCH_TIME],
+            S.TIME_KNOWN: when[S.TIME_KNOWN],
+            S.DATE_UNCERTAIN: when[S.DATE_UNCERTAIN],
+            S.VEHICLE: vehicle,
+            S.VEHICLE_FAMILY: resolve_families(vehicle, lv, warn=warn, file=file),
+            S.SITE: site,
+            S.PAD: null_if_dash(rows[columns["pad"]]),
             # An uncertain site ("TYSC?") still names the site.
-            s.SITE_NAME: site.str.rstrip(UNCERTAIN).map(site_names(sites)).astype("str"),
-            s.AGENCY: rows[columns["agency"]],
-            s.STATE: state,
-            s.CATEGORY: codes.str[0].map(CATEGORIES).astype("str"),
-            s.OUTCOME_CODE: codes,
-            s.FAILED: (codes.str[1] == "F").to_numpy(dtype=bool),
-            s.FLIGHT_ID: flight_id,
-            s.BOOSTER_SERIAL: booster[s.BOOSTER_SERIAL],
-            s.BOOSTER_FLIGHT: booster[s.BOOSTER_FLIGHT],
-            s.PAYLOAD_COUNT: payload_count.astype("Int64"),
-            s.DEST: null_if_dash(rows[columns["dest"]]) if "dest" in columns else absent,
-            s.FAIL_CODE: (
+            S.SITE_NAME: site.str.rstrip(UNCERTAIN).map(site_names(sites)).astype("str"),
+            S.AGENCY: rows[columns["agency"]],
+            S.STATE: state,
+            S.CATEGORY: codes.str[0].map(CATEGORIES).astype("str"),
+            S.OUTCOME_CODE: codes,
+            S.FAILED: (codes.str[1] == "F").to_numpy(dtype=bool),
+            S.FLIGHT_ID: flight_id,
+            S.BOOSTER_SERIAL: booster[S.BOOSTER_SERIAL],
+            S.BOOSTER_FLIGHT: booster[S.BOOSTER_FLIGHT],
+            S.PAYLOAD_COUNT: payload_count.astype("Int64"),
+            S.DEST: null_if_dash(rows[columns["dest"]]) if "dest" in columns else absent,
+            S.FAIL_CODE: (
                 null_if_dash(rows[columns["fail_code"]]) if "fail_code" in columns else absent
             ),
         },
@@ -384,15 +384,15 @@ def launches_frame(
 
 def sort_launches(launches: pd.DataFrame) -> pd.DataFrame:
     """Launches in time order (ties by tag), renumbered, with the table's dtypes."""
-    launches = launches.sort_values([s.LAUNCH_TIME, s.LAUNCH_TAG], kind="stable")
+    launches = launches.sort_values([S.LAUNCH_TIME, S.LAUNCH_TAG], kind="stable")
     return launches.reset_index(drop=True).astype(
         {
-            s.FAILED: bool,
-            s.TIME_KNOWN: bool,
-            s.DATE_UNCERTAIN: bool,
-            s.PAYLOAD_COUNT: "Int64",
-            s.DEST: "str",
-            s.FAIL_CODE: "str",
+            S.FAILED: bool,
+            S.TIME_KNOWN: bool,
+            S.DATE_UNCERTAIN: bool,
+            S.PAYLOAD_COUNT: "Int64",
+            S.DEST: "str",
+            S.FAIL_CODE: "str",
         }
     )
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tminus.data import gcat
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError
 from tminus.data.progress import Notify, ignore
 from tminus.data.specs import columns_of
@@ -255,13 +255,13 @@ def merge_launches(log: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:
     pd.DataFrame
         The ``launches`` table's columns, in time order.
     """
-    by_tag = log.set_index(s.LAUNCH_TAG)
-    both = newer[s.LAUNCH_TAG].isin(by_tag.index)
-    kept_from_log = [s.STATE, s.PAYLOAD_COUNT]
-    overlap = newer.loc[both, s.LAUNCH_TAG]
+    by_tag = log.set_index(S.LAUNCH_TAG)
+    both = newer[S.LAUNCH_TAG].isin(by_tag.index)
+    kept_from_log = [S.STATE, S.PAYLOAD_COUNT]
+    overlap = newer.loc[both, S.LAUNCH_TAG]
     newer = newer.copy()
     for column in kept_from_log:
         newer.loc[both, column] = by_tag.loc[overlap, column].to_numpy()
-    older = log[~log[s.LAUNCH_TAG].isin(newer[s.LAUNCH_TAG])]
+    older = log[~log[S.LAUNCH_TAG].isin(newer[S.LAUNCH_TAG])]
     merged = pd.concat([older, newer], ignore_index=True)
-    return gcat.sort_launches(merged[columns_of(s.LAUNCHES)])
+    return gcat.sort_launches(merged[columns_of(S.LAUNCHES)])

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError, decode_json
 from tminus.data.specs import columns_of
 
@@ -164,18 +164,18 @@ def snapshot_rows(name: str, payload: bytes) -> list[dict[str, Any]]:
             )
         rows.append(
             {
-                s.NH_LAUNCH_ID: launch_id,
-                s.NH_NAME: _text_or_none(launch.get("name")) or launch_id,
-                s.NH_SNAPSHOT_TIME: snapshot_time,
-                s.NH_FEED: match["feed"],
-                s.NH_NET: net,
-                s.NH_STATUS: _text_or_none(launch.get("statusAbbrev")),
-                s.NH_WEATHER_PROBABILITY: None if probability is None else float(probability),
-                s.NH_ROCKET: _text_or_none(launch.get("rocket")),
-                s.NH_PROVIDER: _text_or_none(launch.get("providerName"))
+                S.NH_LAUNCH_ID: launch_id,
+                S.NH_NAME: _text_or_none(launch.get("name")) or launch_id,
+                S.NH_SNAPSHOT_TIME: snapshot_time,
+                S.NH_FEED: match["feed"],
+                S.NH_NET: net,
+                S.NH_STATUS: _text_or_none(launch.get("statusAbbrev")),
+                S.NH_WEATHER_PROBABILITY: None if probability is None else float(probability),
+                S.NH_ROCKET: _text_or_none(launch.get("rocket")),
+                S.NH_PROVIDER: _text_or_none(launch.get("providerName"))
                 or _text_or_none(launch.get("provider")),
-                s.NH_PAD: _text_or_none(launch.get("padName")),
-                s.NH_SNAPSHOT_FILE: PurePosixPath(name).name,
+                S.NH_PAD: _text_or_none(launch.get("padName")),
+                S.NH_SNAPSHOT_FILE: PurePosixPath(name).name,
             }
         )
     return rows
@@ -183,23 +183,23 @@ def snapshot_rows(name: str, payload: bytes) -> list[dict[str, Any]]:
 
 def history_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The typed ``net_history`` table, sorted by launch then snapshot time."""
-    frame = pd.DataFrame(rows, columns=columns_of(s.NET_HISTORY))
-    for column in (s.NH_SNAPSHOT_TIME, s.NH_NET):
+    frame = pd.DataFrame(rows, columns=columns_of(S.NET_HISTORY))
+    for column in (S.NH_SNAPSHOT_TIME, S.NH_NET):
         frame[column] = pd.to_datetime(frame[column], utc=True).astype("datetime64[ns, UTC]")
     typed = frame.astype(
         {
-            s.NH_LAUNCH_ID: "str",
-            s.NH_NAME: "str",
-            s.NH_FEED: "str",
-            s.NH_STATUS: "str",
-            s.NH_WEATHER_PROBABILITY: "float64",
-            s.NH_ROCKET: "str",
-            s.NH_PROVIDER: "str",
-            s.NH_PAD: "str",
-            s.NH_SNAPSHOT_FILE: "str",
+            S.NH_LAUNCH_ID: "str",
+            S.NH_NAME: "str",
+            S.NH_FEED: "str",
+            S.NH_STATUS: "str",
+            S.NH_WEATHER_PROBABILITY: "float64",
+            S.NH_ROCKET: "str",
+            S.NH_PROVIDER: "str",
+            S.NH_PAD: "str",
+            S.NH_SNAPSHOT_FILE: "str",
         }
     )
-    typed = typed.sort_values([s.NH_LAUNCH_ID, s.NH_SNAPSHOT_TIME, s.NH_FEED], kind="stable")
+    typed = typed.sort_values([S.NH_LAUNCH_ID, S.NH_SNAPSHOT_TIME, S.NH_FEED], kind="stable")
     return typed.reset_index(drop=True)
 
 

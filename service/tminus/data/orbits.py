@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from tminus.data import gcat, spacex
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError
 from tminus.data.progress import Notify, ignore
 
@@ -79,25 +79,25 @@ ESCAPE_APOGEE_KM: Final = 1_000_000.0  # Sun-Earth L1/L2 and beyond
 # launch.tsv Category and Dest words -> orbit class. ISS and LSS (China's station) are LEO;
 # EEO is Earth escape. Words not listed are left unread (and counted in one warning).
 ORBIT_WORDS: Final[Mapping[str, str]] = {
-    "LEO": s.ORBIT_LEO,
-    "LLEO": s.ORBIT_LEO,
-    "VLEO": s.ORBIT_LEO,
-    "ISS": s.ORBIT_LEO,
-    "LSS": s.ORBIT_LEO,
-    "SSO": s.ORBIT_SSO,
-    "MEO": s.ORBIT_MEO,
-    "GTO": s.ORBIT_GTO,
-    "GEO": s.ORBIT_GEO,
-    "GSO": s.ORBIT_GEO,
-    "HEO": s.ORBIT_HEO,
-    "DSO": s.ORBIT_HEO,
-    "TLI": s.ORBIT_LUNAR,
-    "CLO": s.ORBIT_LUNAR,
-    "LUN": s.ORBIT_LUNAR,
-    "MOON": s.ORBIT_LUNAR,
-    "EEO": s.ORBIT_ESCAPE,
-    "HCO": s.ORBIT_ESCAPE,
-    "ESC": s.ORBIT_ESCAPE,
+    "LEO": S.ORBIT_LEO,
+    "LLEO": S.ORBIT_LEO,
+    "VLEO": S.ORBIT_LEO,
+    "ISS": S.ORBIT_LEO,
+    "LSS": S.ORBIT_LEO,
+    "SSO": S.ORBIT_SSO,
+    "MEO": S.ORBIT_MEO,
+    "GTO": S.ORBIT_GTO,
+    "GEO": S.ORBIT_GEO,
+    "GSO": S.ORBIT_GEO,
+    "HEO": S.ORBIT_HEO,
+    "DSO": S.ORBIT_HEO,
+    "TLI": S.ORBIT_LUNAR,
+    "CLO": S.ORBIT_LUNAR,
+    "LUN": S.ORBIT_LUNAR,
+    "MOON": S.ORBIT_LUNAR,
+    "EEO": S.ORBIT_ESCAPE,
+    "HCO": S.ORBIT_ESCAPE,
+    "ESC": S.ORBIT_ESCAPE,
 }
 # A deep-space launch whose payloads carry no lunar or escape orbit (GCAT often records only
 # a parking orbit for them) is to the Moon when a payload's name, programme or comment says
@@ -130,26 +130,26 @@ LUNAR_WORDS: Final = (
 )
 # SpaceX API payload orbits -> orbit class (PO is polar LEO; BEO, HCO and ES-L1 left Earth).
 SPACEX_ORBITS: Final[Mapping[str, str]] = {
-    "LEO": s.ORBIT_LEO,
-    "VLEO": s.ORBIT_LEO,
-    "ISS": s.ORBIT_LEO,
-    "PO": s.ORBIT_LEO,
-    "SSO": s.ORBIT_SSO,
-    "MEO": s.ORBIT_MEO,
-    "GTO": s.ORBIT_GTO,
-    "GEO": s.ORBIT_GEO,
-    "HEO": s.ORBIT_HEO,
-    "TLI": s.ORBIT_LUNAR,
-    "BEO": s.ORBIT_ESCAPE,
-    "HCO": s.ORBIT_ESCAPE,
-    "ES-L1": s.ORBIT_ESCAPE,
+    "LEO": S.ORBIT_LEO,
+    "VLEO": S.ORBIT_LEO,
+    "ISS": S.ORBIT_LEO,
+    "PO": S.ORBIT_LEO,
+    "SSO": S.ORBIT_SSO,
+    "MEO": S.ORBIT_MEO,
+    "GTO": S.ORBIT_GTO,
+    "GEO": S.ORBIT_GEO,
+    "HEO": S.ORBIT_HEO,
+    "TLI": S.ORBIT_LUNAR,
+    "BEO": S.ORBIT_ESCAPE,
+    "HCO": S.ORBIT_ESCAPE,
+    "ES-L1": S.ORBIT_ESCAPE,
 }
 SPACEX_VEHICLES: Final = ("Falcon 9", "Falcon Heavy")
 # A SpaceX API launch is the GCAT launch of the same vehicle within this many hours.
 MATCH_HOURS: Final = 12
 
 # Intermediate frames: one row per (launch_tag, orbit_class).
-CLASS_COLUMNS: Final = (s.LO_LAUNCH_TAG, s.LO_ORBIT_CLASS)
+CLASS_COLUMNS: Final = (S.LO_LAUNCH_TAG, S.LO_ORBIT_CLASS)
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, file: str) -> None:
@@ -233,14 +233,14 @@ def classify_orbits(
     heo = known & ~low
     choices = [sso, low, geo, lunar, escape, gto, meo, heo]
     classes = [
-        s.ORBIT_SSO,
-        s.ORBIT_LEO,
-        s.ORBIT_GEO,
-        s.ORBIT_LUNAR,
-        s.ORBIT_ESCAPE,
-        s.ORBIT_GTO,
-        s.ORBIT_MEO,
-        s.ORBIT_HEO,
+        S.ORBIT_SSO,
+        S.ORBIT_LEO,
+        S.ORBIT_GEO,
+        S.ORBIT_LUNAR,
+        S.ORBIT_ESCAPE,
+        S.ORBIT_GTO,
+        S.ORBIT_MEO,
+        S.ORBIT_HEO,
     ]
     picked = np.select([c.to_numpy(dtype=bool) for c in choices], classes, default="")
     return pd.Series(picked, index=peri.index, dtype="str").replace("", None).astype("str")
@@ -281,7 +281,7 @@ def payload_orbits(psatcat: pd.DataFrame, *, file: str = PSATCAT_FILE) -> pd.Dat
     ].fillna("")
     out = pd.DataFrame(
         {
-            s.LO_ORBIT_CLASS: classify_orbits(perigee, apogee, inclination),
+            S.LO_ORBIT_CLASS: classify_orbits(perigee, apogee, inclination),
             "text": text.str.lower(),
         }
     )
@@ -315,41 +315,41 @@ def launchlog_classes(
     rows = launchlog[kinds.str.startswith("P") & (kinds.str[1:2] != "A")]
     joined = pd.DataFrame(
         {
-            s.LO_LAUNCH_TAG: rows[gcat.TAG].to_numpy(),
+            S.LO_LAUNCH_TAG: rows[gcat.TAG].to_numpy(),
             JCAT: rows[JCAT].to_numpy(),
         }
     ).join(payloads, on=JCAT)
-    category = launches.set_index(s.LAUNCH_TAG)[s.CATEGORY]
-    joined["deep"] = joined[s.LO_LAUNCH_TAG].map(category).eq(s.CATEGORY_DEEP_SPACE)
-    kept = joined[s.LO_ORBIT_CLASS].notna() & (
+    category = launches.set_index(S.LAUNCH_TAG)[S.CATEGORY]
+    joined["deep"] = joined[S.LO_LAUNCH_TAG].map(category).eq(S.CATEGORY_DEEP_SPACE)
+    kept = joined[S.LO_ORBIT_CLASS].notna() & (
         ~joined["deep"]
-        | joined[s.LO_ORBIT_CLASS].isin([s.ORBIT_LUNAR, s.ORBIT_ESCAPE, s.ORBIT_GEO])
+        | joined[S.LO_ORBIT_CLASS].isin([S.ORBIT_LUNAR, S.ORBIT_ESCAPE, S.ORBIT_GEO])
     )
     counted = (
         joined[kept]
-        .groupby([s.LO_LAUNCH_TAG, s.LO_ORBIT_CLASS], sort=False)
+        .groupby([S.LO_LAUNCH_TAG, S.LO_ORBIT_CLASS], sort=False)
         .size()
-        .rename(s.LO_PAYLOADS)
+        .rename(S.LO_PAYLOADS)
         .reset_index()
     )
     deep = joined[joined["deep"]]
     reached = set(
         counted.loc[
-            counted[s.LO_ORBIT_CLASS].isin([s.ORBIT_LUNAR, s.ORBIT_ESCAPE]), s.LO_LAUNCH_TAG
+            counted[S.LO_ORBIT_CLASS].isin([S.ORBIT_LUNAR, S.ORBIT_ESCAPE]), S.LO_LAUNCH_TAG
         ]
     )
-    missing = deep[~deep[s.LO_LAUNCH_TAG].isin(reached)]
+    missing = deep[~deep[S.LO_LAUNCH_TAG].isin(reached)]
     if not missing.empty:
-        lunar = _lunar_text(missing["text"].fillna("")).groupby(missing[s.LO_LAUNCH_TAG]).any()
+        lunar = _lunar_text(missing["text"].fillna("")).groupby(missing[S.LO_LAUNCH_TAG]).any()
         extra = pd.DataFrame(
             {
-                s.LO_LAUNCH_TAG: lunar.index,
-                s.LO_ORBIT_CLASS: np.where(lunar.to_numpy(), s.ORBIT_LUNAR, s.ORBIT_ESCAPE),
-                s.LO_PAYLOADS: pd.NA,
+                S.LO_LAUNCH_TAG: lunar.index,
+                S.LO_ORBIT_CLASS: np.where(lunar.to_numpy(), S.ORBIT_LUNAR, S.ORBIT_ESCAPE),
+                S.LO_PAYLOADS: pd.NA,
             }
         )
         counted = pd.concat([counted, extra], ignore_index=True)
-    return counted.astype({s.LO_PAYLOADS: "Int64"})
+    return counted.astype({S.LO_PAYLOADS: "Int64"})
 
 
 def orbit_word(category: str | None, dest: str | None) -> str | None:
@@ -365,7 +365,7 @@ def orbit_word(category: str | None, dest: str | None) -> str | None:
         word = words[position].upper()
         head, _, tail = word.partition("/")
         if head in ("LEO", "LLEO") and tail == "S":
-            return s.ORBIT_SSO
+            return S.ORBIT_SSO
         if head in ORBIT_WORDS:
             return ORBIT_WORDS[head]
     return None
@@ -390,7 +390,7 @@ def launch_list_classes(
         ``variant``. Unread orbit words of orbital launches are named in one warning.
     """
     tags = listed[gcat.TAG] if gcat.TAG in listed else listed.iloc[:, 0]
-    rows = listed[tags.isin(set(launches[s.LAUNCH_TAG]))]
+    rows = listed[tags.isin(set(launches[S.LAUNCH_TAG]))]
     rows = rows[~rows[gcat.TAG].duplicated(keep="first")]
 
     def column(name: str) -> pd.Series:
@@ -405,9 +405,9 @@ def launch_list_classes(
     ]
     out = pd.DataFrame(
         {
-            s.LO_LAUNCH_TAG: rows[gcat.TAG].to_numpy(),
-            s.LO_ORBIT_CLASS: classes,
-            s.LO_VARIANT: column(LIST_VARIANT).str.rstrip(gcat.UNCERTAIN).to_numpy(),
+            S.LO_LAUNCH_TAG: rows[gcat.TAG].to_numpy(),
+            S.LO_ORBIT_CLASS: classes,
+            S.LO_VARIANT: column(LIST_VARIANT).str.rstrip(gcat.UNCERTAIN).to_numpy(),
         }
     )
     unread = category[np.array([c is None for c in classes], dtype=bool) & category.notna()]
@@ -477,18 +477,18 @@ def spacex_masses(
         for cls, known in masses.items():
             rows.append(
                 {
-                    s.LO_LAUNCH_TIME: when,
-                    s.LO_VEHICLE: vehicle,
-                    s.LO_ORBIT_CLASS: cls,
-                    s.LO_PAYLOAD_MASS_KG: sum(known) if known else None,
+                    S.LO_LAUNCH_TIME: when,
+                    S.LO_VEHICLE: vehicle,
+                    S.LO_ORBIT_CLASS: cls,
+                    S.LO_PAYLOAD_MASS_KG: sum(known) if known else None,
                 }
             )
-    columns = [s.LO_LAUNCH_TIME, s.LO_VEHICLE, s.LO_ORBIT_CLASS, s.LO_PAYLOAD_MASS_KG]
+    columns = [S.LO_LAUNCH_TIME, S.LO_VEHICLE, S.LO_ORBIT_CLASS, S.LO_PAYLOAD_MASS_KG]
     frame = pd.DataFrame(rows, columns=columns)
-    frame[s.LO_LAUNCH_TIME] = pd.to_datetime(frame[s.LO_LAUNCH_TIME], utc=True).astype(
+    frame[S.LO_LAUNCH_TIME] = pd.to_datetime(frame[S.LO_LAUNCH_TIME], utc=True).astype(
         "datetime64[ns, UTC]"
     )
-    return frame.astype({s.LO_PAYLOAD_MASS_KG: "float64"})
+    return frame.astype({S.LO_PAYLOAD_MASS_KG: "float64"})
 
 
 def read_spacex_masses(folder: Path) -> pd.DataFrame:
@@ -510,27 +510,27 @@ def match_spacex(masses: pd.DataFrame, launches: pd.DataFrame) -> pd.DataFrame:
         launch are dropped.
     """
     if masses.empty:
-        return pd.DataFrame(columns=[*CLASS_COLUMNS, s.LO_PAYLOAD_MASS_KG])
+        return pd.DataFrame(columns=[*CLASS_COLUMNS, S.LO_PAYLOAD_MASS_KG])
     gcat_side = launches.loc[
-        launches[s.VEHICLE].isin(SPACEX_VEHICLES) & ~launches[s.FAILED],
-        [s.LAUNCH_TAG, s.LAUNCH_TIME, s.VEHICLE],
-    ].sort_values(s.LAUNCH_TIME)
-    gcat_side["_gcat_time"] = gcat_side.pop(s.LAUNCH_TIME).astype("datetime64[ns, UTC]")
+        launches[S.VEHICLE].isin(SPACEX_VEHICLES) & ~launches[S.FAILED],
+        [S.LAUNCH_TAG, S.LAUNCH_TIME, S.VEHICLE],
+    ].sort_values(S.LAUNCH_TIME)
+    gcat_side["_gcat_time"] = gcat_side.pop(S.LAUNCH_TIME).astype("datetime64[ns, UTC]")
     api = masses.assign(
-        **{s.LO_LAUNCH_TIME: masses[s.LO_LAUNCH_TIME].astype("datetime64[ns, UTC]")}
-    ).sort_values(s.LO_LAUNCH_TIME)
+        **{S.LO_LAUNCH_TIME: masses[S.LO_LAUNCH_TIME].astype("datetime64[ns, UTC]")}
+    ).sort_values(S.LO_LAUNCH_TIME)
     matched = pd.merge_asof(
         api,
         gcat_side,
-        left_on=s.LO_LAUNCH_TIME,
+        left_on=S.LO_LAUNCH_TIME,
         right_on="_gcat_time",
-        by=s.VEHICLE,
+        by=S.VEHICLE,
         direction="nearest",
         tolerance=pd.Timedelta(hours=MATCH_HOURS),
     )
-    matched = matched.dropna(subset=[s.LAUNCH_TAG])
-    return matched[[s.LAUNCH_TAG, s.LO_ORBIT_CLASS, s.LO_PAYLOAD_MASS_KG]].rename(
-        columns={s.LAUNCH_TAG: s.LO_LAUNCH_TAG}
+    matched = matched.dropna(subset=[S.LAUNCH_TAG])
+    return matched[[S.LAUNCH_TAG, S.LO_ORBIT_CLASS, S.LO_PAYLOAD_MASS_KG]].rename(
+        columns={S.LAUNCH_TAG: S.LO_LAUNCH_TAG}
     )
 
 
@@ -560,76 +560,76 @@ def build_launch_orbits(
     """
     parts: list[pd.DataFrame] = []
     if from_log is not None:
-        parts.append(from_log.assign(**{s.LO_SOURCE: s.SOURCE_PSATCAT}))
+        parts.append(from_log.assign(**{S.LO_SOURCE: S.SOURCE_PSATCAT}))
     if from_list is not None:
         parts.append(
-            from_list.dropna(subset=[s.LO_ORBIT_CLASS])[list(CLASS_COLUMNS)].assign(
-                **{s.LO_SOURCE: s.SOURCE_LAUNCH_LIST}
+            from_list.dropna(subset=[S.LO_ORBIT_CLASS])[list(CLASS_COLUMNS)].assign(
+                **{S.LO_SOURCE: S.SOURCE_LAUNCH_LIST}
             )
         )
     if from_spacex is not None:
-        parts.append(from_spacex.assign(**{s.LO_SOURCE: s.SOURCE_SPACEX}))
-    columns = [*CLASS_COLUMNS, s.LO_PAYLOADS, s.LO_PAYLOAD_MASS_KG, s.LO_SOURCE]
+        parts.append(from_spacex.assign(**{S.LO_SOURCE: S.SOURCE_SPACEX}))
+    columns = [*CLASS_COLUMNS, S.LO_PAYLOADS, S.LO_PAYLOAD_MASS_KG, S.LO_SOURCE]
     frames = [p.reindex(columns=columns) for p in parts if not p.empty]
     long = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    ).astype({s.LO_PAYLOADS: "Int64", s.LO_PAYLOAD_MASS_KG: "float64", s.LO_SOURCE: "str"})
+    ).astype({S.LO_PAYLOADS: "Int64", S.LO_PAYLOAD_MASS_KG: "float64", S.LO_SOURCE: "str"})
     grouped = long.groupby(list(CLASS_COLUMNS), sort=False)
     table = grouped.agg(
         **{
-            s.LO_PAYLOADS: (s.LO_PAYLOADS, lambda v: v.max() if v.notna().any() else pd.NA),
-            s.LO_PAYLOAD_MASS_KG: (
-                s.LO_PAYLOAD_MASS_KG,
+            S.LO_PAYLOADS: (S.LO_PAYLOADS, lambda v: v.max() if v.notna().any() else pd.NA),
+            S.LO_PAYLOAD_MASS_KG: (
+                S.LO_PAYLOAD_MASS_KG,
                 lambda v: v.max() if v.notna().any() else np.nan,
             ),
-            s.LO_SOURCE: (s.LO_SOURCE, lambda v: "+".join(sorted(set(v)))),
+            S.LO_SOURCE: (S.LO_SOURCE, lambda v: "+".join(sorted(set(v)))),
         }
     ).reset_index()
-    ok = launches[~launches[s.FAILED]].set_index(s.LAUNCH_TAG)
-    table = table[table[s.LO_LAUNCH_TAG].isin(ok.index)]
+    ok = launches[~launches[S.FAILED]].set_index(S.LAUNCH_TAG)
+    table = table[table[S.LO_LAUNCH_TAG].isin(ok.index)]
     variants = (
-        from_list.dropna(subset=[s.LO_VARIANT]).set_index(s.LO_LAUNCH_TAG)[s.LO_VARIANT]
+        from_list.dropna(subset=[S.LO_VARIANT]).set_index(S.LO_LAUNCH_TAG)[S.LO_VARIANT]
         if from_list is not None and not from_list.empty
         else pd.Series(dtype="str")
     )
-    tags = table[s.LO_LAUNCH_TAG]
+    tags = table[S.LO_LAUNCH_TAG]
     out = pd.DataFrame(
         {
-            s.LO_LAUNCH_TAG: tags.to_numpy(),
-            s.LO_LAUNCH_TIME: tags.map(ok[s.LAUNCH_TIME]).to_numpy(),
-            s.LO_VEHICLE: tags.map(ok[s.VEHICLE]).to_numpy(),
-            s.LO_SITE: tags.map(ok[s.SITE]).to_numpy(),
-            s.LO_PAD: tags.map(ok[s.PAD]).to_numpy(),
-            s.LO_ORBIT_CLASS: table[s.LO_ORBIT_CLASS].to_numpy(),
-            s.LO_PAYLOADS: table[s.LO_PAYLOADS].to_numpy(),
-            s.LO_PAYLOAD_MASS_KG: table[s.LO_PAYLOAD_MASS_KG].to_numpy(),
-            s.LO_VARIANT: tags.map(variants[~variants.index.duplicated()]).to_numpy(),
-            s.LO_SOURCE: table[s.LO_SOURCE].to_numpy(),
+            S.LO_LAUNCH_TAG: tags.to_numpy(),
+            S.LO_LAUNCH_TIME: tags.map(ok[S.LAUNCH_TIME]).to_numpy(),
+            S.LO_VEHICLE: tags.map(ok[S.VEHICLE]).to_numpy(),
+            S.LO_SITE: tags.map(ok[S.SITE]).to_numpy(),
+            S.LO_PAD: tags.map(ok[S.PAD]).to_numpy(),
+            S.LO_ORBIT_CLASS: table[S.LO_ORBIT_CLASS].to_numpy(),
+            S.LO_PAYLOADS: table[S.LO_PAYLOADS].to_numpy(),
+            S.LO_PAYLOAD_MASS_KG: table[S.LO_PAYLOAD_MASS_KG].to_numpy(),
+            S.LO_VARIANT: tags.map(variants[~variants.index.duplicated()]).to_numpy(),
+            S.LO_SOURCE: table[S.LO_SOURCE].to_numpy(),
         }
     )
-    order = {name: i for i, name in enumerate(s.ORBIT_CLASSES)}
-    out = out.assign(_order=out[s.LO_ORBIT_CLASS].map(order)).sort_values(
-        [s.LO_LAUNCH_TIME, s.LO_LAUNCH_TAG, "_order"], kind="stable"
+    order = {name: i for i, name in enumerate(S.ORBIT_CLASSES)}
+    out = out.assign(_order=out[S.LO_ORBIT_CLASS].map(order)).sort_values(
+        [S.LO_LAUNCH_TIME, S.LO_LAUNCH_TAG, "_order"], kind="stable"
     )
     return (
         out.drop(columns="_order")
         .reset_index(drop=True)
         .astype(
             {
-                s.LO_LAUNCH_TAG: "str",
-                s.LO_VEHICLE: "str",
-                s.LO_SITE: "str",
-                s.LO_PAD: "str",
-                s.LO_ORBIT_CLASS: "str",
-                s.LO_PAYLOADS: "Int64",
-                s.LO_PAYLOAD_MASS_KG: "float64",
-                s.LO_VARIANT: "str",
-                s.LO_SOURCE: "str",
+                S.LO_LAUNCH_TAG: "str",
+                S.LO_VEHICLE: "str",
+                S.LO_SITE: "str",
+                S.LO_PAD: "str",
+                S.LO_ORBIT_CLASS: "str",
+                S.LO_PAYLOADS: "Int64",
+                S.LO_PAYLOAD_MASS_KG: "float64",
+                S.LO_VARIANT: "str",
+                S.LO_SOURCE: "str",
             }
         )
         .assign(
             **{
-                s.LO_LAUNCH_TIME: lambda f: pd.to_datetime(f[s.LO_LAUNCH_TIME], utc=True).astype(
+                S.LO_LAUNCH_TIME: lambda f: pd.to_datetime(f[S.LO_LAUNCH_TIME], utc=True).astype(
                     "datetime64[ns, UTC]"
                 )
             }

@@ -11,7 +11,7 @@ from typing import Final
 import pandas as pd
 
 from tminus.data import gcat
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError
 from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
@@ -97,16 +97,16 @@ def build_vehicle_variants(lv: pd.DataFrame, *, file: str = "lv.tsv") -> pd.Data
     )
     table = pd.DataFrame(
         {
-            s.VV_VEHICLE: names,
-            s.VV_VARIANT: gcat.null_if_dash(lv[LV_VARIANT]),
+            S.VV_VEHICLE: names,
+            S.VV_VARIANT: gcat.null_if_dash(lv[LV_VARIANT]),
             # As in the launches table: a vehicle without a family is its own family.
-            s.VV_FAMILY: gcat.null_if_dash(lv[gcat.LV_FAMILY]).fillna(names),
-            s.VV_MANUFACTURER: gcat.null_if_dash(lv[LV_MANUFACTURER]),
-            s.VV_LEO_CAPACITY_KG: capacity_kg(lv[LEO_CAPACITY], file=file, column=LEO_CAPACITY),
-            s.VV_GTO_CAPACITY_KG: capacity_kg(lv[GTO_CAPACITY], file=file, column=GTO_CAPACITY),
-            s.VV_CLASS: gcat.null_if_dash(lv[LV_CLASS]),
+            S.VV_FAMILY: gcat.null_if_dash(lv[gcat.LV_FAMILY]).fillna(names),
+            S.VV_MANUFACTURER: gcat.null_if_dash(lv[LV_MANUFACTURER]),
+            S.VV_LEO_CAPACITY_KG: capacity_kg(lv[LEO_CAPACITY], file=file, column=LEO_CAPACITY),
+            S.VV_GTO_CAPACITY_KG: capacity_kg(lv[GTO_CAPACITY], file=file, column=GTO_CAPACITY),
+            S.VV_CLASS: gcat.null_if_dash(lv[LV_CLASS]),
             # Optional: an older lv.tsv without LV_Alias gives no aliases.
-            s.VV_ALIAS: (
+            S.VV_ALIAS: (
                 gcat.null_if_dash(lv[LV_ALIAS])
                 if LV_ALIAS in lv
                 else pd.Series(None, index=lv.index, dtype="object")
@@ -115,7 +115,7 @@ def build_vehicle_variants(lv: pd.DataFrame, *, file: str = "lv.tsv") -> pd.Data
         index=lv.index,
     )
     # Typed as declared (tminus.data.specs): text columns as str, null where GCAT gives "-".
-    return validate_table(table.reset_index(drop=True), s.VEHICLE_VARIANTS)
+    return validate_table(table.reset_index(drop=True), S.VEHICLE_VARIANTS)
 
 
 def build_pads_reference(
@@ -158,28 +158,28 @@ def build_pads_reference(
     ucode = gcat.null_if_dash(sites[UCODE]).fillna(sites[gcat.SITES_SITE])
     site_rows = pd.DataFrame(
         {
-            s.PR_SITE: sites[gcat.SITES_SITE],
+            S.PR_SITE: sites[gcat.SITES_SITE],
             "_ucode": ucode,
-            s.PR_SITE_NAME: gcat.null_if_dash(sites[gcat.SITES_SHORT_NAME]),
-            s.PR_SITE_LONG_NAME: gcat.null_if_dash(sites[NAME]),
+            S.PR_SITE_NAME: gcat.null_if_dash(sites[gcat.SITES_SHORT_NAME]),
+            S.PR_SITE_LONG_NAME: gcat.null_if_dash(sites[NAME]),
         }
     )
     pads = lp[(lp[CODE] != gcat.NULL) & (lp[CODE] != "")]
     pad_rows = pd.DataFrame(
         {
             "_ucode": pads[gcat.SITES_SITE],
-            s.PR_PAD: pads[CODE],
-            s.PR_PAD_NAME: gcat.null_if_dash(pads[NAME]),
-            s.PR_PAD_START: gcat.null_if_dash(pads[TSTART]),
-            s.PR_PAD_STOP: gcat.null_if_dash(pads[TSTOP]),
+            S.PR_PAD: pads[CODE],
+            S.PR_PAD_NAME: gcat.null_if_dash(pads[NAME]),
+            S.PR_PAD_START: gcat.null_if_dash(pads[TSTART]),
+            S.PR_PAD_STOP: gcat.null_if_dash(pads[TSTOP]),
         }
     )
     by_ucode = site_rows.merge(pad_rows, on="_ucode", how="inner", sort=False)
     by_own_code = site_rows.drop(columns="_ucode").merge(
-        pad_rows.rename(columns={"_ucode": s.PR_SITE}), on=s.PR_SITE, how="inner", sort=False
+        pad_rows.rename(columns={"_ucode": S.PR_SITE}), on=S.PR_SITE, how="inner", sort=False
     )
     joined = pd.concat([by_own_code, by_ucode], ignore_index=True)
-    joined = joined.drop_duplicates([s.PR_SITE, s.PR_PAD], keep="first")
-    joined = joined.sort_values([s.PR_SITE, s.PR_PAD], kind="stable")
-    table = joined[columns_of(s.PADS_REFERENCE)].reset_index(drop=True)
-    return validate_table(table, s.PADS_REFERENCE)
+    joined = joined.drop_duplicates([S.PR_SITE, S.PR_PAD], keep="first")
+    joined = joined.sort_values([S.PR_SITE, S.PR_PAD], kind="stable")
+    table = joined[columns_of(S.PADS_REFERENCE)].reset_index(drop=True)
+    return validate_table(table, S.PADS_REFERENCE)

@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.tables import TIME_COLUMNS, build_info, load_table, snapshot_hash
 
 YEAR: Final = "year"
@@ -24,8 +24,8 @@ def launches_per_year(launches: pd.DataFrame) -> pd.DataFrame:
         Columns ``year``, ``attempts``, ``failures`` (int64), one row per year with launches,
         ascending. Deep-space and other-world launches count as attempts like orbital ones.
     """
-    years = launches[s.LAUNCH_TIME].dt.year.rename(YEAR)
-    grouped = launches.groupby(years)[s.FAILED].agg(["size", "sum"])
+    years = launches[S.LAUNCH_TIME].dt.year.rename(YEAR)
+    grouped = launches.groupby(years)[S.FAILED].agg(["size", "sum"])
     out = grouped.rename(columns={"size": ATTEMPTS, "sum": FAILURES}).reset_index()
     return out.astype({YEAR: "int64", ATTEMPTS: "int64", FAILURES: "int64"})
 
@@ -46,7 +46,7 @@ def table_coverage(name: str, frame: pd.DataFrame) -> dict[str, Any]:
 ACTIVE_SINCE: Final = 2023
 # ... and, for the coverage target, this many flights or more in all.
 MANY_FLIGHTS: Final = 10
-COVERAGE_CLASSES: Final = (s.ORBIT_LEO, s.ORBIT_SSO, s.ORBIT_GTO)
+COVERAGE_CLASSES: Final = (S.ORBIT_LEO, S.ORBIT_SSO, S.ORBIT_GTO)
 
 
 def reference_coverage(
@@ -66,45 +66,45 @@ def reference_coverage(
         ``target``: of those with :data:`MANY_FLIGHTS` flights or more, how many have a figure
         for each of LEO, SSO and GTO, and which lack one.
     """
-    recent = launches[launches[s.LAUNCH_TIME].dt.year >= ACTIVE_SINCE]
-    counts = recent.groupby(s.VEHICLE).size().sort_values(ascending=False, kind="stable")
-    total = launches.groupby(s.VEHICLE).size()
+    recent = launches[launches[S.LAUNCH_TIME].dt.year >= ACTIVE_SINCE]
+    counts = recent.groupby(S.VEHICLE).size().sort_values(ascending=False, kind="stable")
+    total = launches.groupby(S.VEHICLE).size()
     cited = {
-        str(row[s.RS_SOURCE_ID]): f"{row[s.RS_PUBLISHER]}, {row[s.RS_TITLE]} ({row[s.RS_EDITION]})"
+        str(row[S.RS_SOURCE_ID]): f"{row[S.RS_PUBLISHER]}, {row[S.RS_TITLE]} ({row[S.RS_EDITION]})"
         for row in sources.to_dict("records")
     }
-    by_vehicle = {str(row[s.VF_VEHICLE]): row for row in facts.to_dict("records")}
+    by_vehicle = {str(row[S.VF_VEHICLE]): row for row in facts.to_dict("records")}
     rows: list[dict[str, Any]] = []
     for vehicle, since_count in counts.items():
         fact = by_vehicle.get(str(vehicle))
         figures: dict[str, Any] = {}
-        for orbit in s.ORBIT_CLASSES:
+        for orbit in S.ORBIT_CLASSES:
             mine = capacity[
-                (capacity[s.VC_VEHICLE] == vehicle) & (capacity[s.VC_ORBIT_CLASS] == orbit)
+                (capacity[S.VC_VEHICLE] == vehicle) & (capacity[S.VC_ORBIT_CLASS] == orbit)
             ]
             if mine.empty:
                 figures[orbit] = None
                 continue
             # A rated figure before a demonstrated one; the largest of its kind.
-            best = mine.assign(_rated=mine[s.VC_KIND] == s.KIND_RATED).sort_values(
-                ["_rated", s.VC_CAPACITY_KG], ascending=False, kind="stable"
+            best = mine.assign(_rated=mine[S.VC_KIND] == S.KIND_RATED).sort_values(
+                ["_rated", S.VC_CAPACITY_KG], ascending=False, kind="stable"
             )
             top = best.iloc[0]
             figures[orbit] = {
-                "kg": float(top[s.VC_CAPACITY_KG]),
-                "kind": str(top[s.VC_KIND]),
-                "config": None if pd.isna(top[s.VC_CONFIG]) else str(top[s.VC_CONFIG]),
-                "source": cited.get(str(top[s.VC_SOURCE]), str(top[s.VC_SOURCE])),
+                "kg": float(top[S.VC_CAPACITY_KG]),
+                "kind": str(top[S.VC_KIND]),
+                "config": None if pd.isna(top[S.VC_CONFIG]) else str(top[S.VC_CONFIG]),
+                "source": cited.get(str(top[S.VC_SOURCE]), str(top[S.VC_SOURCE])),
             }
         rows.append(
             {
                 "vehicle": str(vehicle),
                 "flights": int(total.get(vehicle, 0)),
                 f"flights_since_{ACTIVE_SINCE}": int(since_count),
-                "status": None if fact is None else str(fact[s.VF_STATUS]),
+                "status": None if fact is None else str(fact[S.VF_STATUS]),
                 "status_source": None
                 if fact is None
-                else cited.get(str(fact[s.VF_STATUS_SOURCE]), str(fact[s.VF_STATUS_SOURCE])),
+                else cited.get(str(fact[S.VF_STATUS_SOURCE]), str(fact[S.VF_STATUS_SOURCE])),
                 "capacity": figures,
             }
         )
@@ -113,7 +113,7 @@ def reference_coverage(
 
     def decided(row: dict[str, Any], orbit: str) -> bool:
         """A figure for the class, or for a more demanding class that covers it."""
-        covering = [harder for harder, easier in s.COVERS.items() if orbit in easier]
+        covering = [harder for harder, easier in S.COVERS.items() if orbit in easier]
         return any(row["capacity"][o] for o in (orbit, *covering))
 
     covered = [r for r in many if all(decided(r, o) for o in COVERAGE_CLASSES)]
@@ -138,8 +138,8 @@ def reference_coverage(
 
 def build_report(processed_dir: Path) -> dict[str, Any]:
     """The report as plain data (what ``--json`` prints)."""
-    tables = {name: load_table(name, processed_dir) for name in s.TABLES}
-    launches = tables[s.LAUNCHES]
+    tables = {name: load_table(name, processed_dir) for name in S.TABLES}
+    launches = tables[S.LAUNCHES]
     per_year = launches_per_year(launches)
     info = build_info(processed_dir)
     sources = info.get("sources", {})
@@ -150,7 +150,7 @@ def build_report(processed_dir: Path) -> dict[str, Any]:
             {"path": key, **sources.get(key, {})} for key in records if isinstance(sources, dict)
         ],
         "total_launches": len(launches),
-        "total_failures": int(launches[s.FAILED].sum()),
+        "total_failures": int(launches[S.FAILED].sum()),
         "launches_per_year": [
             {YEAR: int(r[YEAR]), ATTEMPTS: int(r[ATTEMPTS]), FAILURES: int(r[FAILURES])}
             for r in per_year.to_dict("records")
@@ -158,8 +158,8 @@ def build_report(processed_dir: Path) -> dict[str, Any]:
         "tables": {name: table_coverage(name, frame) for name, frame in tables.items()},
         "reference": reference_coverage(
             launches,
-            tables[s.VEHICLE_FACTS],
-            tables[s.VEHICLE_CAPACITY],
-            tables[s.REFERENCE_SOURCES],
+            tables[S.VEHICLE_FACTS],
+            tables[S.VEHICLE_CAPACITY],
+            tables[S.REFERENCE_SOURCES],
         ),
     }

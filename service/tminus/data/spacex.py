@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError, decode_json
 from tminus.data.specs import columns_of
 
@@ -199,47 +199,47 @@ def flatten_cores(
                 )
             rows.append(
                 {
-                    s.BL_LAUNCH_ID: launch["id"],
-                    s.BL_LAUNCH_TIME: when,
-                    s.BL_ROCKET: rocket,
-                    s.BL_CORE_SERIAL: None if info is None else info.get("serial"),
-                    s.BL_BLOCK: None if info is None else info.get("block"),
-                    s.BL_CORE_FLIGHT: get("flight", (int,)),
-                    s.BL_REUSED: get("reused", (bool,)),
-                    s.BL_LANDING_ATTEMPT: get("landing_attempt", (bool,)),
-                    s.BL_LANDING_TYPE: landing_type,
-                    s.BL_LANDING_SUCCESS: get("landing_success", (bool,)),
-                    s.BL_PAYLOAD_MASS_KG: mass,
-                    s.BL_ORBIT: orbit,
-                    s.BL_LAUNCH_SUCCESS: success,
-                    s.BL_UPCOMING: bool(upcoming),
+                    S.BL_LAUNCH_ID: launch["id"],
+                    S.BL_LAUNCH_TIME: when,
+                    S.BL_ROCKET: rocket,
+                    S.BL_CORE_SERIAL: None if info is None else info.get("serial"),
+                    S.BL_BLOCK: None if info is None else info.get("block"),
+                    S.BL_CORE_FLIGHT: get("flight", (int,)),
+                    S.BL_REUSED: get("reused", (bool,)),
+                    S.BL_LANDING_ATTEMPT: get("landing_attempt", (bool,)),
+                    S.BL_LANDING_TYPE: landing_type,
+                    S.BL_LANDING_SUCCESS: get("landing_success", (bool,)),
+                    S.BL_PAYLOAD_MASS_KG: mass,
+                    S.BL_ORBIT: orbit,
+                    S.BL_LAUNCH_SUCCESS: success,
+                    S.BL_UPCOMING: bool(upcoming),
                 }
             )
-    return _typed_landings(pd.DataFrame(rows, columns=columns_of(s.BOOSTER_LANDINGS)))
+    return _typed_landings(pd.DataFrame(rows, columns=columns_of(S.BOOSTER_LANDINGS)))
 
 
 def _typed_landings(frame: pd.DataFrame) -> pd.DataFrame:
     typed = frame.astype(
         {
-            s.BL_LAUNCH_ID: "str",
-            s.BL_ROCKET: "str",
-            s.BL_CORE_SERIAL: "str",
-            s.BL_BLOCK: "Int64",
-            s.BL_CORE_FLIGHT: "Int64",
-            s.BL_REUSED: "boolean",
-            s.BL_LANDING_ATTEMPT: "boolean",
-            s.BL_LANDING_TYPE: "str",
-            s.BL_LANDING_SUCCESS: "boolean",
-            s.BL_PAYLOAD_MASS_KG: "float64",
-            s.BL_ORBIT: "str",
-            s.BL_LAUNCH_SUCCESS: "boolean",
-            s.BL_UPCOMING: "bool",
+            S.BL_LAUNCH_ID: "str",
+            S.BL_ROCKET: "str",
+            S.BL_CORE_SERIAL: "str",
+            S.BL_BLOCK: "Int64",
+            S.BL_CORE_FLIGHT: "Int64",
+            S.BL_REUSED: "boolean",
+            S.BL_LANDING_ATTEMPT: "boolean",
+            S.BL_LANDING_TYPE: "str",
+            S.BL_LANDING_SUCCESS: "boolean",
+            S.BL_PAYLOAD_MASS_KG: "float64",
+            S.BL_ORBIT: "str",
+            S.BL_LAUNCH_SUCCESS: "boolean",
+            S.BL_UPCOMING: "bool",
         }
     )
-    typed[s.BL_LAUNCH_TIME] = pd.to_datetime(typed[s.BL_LAUNCH_TIME], utc=True).astype(
+    typed[S.BL_LAUNCH_TIME] = pd.to_datetime(typed[S.BL_LAUNCH_TIME], utc=True).astype(
         "datetime64[ns, UTC]"
     )
-    typed = typed.sort_values([s.BL_LAUNCH_TIME, s.BL_LAUNCH_ID], kind="stable")
+    typed = typed.sort_values([S.BL_LAUNCH_TIME, S.BL_LAUNCH_ID], kind="stable")
     return typed.reset_index(drop=True)
 
 

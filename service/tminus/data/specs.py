@@ -13,7 +13,7 @@ from typing import Final
 
 import pandera.pandas as pa
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 
 STR: Final = "str"
 UTC_NS: Final = "datetime64[ns, UTC]"
@@ -27,152 +27,152 @@ def _text(*, nullable: bool = False, checks: list[pa.Check] | None = None) -> pa
 
 LAUNCHES_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.LAUNCH_TAG: _text(),
-        s.LAUNCH_TIME: pa.Column(UTC_NS),
-        s.TIME_KNOWN: pa.Column(bool),
-        s.DATE_UNCERTAIN: pa.Column(bool),
-        s.VEHICLE: _text(),
-        s.VEHICLE_FAMILY: _text(),
-        s.SITE: _text(),
-        s.PAD: _text(nullable=True),
-        s.SITE_NAME: _text(nullable=True),
-        s.AGENCY: _text(),
-        s.STATE: _text(),
-        s.CATEGORY: pa.Column(
+        S.LAUNCH_TAG: _text(),
+        S.LAUNCH_TIME: pa.Column(UTC_NS),
+        S.TIME_KNOWN: pa.Column(bool),
+        S.DATE_UNCERTAIN: pa.Column(bool),
+        S.VEHICLE: _text(),
+        S.VEHICLE_FAMILY: _text(),
+        S.SITE: _text(),
+        S.PAD: _text(nullable=True),
+        S.SITE_NAME: _text(nullable=True),
+        S.AGENCY: _text(),
+        S.STATE: _text(),
+        S.CATEGORY: pa.Column(
             STR,
-            pa.Check.isin([s.CATEGORY_ORBITAL, s.CATEGORY_DEEP_SPACE, s.CATEGORY_OTHER_WORLD]),
+            pa.Check.isin([S.CATEGORY_ORBITAL, S.CATEGORY_DEEP_SPACE, S.CATEGORY_OTHER_WORLD]),
         ),
-        s.OUTCOME_CODE: pa.Column(STR, pa.Check.str_matches(r"^[ODX][SFUE]\d{0,3}$")),
-        s.FAILED: pa.Column(bool),
-        s.FLIGHT_ID: _text(nullable=True),
-        s.BOOSTER_SERIAL: pa.Column(STR, pa.Check.str_matches(r"^B\d{4}$"), nullable=True),
-        s.BOOSTER_FLIGHT: pa.Column("Int64", pa.Check.ge(1), nullable=True),
-        s.PAYLOAD_COUNT: pa.Column("Int64", pa.Check.ge(1), nullable=True),
-        s.DEST: _text(nullable=True),
-        s.FAIL_CODE: _text(nullable=True),
+        S.OUTCOME_CODE: pa.Column(STR, pa.Check.str_matches(r"^[ODX][SFUE]\d{0,3}$")),
+        S.FAILED: pa.Column(bool),
+        S.FLIGHT_ID: _text(nullable=True),
+        S.BOOSTER_SERIAL: pa.Column(STR, pa.Check.str_matches(r"^B\d{4}$"), nullable=True),
+        S.BOOSTER_FLIGHT: pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        S.PAYLOAD_COUNT: pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        S.DEST: _text(nullable=True),
+        S.FAIL_CODE: _text(nullable=True),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    unique=[s.LAUNCH_TAG],
-    name=s.LAUNCHES,
+    unique=[S.LAUNCH_TAG],
+    name=S.LAUNCHES,
 )
 
 BOOSTER_LANDINGS_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.BL_LAUNCH_ID: _text(),
-        s.BL_LAUNCH_TIME: pa.Column(UTC_NS),
-        s.BL_ROCKET: pa.Column(
+        S.BL_LAUNCH_ID: _text(),
+        S.BL_LAUNCH_TIME: pa.Column(UTC_NS),
+        S.BL_ROCKET: pa.Column(
             STR, pa.Check.isin(["Falcon 1", "Falcon 9", "Falcon Heavy", "Starship"])
         ),
-        s.BL_CORE_SERIAL: _text(nullable=True),
-        s.BL_BLOCK: pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True),
-        s.BL_CORE_FLIGHT: pa.Column("Int64", pa.Check.ge(1), nullable=True),
-        s.BL_REUSED: pa.Column("boolean", nullable=True),
-        s.BL_LANDING_ATTEMPT: pa.Column("boolean", nullable=True),
-        s.BL_LANDING_TYPE: pa.Column(STR, pa.Check.isin(["ASDS", "RTLS", "Ocean"]), nullable=True),
-        s.BL_LANDING_SUCCESS: pa.Column("boolean", nullable=True),
-        s.BL_PAYLOAD_MASS_KG: pa.Column(float, pa.Check.ge(0), nullable=True),
-        s.BL_ORBIT: _text(nullable=True),
-        s.BL_LAUNCH_SUCCESS: pa.Column("boolean", nullable=True),
-        s.BL_UPCOMING: pa.Column(bool),
+        S.BL_CORE_SERIAL: _text(nullable=True),
+        S.BL_BLOCK: pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True),
+        S.BL_CORE_FLIGHT: pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        S.BL_REUSED: pa.Column("boolean", nullable=True),
+        S.BL_LANDING_ATTEMPT: pa.Column("boolean", nullable=True),
+        S.BL_LANDING_TYPE: pa.Column(STR, pa.Check.isin(["ASDS", "RTLS", "Ocean"]), nullable=True),
+        S.BL_LANDING_SUCCESS: pa.Column("boolean", nullable=True),
+        S.BL_PAYLOAD_MASS_KG: pa.Column(float, pa.Check.ge(0), nullable=True),
+        S.BL_ORBIT: _text(nullable=True),
+        S.BL_LAUNCH_SUCCESS: pa.Column("boolean", nullable=True),
+        S.BL_UPCOMING: pa.Column(bool),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    name=s.BOOSTER_LANDINGS,
+    name=S.BOOSTER_LANDINGS,
 )
 
 WEATHER_EVENTS_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.WX_EVENT_DATE: pa.Column(UTC_NS),
-        s.WX_SCRUBBED: pa.Column(bool),
-        s.WX_SOURCE_FILE: _text(checks=[pa.Check.str_matches(r"^\d{8}-(launch|scrub)\.csv$")]),
-        s.WX_N_ROWS: pa.Column("int64", pa.Check.ge(1)),
-        **{name: pa.Column(float, nullable=True) for name in s.WX_FEATURES},
+        S.WX_EVENT_DATE: pa.Column(UTC_NS),
+        S.WX_SCRUBBED: pa.Column(bool),
+        S.WX_SOURCE_FILE: _text(checks=[pa.Check.str_matches(r"^\d{8}-(launch|scrub)\.csv$")]),
+        S.WX_N_ROWS: pa.Column("int64", pa.Check.ge(1)),
+        **{name: pa.Column(float, nullable=True) for name in S.WX_FEATURES},
     },
     strict=True,
     ordered=True,
     coerce=True,
-    unique=[s.WX_SOURCE_FILE],
-    name=s.WEATHER_EVENTS,
+    unique=[S.WX_SOURCE_FILE],
+    name=S.WEATHER_EVENTS,
 )
 
 NET_HISTORY_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.NH_LAUNCH_ID: _text(),
-        s.NH_NAME: _text(),
-        s.NH_SNAPSHOT_TIME: pa.Column(UTC_NS),
-        s.NH_FEED: pa.Column(STR, pa.Check.isin(["launches", "previous"])),
-        s.NH_NET: pa.Column(UTC_NS, nullable=True),
-        s.NH_STATUS: _text(nullable=True),
-        s.NH_WEATHER_PROBABILITY: pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
-        s.NH_ROCKET: _text(nullable=True),
-        s.NH_PROVIDER: _text(nullable=True),
-        s.NH_PAD: _text(nullable=True),
-        s.NH_SNAPSHOT_FILE: _text(),
+        S.NH_LAUNCH_ID: _text(),
+        S.NH_NAME: _text(),
+        S.NH_SNAPSHOT_TIME: pa.Column(UTC_NS),
+        S.NH_FEED: pa.Column(STR, pa.Check.isin(["launches", "previous"])),
+        S.NH_NET: pa.Column(UTC_NS, nullable=True),
+        S.NH_STATUS: _text(nullable=True),
+        S.NH_WEATHER_PROBABILITY: pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+        S.NH_ROCKET: _text(nullable=True),
+        S.NH_PROVIDER: _text(nullable=True),
+        S.NH_PAD: _text(nullable=True),
+        S.NH_SNAPSHOT_FILE: _text(),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    unique=[s.NH_LAUNCH_ID, s.NH_FEED, s.NH_SNAPSHOT_TIME],
-    name=s.NET_HISTORY,
+    unique=[S.NH_LAUNCH_ID, S.NH_FEED, S.NH_SNAPSHOT_TIME],
+    name=S.NET_HISTORY,
 )
 
 VEHICLE_VARIANTS_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.VV_VEHICLE: _text(),
-        s.VV_VARIANT: _text(nullable=True),
-        s.VV_FAMILY: _text(),
-        s.VV_MANUFACTURER: _text(nullable=True),
-        s.VV_LEO_CAPACITY_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
-        s.VV_GTO_CAPACITY_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
-        s.VV_CLASS: _text(nullable=True),
-        s.VV_ALIAS: _text(nullable=True),
+        S.VV_VEHICLE: _text(),
+        S.VV_VARIANT: _text(nullable=True),
+        S.VV_FAMILY: _text(),
+        S.VV_MANUFACTURER: _text(nullable=True),
+        S.VV_LEO_CAPACITY_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
+        S.VV_GTO_CAPACITY_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
+        S.VV_CLASS: _text(nullable=True),
+        S.VV_ALIAS: _text(nullable=True),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    name=s.VEHICLE_VARIANTS,
+    name=S.VEHICLE_VARIANTS,
 )
 
 PADS_REFERENCE_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.PR_SITE: _text(),
-        s.PR_PAD: _text(),
-        s.PR_PAD_NAME: _text(nullable=True),
-        s.PR_SITE_NAME: _text(nullable=True),
-        s.PR_SITE_LONG_NAME: _text(nullable=True),
-        s.PR_PAD_START: _text(nullable=True),
-        s.PR_PAD_STOP: _text(nullable=True),
+        S.PR_SITE: _text(),
+        S.PR_PAD: _text(),
+        S.PR_PAD_NAME: _text(nullable=True),
+        S.PR_SITE_NAME: _text(nullable=True),
+        S.PR_SITE_LONG_NAME: _text(nullable=True),
+        S.PR_PAD_START: _text(nullable=True),
+        S.PR_PAD_STOP: _text(nullable=True),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    unique=[s.PR_SITE, s.PR_PAD],
-    name=s.PADS_REFERENCE,
+    unique=[S.PR_SITE, S.PR_PAD],
+    name=S.PADS_REFERENCE,
 )
 
 LAUNCH_ORBITS_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.LO_LAUNCH_TAG: _text(),
-        s.LO_LAUNCH_TIME: pa.Column(UTC_NS),
-        s.LO_VEHICLE: _text(),
-        s.LO_SITE: _text(),
-        s.LO_PAD: _text(nullable=True),
-        s.LO_ORBIT_CLASS: pa.Column(STR, pa.Check.isin(list(s.ORBIT_CLASSES))),
-        s.LO_PAYLOADS: pa.Column("Int64", pa.Check.ge(1), nullable=True),
-        s.LO_PAYLOAD_MASS_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
-        s.LO_VARIANT: _text(nullable=True),
-        s.LO_SOURCE: pa.Column(
+        S.LO_LAUNCH_TAG: _text(),
+        S.LO_LAUNCH_TIME: pa.Column(UTC_NS),
+        S.LO_VEHICLE: _text(),
+        S.LO_SITE: _text(),
+        S.LO_PAD: _text(nullable=True),
+        S.LO_ORBIT_CLASS: pa.Column(STR, pa.Check.isin(list(S.ORBIT_CLASSES))),
+        S.LO_PAYLOADS: pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        S.LO_PAYLOAD_MASS_KG: pa.Column(float, pa.Check.gt(0), nullable=True),
+        S.LO_VARIANT: _text(nullable=True),
+        S.LO_SOURCE: pa.Column(
             STR, pa.Check.str_matches(r"^(launch_list|psatcat|spacex)(\+(psatcat|spacex))*$")
         ),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    unique=[s.LO_LAUNCH_TAG, s.LO_ORBIT_CLASS],
-    name=s.LAUNCH_ORBITS,
+    unique=[S.LO_LAUNCH_TAG, S.LO_ORBIT_CLASS],
+    name=S.LAUNCH_ORBITS,
 )
 
 _DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -180,68 +180,68 @@ _PARTIAL_DAY = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 VEHICLE_FACTS_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.VF_VEHICLE: _text(),
-        s.VF_PROVIDER: _text(),
-        s.VF_STATUS: pa.Column(STR, pa.Check.isin(list(s.VEHICLE_STATUSES))),
-        s.VF_SINCE: _text(nullable=True, checks=[pa.Check.str_matches(_PARTIAL_DAY)]),
-        s.VF_STATUS_SOURCE: _text(),
-        s.VF_STATUS_NOTE: _text(nullable=True),
-        s.VF_UPPER_STAGE: pa.Column(STR, pa.Check.isin(list(s.UPPER_STAGES)), nullable=True),
-        s.VF_UPPER_STAGE_SOURCE: _text(nullable=True),
-        s.VF_GCAT_RATINGS: pa.Column(bool),
+        S.VF_VEHICLE: _text(),
+        S.VF_PROVIDER: _text(),
+        S.VF_STATUS: pa.Column(STR, pa.Check.isin(list(S.VEHICLE_STATUSES))),
+        S.VF_SINCE: _text(nullable=True, checks=[pa.Check.str_matches(_PARTIAL_DAY)]),
+        S.VF_STATUS_SOURCE: _text(),
+        S.VF_STATUS_NOTE: _text(nullable=True),
+        S.VF_UPPER_STAGE: pa.Column(STR, pa.Check.isin(list(S.UPPER_STAGES)), nullable=True),
+        S.VF_UPPER_STAGE_SOURCE: _text(nullable=True),
+        S.VF_GCAT_RATINGS: pa.Column(bool),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    unique=[s.VF_VEHICLE],
-    name=s.VEHICLE_FACTS,
+    unique=[S.VF_VEHICLE],
+    name=S.VEHICLE_FACTS,
 )
 
 VEHICLE_CAPACITY_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.VC_VEHICLE: _text(),
-        s.VC_ORBIT_CLASS: pa.Column(STR, pa.Check.isin(list(s.ORBIT_CLASSES))),
-        s.VC_CAPACITY_KG: pa.Column(float, pa.Check.in_range(0, 500_000, include_min=False)),
-        s.VC_KIND: pa.Column(STR, pa.Check.isin(list(s.CAPACITY_KINDS))),
-        s.VC_CONFIG: _text(nullable=True),
-        s.VC_CONDITION: _text(nullable=True),
-        s.VC_SOURCE: _text(),
-        s.VC_NOTE: _text(nullable=True),
+        S.VC_VEHICLE: _text(),
+        S.VC_ORBIT_CLASS: pa.Column(STR, pa.Check.isin(list(S.ORBIT_CLASSES))),
+        S.VC_CAPACITY_KG: pa.Column(float, pa.Check.in_range(0, 500_000, include_min=False)),
+        S.VC_KIND: pa.Column(STR, pa.Check.isin(list(S.CAPACITY_KINDS))),
+        S.VC_CONFIG: _text(nullable=True),
+        S.VC_CONDITION: _text(nullable=True),
+        S.VC_SOURCE: _text(),
+        S.VC_NOTE: _text(nullable=True),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    name=s.VEHICLE_CAPACITY,
+    name=S.VEHICLE_CAPACITY,
 )
 
 REFERENCE_SOURCES_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.RS_SOURCE_ID: _text(),
-        s.RS_TITLE: _text(),
-        s.RS_PUBLISHER: _text(),
-        s.RS_EDITION: _text(),
-        s.RS_URL: _text(checks=[pa.Check.str_matches(r"^https?://")]),
-        s.RS_READ_AT: _text(nullable=True, checks=[pa.Check.str_matches(r"^https?://")]),
-        s.RS_CHECKED: _text(checks=[pa.Check.str_matches(_DAY)]),
+        S.RS_SOURCE_ID: _text(),
+        S.RS_TITLE: _text(),
+        S.RS_PUBLISHER: _text(),
+        S.RS_EDITION: _text(),
+        S.RS_URL: _text(checks=[pa.Check.str_matches(r"^https?://")]),
+        S.RS_READ_AT: _text(nullable=True, checks=[pa.Check.str_matches(r"^https?://")]),
+        S.RS_CHECKED: _text(checks=[pa.Check.str_matches(_DAY)]),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    unique=[s.RS_SOURCE_ID],
-    name=s.REFERENCE_SOURCES,
+    unique=[S.RS_SOURCE_ID],
+    name=S.REFERENCE_SOURCES,
 )
 
 NAME_ALIASES_SCHEMA: Final = pa.DataFrameSchema(
     {
-        s.NA_WRITTEN: _text(),
-        s.NA_MEANS: _text(),
-        s.NA_KIND: pa.Column(STR, pa.Check.isin(list(s.ALIAS_KINDS))),
+        S.NA_WRITTEN: _text(),
+        S.NA_MEANS: _text(),
+        S.NA_KIND: pa.Column(STR, pa.Check.isin(list(S.ALIAS_KINDS))),
     },
     strict=True,
     ordered=True,
     coerce=True,
-    unique=[s.NA_KIND, s.NA_WRITTEN],
-    name=s.NAME_ALIASES,
+    unique=[S.NA_KIND, S.NA_WRITTEN],
+    name=S.NAME_ALIASES,
 )
 
 
@@ -279,20 +279,20 @@ class TableSpec:
 SPECS: Final[dict[str, TableSpec]] = {
     spec.name: spec
     for spec in (
-        TableSpec(LAUNCHES_SCHEMA, key=s.LAUNCH_TAG, time_column=s.LAUNCH_TIME),
-        TableSpec(BOOSTER_LANDINGS_SCHEMA, key=s.BL_LAUNCH_ID, time_column=s.BL_LAUNCH_TIME),
-        TableSpec(WEATHER_EVENTS_SCHEMA, key=s.WX_SOURCE_FILE, time_column=s.WX_EVENT_DATE),
-        TableSpec(NET_HISTORY_SCHEMA, key=s.NH_LAUNCH_ID, time_column=s.NH_SNAPSHOT_TIME),
-        TableSpec(VEHICLE_VARIANTS_SCHEMA, key=s.VV_VEHICLE, time_column=None),
-        TableSpec(PADS_REFERENCE_SCHEMA, key=s.PR_SITE, time_column=None),
-        TableSpec(LAUNCH_ORBITS_SCHEMA, key=s.LO_LAUNCH_TAG, time_column=s.LO_LAUNCH_TIME),
-        TableSpec(VEHICLE_FACTS_SCHEMA, key=s.VF_VEHICLE, time_column=None),
-        TableSpec(VEHICLE_CAPACITY_SCHEMA, key=s.VC_VEHICLE, time_column=None),
-        TableSpec(REFERENCE_SOURCES_SCHEMA, key=s.RS_SOURCE_ID, time_column=None),
-        TableSpec(NAME_ALIASES_SCHEMA, key=s.NA_WRITTEN, time_column=None),
+        TableSpec(LAUNCHES_SCHEMA, key=S.LAUNCH_TAG, time_column=S.LAUNCH_TIME),
+        TableSpec(BOOSTER_LANDINGS_SCHEMA, key=S.BL_LAUNCH_ID, time_column=S.BL_LAUNCH_TIME),
+        TableSpec(WEATHER_EVENTS_SCHEMA, key=S.WX_SOURCE_FILE, time_column=S.WX_EVENT_DATE),
+        TableSpec(NET_HISTORY_SCHEMA, key=S.NH_LAUNCH_ID, time_column=S.NH_SNAPSHOT_TIME),
+        TableSpec(VEHICLE_VARIANTS_SCHEMA, key=S.VV_VEHICLE, time_column=None),
+        TableSpec(PADS_REFERENCE_SCHEMA, key=S.PR_SITE, time_column=None),
+        TableSpec(LAUNCH_ORBITS_SCHEMA, key=S.LO_LAUNCH_TAG, time_column=S.LO_LAUNCH_TIME),
+        TableSpec(VEHICLE_FACTS_SCHEMA, key=S.VF_VEHICLE, time_column=None),
+        TableSpec(VEHICLE_CAPACITY_SCHEMA, key=S.VC_VEHICLE, time_column=None),
+        TableSpec(REFERENCE_SOURCES_SCHEMA, key=S.RS_SOURCE_ID, time_column=None),
+        TableSpec(NAME_ALIASES_SCHEMA, key=S.NA_WRITTEN, time_column=None),
     )
 }
-if tuple(SPECS) != s.TABLES:
+if tuple(SPECS) != S.TABLES:
     raise RuntimeError("every table of tminus.data.schema.TABLES needs one TableSpec, in order")
 
 

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import MissingTableError
 from tminus.data.manifest import sha256_file
 from tminus.data.specs import SPECS
@@ -31,8 +31,8 @@ TIME_COLUMNS: Final[dict[str, str]] = {
 
 
 def _check_name(name: str) -> None:
-    if name not in s.TABLES:
-        raise ValueError(f"unknown table {name!r}; expected one of {', '.join(s.TABLES)}")
+    if name not in S.TABLES:
+        raise ValueError(f"unknown table {name!r}; expected one of {', '.join(S.TABLES)}")
 
 
 def table_path(name: str, processed_dir: Path) -> Path:
@@ -83,12 +83,12 @@ def snapshot_hash(processed_dir: Path) -> str:
     it to stamp which data a model version was trained on.
     """
     digest = hashlib.sha256()
-    for name in s.TABLES:
+    for name in S.TABLES:
         digest.update(f"{name}\0{sha256_file(_existing(name, processed_dir))}\n".encode())
     return digest.hexdigest()
 
 
-def data_cutoff(processed_dir: Path, table: str = s.LAUNCHES) -> date:
+def data_cutoff(processed_dir: Path, table: str = S.LAUNCHES) -> date:
     """UTC date of the last row of ``table`` (default: the last launch, the overall cut-off).
 
     Raises

@@ -28,7 +28,7 @@ from typing import Final
 
 import pandas as pd
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data import upstream
 from tminus.data.build import prepare_build, stage_tables, swap_in
 from tminus.data.download import DownloadLimits, OnBytes, OnStart, download
@@ -149,7 +149,7 @@ def is_current(record: upstream.UpstreamRecord, raw_dir: Path, processed_dir: Pa
 
 def _current_launches(processed_dir: Path) -> pd.DataFrame | None:
     try:
-        return load_table(s.LAUNCHES, processed_dir)
+        return load_table(S.LAUNCHES, processed_dir)
     except DataError:
         return None
 
@@ -157,7 +157,7 @@ def _current_launches(processed_dir: Path) -> pd.DataFrame | None:
 def _cutoff(launches: pd.DataFrame | None) -> date | None:
     if launches is None or launches.empty:
         return None
-    return pd.Timestamp(launches[s.LAUNCH_TIME].max()).date()
+    return pd.Timestamp(launches[S.LAUNCH_TIME].max()).date()
 
 
 # A new launch list must keep at least this share of the launches the current record holds.
@@ -178,7 +178,7 @@ def check_not_shrunken(previous: pd.DataFrame | None, launches: pd.DataFrame) ->
     """
     if previous is None or previous.empty:
         return
-    kept = int(previous[s.LAUNCH_TAG].isin(set(launches[s.LAUNCH_TAG])).sum())
+    kept = int(previous[S.LAUNCH_TAG].isin(set(launches[S.LAUNCH_TAG])).sum())
     before, after = _cutoff(previous), _cutoff(launches)
     if kept < MIN_KEPT * len(previous):
         raise ShrunkenRecordError(
@@ -277,7 +277,7 @@ def update_data(
                 warn=warn,
                 step=step,
             )
-            check_not_shrunken(previous, prepared.tables[s.LAUNCHES])
+            check_not_shrunken(previous, prepared.tables[S.LAUNCHES])
             step("writing tables")
             staged = stage_tables(
                 prepared.tables, processed_dir, info=prepared.info, prefix=STAGING_PREFIX
@@ -290,14 +290,14 @@ def update_data(
                 shutil.rmtree(staged, ignore_errors=True)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    launches = prepared.tables[s.LAUNCHES]
-    known = set() if previous is None else set(previous[s.LAUNCH_TAG])
+    launches = prepared.tables[S.LAUNCHES]
+    known = set() if previous is None else set(previous[S.LAUNCH_TAG])
     return UpdateResult(
         changed=True,
         record=record,
         rows={name: len(frame) for name, frame in prepared.tables.items()},
         cutoff_before=_cutoff(previous),
         cutoff_after=_cutoff(launches),
-        new_launches=int((~launches[s.LAUNCH_TAG].isin(known)).sum()),
+        new_launches=int((~launches[S.LAUNCH_TAG].isin(known)).sum()),
         seconds=time.perf_counter() - started,
     )

@@ -44,7 +44,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceUnavailableError, SourceValidationError
 from tminus.data.specs import columns_of
 from tminus.data.validation import validate_table
@@ -57,7 +57,7 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PARTIAL_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _URL = re.compile(r"^https?://\S+$")
 # Aliases written in [[alias]] (vehicle aliases come from each [[vehicle]]'s own list).
-_ALIAS_TABLE_KINDS: Final = (s.ALIAS_VEHICLE, s.ALIAS_PREFIX, s.ALIAS_SITE, s.ALIAS_PAD_PREFIX)
+_ALIAS_TABLE_KINDS: Final = (S.ALIAS_VEHICLE, S.ALIAS_PREFIX, S.ALIAS_SITE, S.ALIAS_PAD_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -72,16 +72,16 @@ class ReferenceTables:
     def as_tables(self) -> dict[str, pd.DataFrame]:
         """By table name."""
         return {
-            s.VEHICLE_FACTS: self.facts,
-            s.VEHICLE_CAPACITY: self.capacity,
-            s.REFERENCE_SOURCES: self.sources,
-            s.NAME_ALIASES: self.aliases,
+            S.VEHICLE_FACTS: self.facts,
+            S.VEHICLE_CAPACITY: self.capacity,
+            S.REFERENCE_SOURCES: self.sources,
+            S.NAME_ALIASES: self.aliases,
         }
 
     def same_vehicle(self) -> dict[str, str]:
         """Other GCAT names of a reference vehicle -> its name ("GSLV Mk III" -> "LVM3")."""
-        rows = self.aliases[self.aliases[s.NA_KIND] == s.ALIAS_SAME_VEHICLE]
-        return dict(zip(rows[s.NA_WRITTEN], rows[s.NA_MEANS], strict=True))
+        rows = self.aliases[self.aliases[S.NA_KIND] == S.ALIAS_SAME_VEHICLE]
+        return dict(zip(rows[S.NA_WRITTEN], rows[S.NA_MEANS], strict=True))
 
 
 class _Entry:
@@ -191,16 +191,16 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
         entry.where = f"source {entry.text('id')!r}"
         sources.append(
             {
-                s.RS_SOURCE_ID: entry.text("id"),
-                s.RS_TITLE: entry.text("title"),
-                s.RS_PUBLISHER: entry.text("publisher"),
-                s.RS_EDITION: entry.text("edition"),
-                s.RS_URL: entry.text("url", pattern=_URL),
-                s.RS_READ_AT: entry.text("read_at", required=False, pattern=_URL),
-                s.RS_CHECKED: entry.text("checked", pattern=_DAY),
+                S.RS_SOURCE_ID: entry.text("id"),
+                S.RS_TITLE: entry.text("title"),
+                S.RS_PUBLISHER: entry.text("publisher"),
+                S.RS_EDITION: entry.text("edition"),
+                S.RS_URL: entry.text("url", pattern=_URL),
+                S.RS_READ_AT: entry.text("read_at", required=False, pattern=_URL),
+                S.RS_CHECKED: entry.text("checked", pattern=_DAY),
             }
         )
-    source_ids = [str(row[s.RS_SOURCE_ID]) for row in sources]
+    source_ids = [str(row[S.RS_SOURCE_ID]) for row in sources]
     duplicate = next((i for i in source_ids if source_ids.count(i) > 1), None)
     if duplicate is not None:
         raise SourceValidationError(
@@ -244,30 +244,30 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
         if name in vehicles:
             entry.fail("name", "is given twice")
         vehicles.add(name)
-        status = entry.choice("status", s.VEHICLE_STATUSES)
+        status = entry.choice("status", S.VEHICLE_STATUSES)
         since = entry.text("since", required=False, pattern=_PARTIAL_DAY)
-        if status in (s.STATUS_RETIRED, s.STATUS_CANCELLED) and since is None:
+        if status in (S.STATUS_RETIRED, S.STATUS_CANCELLED) and since is None:
             entry.fail("since", f"a {status} vehicle needs the date it ended")
         facts.append(
             {
-                s.VF_VEHICLE: name,
-                s.VF_PROVIDER: entry.text("provider"),
-                s.VF_STATUS: status,
-                s.VF_SINCE: since,
-                s.VF_STATUS_SOURCE: source(entry, "status_source"),
-                s.VF_STATUS_NOTE: entry.text("status_note", required=False),
-                s.VF_UPPER_STAGE: None,
-                s.VF_UPPER_STAGE_SOURCE: None,
-                s.VF_GCAT_RATINGS: entry.flag("gcat_ratings", default=True),
+                S.VF_VEHICLE: name,
+                S.VF_PROVIDER: entry.text("provider"),
+                S.VF_STATUS: status,
+                S.VF_SINCE: since,
+                S.VF_STATUS_SOURCE: source(entry, "status_source"),
+                S.VF_STATUS_NOTE: entry.text("status_note", required=False),
+                S.VF_UPPER_STAGE: None,
+                S.VF_UPPER_STAGE_SOURCE: None,
+                S.VF_GCAT_RATINGS: entry.flag("gcat_ratings", default=True),
             }
         )
         if "upper_stage" in entry.table:
-            facts[-1][s.VF_UPPER_STAGE] = entry.choice("upper_stage", s.UPPER_STAGES)
-            facts[-1][s.VF_UPPER_STAGE_SOURCE] = source(entry, "upper_stage_source")
+            facts[-1][S.VF_UPPER_STAGE] = entry.choice("upper_stage", S.UPPER_STAGES)
+            facts[-1][S.VF_UPPER_STAGE_SOURCE] = source(entry, "upper_stage_source")
         for other in entry.names("also"):
-            aliases.append({s.NA_WRITTEN: other, s.NA_MEANS: name, s.NA_KIND: s.ALIAS_SAME_VEHICLE})
+            aliases.append({S.NA_WRITTEN: other, S.NA_MEANS: name, S.NA_KIND: S.ALIAS_SAME_VEHICLE})
         for written in entry.names("aliases"):
-            aliases.append({s.NA_WRITTEN: written, s.NA_MEANS: name, s.NA_KIND: s.ALIAS_VEHICLE})
+            aliases.append({S.NA_WRITTEN: written, S.NA_MEANS: name, S.NA_KIND: S.ALIAS_VEHICLE})
         figures = entry.table.get("capacity", [])
         if not isinstance(figures, list):
             entry.fail("capacity", "is not a list of [[vehicle.capacity]] tables")
@@ -276,14 +276,14 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
             item.check_fields(("orbit", "kg", "kind", "config", "condition", "source", "note"))
             capacity.append(
                 {
-                    s.VC_VEHICLE: name,
-                    s.VC_ORBIT_CLASS: item.choice("orbit", s.ORBIT_CLASSES),
-                    s.VC_CAPACITY_KG: item.number("kg"),
-                    s.VC_KIND: item.choice("kind", s.CAPACITY_KINDS),
-                    s.VC_CONFIG: item.text("config", required=False),
-                    s.VC_CONDITION: item.text("condition", required=False),
-                    s.VC_SOURCE: source(item, "source"),
-                    s.VC_NOTE: item.text("note", required=False),
+                    S.VC_VEHICLE: name,
+                    S.VC_ORBIT_CLASS: item.choice("orbit", S.ORBIT_CLASSES),
+                    S.VC_CAPACITY_KG: item.number("kg"),
+                    S.VC_KIND: item.choice("kind", S.CAPACITY_KINDS),
+                    S.VC_CONFIG: item.text("config", required=False),
+                    S.VC_CONDITION: item.text("condition", required=False),
+                    S.VC_SOURCE: source(item, "source"),
+                    S.VC_NOTE: item.text("note", required=False),
                 }
             )
     for n, raw in enumerate(_list_of(content, "alias", file), 1):
@@ -291,24 +291,24 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
         entry.check_fields(("written", "means", "kind"))
         aliases.append(
             {
-                s.NA_WRITTEN: str(entry.text("written")),
-                s.NA_MEANS: str(entry.text("means")),
-                s.NA_KIND: entry.choice("kind", _ALIAS_TABLE_KINDS),
+                S.NA_WRITTEN: str(entry.text("written")),
+                S.NA_MEANS: str(entry.text("means")),
+                S.NA_KIND: entry.choice("kind", _ALIAS_TABLE_KINDS),
             }
         )
     seen: dict[tuple[str, str], str] = {}
     for row in aliases:
-        key = (row[s.NA_KIND], row[s.NA_WRITTEN])
-        if key in seen and seen[key] != row[s.NA_MEANS]:
+        key = (row[S.NA_KIND], row[S.NA_WRITTEN])
+        if key in seen and seen[key] != row[S.NA_MEANS]:
             raise SourceValidationError(
                 file,
                 line=None,
-                record=f"alias {row[s.NA_WRITTEN]!r}",
+                record=f"alias {row[S.NA_WRITTEN]!r}",
                 column="means",
-                problem=f"means both {seen[key]!r} and {row[s.NA_MEANS]!r}",
+                problem=f"means both {seen[key]!r} and {row[S.NA_MEANS]!r}",
             )
-        seen[key] = row[s.NA_MEANS]
-    merged = {r[s.NA_WRITTEN] for r in aliases if r[s.NA_KIND] == s.ALIAS_SAME_VEHICLE}
+        seen[key] = row[S.NA_MEANS]
+    merged = {r[S.NA_WRITTEN] for r in aliases if r[S.NA_KIND] == S.ALIAS_SAME_VEHICLE}
     clash = sorted(merged & vehicles)
     if clash:
         raise SourceValidationError(
@@ -328,13 +328,13 @@ def read_reference(path: Path, *, file: str = REFERENCE_KEY) -> ReferenceTables:
             problem="is cited by no fact",
         )
     return ReferenceTables(
-        facts=_frame(facts, s.VEHICLE_FACTS),
-        capacity=_frame(capacity, s.VEHICLE_CAPACITY),
-        sources=_frame(sources, s.REFERENCE_SOURCES),
+        facts=_frame(facts, S.VEHICLE_FACTS),
+        capacity=_frame(capacity, S.VEHICLE_CAPACITY),
+        sources=_frame(sources, S.REFERENCE_SOURCES),
         aliases=_frame(
             [dict(t) for t in {tuple(sorted(r.items())) for r in aliases}],
-            s.NAME_ALIASES,
-            sort=(s.NA_KIND, s.NA_WRITTEN),
+            S.NAME_ALIASES,
+            sort=(S.NA_KIND, S.NA_WRITTEN),
         ),
     )
 
@@ -351,9 +351,9 @@ def check_names(
         Naming the first vehicle (or other name) GCAT does not know.
     """
     known = set(known_vehicles)
-    same = tables.aliases[tables.aliases[s.NA_KIND] == s.ALIAS_SAME_VEHICLE]
-    named = [(name, name, "name") for name in tables.facts[s.VF_VEHICLE]]
-    named += [(m, w, "also") for w, m in zip(same[s.NA_WRITTEN], same[s.NA_MEANS], strict=True)]
+    same = tables.aliases[tables.aliases[S.NA_KIND] == S.ALIAS_SAME_VEHICLE]
+    named = [(name, name, "name") for name in tables.facts[S.VF_VEHICLE]]
+    named += [(m, w, "also") for w, m in zip(same[S.NA_WRITTEN], same[S.NA_MEANS], strict=True)]
     for vehicle, name, field in named:
         if name not in known:
             raise SourceValidationError(
@@ -377,4 +377,4 @@ def rename_same_vehicles(launches: pd.DataFrame, renames: Mapping[str, str]) -> 
     """Launches recorded under another GCAT name of a reference vehicle, under its name."""
     if not renames:
         return launches
-    return launches.assign(**{s.VEHICLE: launches[s.VEHICLE].replace(dict(renames))})
+    return launches.assign(**{S.VEHICLE: launches[S.VEHICLE].replace(dict(renames))})

@@ -16,7 +16,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from tminus.data import schema as s
+from tminus.data import schema as S
 from tminus.data.errors import SourceValidationError, decode_utf8
 from tminus.data.specs import columns_of
 
@@ -118,25 +118,25 @@ def summarize_event(frame: pd.DataFrame, *, file: str) -> dict[str, float | int 
 
     profiler = tuple(PROFILER_PREFIXES)
     features: dict[str, float] = {
-        s.WX_MAX_AVG_WIND: _reduce(pick(lambda c: c.startswith(AVG_WIND_PREFIX)), "max"),
-        s.WX_MAX_PEAK_WIND: _reduce(pick(lambda c: c.startswith(PEAK_WIND_PREFIX)), "max"),
-        s.WX_MEAN_AVG_WIND: _reduce(pick(lambda c: c.startswith(AVG_WIND_PREFIX)), "mean"),
-        s.WX_MAX_ABS_FIELD_MILL: _reduce(np.abs(pick(lambda c: c == FIELD_MILL)), "max"),
-        s.WX_LIGHTNING_COUNT: _reduce(pick(lambda c: c == LIGHTNING_COUNT), "sum"),
-        s.WX_RAIN_INCHES: _reduce(pick(lambda c: c == RAIN), "sum"),
-        s.WX_PRECIP_WATER: _reduce(pick(lambda c: c == PRECIP_WATER), "mean"),
-        s.WX_BALLOON_WIND: _reduce(pick(lambda c: c == BALLOON_WIND), "max"),
-        s.WX_MAX_PROFILER_WIND: _reduce(
+        S.WX_MAX_AVG_WIND: _reduce(pick(lambda c: c.startswith(AVG_WIND_PREFIX)), "max"),
+        S.WX_MAX_PEAK_WIND: _reduce(pick(lambda c: c.startswith(PEAK_WIND_PREFIX)), "max"),
+        S.WX_MEAN_AVG_WIND: _reduce(pick(lambda c: c.startswith(AVG_WIND_PREFIX)), "mean"),
+        S.WX_MAX_ABS_FIELD_MILL: _reduce(np.abs(pick(lambda c: c == FIELD_MILL)), "max"),
+        S.WX_LIGHTNING_COUNT: _reduce(pick(lambda c: c == LIGHTNING_COUNT), "sum"),
+        S.WX_RAIN_INCHES: _reduce(pick(lambda c: c == RAIN), "sum"),
+        S.WX_PRECIP_WATER: _reduce(pick(lambda c: c == PRECIP_WATER), "mean"),
+        S.WX_BALLOON_WIND: _reduce(pick(lambda c: c == BALLOON_WIND), "max"),
+        S.WX_MAX_PROFILER_WIND: _reduce(
             pick(lambda c: c.startswith(profiler) and c.endswith(PROFILER_SPEED_SUFFIX)), "max"
         ),
-        s.WX_MAX_PROFILER_SHEAR: _reduce(
+        S.WX_MAX_PROFILER_SHEAR: _reduce(
             pick(lambda c: c.startswith(profiler) and c.endswith(PROFILER_SHEAR_SUFFIX)), "max"
         ),
     }
     return {
-        s.WX_SCRUBBED: match["label"] == "scrub",
-        s.WX_SOURCE_FILE: file,
-        s.WX_N_ROWS: len(frame),
+        S.WX_SCRUBBED: match["label"] == "scrub",
+        S.WX_SOURCE_FILE: file,
+        S.WX_N_ROWS: len(frame),
         **features,
     }
 
@@ -158,18 +158,18 @@ def event_date(file: str) -> pd.Timestamp:
 
 def events_table(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     """Assemble summarised events into the typed ``weather_events`` table, sorted by date."""
-    frame = pd.DataFrame(list(rows), columns=columns_of(s.WEATHER_EVENTS))
-    frame[s.WX_EVENT_DATE] = pd.to_datetime(frame[s.WX_EVENT_DATE], utc=True)
+    frame = pd.DataFrame(list(rows), columns=columns_of(S.WEATHER_EVENTS))
+    frame[S.WX_EVENT_DATE] = pd.to_datetime(frame[S.WX_EVENT_DATE], utc=True)
     typed = frame.astype(
         {
-            s.WX_EVENT_DATE: "datetime64[ns, UTC]",
-            s.WX_SCRUBBED: "bool",
-            s.WX_SOURCE_FILE: "str",
-            s.WX_N_ROWS: "int64",
-            **dict.fromkeys(s.WX_FEATURES, "float64"),
+            S.WX_EVENT_DATE: "datetime64[ns, UTC]",
+            S.WX_SCRUBBED: "bool",
+            S.WX_SOURCE_FILE: "str",
+            S.WX_N_ROWS: "int64",
+            **dict.fromkeys(S.WX_FEATURES, "float64"),
         }
     )
-    typed = typed.sort_values([s.WX_EVENT_DATE, s.WX_SOURCE_FILE], kind="stable")
+    typed = typed.sort_values([S.WX_EVENT_DATE, S.WX_SOURCE_FILE], kind="stable")
     return typed.reset_index(drop=True)
 
 
@@ -224,7 +224,7 @@ def read_weather_events(
         path = folder / rel
         frame = read_event_csv(path)
         row = summarize_event(frame, file=path.name)
-        rows.append({s.WX_EVENT_DATE: event_date(path.name), **row})
+        rows.append({S.WX_EVENT_DATE: event_date(path.name), **row})
         if advance is not None:
             advance(rel)
     return events_table(rows)
