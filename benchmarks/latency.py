@@ -142,7 +142,7 @@ def measure(models_dir: Path, runs: int, warmup: int, *, http: bool) -> list[tup
     predictor = registry.load_alias("launch_failure", "champion").predictor
     assert isinstance(predictor, LaunchFailurePredictor)
     query = LaunchQuery(
-        vehicle="Falcon 9", when=dt.datetime(2026, 3, 1, tzinfo=dt.UTC), site="CC", pad="LC40"
+        vehicle="Falcon 9", date=dt.datetime(2026, 3, 1, tzinfo=dt.UTC), site="CC", pad="LC40"
     )
     app = create_app(Settings(models_dir=models_dir), models=("launch_failure",))
     store = app.state.store

@@ -94,7 +94,7 @@ def _answer_for_pads(
 def answer(predictor: LaunchFailurePredictor, query: LaunchQuery) -> ProbabilityPrediction:
     """The answer to ``query`` as the code before the columnar index gave it."""
     catalogue, history = predictor.catalogue, predictor.history
-    day = to_day(query.when)
+    day = to_day(query.date)
     t = history.read_moment(day)
     vehicle = catalogue.resolve_vehicle(query.vehicle, at=t, allow_unseen=query.allow_unseen)
     at = history.at(t)
@@ -190,7 +190,7 @@ def batch(predictor: LaunchFailurePredictor, queries: list[LaunchQuery]) -> Laun
     reference: here so that every test hands it the same columns)."""
     return predictor.predict_batch(
         [q.vehicle for q in queries],
-        [q.when for q in queries],
+        [q.date for q in queries],
         [q.site for q in queries],
         [q.pad for q in queries],
         [q.allow_unseen for q in queries],

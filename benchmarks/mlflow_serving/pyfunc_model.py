@@ -48,7 +48,7 @@ class LaunchFailureModel(PythonModel):
             answer = predictor.predict(  # type: ignore[attr-defined]
                 LaunchQuery(
                     vehicle=str(record["vehicle"]),
-                    when=when,
+                    date=when,
                     site=_text(record.get("site")),
                     pad=_text(record.get("pad")),
                 )

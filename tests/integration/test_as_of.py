@@ -106,7 +106,7 @@ def test_the_service_reads_the_features_training_computed(
             continue
         query = LaunchQuery(
             vehicle=launch[S.VEHICLE],
-            when=launch[S.LAUNCH_TIME].to_pydatetime(),
+            date=launch[S.LAUNCH_TIME].to_pydatetime(),
             site=launch[S.SITE],
             pad=launch[S.PAD],
         )
@@ -156,7 +156,7 @@ def future_rows(launches: pd.DataFrame, n: int) -> list[LaunchQuery]:
         elif draw < 0.2:
             site = pad = None
         when = start + dt.timedelta(seconds=rng.randrange(730 * 86_400))
-        out.append(LaunchQuery(vehicle=row.vehicle, when=when, site=site, pad=pad))
+        out.append(LaunchQuery(vehicle=row.vehicle, date=when, site=site, pad=pad))
     return out
 
 
@@ -177,7 +177,7 @@ def test_every_launch_and_ten_thousand_future_rows_answer_as_before_the_index(
     queries = [
         LaunchQuery(
             vehicle=row.vehicle,
-            when=dt.datetime.combine(row.launch_time.date(), dt.time(), UTC),
+            date=dt.datetime.combine(row.launch_time.date(), dt.time(), UTC),
             site=row.site if isinstance(row.site, str) else None,
             pad=row.pad if isinstance(row.pad, str) and isinstance(row.site, str) else None,
         )
@@ -238,7 +238,7 @@ def test_the_timing_models_read_the_features_training_computed(
             pad=launch[S.PAD],
             site=launch[S.SITE],
             vehicle=launch[S.VEHICLE],
-            when=launch[S.LAUNCH_TIME].to_pydatetime(),
+            date=launch[S.LAUNCH_TIME].to_pydatetime(),
         )
         np.testing.assert_allclose(pads.feature_vector(query), pad_rows.X[i], atol=1e-12)
     rtf = served(champion_registry, "return_to_flight")
@@ -248,7 +248,7 @@ def test_the_timing_models_read_the_features_training_computed(
     assert len(failures) == len(rtf_rows.X)
     for i in sample(failures, 60, seed=15):
         launch = failures.loc[i]
-        query = FailureQuery(vehicle=launch[S.VEHICLE], when=launch[S.LAUNCH_TIME].to_pydatetime())
+        query = FailureQuery(vehicle=launch[S.VEHICLE], date=launch[S.LAUNCH_TIME].to_pydatetime())
         np.testing.assert_allclose(rtf.feature_vector(query), rtf_rows.X[i], atol=1e-12)
 
 

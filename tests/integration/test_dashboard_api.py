@@ -128,7 +128,7 @@ def test_each_flights_risk_is_the_served_answer_at_that_flight(
     for flight, key in zip(flights, pads, strict=True):
         site, pad = key.split("/") if key else (None, None)
         when = dt.datetime.fromisoformat(flight["date"])
-        answer = predictor.predict(LaunchQuery(vehicle="Vega C", when=when, site=site, pad=pad))
+        answer = predictor.predict(LaunchQuery(vehicle="Vega C", date=when, site=site, pad=pad))
         assert flight["probability"] == pytest.approx(answer.probability, rel=1e-12)
         assert answer.context["vehicle_flights"] == flight["flight"] - 1
 

@@ -95,21 +95,21 @@ def test_weather_scrub_reports_how_uncertain_it_is(champion_registry: Path) -> N
 
 
 def test_inputs_the_model_does_not_use_never_change_risk(failure: LaunchFailurePredictor) -> None:
-    base = failure.predict(LaunchQuery(vehicle="Falcon 9", when=WHEN))
+    base = failure.predict(LaunchQuery(vehicle="Falcon 9", date=WHEN))
     for orbit, mass in (("GTO", 6000.0), ("LEO", 15000.0), ("SSO", None)):
         other = failure.predict(
-            LaunchQuery(vehicle="Falcon 9", when=WHEN, orbit=orbit, payload_mass_kg=mass)
+            LaunchQuery(vehicle="Falcon 9", date=WHEN, orbit=orbit, payload_mass_kg=mass)
         )
         assert other.probability == base.probability
 
 
 def test_name_spelling_never_changes_risk(failure: LaunchFailurePredictor) -> None:
-    ref = failure.predict(LaunchQuery(vehicle="Falcon 9", when=WHEN)).probability
+    ref = failure.predict(LaunchQuery(vehicle="Falcon 9", date=WHEN)).probability
     for spelling in ("falcon 9", "FALCON-9", "Falcon9"):
-        assert failure.predict(LaunchQuery(vehicle=spelling, when=WHEN)).probability == ref
-    cz = failure.predict(LaunchQuery(vehicle="Chang Zheng 2D", when=WHEN)).probability
+        assert failure.predict(LaunchQuery(vehicle=spelling, date=WHEN)).probability == ref
+    cz = failure.predict(LaunchQuery(vehicle="Chang Zheng 2D", date=WHEN)).probability
     for spelling in ("Long March 2D", "CZ-2D"):
-        assert failure.predict(LaunchQuery(vehicle=spelling, when=WHEN)).probability == cz
+        assert failure.predict(LaunchQuery(vehicle=spelling, date=WHEN)).probability == cz
 
 
 def _with_failure(
@@ -143,19 +143,19 @@ def test_a_recent_failure_never_lowers_risk(failure: LaunchFailurePredictor, veh
     assert cutoff is not None
     worse = _with_failure(failure, vehicle, cutoff)
     for when in (WHEN, datetime(2026, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC)):
-        q = LaunchQuery(vehicle=vehicle, when=when)
+        q = LaunchQuery(vehicle=vehicle, date=when)
         assert worse.predict(q).probability >= failure.predict(q).probability
 
 
 def test_maiden_flight_is_riskier_than_a_proven_vehicle(failure: LaunchFailurePredictor) -> None:
     maiden = failure.predict(
-        LaunchQuery(vehicle="Zephyr Heavy Lifter", when=WHEN, allow_unseen=True)
+        LaunchQuery(vehicle="Zephyr Heavy Lifter", date=WHEN, allow_unseen=True)
     )
     assert maiden.flags["unseen_vehicle"]
     assert maiden.probability > 0.15
     for proven in ("Falcon 9", "Soyuz-2-1A", "Chang Zheng 4C"):
         assert failure.history.vehicles[proven].flights >= 50
-        answer = failure.predict(LaunchQuery(vehicle=proven, when=WHEN))
+        answer = failure.predict(LaunchQuery(vehicle=proven, date=WHEN))
         assert answer.probability < maiden.probability / 3
         low, high = answer.interval
         assert low <= answer.probability <= high
@@ -173,15 +173,15 @@ def test_every_known_vehicle_is_answered_under_its_own_name(
     still read, as the rocket they name.
     """
     for vehicle in failure.history.vehicles:
-        answer = failure.predict(LaunchQuery(vehicle=vehicle, when=WHEN))
+        answer = failure.predict(LaunchQuery(vehicle=vehicle, date=WHEN))
         assert answer.context["vehicle"] == vehicle
     assert "New Glenn" not in failure.history.vehicles
     assert "GSLV Mk III" not in failure.history.vehicles
     for other, rocket in (("New Glenn", "New Glenn 7x2"), ("GSLV Mk III", "LVM3")):
-        answer = failure.predict(LaunchQuery(vehicle=other, when=WHEN))
+        answer = failure.predict(LaunchQuery(vehicle=other, date=WHEN))
         assert (answer.context["vehicle"], answer.context["resolved_from"]) == (rocket, other)
     assert failure.history.vehicles["LVM3"].flights >= 8  # 2 flown as GSLV Mk III, 6 as LVM3
-    plus = failure.predict(LaunchQuery(vehicle="ariane 5g plus", when=WHEN)).context["vehicle"]
+    plus = failure.predict(LaunchQuery(vehicle="ariane 5g plus", date=WHEN)).context["vehicle"]
     assert plus == "Ariane 5G+"
 
 
@@ -189,7 +189,7 @@ def test_near_miss_vehicle_names_are_refused_with_suggestions(
     failure: LaunchFailurePredictor,
 ) -> None:
     with pytest.raises(QueryError) as err:
-        failure.predict(LaunchQuery(vehicle="Falcn 9", when=WHEN))
+        failure.predict(LaunchQuery(vehicle="Falcn 9", date=WHEN))
     assert err.value.field == "vehicle"
     assert "Falcon 9" in err.value.suggestions
 
@@ -197,14 +197,14 @@ def test_near_miss_vehicle_names_are_refused_with_suggestions(
 def test_pad_turnaround_answers_from_the_pads_last_launch(champion_registry: Path) -> None:
     predictor = Registry(champion_registry).load_alias("pad_turnaround", "champion").predictor
     assert isinstance(predictor, PadTurnaroundPredictor)
-    busy = predictor.predict(PadQuery(pad="SLC-40", when=WHEN))
-    quiet = predictor.predict(PadQuery(pad="LC-39A", when=WHEN))
+    busy = predictor.predict(PadQuery(pad="SLC-40", date=WHEN))
+    quiet = predictor.predict(PadQuery(pad="LC-39A", date=WHEN))
     assert 0 <= busy.p10 <= busy.p50 <= busy.p90
     assert busy.p50 < 30, "SLC-40 launched every few days in 2024-25"
     assert busy.context["pad"] == "CC/LC40", "SLC-40 means the pad SpaceX uses today"
     assert quiet.context["pad"] == "KSC/LC39A"
     with pytest.raises(QueryError):
-        predictor.predict(PadQuery(pad="Pad That Never Was 77", when=WHEN))
+        predictor.predict(PadQuery(pad="Pad That Never Was 77", date=WHEN))
 
 
 # ---- the CLI on the same registry --------------------------------------------------------
@@ -283,11 +283,11 @@ def test_questions_after_the_cutoff_do_not_treat_the_data_gap_as_quiet_time(
 ) -> None:
     """No data after the cutoff is not the same as no failures or no launches after it."""
     later = [datetime(2026, 1, 1, tzinfo=UTC), datetime(2031, 6, 1, tzinfo=UTC)]
-    risks = {failure.predict(LaunchQuery(vehicle="Falcon 9", when=w)).probability for w in later}
+    risks = {failure.predict(LaunchQuery(vehicle="Falcon 9", date=w)).probability for w in later}
     assert len(risks) == 1
     pads = Registry(champion_registry).load_alias("pad_turnaround", "champion").predictor
     assert isinstance(pads, PadTurnaroundPredictor)
-    answers = [pads.predict(PadQuery(pad="SLC-40", when=w)) for w in later]
+    answers = [pads.predict(PadQuery(pad="SLC-40", date=w)) for w in later]
     assert answers[0].p50 == answers[1].p50 < 30
     assert answers[0].context["history_read_at_cutoff"]
 

@@ -155,7 +155,7 @@ def test_a_young_vehicles_own_failures_raise_its_risk(
 
     def risk(outcomes: list[bool]) -> float:
         answer = _with_flights(predictor, vehicle, family, provider, outcomes).predict(
-            LaunchQuery(vehicle=vehicle, when=later)
+            LaunchQuery(vehicle=vehicle, date=later)
         )
         return answer.probability
 
@@ -185,12 +185,12 @@ def test_another_familys_test_campaign_does_not_move_a_mature_vehicle(
         posterior=predictor.posterior,
     )
     for question in (
-        LaunchQuery(vehicle="Falcon 9", when=NOW, site="CC", pad="LC40"),
-        LaunchQuery(vehicle="Falcon 9", when=NOW),
-        LaunchQuery(vehicle="Falcon Heavy", when=NOW),
+        LaunchQuery(vehicle="Falcon 9", date=NOW, site="CC", pad="LC40"),
+        LaunchQuery(vehicle="Falcon 9", date=NOW),
+        LaunchQuery(vehicle="Falcon Heavy", date=NOW),
     ):
         assert edited.predict(question).probability == predictor.predict(question).probability
-    starship = LaunchQuery(vehicle="Starship V2", when=NOW)
+    starship = LaunchQuery(vehicle="Starship V2", date=NOW)
     assert edited.predict(starship).probability != predictor.predict(starship).probability
 
 
@@ -223,12 +223,12 @@ def test_falcon_9s_return_to_flight_band_holds_its_2024_return(champion_registry
     flagged."""
     predictor = _predictor(champion_registry, "return_to_flight")
     assert isinstance(predictor, ReturnToFlightPredictor)
-    answer = predictor.predict(FailureQuery(vehicle="Falcon 9", when=NOW))
+    answer = predictor.predict(FailureQuery(vehicle="Falcon 9", date=NOW))
     assert answer.p10 <= 15.1 <= answer.p90
     shortest = answer.context["record_shortest_days"]
     assert 1.0 < shortest < 7.0  # the quickest return since 2000
     assert answer.flags["outside_record"] == (answer.p10 < shortest or answer.p90 > 11_000)
-    vega = predictor.predict(FailureQuery(vehicle="Vega C", when=NOW))
+    vega = predictor.predict(FailureQuery(vehicle="Vega C", date=NOW))
     assert not vega.flags["outside_record"]
 
 
@@ -276,8 +276,8 @@ def test_the_served_interval_is_the_uncertainty_of_the_estimate(champion_registr
     """A long record pins the estimate down; a young one does not (Falcon Heavy's 11 flights
     borrow Falcon 9's record; Starship V2's 5 flights and 2 failures do not)."""
     predictor = _predictor(champion_registry, "launch_failure")
-    f9 = predictor.predict(LaunchQuery(vehicle="Falcon 9", when=NOW))
-    starship = predictor.predict(LaunchQuery(vehicle="Starship V2", when=NOW))
+    f9 = predictor.predict(LaunchQuery(vehicle="Falcon 9", date=NOW))
+    starship = predictor.predict(LaunchQuery(vehicle="Starship V2", date=NOW))
     for answer in (f9, starship):
         low, high = answer.interval
         assert low <= answer.probability <= high
@@ -337,7 +337,7 @@ def test_launch_anomaly_counts_partial_failures(
     predictor = _predictor(champion_registry, "launch_anomaly")
     assert isinstance(predictor, LaunchAnomalyPredictor)
     answer = predictor.predict(
-        LaunchQuery(vehicle="Ariane 5ECA", when=datetime(2018, 2, 1, tzinfo=UTC))
+        LaunchQuery(vehicle="Ariane 5ECA", date=datetime(2018, 2, 1, tzinfo=UTC))
     )
     assert answer.context["outcome"] == "failure or partial failure"
 

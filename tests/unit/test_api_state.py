@@ -116,7 +116,7 @@ def test_a_replaced_version_is_freed_without_the_cyclic_collector(
     store.refresh()
     in_flight = store.snapshot  # a request still answering from v1 during the swap
     in_flight.get(MODEL).predictor_as(LaunchFailurePredictor).predict(
-        LaunchQuery(vehicle="Alpha 1", when=WHEN)
+        LaunchQuery(vehicle="Alpha 1", date=WHEN)
     )
     old = weakref.ref(in_flight.get(MODEL).predictor)
     registry.set_alias(MODEL, "champion", v2)
@@ -198,7 +198,7 @@ def test_served_predictions_equal_the_predictor(
     store, _ = _store(tmp_path)
     store.refresh()
     served = store.snapshot.get(MODEL).predictor_as(LaunchFailurePredictor)
-    query = LaunchQuery(vehicle="Alpha 1", when=WHEN)
+    query = LaunchQuery(vehicle="Alpha 1", date=WHEN)
     assert served.predict(query) == predictor.predict(query)
 
 

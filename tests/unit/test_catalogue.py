@@ -110,12 +110,12 @@ def test_a_pad_at_another_site_is_refused_naming_both() -> None:
 def test_an_unflown_variant_is_a_maiden_flight_on_its_familys_record(
     predictor: LaunchFailurePredictor,
 ) -> None:
-    maiden = predictor.predict(LaunchQuery(vehicle="Alpha 3", when=LATER, pad="LC1"))
+    maiden = predictor.predict(LaunchQuery(vehicle="Alpha 3", date=LATER, pad="LC1"))
     assert maiden.flags["maiden_flight"] and not maiden.flags["unseen_vehicle"]
     assert maiden.context["vehicle_flights"] == 0
     assert maiden.context["family_flights"] > 100  # Alpha 1 and 2 count
     stranger = predictor.predict(
-        LaunchQuery(vehicle="Zephyr Heavy", when=LATER, pad="LC1", allow_unseen=True)
+        LaunchQuery(vehicle="Zephyr Heavy", date=LATER, pad="LC1", allow_unseen=True)
     )
     assert stranger.flags["unseen_vehicle"] and not stranger.flags["maiden_flight"]
     assert stranger.context["family_flights"] == 0
@@ -131,10 +131,10 @@ def test_a_vehicle_before_its_first_flight_has_no_flights(
     first = predictor.history.vehicles["Beta"].launch_days[0]
     before = dt.datetime.fromtimestamp((first - 1) * 86_400, UTC)
     after = dt.datetime.fromtimestamp((first + 1) * 86_400, UTC)
-    then = predictor.predict(LaunchQuery(vehicle="Beta", when=before))
+    then = predictor.predict(LaunchQuery(vehicle="Beta", date=before))
     assert then.context["vehicle_flights"] == 0 and then.flags["maiden_flight"]
     assert (
-        predictor.predict(LaunchQuery(vehicle="Beta", when=after)).context["vehicle_flights"] == 1
+        predictor.predict(LaunchQuery(vehicle="Beta", date=after)).context["vehicle_flights"] == 1
     )
 
 
@@ -145,17 +145,17 @@ def test_no_pad_answers_within_the_range_of_last_years_pads(
     mix = predictor.history.at(to_day(when)).pad_mix("Alpha 1", "Alpha")
     assert len(mix) == 2
     per_pad = [
-        predictor.predict(LaunchQuery(vehicle="Alpha 1", when=when, site="SYN", pad=key[4:]))
+        predictor.predict(LaunchQuery(vehicle="Alpha 1", date=when, site="SYN", pad=key[4:]))
         for key, _ in mix
     ]
-    unspecified = predictor.predict(LaunchQuery(vehicle="Alpha 1", when=when))
+    unspecified = predictor.predict(LaunchQuery(vehicle="Alpha 1", date=when))
     assert unspecified.flags["pad_unspecified"]
     low = min(p.probability for p in per_pad)
     high = max(p.probability for p in per_pad)
     assert low - 1e-12 <= unspecified.probability <= high + 1e-12
     assert set(unspecified.context["pad_mix"]) == {key for key, _ in mix}
     # a brand-new pad is not what "no pad" means
-    new_pad = predictor.predict(LaunchQuery(vehicle="Alpha 1", when=when, pad="LC3"))
+    new_pad = predictor.predict(LaunchQuery(vehicle="Alpha 1", date=when, pad="LC3"))
     assert new_pad.flags["new_pad"] and not new_pad.flags["pad_unspecified"]
 
 
@@ -163,12 +163,12 @@ def test_pad_turnaround_answers_a_new_pad_and_refuses_a_pad_no_table_knows() -> 
     trained = timing.train_pad_turnaround(launch_tables(), random_state=0)
     predictor = trained.predictor
     assert isinstance(predictor, PadTurnaroundPredictor)
-    new = predictor.predict(PadQuery(pad="LC3", when=LATER))
+    new = predictor.predict(PadQuery(pad="LC3", date=LATER))
     assert new.flags["new_pad"] and new.context["pad_flights"] == 0
-    used = predictor.predict(PadQuery(pad="LC1", when=LATER))
+    used = predictor.predict(PadQuery(pad="LC1", date=LATER))
     assert not used.flags["new_pad"] and used.days_past_cutoff and used.days_past_cutoff > 3000
     with pytest.raises(QueryError, match="no pad"):
-        predictor.predict(PadQuery(pad="LC77", when=LATER))
+        predictor.predict(PadQuery(pad="LC77", date=LATER))
 
 
 def test_sites_by_name_prefer_the_one_in_use_and_read_english_names() -> None:

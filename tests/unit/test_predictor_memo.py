@@ -19,7 +19,7 @@ from .synthetic import launch_tables
 UTC = dt.UTC
 QUERIES = [
     # allow_unseen: 'Gamma Heavy' and pad LC9 are names no table knows, answered from priors.
-    LaunchQuery(vehicle=vehicle, when=when, site=site, pad=pad, allow_unseen=True)
+    LaunchQuery(vehicle=vehicle, date=when, site=site, pad=pad, allow_unseen=True)
     for vehicle, when, (site, pad) in itertools.product(
         ["Alpha 1", "alpha-2", "Beta", "Gamma Heavy"],
         [
@@ -69,9 +69,9 @@ def test_the_date_flags_follow_the_date_not_the_memo(trained: LaunchFailurePredi
     horizon = predictor.history.horizon
     assert horizon is not None
     end = from_day(horizon)
-    soon = predictor.predict(LaunchQuery(vehicle="Beta", when=end + dt.timedelta(days=30)))
-    late = predictor.predict(LaunchQuery(vehicle="Beta", when=end + dt.timedelta(days=400)))
-    at_end = predictor.predict(LaunchQuery(vehicle="Beta", when=end))
+    soon = predictor.predict(LaunchQuery(vehicle="Beta", date=end + dt.timedelta(days=30)))
+    late = predictor.predict(LaunchQuery(vehicle="Beta", date=end + dt.timedelta(days=400)))
+    at_end = predictor.predict(LaunchQuery(vehicle="Beta", date=end))
     assert soon.context["history_read_at_cutoff"] and late.context["history_read_at_cutoff"]
     assert not at_end.context["history_read_at_cutoff"]
     # every later date is read at the end of the record, and says how far past it it lies
@@ -86,7 +86,7 @@ def test_a_batch_answers_each_question_as_the_single_path_does(
     """One call for every question (names resolved once each, one read per grouping): the
     probability to the bit, the interval to 1e-12, flags, context and name errors as one by one."""
     predictor = fresh(trained)
-    unknown_site = LaunchQuery(vehicle="Alpha 1", when=QUERIES[0].when, site="SYX", pad="LC1")
+    unknown_site = LaunchQuery(vehicle="Alpha 1", date=QUERIES[0].date, site="SYX", pad="LC1")
     queries = [*QUERIES, unknown_site, *QUERIES[:3]]
     answers = reference.batch(predictor, queries)
     assert len(answers) == len(queries)
@@ -112,7 +112,7 @@ def test_dates_past_the_cutoff_share_one_remembered_answer(
     trained: LaunchFailurePredictor,
 ) -> None:
     predictor = fresh(trained)
-    future = [q for q in QUERIES if q.when.year >= 2030]
+    future = [q for q in QUERIES if q.date.year >= 2030]
     asked = set()
     for query in future:
         try:
@@ -128,7 +128,7 @@ def test_bad_names_raise_every_time_and_are_not_remembered(
     trained: LaunchFailurePredictor,
 ) -> None:
     predictor = fresh(trained)
-    query = LaunchQuery(vehicle="Alpha 1", when=QUERIES[0].when, site="SYX", pad="LC1")
+    query = LaunchQuery(vehicle="Alpha 1", date=QUERIES[0].date, site="SYX", pad="LC1")
     for _ in range(2):
         with pytest.raises(QueryError):
             predictor.predict(query)
@@ -141,7 +141,7 @@ def test_the_memo_stays_bounded(
     predictor = fresh(trained)
     start = dt.datetime(2003, 1, 1, tzinfo=UTC)
     for day in range(50):
-        predictor.predict(LaunchQuery(vehicle="Beta", when=start + dt.timedelta(days=day)))
+        predictor.predict(LaunchQuery(vehicle="Beta", date=start + dt.timedelta(days=day)))
         assert len(predictor._memo) <= 8
 
 

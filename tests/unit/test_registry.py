@@ -54,7 +54,7 @@ def test_round_trip_gives_identical_predictions(
     loaded = registry.load("launch_failure", version).predictor
     assert isinstance(loaded, LaunchFailurePredictor)
     for vehicle in ("Alpha 1", "Alpha 2", "Beta", "Gamma"):
-        q = LaunchQuery(vehicle=vehicle, when=WHEN, allow_unseen=True)  # Gamma: no table's
+        q = LaunchQuery(vehicle=vehicle, date=WHEN, allow_unseen=True)  # Gamma: no table's
         assert loaded.predict(q) == predictor.predict(q)
 
 
@@ -158,8 +158,8 @@ def test_versions_trained_on_one_record_share_it_once_loaded(
     b = registry.load("launch_failure", second).predictor
     assert isinstance(a, LaunchFailurePredictor) and isinstance(b, LaunchFailurePredictor)
     assert a.record is b.record
-    assert a.predict(LaunchQuery(vehicle="Beta", when=WHEN)) == predictor.predict(
-        LaunchQuery(vehicle="Beta", when=WHEN)
+    assert a.predict(LaunchQuery(vehicle="Beta", date=WHEN)) == predictor.predict(
+        LaunchQuery(vehicle="Beta", date=WHEN)
     )
 
 
@@ -205,7 +205,7 @@ def test_an_artifact_with_its_history_inline_still_loads(
     assert isinstance(loaded, LaunchFailurePredictor)
     for vehicle in ("Alpha 1", "Beta", "Gamma"):
         for when in (WHEN, datetime(2008, 5, 1, tzinfo=UTC)):
-            query = LaunchQuery(vehicle=vehicle, when=when, allow_unseen=True)  # Gamma: unknown
+            query = LaunchQuery(vehicle=vehicle, date=when, allow_unseen=True)  # Gamma: unknown
             assert loaded.predict(query) == predictor.predict(query)
 
 

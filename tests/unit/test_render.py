@@ -25,7 +25,7 @@ PROVENANCE = Provenance(
 )
 QUERIES = [
     # allow_unseen: 'Gamma Heavy' and pad LC9 are names no table knows, answered from priors.
-    LaunchQuery(vehicle=vehicle, when=when, site=site, pad=pad, allow_unseen=True)
+    LaunchQuery(vehicle=vehicle, date=when, site=site, pad=pad, allow_unseen=True)
     for vehicle, when, (site, pad) in itertools.product(
         ["Alpha 1", "alpha-2", "Alpha", "Beta", "Gamma Heavy", "Alpha 3"],
         [
@@ -74,7 +74,7 @@ def test_one_answer_is_written_as_the_answer_dumps(predictor: LaunchFailurePredi
 
 
 def test_a_batch_with_a_name_error_is_not_written(predictor: LaunchFailurePredictor) -> None:
-    answers = predictor.predict_batch(["Alpha 1", "Alpah 1"], [QUERIES[0].when] * 2)
+    answers = predictor.predict_batch(["Alpha 1", "Alpah 1"], [QUERIES[0].date] * 2)
     assert list(answers.errors) == [1]
     with pytest.raises(ValueError, match="errors"):
         write.batch(write.provenance_head(PROVENANCE), answers)

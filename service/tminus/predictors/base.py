@@ -78,12 +78,12 @@ class QuantilePrediction:
 class Predictor(ABC):
     """A fitted model as the service runs it.
 
-    Subclasses set ``kind`` (the allow-listed type name written into the artifact), ``task``
+    Subclasses set ``kind`` (the allow-listed type name written into the artifact), ``model``
     (the model name) and ``output``, and implement state round-tripping and ``predict``.
     """
 
     kind: ClassVar[str]
-    task: ClassVar[str]
+    model: ClassVar[str]
     output: ClassVar[Output]
 
     @classmethod

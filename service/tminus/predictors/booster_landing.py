@@ -33,7 +33,7 @@ MAX_BLOCK = 5
 class LandingQuery:
     """One landing attempt as a planner describes it."""
 
-    when: datetime
+    date: datetime
     landing_type: str
     core_flight: int = 1
     block: int | None = None
@@ -50,7 +50,7 @@ class BoosterLandingPredictor(Predictor):
     """
 
     kind: ClassVar[str] = "tminus.booster_landing.v4"
-    task: ClassVar[str] = "booster_landing"
+    model: ClassVar[str] = "booster_landing"
     output = "probability"
 
     def __init__(
@@ -160,7 +160,7 @@ class BoosterLandingPredictor(Predictor):
                 suggestions=LANDING_TYPES,
             )
         block = self.default_block if query.block is None else query.block
-        day = to_day(query.when)
+        day = to_day(query.date)
         horizon = self.horizon
         t = day if horizon is None else min(day, horizon)
         experience = LandingExperience.at(self.attempts, t)

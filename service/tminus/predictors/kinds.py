@@ -35,7 +35,7 @@ def _classes() -> dict[str, type[Predictor]]:
     for model, path in PREDICTORS.items():
         module, _, name = path.partition(":")
         cls = getattr(import_module(module), name)
-        if not (isinstance(cls, type) and issubclass(cls, Predictor)) or cls.task != model:
+        if not (isinstance(cls, type) and issubclass(cls, Predictor)) or cls.model != model:
             raise RuntimeError(f"{path} is not the predictor of {model}")
         out[model] = cls
     return out

@@ -17,5 +17,5 @@ class LaunchAnomalyPredictor(LaunchFailurePredictor):
     """:class:`LaunchFailurePredictor`'s features and answers, fitted to failure or partial."""
 
     kind: ClassVar[str] = "tminus.launch_anomaly.v1"
-    task: ClassVar[str] = "launch_anomaly"
+    model: ClassVar[str] = "launch_anomaly"
     outcome: ClassVar[str] = "failure or partial failure"

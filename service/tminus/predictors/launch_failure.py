@@ -120,10 +120,10 @@ class _StatusChange:
 
 @dataclass(frozen=True, slots=True)
 class LaunchQuery:
-    """A launch as a planner knows it. ``when`` is an aware UTC datetime."""
+    """A launch as a planner knows it. ``date`` is an aware UTC datetime."""
 
     vehicle: str
-    when: datetime
+    date: datetime
     site: str | None = None
     pad: str | None = None
     orbit: str | None = None
@@ -217,7 +217,7 @@ class LaunchFailurePredictor(Predictor):
     """Constrained logistic regression on as-of history features, plus the history itself."""
 
     kind: ClassVar[str] = "tminus.launch_failure.v3"
-    task: ClassVar[str] = "launch_failure"
+    model: ClassVar[str] = "launch_failure"
     output = "probability"
     # What the probability is of, in the answer's context.
     outcome: ClassVar[str] = "failure"
@@ -388,13 +388,13 @@ class LaunchFailurePredictor(Predictor):
 
     # ---- one question --------------------------------------------------------------------
     def predict(self, query: LaunchQuery) -> ProbabilityPrediction:
-        """Failure probability of one launch, from the record as it stood at ``query.when``.
+        """Failure probability of one launch, from the record as it stood at ``query.date``.
 
         The record is read at the question's moment (only earlier launches count), or at the
         end of the record for a later date. Pure in (vehicle, site, pad, moment read): repeated
         questions are answered from a memo of :data:`MEMO_SIZE` entries.
         """
-        day = to_day(query.when)
+        day = to_day(query.date)
         t = self.history.read_moment(day)
         key = (query.vehicle, query.site, query.pad, t, query.allow_unseen)
         answer = self._memo.get(key)
@@ -427,7 +427,7 @@ class LaunchFailurePredictor(Predictor):
         """
         if query.pad is None:
             raise QueryError("pad", "features are read for a named pad")
-        t = self.history.read_moment(to_day(query.when))
+        t = self.history.read_moment(to_day(query.date))
         asked = self._resolve(query.vehicle, query.site, query.pad, t, query.allow_unseen)
         vehicle = self._vehicle_at(asked, t)
         rank = self.index.rank_one(t)
@@ -558,14 +558,14 @@ class LaunchFailurePredictor(Predictor):
     def predict_batch(
         self,
         vehicle: Sequence[str],
-        when: Sequence[datetime],
+        date: Sequence[datetime],
         site: Sequence[str | None] | None = None,
         pad: Sequence[str | None] | None = None,
         allow_unseen: Sequence[bool] | None = None,
     ) -> LaunchAnswers:
         """Answer many launch questions at once: the entry point for anything that scores rows.
 
-        Row ``i`` asks about a launch of ``vehicle[i]`` on ``when[i]`` (an aware UTC datetime)
+        Row ``i`` asks about a launch of ``vehicle[i]`` on ``date[i]`` (an aware UTC datetime)
         from ``pad[i]`` at ``site[i]`` (either may be None, or the whole column omitted), a
         name no table knows answered from a prior if ``allow_unseen[i]`` (default: refused). The
         answers equal :meth:`predict`'s, row for row: the probability to the bit, the interval
@@ -583,13 +583,13 @@ class LaunchFailurePredictor(Predictor):
         sites = [None] * n if site is None else list(site)
         pads = [None] * n if pad is None else list(pad)
         unseen = [False] * n if allow_unseen is None else list(allow_unseen)
-        if not len(when) == len(sites) == len(pads) == len(unseen) == n:
+        if not len(date) == len(sites) == len(pads) == len(unseen) == n:
             raise ValueError("every column of a batch needs one value per row")
         history = self.history
         # Each distinct moment and each distinct question once.
         moments: dict[datetime, int] = {}
         when_id = np.fromiter(
-            (moments.setdefault(w, len(moments)) for w in when), dtype=np.int64, count=n
+            (moments.setdefault(w, len(moments)) for w in date), dtype=np.int64, count=n
         )
         day = np.fromiter(map(to_day, moments), dtype=np.float64, count=len(moments))[when_id]
         horizon, last = history.horizon, history.last_day

@@ -97,10 +97,10 @@ def widen_band(quantiles: tuple[float, float, float], scale: float) -> tuple[flo
 
 @dataclass(frozen=True, slots=True)
 class PadQuery:
-    """A launch of ``vehicle`` (optional) from ``pad`` on ``when``: when is the pad's next?"""
+    """A launch of ``vehicle`` (optional) from ``pad`` on ``date``: when is the pad's next?"""
 
     pad: str
-    when: datetime
+    date: datetime
     site: str | None = None
     vehicle: str | None = None
     allow_unseen: bool = False  # a vehicle name no table knows: its family is unknown
@@ -108,10 +108,10 @@ class PadQuery:
 
 @dataclass(frozen=True, slots=True)
 class FailureQuery:
-    """``vehicle`` fails on ``when``: when does its family fly again?"""
+    """``vehicle`` fails on ``date``: when does its family fly again?"""
 
     vehicle: str
-    when: datetime
+    date: datetime
     allow_unseen: bool = False  # a vehicle no table knows: the pooled prior, flagged
 
 
@@ -180,13 +180,13 @@ class _HistoryQuantilePredictor(Predictor):
         self,
         x: list[float],
         *,
-        when: datetime,
+        date: datetime,
         t: float,
         flags: dict[str, bool],
         context: dict[str, Any],
     ) -> QuantilePrediction:
         p10, p50, p90 = self.quantiles(x)
-        day = to_day(when)
+        day = to_day(date)
         shortest, longest = self.record_days
         flags = {**flags, "outside_record": p10 < shortest or p90 > longest}
         record = {"record_shortest_days": shortest, "record_longest_days": longest}
@@ -194,7 +194,7 @@ class _HistoryQuantilePredictor(Predictor):
             p10=p10,
             p50=p50,
             p90=p90,
-            start=when,
+            start=date,
             flags=flags,
             context={**context, **record, **cutoff_context(self.history, day)},
             as_of=from_day(t),
@@ -206,7 +206,7 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
     """Days from a launch to the next launch from the same pad."""
 
     kind: ClassVar[str] = "tminus.pad_turnaround.v3"
-    task: ClassVar[str] = "pad_turnaround"
+    model: ClassVar[str] = "pad_turnaround"
     features = PAD_FEATURES
 
     def input_schema(self) -> dict[str, Any]:
@@ -220,13 +220,13 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
         }
 
     def predict(self, query: PadQuery) -> QuantilePrediction:
-        """Quantiles of the days until the pad's next launch after one at ``query.when``.
+        """Quantiles of the days until the pad's next launch after one at ``query.date``.
 
-        The pad's record is read as it stood at ``query.when`` (at the end of the record for a
+        The pad's record is read as it stood at ``query.date`` (at the end of the record for a
         later date). A pad GCAT lists that had not launched by then is a new pad (flagged).
         """
         x, t, flags, context = self._read(query)
-        return self._answer(x, when=query.when, t=t, flags=flags, context=context)
+        return self._answer(x, date=query.date, t=t, flags=flags, context=context)
 
     def feature_vector(self, query: PadQuery) -> list[float]:
         """The feature vector :meth:`predict` reads (to check it equals training's)."""
@@ -243,7 +243,7 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
                 suggestions=self.catalogue.suggest_pads(query.pad, site),
                 unknown_name=True,
             )
-        t = self.history.read_moment(to_day(query.when))
+        t = self.history.read_moment(to_day(query.date))
         at = self.history.at(t)
         vehicle = None
         family = None
@@ -269,7 +269,7 @@ class ReturnToFlightPredictor(_HistoryQuantilePredictor):
     """Days from a failure to the family's next launch."""
 
     kind: ClassVar[str] = "tminus.return_to_flight.v3"
-    task: ClassVar[str] = "return_to_flight"
+    model: ClassVar[str] = "return_to_flight"
     features = RTF_FEATURES
 
     def input_schema(self) -> dict[str, Any]:
@@ -283,9 +283,9 @@ class ReturnToFlightPredictor(_HistoryQuantilePredictor):
         }
 
     def predict(self, query: FailureQuery) -> QuantilePrediction:
-        """Quantiles of the days from a failure at ``query.when`` to the family's next launch."""
+        """Quantiles of the days from a failure at ``query.date`` to the family's next launch."""
         x, t, flags, context = self._read(query)
-        return self._answer(x, when=query.when, t=t, flags=flags, context=context)
+        return self._answer(x, date=query.date, t=t, flags=flags, context=context)
 
     def feature_vector(self, query: FailureQuery) -> list[float]:
         """The feature vector :meth:`predict` reads (to check it equals training's)."""
@@ -294,7 +294,7 @@ class ReturnToFlightPredictor(_HistoryQuantilePredictor):
     def _read(
         self, query: FailureQuery
     ) -> tuple[list[float], float, dict[str, bool], dict[str, Any]]:
-        t = self.history.read_moment(to_day(query.when))
+        t = self.history.read_moment(to_day(query.date))
         vehicle = self.catalogue.resolve_vehicle(
             query.vehicle, at=t, allow_unseen=query.allow_unseen
         )

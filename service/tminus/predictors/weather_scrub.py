@@ -22,7 +22,7 @@ from tminus.predictors.logistic import PosteriorLogistic
 class WeatherQuery:
     """Sensor summaries over the ~4 hours before T-0 (missing ones are filled in)."""
 
-    when: datetime
+    date: datetime
     values: Mapping[str, float | None] = field(default_factory=dict)
 
 
@@ -30,7 +30,7 @@ class WeatherScrubPredictor(Predictor):
     """Strongly regularised logistic regression with a 90% interval on its probability."""
 
     kind: ClassVar[str] = "tminus.weather_scrub.v2"
-    task: ClassVar[str] = "weather_scrub"
+    model: ClassVar[str] = "weather_scrub"
     output = "probability"
 
     def __init__(

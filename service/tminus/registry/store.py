@@ -248,8 +248,8 @@ class Registry:
 
         ``files`` are extra files of the version (the model card, its plots) by file name.
         """
-        if predictor.task != model:
-            raise RegistryError(f"a {predictor.task} predictor cannot be registered as {model!r}")
+        if predictor.model != model:
+            raise RegistryError(f"a {predictor.model} predictor cannot be registered as {model!r}")
         version = version or new_version_id()
         version_sort_key(version)
         folder = self._model_dir(model)
@@ -431,8 +431,8 @@ class Registry:
                 f"{model} {version}: artifact kind {kind!r} is not allowed "
                 f"(allowed: {sorted(kinds)})"
             )
-        if cls.task != model:
-            raise UnsafeArtifactError(f"{model} {version}: artifact is a {cls.task} predictor")
+        if cls.model != model:
+            raise UnsafeArtifactError(f"{model} {version}: artifact is a {cls.model} predictor")
         state = payload["state"]
         try:
             if state.get("record") == {"file": RECORD}:

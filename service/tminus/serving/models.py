@@ -159,7 +159,7 @@ class ModelSpec:
 def _launch(item: LaunchItem) -> LaunchQuery:
     return LaunchQuery(
         vehicle=item.vehicle,
-        when=item.date,
+        date=item.date,
         site=item.site,
         pad=item.pad,
         orbit=item.orbit,
@@ -173,7 +173,7 @@ def _launch_columns(items: Sequence[LaunchItem]) -> dict[str, list[Any]]:
     payload mass are not used by the launch models)."""
     return {
         "vehicle": [item.vehicle for item in items],
-        "when": [item.date for item in items],
+        "date": [item.date for item in items],
         "site": [item.site for item in items],
         "pad": [item.pad for item in items],
         "allow_unseen": [item.allow_unseen for item in items],
@@ -182,7 +182,7 @@ def _launch_columns(items: Sequence[LaunchItem]) -> dict[str, list[Any]]:
 
 def _landing(item: LandingItem) -> LandingQuery:
     return LandingQuery(
-        when=item.date,
+        date=item.date,
         landing_type=item.landing_type,
         core_flight=item.core_flight,
         block=item.block,
@@ -195,7 +195,7 @@ def _landing(item: LandingItem) -> LandingQuery:
 def _pad(item: PadItem) -> PadQuery:
     return PadQuery(
         pad=item.pad,
-        when=item.date,
+        date=item.date,
         site=item.site,
         vehicle=item.vehicle,
         allow_unseen=item.allow_unseen,
@@ -203,11 +203,11 @@ def _pad(item: PadItem) -> PadQuery:
 
 
 def _failure(item: FailureItem) -> FailureQuery:
-    return FailureQuery(vehicle=item.vehicle, when=item.date, allow_unseen=item.allow_unseen)
+    return FailureQuery(vehicle=item.vehicle, date=item.date, allow_unseen=item.allow_unseen)
 
 
 def _weather(item: WeatherItem) -> WeatherQuery:
-    return WeatherQuery(when=item.date, values=item.values())
+    return WeatherQuery(date=item.date, values=item.values())
 
 
 MODELS: Final[tuple[ModelSpec, ...]] = (

@@ -31,7 +31,7 @@ def flight_risks(predictor: LaunchFailurePredictor, vehicle: str) -> list[Flight
     for number, (day, key) in enumerate(zip(record.launch_days, pads, strict=True), 1):
         site, pad = key.split("/", 1) if key is not None else (None, None)
         when = from_day(day)
-        answer = predictor.predict(LaunchQuery(vehicle=vehicle, when=when, site=site, pad=pad))
+        answer = predictor.predict(LaunchQuery(vehicle=vehicle, date=when, site=site, pad=pad))
         i = bisect_left(record.failure_days, day)
         failed = i < len(record.failure_days) and record.failure_days[i] == day
         out.append(

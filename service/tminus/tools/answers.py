@@ -203,7 +203,7 @@ class OfflineAnswerer:
         )
 
     # ---- helpers ---------------------------------------------------------------------------
-    def when(self, parsed: Interpretation) -> dt.datetime:
+    def date_of(self, parsed: Interpretation) -> dt.datetime:
         """The date asked, else today (said in the answer)."""
         moment = parsed.date or _utc(self.today)
         self.date_used = "today, " + self.today.isoformat() if parsed.date is None else None
@@ -230,7 +230,7 @@ class OfflineAnswerer:
 
     def _launch(self, parsed: Interpretation, out: _Answer, *, tool: str, what: str) -> None:
         vehicle = parsed.names[0]
-        args: dict[str, Any] = {"vehicle": vehicle, "date": iso_day(self.when(parsed))}
+        args: dict[str, Any] = {"vehicle": vehicle, "date": iso_day(self.date_of(parsed))}
         if parsed.pad is not None:
             args.update(site=parsed.pad[0], pad=parsed.pad[1])
         elif parsed.site is not None:
@@ -369,7 +369,7 @@ class OfflineAnswerer:
             )
 
     def compare(self, parsed: Interpretation, out: _Answer) -> None:
-        moment = self.when(parsed)
+        moment = self.date_of(parsed)
         date = iso_day(moment)
         result = out.call("compare_vehicles", {"vehicles": parsed.names[:8], "date": date})
         if isinstance(result, Comparison):
@@ -382,7 +382,7 @@ class OfflineAnswerer:
 
     def return_to_flight(self, parsed: Interpretation, out: _Answer) -> None:
         vehicle = parsed.names[0]
-        moment = self.when(parsed)
+        moment = self.date_of(parsed)
         result = out.call("predict_return_to_flight", {"vehicle": vehicle, "date": iso_day(moment)})
         if not isinstance(result, QuantileAnswer):
             return
@@ -405,7 +405,7 @@ class OfflineAnswerer:
                 "(ask 'risk of <vehicle>')."
             )
             return
-        moment = self.when(parsed)
+        moment = self.date_of(parsed)
         args: dict[str, Any] = {
             "date": iso_day(moment),
             "landing_type": parsed.landing_type,
@@ -447,7 +447,7 @@ class OfflineAnswerer:
             out.lines.append(f"The landing data end on {result.data_cutoff.isoformat()}.")
 
     def weather_scrub(self, parsed: Interpretation, out: _Answer) -> None:
-        moment = self.when(parsed)
+        moment = self.date_of(parsed)
         args: dict[str, Any] = {"date": iso_day(moment), **parsed.weather}
         result = out.call("predict_weather_scrub", args)
         if not isinstance(result, ProbabilityAnswer):
@@ -564,7 +564,7 @@ class OfflineAnswerer:
             # What it can answer instead, for the vehicle named.
             tool = "predict_launch_anomaly" if parsed.topic == "price" else "predict_launch_failure"
             vehicle = parsed.names[0]
-            date = iso_day(self.when(parsed))
+            date = iso_day(self.date_of(parsed))
             result = out.call(tool, {"vehicle": vehicle, "date": date})
             if isinstance(result, ProbabilityAnswer):
                 what = (
