@@ -158,8 +158,9 @@ def answer(predictor: LaunchFailurePredictor, query: LaunchQuery) -> Probability
     if vehicle.matched in ("family", "series"):
         context["resolved_from"] = vehicle.asked
         context["resolved_as"] = (
-            f"{vehicle.asked!r} read as {vehicle.name}, the most recently flown variant of "
-            f"the {vehicle.family} family"
+            f"{vehicle.asked!r} read as {vehicle.name}, the {vehicle.family} family's variant "
+            "flying on the date (the most recently flown one not retired by then, else the "
+            "next one)"
         )
     elif vehicle.matched == "alias":
         context["resolved_from"] = vehicle.asked

@@ -12,7 +12,7 @@ CLI). One rule resolves a vehicle name (see :meth:`Catalogue.resolve_vehicle`):
 3. the start of the names of one family's variants ('Ariane 6' for Ariane 62 and 64): the
    most recently flown of them that has not retired, and the answer says which ('Starship',
    once V1.0 and V2 have retired, is the V3 not yet flown: a maiden flight);
-4. a family name alone ('Vulcan'): the family's most recently flown variant, by the same rule;
+4. a family name alone ('Vulcan'): the family's variant flying on the date, by the same rule;
 5. a near miss of a known name (a typo): refused, listing the closest names;
 6. anything else: refused with the closest names as suggestions; only a caller that opts in
    (``allow_unseen``) gets an unknown vehicle, answered with the new-vehicle prior and flagged.
@@ -86,8 +86,8 @@ class VehicleMatch:
 
     ``name`` is GCAT's name of the vehicle answered for (the name as asked when it is
     unknown); ``matched`` says how: ``exact``, ``alias`` (a name of T-Minus' reference:
-    ``via`` is what it means), ``family`` or ``series`` (the family's most recently flown
-    variant) or ``unknown``.
+    ``via`` is what it means), ``family`` or ``series`` (the family's variant flying on the
+    date: the most recently flown not retired by then) or ``unknown``.
     """
 
     asked: str

@@ -809,8 +809,9 @@ def _optional(
     read_as: str | None = None
     if vehicle.matched in _BY_MOMENT:
         read_as = (
-            f"{vehicle.asked!r} read as {vehicle.name}, the most recently flown variant of "
-            f"the {vehicle.family} family"
+            f"{vehicle.asked!r} read as {vehicle.name}, the {vehicle.family} family's variant "
+            "flying on the date (the most recently flown one not retired by then, else the "
+            "next one)"
         )
     elif vehicle.matched == "alias":
         read_as = f"{vehicle.asked!r} read as {vehicle.name}"

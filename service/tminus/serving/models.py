@@ -229,7 +229,7 @@ MODELS: Final[tuple[ModelSpec, ...]] = (
             "work) and `site` (e.g. 'CC', 'KSC') are optional: without a pad the answer mixes "
             "the pads the vehicle used in the last year (flag pad_unspecified). A variant GCAT "
             "lists that has not flown is answered as a maiden flight (flag maiden_flight); a "
-            "family name ('Starship') is read as its most recently flown variant. A misspelt "
+            "family name ('Starship') is read as its variant flying on the date. A misspelt "
             "vehicle or pad fails with suggestions; list_vehicles and list_pads give valid "
             "names. `context` holds the vehicle's record behind the number."
         ),

@@ -261,8 +261,9 @@ UNLESS_UNSEEN: Final = (
 VEHICLE_NAME: Final = (
     "A vehicle: GCAT's name ('Falcon 9', 'Chang Zheng 2D'), a common name T-Minus knows "
     "('F9', 'Falcon 9 Block 5', 'Long March 2D', 'GSLV Mk III'), or a family or series "
-    "('Vulcan', 'Ariane 6', 'Atlas V': its most recently flown variant, said in "
-    "context.resolved_as). GET /v1/vehicles lists the known vehicles."
+    "('Vulcan', 'Ariane 6', 'Atlas V': its variant flying on the date, the most recently "
+    "flown one not retired by then, said in context.resolved_as). GET /v1/vehicles lists the "
+    "known vehicles."
 )
 
 

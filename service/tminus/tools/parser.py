@@ -6,7 +6,7 @@ face uses); this module only finds where in the text a name is written:
 
 - **vehicles** are found only where a vehicle is named: an exact name or alias ("Falcon 9",
   "F9", "Delta IV Heavy", "Long March 2D"), a series or family ("Ariane 6", "Vulcan", "Atlas
-  V": the most recently flown variant), or a near miss of one ("Falcn 9") when the words
+  V": the variant flying on the date), or a near miss of one ("Falcn 9") when the words
   written are not English words. An ordinary English word ("partial", "launcher", "much") is
   never read as a vehicle; a vehicle whose name is an English word ("Electron", "Proton") is
   read as one when written as a name (capitalised, or beside "launch", "rocket", ...);
@@ -103,7 +103,7 @@ class Mention:
     """A vehicle found in the question: what was written and what it was read as.
 
     ``how``: ``exact``, ``alias`` (a name T-Minus knows for it), ``family`` or ``series`` (the
-    most recently flown variant of what was written), or ``near_miss`` (a typo of a known name).
+    variant of what was written flying on the date), or ``near_miss`` (a typo of a known name).
     """
 
     written: str

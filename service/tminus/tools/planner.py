@@ -444,8 +444,9 @@ def candidates(ctx: PlanContext) -> Step[Vehicle]:
             continue
         if match.matched in ("family", "series"):
             notes.append(
-                f"Read {name!r} as {match.name}, its family's most recently flown variant "
-                f"as of {plan_words.when_read(ctx)} {ctx.catalogue_tag}."
+                f"Read {name!r} as {match.name}, its family's variant flying as of "
+                f"{plan_words.when_read(ctx)} (the most recently flown not retired by then, "
+                f"else the next one) {ctx.catalogue_tag}."
             )
         elif match.matched == "alias":
             notes.append(f"Read {name!r} as {match.name} {ctx.catalogue_tag}.")

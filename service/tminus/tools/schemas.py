@@ -187,8 +187,8 @@ class PlanRequest(RequestSchema):
         min_length=1,
         max_length=MAX_LIST,
         description="Vehicles allowed (GCAT names, e.g. 'Falcon 9', or names T-Minus knows: "
-        "'F9', 'Long March 2D'; a family name such as 'Vulcan' is its most recently flown "
-        "variant; see list_vehicles). A name no table knows is refused (422, with the closest "
+        "'F9', 'Long March 2D'; a family name such as 'Vulcan' is its variant flying on the "
+        "date; see list_vehicles). A name no table knows is refused (422, with the closest "
         "names). A variant GCAT lists that has not flown ('Ariane 64') is planned as a maiden "
         "flight from its family's pads. Default: every vehicle that flew within "
         "retired_after_years before the window (or the data cutoff, for a later window), and "
