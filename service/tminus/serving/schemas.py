@@ -112,9 +112,13 @@ def _check_range(day: dt.date) -> None:
         raise ValueError(f"date must be between {iso_day(MIN_DATE)} and {iso_day(MAX_DATE)}")
 
 
-# A batch repeats its dates (10,000 launches fall on a few hundred days): each distinct text is
-# parsed once. Datetimes are immutable, so sharing them is safe; errors are not remembered.
-@functools.lru_cache(maxsize=4096)
+# A batch repeats its dates (10,000 future launches fall on a few hundred days): each distinct
+# text is parsed once. Datetimes are immutable, so sharing them is safe; errors are not
+# remembered. Room for every day of the record (a backtest's batch asks each launch's own day).
+TEXT_CACHE: Final = 32_768
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE)
 def _parse_text(value: str) -> dt.datetime:
     if _DATE.fullmatch(value):
         return _to_utc(dt.datetime.fromisoformat(value))
@@ -191,8 +195,10 @@ NAME_RULE: Final = (
 NAME_RULE_SENTENCE: Final = f"{NAME_RULE[0].upper()}{NAME_RULE[1:]}."
 
 
+@functools.lru_cache(maxsize=TEXT_CACHE)
 def _plain_name(value: str) -> str:
-    """A name checked against ``NAME_PATTERN``, its surrounding spaces removed."""
+    """A name checked against ``NAME_PATTERN``, its surrounding spaces removed (a batch names
+    a few vehicles and pads many times: each distinct text is checked once)."""
     if _UNPRINTABLE.search(value):
         raise ValueError(
             "must be printable text, without control characters or invisible formatting "
