@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final, Literal
 
@@ -302,24 +302,9 @@ class Catalogue:
         if means is not None and normalise_name(means) != normalise_name(asked):
             found = self._resolve_known(means, at)
             if found is not None:
-                return VehicleMatch(
-                    asked=asked,
-                    name=found.name,
-                    family=found.family,
-                    provider=found.provider,
-                    matched="alias" if found.matched == "exact" else found.matched,
-                    via=means,
-                )
-        found = self._resolve_known(asked, at)
-        if found is not None:
-            return VehicleMatch(
-                asked=asked,
-                name=found.name,
-                family=found.family,
-                provider=found.provider,
-                matched=found.matched,
-            )
-        return None
+                matched = "alias" if found.matched == "exact" else found.matched
+                return replace(found, asked=asked, matched=matched, via=means)
+        return self._resolve_known(asked, at)
 
     def near_vehicles(self, name: str) -> list[tuple[str, float]]:
         """Known vehicles ``name`` is a near miss of (a typo), with the similarity (0-100), most
