@@ -434,7 +434,10 @@ class PlanResponse(ResponseSchema):
     options: list[PlanOption]
     options_total: int = Field(description="Options kept (feasible or unknown) before max_options.")
     options_unknown_capacity: int = Field(description="Of those, options of unknown capacity.")
-    excluded: list[Exclusion]
+    excluded: list[Exclusion] = Field(
+        description="Options ruled out, with their reasons: up to 20 of each reason, 100 at "
+        "most; excluded_by_reason counts them all."
+    )
     excluded_total: int = Field(description="Exclusions before the list was cut.")
     excluded_by_reason: dict[str, int] = Field(
         default_factory=dict, description="How many exclusions of each reason (all of them)."
