@@ -208,6 +208,14 @@ def test_a_retired_vehicle_is_never_among_the_options(
         retired = all_css(page, '#plan-excluded details[data-reason="retired"] li[data-vehicle]')
         assert retired
         assert all(status[r.get_attribute("data-vehicle")] in NOT_OFFERED for r in retired)
+    # Asked for (the exclusion's message says how), retired vehicles are planned, not excluded.
+    fill_plan(page, mass="5000", orbit="GTO")
+    by_css(page, "#p-retired").click()
+    assert submit(page) == "answered"
+    assert sent(page)["include_retired"] is True
+    answer = api.post("/v1/plan", json=sent(page)).json()
+    assert "retired" not in answer["excluded_by_reason"]
+    assert len(option_rows(page)) == len(answer["options"])
 
 
 def test_the_plan_forms_errors_show_next_to_their_field(

@@ -43,6 +43,7 @@ const planFields = () => ({
   sites: $('#p-sites'),
   max_failure_probability: $('#p-risk'),
   rank_by: $('#p-rank'),
+  include_retired: $('#p-retired'),
 });
 const askFields = () => ({ question: $('#p-question') });
 
@@ -68,6 +69,7 @@ function readPlan() {
   if (sites.length) body.sites = sites;
   const risk = f.max_failure_probability.value.trim().replace(/%$/, '');
   if (risk) body.max_failure_probability = number(risk, 100);
+  if (f.include_retired.checked) body.include_retired = true;
   return body;
 }
 
@@ -82,6 +84,7 @@ function fillForm(request) {
   f.max_failure_probability.value = request.max_failure_probability === undefined || request.max_failure_probability === null
     ? '' : +(request.max_failure_probability * 100).toPrecision(6);
   f.rank_by.value = request.rank_by || 'risk';
+  f.include_retired.checked = Boolean(request.include_retired);
 }
 
 /** A suggestion picked beside a field: put it in (the n-th site for a site) and plan again. */
