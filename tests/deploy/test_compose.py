@@ -500,9 +500,18 @@ class Switch:
 
 
 def _switches(run: Run) -> list[Switch]:
-    """For each move and replica: the first /readyz naming the new version, after the move."""
+    """For each move and replica: the first /readyz naming the new version, after the move.
+
+    A move another one replaces within the switch window (the updater promoting while the
+    test moves the same model) is done once a replica serves either version.
+    """
     out = []
     for move in run.moves:
+        superseding = {
+            m.version
+            for m in run.moves
+            if m.model == move.model and move.at < m.at < move.at + SWITCH_WINDOW_S
+        }
         for container in run.replicas:
             polls = [p for p in run.polls if p.container == container]
             # Up: it answered /readyz around the move (a poll that timed out on a busy
@@ -515,7 +524,8 @@ def _switches(run: Run) -> list[Switch]:
                 (
                     p
                     for p in polls
-                    if p.sent >= move.at and p.models.get(move.model) == move.version
+                    if p.sent >= move.at
+                    and p.models.get(move.model) in {move.version, *superseding}
                 ),
                 None,
             )

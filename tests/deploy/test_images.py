@@ -71,7 +71,8 @@ def test_the_updater_image_has_the_loop_the_train_extra_and_the_data_seed() -> N
         "print(sorted(os.listdir(os.environ['TMINUS_SEED_DIR'])))",
         timeout=120.0,
     )
-    assert listing.strip() == "['processed', 'raw', 'sources.toml']"
+    # The sources, their processed tables and T-Minus' vehicle reference (datasets/reference).
+    assert listing.strip() == "['processed', 'raw', 'reference', 'sources.toml']"
 
 
 def test_the_balancer_accepts_its_configuration() -> None:
