@@ -171,3 +171,17 @@ def test_an_uncited_source_is_refused(tmp_path: Path) -> None:
 def test_the_tables_round_trip_their_types(reference: ReferenceTables) -> None:
     assert reference.facts[S.VF_GCAT_RATINGS].dtype == bool
     assert pd.api.types.is_float_dtype(reference.capacity[S.VC_CAPACITY_KG])
+
+
+def test_a_source_is_cited_naming_its_publisher_once(reference: ReferenceTables) -> None:
+    for row in reference.sources.to_dict("records"):
+        publisher, title = str(row[S.RS_PUBLISHER]), str(row[S.RS_TITLE])
+        cited = S.citation(publisher, title, str(row[S.RS_EDITION]))
+        assert cited.startswith(publisher) and not cited.startswith(f"{publisher}, {publisher}")
+        assert cited.endswith(f"({row[S.RS_EDITION]})")
+    assert S.citation("SpaceX", "SpaceX Falcon User's Guide", "2025") == (
+        "SpaceX Falcon User's Guide (2025)"
+    )
+    assert S.citation("Rocket Lab", "Electron Payload User's Guide", "v7.0, 2022") == (
+        "Rocket Lab, Electron Payload User's Guide (v7.0, 2022)"
+    )

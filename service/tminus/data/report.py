@@ -70,7 +70,9 @@ def reference_coverage(
     counts = recent.groupby(S.VEHICLE).size().sort_values(ascending=False, kind="stable")
     total = launches.groupby(S.VEHICLE).size()
     cited = {
-        str(row[S.RS_SOURCE_ID]): f"{row[S.RS_PUBLISHER]}, {row[S.RS_TITLE]} ({row[S.RS_EDITION]})"
+        str(row[S.RS_SOURCE_ID]): S.citation(
+            str(row[S.RS_PUBLISHER]), str(row[S.RS_TITLE]), str(row[S.RS_EDITION])
+        )
         for row in sources.to_dict("records")
     }
     by_vehicle = {str(row[S.VF_VEHICLE]): row for row in facts.to_dict("records")}

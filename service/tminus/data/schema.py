@@ -199,6 +199,15 @@ RS_EDITION: Final = "edition"  # str, revision and year of a user's guide, or "w
 RS_URL: Final = "url"  # str, the document
 RS_READ_AT: Final = "read_at"  # str | null, the public copy it was read at, if not url itself
 RS_CHECKED: Final = "checked"  # str, YYYY-MM-DD the figures were checked against it
+
+
+def citation(publisher: str, title: str, edition: str) -> str:
+    """How a reference source is cited: 'SpaceX, Falcon User's Guide (2025)', the publisher
+    left out where the title already opens with it."""
+    head = title if title.startswith(publisher) else f"{publisher}, {title}"
+    return f"{head} ({edition})"
+
+
 # name_aliases: names people write that GCAT spells otherwise (the one name rule reads them).
 NA_WRITTEN: Final = "written"  # str, as written ("F9", "Long March", "Cape Canaveral")
 NA_MEANS: Final = "means"  # str, what it means in GCAT's names

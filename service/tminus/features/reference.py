@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any, Final
 
+from tminus.data import schema as S
 from tminus.features.timebase import to_day
 
 
@@ -207,7 +208,7 @@ class SourceDoc:
 
     def cite(self) -> str:
         """'SpaceX, Falcon User's Guide (2025), checked 2026-12-04'."""
-        return f"{self.publisher}, {self.title} ({self.edition}), checked {self.checked}"
+        return f"{S.citation(self.publisher, self.title, self.edition)}, checked {self.checked}"
 
 
 @dataclass(frozen=True, slots=True)
