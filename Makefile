@@ -88,11 +88,12 @@ reliability: install ## Fuzzing, hostile input, 60 s load with live flips, kill 
 bench-deps: install ## wrk (apt) and MLflow in its own venv, .build/mlflow, for the benchmarks
 	@scripts/bench-deps.sh
 
-bench: data bench-deps ## All benchmarks (~15 min); writes benchmarks/RESULTS.md and RESULTS_SCALING.md
+bench: data bench-deps ## All benchmarks (~15 min); writes benchmarks/RESULTS.md, RESULTS_PLAN.md and RESULTS_SCALING.md
 	@$(TMINUS) models list --require-champions >/dev/null 2>&1 || $(TMINUS) train --model all --promote
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/latency.py
 	$(BIN)/python benchmarks/scaling.py --output benchmarks/RESULTS_SCALING.md
+	$(BIN)/python benchmarks/plan.py --output benchmarks/RESULTS_PLAN.md
 	$(BIN)/python benchmarks/serving.py
 
 bench-smoke: data bench-deps ## The benchmarks with few runs: checks they work, measures nothing (CI)
@@ -100,6 +101,7 @@ bench-smoke: data bench-deps ## The benchmarks with few runs: checks they work, 
 	$(BIN)/python benchmarks/training.py --runs 1 --models launch_failure
 	$(BIN)/python benchmarks/latency.py --runs 200 --warmup 20
 	$(BIN)/python benchmarks/scaling.py --scales 1 2 --runs 200 --starts 1
+	$(BIN)/python benchmarks/plan.py --runs 3 --warmup 1
 	$(BIN)/python benchmarks/serving.py --smoke
 
 docker-build: install ## Build the service image (BASE_IMAGE=... to change the base)

@@ -79,6 +79,20 @@ PLANS: list[dict[str, Any]] = [
         "vehicles": ["Electron"],
     },
     {"earliest_date": "2027-03-01", "latest_date": "2027-01-01"},
+    # A year, open: every vehicle and pad; with a tolerance, every pair on every weekly date.
+    {
+        "earliest_date": "2027-01-01",
+        "latest_date": "2027-12-31",
+        "payload_mass_kg": 500,
+        "orbit": "SSO",
+        "max_options": 100,
+    },
+    {
+        "earliest_date": "2027-01-01",
+        "latest_date": "2027-12-31",
+        "max_failure_probability": 0.02,
+        "max_options": 100,
+    },
 ]
 QUESTIONS = [
     "What's the chance a Falcon 9 launch fails next March?",

@@ -252,6 +252,34 @@ def test_the_timing_models_read_the_features_training_computed(
         np.testing.assert_allclose(rtf.feature_vector(query), rtf_rows.X[i], atol=1e-12)
 
 
+def test_a_pads_remembered_read_answers_as_a_fresh_one(
+    champion_registry: Path, launches: pd.DataFrame
+) -> None:
+    """The planner asks about a pad's last launch once for every vehicle that flies from it;
+    pad_turnaround remembers a pad's read per moment and family, and a band per feature
+    vector. Every answer given with those memos warm equals the one computed afresh."""
+    pads = served(champion_registry, "pad_turnaround")
+    assert isinstance(pads, PadTurnaroundPredictor)
+    recent = launches[launches[S.PAD].notna()].tail(400)
+    by_pad = recent.groupby([S.SITE, S.PAD])
+    queries = [
+        PadQuery(pad=pad, site=site, vehicle=vehicle, date=day)
+        for (site, pad), rows in by_pad
+        for day in (
+            rows[S.LAUNCH_TIME].max().to_pydatetime(),
+            dt.datetime(2027, 6, 1, tzinfo=dt.UTC),
+        )
+        for vehicle in [*rows[S.VEHICLE].unique(), "Falcon 9", None]
+    ]
+    assert len(queries) > 300
+    warm = [pads.predict(q) for q in queries]
+    assert len(pads._pads) < len(queries)  # reads were shared: the memo is what is tested
+    for query, remembered in zip(queries, warm, strict=True):
+        pads._pads.clear()
+        pads._bands.clear()
+        assert pads.predict(query) == remembered, query
+
+
 def test_a_date_after_the_record_is_read_at_its_end_and_says_how_far(
     client: TestClient,
 ) -> None:

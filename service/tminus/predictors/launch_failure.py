@@ -186,6 +186,12 @@ class LaunchAnswers:
         """Per answer, the moment the record was read at."""
         return [from_day(t) for t in self.read_at]
 
+    def row_probability(self, i: int) -> float:
+        """Row ``i``'s probability (:meth:`prediction`'s, without building the rest)."""
+        if i in self.errors:
+            raise self.errors[i]
+        return self.probability[self.answer[self._position[i]]]
+
     def prediction(self, i: int) -> ProbabilityPrediction:
         """Row ``i`` as a :class:`ProbabilityPrediction`; raises the row's error if it has one."""
         if i in self.errors:

@@ -31,6 +31,9 @@ from tminus.predictors.base import (
 from tminus.predictors.catalogue import Catalogue
 
 QUANTILE_KEYS = ("p10", "p50", "p90")
+# Entries of each predictor's memos (of bands per feature vector, of a pad's features per
+# moment read): a plan asks about one pad for every vehicle that flies from it.
+MEMO_SIZE = 8192
 # Durations are capped at this many days when back-transformed (about 30 years).
 MAX_DAYS = 11_000.0
 
@@ -144,6 +147,9 @@ class _HistoryQuantilePredictor(Predictor):
         # The shortest and longest durations of the modern record (outcomes training saw).
         self.record_days = record_days
         self.catalogue: Catalogue = self.record.catalogue
+        # Per instance, plain dicts (see LaunchFailurePredictor): the served band per feature
+        # vector, a pure function of it.
+        self._bands: dict[tuple[float, ...], tuple[float, float, float]] = {}
 
     def to_state(self) -> dict[str, Any]:
         """JSON-safe state."""
@@ -173,8 +179,15 @@ class _HistoryQuantilePredictor(Predictor):
         )
 
     def quantiles(self, x: list[float]) -> tuple[float, float, float]:
-        """The served 10/50/90% quantiles (days) for one feature vector."""
-        return widen_band(self.weights.predict(x), self.band_scale)
+        """The served 10/50/90% quantiles (days) for one feature vector (remembered)."""
+        key = tuple(x)
+        band = self._bands.get(key)
+        if band is None:
+            band = widen_band(self.weights.predict(x), self.band_scale)
+            if len(self._bands) >= MEMO_SIZE:
+                self._bands.clear()
+            self._bands[key] = band
+        return band
 
     def _answer(
         self,
@@ -219,6 +232,13 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
             "date": {"type": "datetime", "unit": "UTC"},
         }
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # A pad's features and context per (pad, moment read, family): the planner asks about
+        # a pad's last launch once for every vehicle that flies from it.
+        self._pads: dict[tuple[str, float, str | None], tuple[list[float], dict[str, Any], bool]]
+        self._pads = {}
+
     def predict(self, query: PadQuery) -> QuantilePrediction:
         """Quantiles of the days until the pad's next launch after one at ``query.date``.
 
@@ -244,7 +264,6 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
                 unknown_name=True,
             )
         t = self.history.read_moment(to_day(query.date))
-        at = self.history.at(t)
         vehicle = None
         family = None
         if query.vehicle is not None:
@@ -256,13 +275,20 @@ class PadTurnaroundPredictor(_HistoryQuantilePredictor):
         if family is None and record is not None:
             usual = record.vehicles_at(t)
             family = self.catalogue.family_of(usual[0][0]) if usual else None
-        x, context = pad_features(at, site=match.site, pad=match.pad, family=family)
-        pad_record = at.pad(match.site, match.pad)
-        flags = {
-            "unseen_vehicle": vehicle is not None and not vehicle.known,
-            "new_pad": pad_record is None or pad_record.flights == 0,
-        }
-        return x, t, flags, {**context, "pad": match.key, "family": family}
+        key = (match.key, t, family)
+        read = self._pads.get(key)
+        if read is None:
+            at = self.history.at(t)
+            x, context = pad_features(at, site=match.site, pad=match.pad, family=family)
+            pad_record = at.pad(match.site, match.pad)
+            new_pad = pad_record is None or pad_record.flights == 0
+            read = (x, {**context, "pad": match.key, "family": family}, new_pad)
+            if len(self._pads) >= MEMO_SIZE:
+                self._pads.clear()
+            self._pads[key] = read
+        x, context, new_pad = read
+        flags = {"unseen_vehicle": vehicle is not None and not vehicle.known, "new_pad": new_pad}
+        return list(x), t, flags, dict(context)
 
 
 class ReturnToFlightPredictor(_HistoryQuantilePredictor):

@@ -11,7 +11,7 @@ request body (``("vehicle",)`` or ``("items", 3, "vehicle")``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from tminus.predictors.base import ProbabilityPrediction, QuantilePrediction, QueryError
@@ -180,7 +180,15 @@ def launch_batch(
     """Every item's answer, from :meth:`LaunchFailurePredictor.predict_batch`; the items it
     cannot answer raise one :class:`InvalidInputError` (the first :data:`MAX_PROBLEMS`, in
     order, located ``("items", i, field)``)."""
-    answers = predictor.predict_batch(**to_columns(items))
+    return launch_columns(predictor, to_columns(items))
+
+
+def launch_columns(
+    predictor: LaunchFailurePredictor, columns: Mapping[str, Sequence[Any]]
+) -> LaunchAnswers:
+    """:meth:`LaunchFailurePredictor.predict_batch` of ``columns``; rows it cannot answer raise
+    as :func:`launch_batch`'s do."""
+    answers = predictor.predict_batch(**columns)
     if answers.errors:
         rows = sorted(answers.errors)[:MAX_PROBLEMS]
         raise InvalidInputError([query_problem(answers.errors[i], ("items", i)) for i in rows])

@@ -54,14 +54,14 @@ from tminus.features.reference import Reached, Reference, StatusAt
 from tminus.features.timebase import from_day, iso_day, to_day
 from tminus.predictors.base import QueryError
 from tminus.predictors.catalogue import Catalogue
+from tminus.predictors.launch_failure import LaunchAnswers, LaunchFailurePredictor
 from tminus.serving.catalogue import catalogue_source
 from tminus.serving.errors import InvalidInputError, Problem, query_problem
 from tminus.serving.models import MODELS_BY_NAME
+from tminus.serving.predict import launch_columns, probability_item
 from tminus.serving.schemas import (
-    LaunchItem,
     PadItem,
     ProbabilityAnswer,
-    ProbabilityItem,
     Provenance,
     QuantileAnswer,
     QuantileItem,
@@ -681,12 +681,17 @@ def readiness(ctx: PlanContext, placed: Sequence[Placed]) -> Step[Ready]:
 
 def risk(ctx: PlanContext, ready: Sequence[Ready]) -> Step[Option]:
     """The failure probability on each pair's dates (one batch for the whole plan); the first
-    date within the risk tolerance is kept."""
+    date within the risk tolerance is kept.
+
+    The batch goes to the predictor as columns and only the answers a plan shows (the date
+    kept, or the lowest of an excluded pair) are built in full: a year with a tolerance is
+    thousands of rows.
+    """
     request = ctx.request
     step = dt.timedelta(days=request.date_step_days)
     limit = request.max_failure_probability
     dates: list[list[dt.datetime]] = []
-    items: list[LaunchItem] = []
+    columns: dict[str, list[Any]] = {"vehicle": [], "date": [], "site": [], "pad": []}
     for item in ready:
         tried = [item.free_from]
         if limit is not None:  # without a tolerance the first date is the answer
@@ -694,28 +699,29 @@ def risk(ctx: PlanContext, ready: Sequence[Ready]) -> Step[Option]:
                 tried.append(tried[-1] + step)
         dates.append(tried)
         vehicle, pad = item.placed.carried.candidate.vehicle, item.placed.pad
-        items += [
-            LaunchItem(vehicle=vehicle.name, date=day, site=pad.site, pad=pad.pad) for day in tried
-        ]
-    answers = iter(_probabilities(ctx.snapshot, "launch_failure", items))
+        columns["vehicle"] += [vehicle.name] * len(tried)
+        columns["date"] += tried
+        columns["site"] += [pad.site] * len(tried)
+        columns["pad"] += [pad.pad] * len(tried)
+    batch = _failures(ctx, columns)
     kept: list[Option] = []
     excluded: list[Exclusion] = []
+    first = 0
     for item, tried in zip(ready, dates, strict=True):
-        scored = [(day, next(answers)) for day in tried]
-        passing = next(
-            ((day, a) for day, a in scored if limit is None or a.probability <= limit), None
-        )
+        rows = range(first, first + len(tried))
+        first += len(tried)
+        passing = next((i for i in rows if limit is None or batch.probability(i) <= limit), None)
         placed = item.placed
         candidate = placed.carried.candidate
         if passing is not None:
-            day, answer = passing
+            day = tried[passing - rows.start]
             kept.append(
                 Option(
                     vehicle=candidate.vehicle,
                     status=candidate.status,
                     pad=placed.pad,
                     date=day,
-                    failure=answer,
+                    failure=batch.answer(passing),
                     readiness=item.readiness,
                     free_from=item.free_from,
                     later_for_risk=day > item.free_from,
@@ -725,7 +731,7 @@ def risk(ctx: PlanContext, ready: Sequence[Ready]) -> Step[Option]:
             )
             continue
         assert limit is not None
-        lowest = min((a for _, a in scored), key=lambda a: a.probability)
+        lowest = batch.answer(min(rows, key=batch.probability))
         excluded.append(
             _exclusion(
                 "risk_above_tolerance",
@@ -777,18 +783,26 @@ def _dominates(a: Option, b: Option) -> bool:
 
 
 # ---- batches through the served models ------------------------------------------------------
-def _probabilities(
-    snapshot: Snapshot, model: str, items: Sequence[LaunchItem]
-) -> list[ProbabilityAnswer]:
-    if not items:
-        return []
-    batch = MODELS_BY_NAME[model].run_many(snapshot, items)
-    provenance = _provenance(batch)
-    return [
-        ProbabilityAnswer.model_construct(**provenance, **dict(item))
-        for item in batch.items
-        if isinstance(item, ProbabilityItem)
-    ]
+@dataclass(frozen=True)
+class _Failures:
+    """launch_failure's answers to a plan's rows: any row's probability, and its full answer
+    (built on demand, as the REST route would answer it)."""
+
+    answers: LaunchAnswers
+    provenance: dict[str, Any]
+
+    def probability(self, row: int) -> float:
+        return self.answers.row_probability(row)
+
+    def answer(self, row: int) -> ProbabilityAnswer:
+        item = probability_item(self.answers.prediction(row))
+        return ProbabilityAnswer.model_construct(**self.provenance, **dict(item))
+
+
+def _failures(ctx: PlanContext, columns: dict[str, list[Any]]) -> _Failures:
+    predictor = ctx.failure_model.predictor_as(LaunchFailurePredictor)
+    answers = launch_columns(predictor, columns)
+    return _Failures(answers, dict(ctx.failure_model.provenance))
 
 
 def _quantiles(snapshot: Snapshot, model: str, items: Sequence[PadItem]) -> list[QuantileAnswer]:
