@@ -887,6 +887,20 @@ def test_the_comparison_applies_the_payload_and_the_orbit(snapshot: Snapshot) ->
     assert "payload 3,000 kg ('3 t'); orbit SSO ('sso')" in answer.answer
 
 
+def test_a_feasible_capacity_names_its_figure_and_public_source(snapshot: Snapshot) -> None:
+    """A margin is only as good as the figure behind it: the answer names the figure and the
+    document it comes from, not only the model version that carries the reference."""
+    answer = answer_offline(
+        "Can a Falcon 9 take 1.5 t to the Moon next spring?", snapshot, today=PLANNING_TODAY
+    )
+    (call,) = answer.tool_calls
+    assert call.result is not None
+    shown = call.result["options"][0]["feasibility"]
+    assert shown["status"] == "feasible" and shown["source"]
+    figure = f"{shown['capacity_kg']:,.0f} kg in {shown['source']}"
+    assert figure in " ".join(answer.answer.split())
+
+
 def test_what_was_not_understood_is_said_not_silently_dropped(snapshot: Snapshot) -> None:
     answer = answer_offline(
         "cheapest ride for a Falcon 9 launch from Florida in the rainy season",

@@ -29,6 +29,7 @@ from tminus.tools.schemas import (
     MAX_WINDOW_DAYS,
     AskResponse,
     Comparison,
+    Feasibility,
     PlanOption,
     PlanResponse,
     ToolCallRecord,
@@ -627,12 +628,18 @@ def _option_line(option: PlanOption) -> str:
     if c.status == "feasible" and c.margin_kg is not None:
         config = f", {c.configuration}" if c.configuration else ""
         text += (
-            f"; capacity feasible ({c.basis}{config}), margin {c.margin_kg:,.0f} kg "
-            f"{w.cite(c.model, c.version)}"
+            f"; capacity feasible ({c.basis}{config}), margin {c.margin_kg:,.0f} kg"
+            f"{_figure_source(c)} {w.cite(c.model, c.version)}"
         )
     elif c.status == "unknown":
         text += f"; capacity unknown, flagged {w.cite(c.model, c.version)}"
     return text + "."
+
+
+def _figure_source(c: Feasibility) -> str:
+    """The capacity figure behind a margin and its public source (the version cited after
+    it only carries the reference): ', from <kg> in <source>', or nothing without one."""
+    return f", from {c.capacity_kg:,.0f} kg in {c.source}" if c.source and c.capacity_kg else ""
 
 
 def _named_verdicts(parsed: Interpretation, result: PlanResponse) -> list[str]:
@@ -647,8 +654,8 @@ def _named_verdicts(parsed: Interpretation, result: PlanResponse) -> list[str]:
             option, c = best[name], best[name].feasibility
             if c.status == "feasible" and c.margin_kg is not None:
                 state = (
-                    f"can carry it ({c.basis}, margin {c.margin_kg:,.0f} kg "
-                    f"{w.cite(c.model, c.version)})"
+                    f"can carry it ({c.basis}, margin {c.margin_kg:,.0f} kg"
+                    f"{_figure_source(c)} {w.cite(c.model, c.version)})"
                 )
             elif c.status == "unknown":
                 state = f"may carry it: its capacity is unknown {w.cite(c.model, c.version)}"
